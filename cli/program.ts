@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+
+/** Builds the `cvpn-guard` command line; each concern adds its commands here. */
+export function buildProgram(): Command {
+  const program = new Command('cvpn-guard')
+    .description('Ends AWS Client VPN sessions on policy, with a full audit trail.')
+    .showHelpAfterError()
+    .exitOverride((error) => {
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+  return program;
+}
