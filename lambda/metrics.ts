@@ -1,0 +1,31 @@
+/**
+ * The metrics the enforcer publishes (CloudWatch EMF through Powertools Metrics). The CDK alarms
+ * and dashboard read the same names, so they can never drift.
+ */
+
+/** CloudWatch namespace of every metric. */
+export const METRICS_NAMESPACE = 'CvpnGuard';
+
+/** Powertools service name: also the `service` dimension on every metric. */
+export const SERVICE_NAME = 'cvpn-guard';
+
+/** Run-level metrics, one datum per run, dimension `service` only. */
+export const RunMetric = {
+  CONNECTIONS_SEEN: 'ConnectionsSeen',
+  TERMINATED: 'Terminated',
+  WOULD_TERMINATE: 'WouldTerminate',
+  FAILED: 'Failed',
+  CAPPED: 'Capped',
+  DEFERRED: 'Deferred',
+  EXEMPTED: 'Exempted',
+  INVALID_POLICIES: 'InvalidPolicies',
+  THROTTLED_CALLS: 'ThrottledCalls',
+  ENDPOINT_ERRORS: 'EndpointErrors',
+  /** Milliseconds. */
+  RUN_DURATION: 'RunDuration',
+} as const;
+/** One of the run-level metric names. */
+export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];
+
+/** Per-decision breakdown: metric `Decisions`, dimensions `service`, `outcome` and `kind` (the deciding policy kind). */
+export const DECISIONS_METRIC = 'Decisions';
