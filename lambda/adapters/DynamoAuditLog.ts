@@ -1,0 +1,108 @@
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { Outcome } from '../domain/index.js';
+import type { AuditCompletion, AuditLog, AuditRecord, DecisionKey, RunSummary } from '../ports/index.js';
+import { AuditIndex } from '../tables.js';
+import { isConditionalCheckFailed } from './aws-errors.js';
+import {
+  PENDING_KEY,
+  decisionSk,
+  isSummaryItem,
+  itemToRecord,
+  itemToSummary,
+  recordToItem,
+  runPk,
+  summaryToItem,
+} from './audit-item.js';
+
+/** The audit table over DynamoDB: puts and conditional updates only, never a delete. */
+export class DynamoAuditLog implements AuditLog {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    /** Days a record is kept (its `ttl`). */
+    private readonly retentionDays: number,
+  ) {}
+
+  public putFinal(record: AuditRecord): Promise<boolean> {
+    return this.putIfAbsent(recordToItem(record, this.retentionDays));
+  }
+
+  public putIntent(record: AuditRecord): Promise<boolean> {
+    return this.putIfAbsent(recordToItem({ ...record, outcome: Outcome.PENDING }, this.retentionDays));
+  }
+
+  public async complete(key: DecisionKey, completion: AuditCompletion): Promise<void> {
+    const fields = Object.entries(completion).filter(([, value]) => value !== undefined && value !== '');
+    const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
+    const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
+    const assignments = fields.map((_, index) => `#f${index} = :v${index}`).join(', ');
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(key.runId), sk: decisionSk(key.endpointId, key.connectionId) },
+          UpdateExpression: `SET ${assignments} REMOVE pendingKey`,
+          ConditionExpression: '#outcome = :pending',
+          ExpressionAttributeNames: { ...names, '#outcome': 'outcome' },
+          ExpressionAttributeValues: { ...values, ':pending': Outcome.PENDING },
+        }),
+      );
+    } catch (error) {
+      // Already completed (a reconciliation or an earlier attempt of this run got there first): nothing to do.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  public async listPending(): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        IndexName: AuditIndex.PENDING,
+        KeyConditionExpression: 'pendingKey = :pending',
+        ExpressionAttributeValues: { ':pending': PENDING_KEY },
+      },
+    );
+    for await (const page of pages) records.push(...(page.Items ?? []).map(itemToRecord));
+    // The index is eventually consistent: keep only what is still pending.
+    return records.filter((record) => record.outcome === Outcome.PENDING);
+  }
+
+  public async getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }> {
+    const records: AuditRecord[] = [];
+    let summary: RunSummary | undefined;
+    const pages = paginateQuery(
+      { client: this.documents },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': runPk(runId) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (isSummaryItem(item)) summary = itemToSummary(item);
+        else records.push(itemToRecord(item));
+      }
+    }
+    return { records, summary };
+  }
+
+  public async putSummary(summary: RunSummary): Promise<void> {
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: summaryToItem(summary, this.retentionDays) }));
+  }
+
+  private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+}

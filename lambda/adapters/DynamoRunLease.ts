@@ -1,0 +1,53 @@
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { RunLease } from '../ports/index.js';
+import { isConditionalCheckFailed } from './aws-errors.js';
+
+/** Key of the one lease item in the state table. */
+export const LEASE_KEY = { pk: 'LEASE', sk: 'enforcement' } as const;
+
+/** The run lease as one conditionally written item with an expiry. */
+export class DynamoRunLease implements RunLease {
+  constructor(
+    private readonly documents: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  public async acquire(runId: string, now: Date, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...LEASE_KEY,
+            runId,
+            acquiredAt: now.toISOString(),
+            expiresAtMs: expiresAt.getTime(),
+            ttl: Math.ceil(expiresAt.getTime() / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR runId = :runId',
+          ExpressionAttributeValues: { ':now': now.getTime(), ':runId': runId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  public async release(runId: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: LEASE_KEY,
+          ConditionExpression: 'runId = :runId',
+          ExpressionAttributeValues: { ':runId': runId },
+        }),
+      );
+    } catch (error) {
+      // Someone else holds it now (ours had expired): theirs stays.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+}

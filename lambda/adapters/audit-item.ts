@@ -1,0 +1,108 @@
+import { identityKey } from '../domain/index.js';
+import type { AuditRecord, RunSummary } from '../ports/index.js';
+
+/** `recordType` of an audit item. */
+export const AuditRecordType = {
+  DECISION: 'decision',
+  INVALID_POLICY: 'invalid-policy',
+  SUMMARY: 'summary',
+} as const;
+
+/** Value of `pendingKey` while an intent is pending (the sparse `pending` index). */
+export const PENDING_KEY = 'PENDING';
+
+const SUMMARY_SK = 'SUMMARY';
+const SECONDS_PER_DAY = 86_400;
+
+/** Partition key of every record of one run. */
+export function runPk(runId: string): string {
+  return `RUN#${runId}`;
+}
+
+/** Sort key of a decision record: one per run, endpoint and connection. */
+export function decisionSk(endpointId: string, connectionId: string): string {
+  return `DECISION#${endpointId}#${connectionId}`;
+}
+
+/** Partition of the `byTime` index holding decisions made on one UTC day. */
+export function dayTimeKey(isoTime: string): string {
+  return `DAY#${isoTime.slice(0, 10)}`;
+}
+
+/** Partition of the `byTime` index holding the summaries of runs of one UTC day. */
+export function runsTimeKey(isoTime: string): string {
+  return `RUNS#${isoTime.slice(0, 10)}`;
+}
+
+function ttlOf(isoTime: string, retentionDays: number): number {
+  return Math.floor(Date.parse(isoTime) / 1000) + retentionDays * SECONDS_PER_DAY;
+}
+
+/** An audit record as its DynamoDB item, with the keys of every index it belongs to. */
+export function recordToItem(record: AuditRecord, retentionDays: number): Record<string, unknown> {
+  const isDecision = record.connectionId !== undefined && record.endpointId !== undefined;
+  const identity =
+    record.username || record.commonName
+      ? identityKey({ username: record.username, commonName: record.commonName } as Parameters<typeof identityKey>[0])
+      : undefined;
+  return dropUndefined({
+    ...record,
+    firedPolicies: [...record.firedPolicies],
+    pk: runPk(record.runId),
+    sk: isDecision ? decisionSk(record.endpointId!, record.connectionId!) : `POLICY#${record.policyId}`,
+    recordType: isDecision ? AuditRecordType.DECISION : AuditRecordType.INVALID_POLICY,
+    timeKey: dayTimeKey(record.at),
+    identityKey: identity,
+    pendingKey: record.outcome === 'pending' ? PENDING_KEY : undefined,
+    ttl: ttlOf(record.at, retentionDays),
+  });
+}
+
+/** A run summary as its DynamoDB item. */
+export function summaryToItem(summary: RunSummary, retentionDays: number): Record<string, unknown> {
+  return dropUndefined({
+    ...summary,
+    endpointErrors: [...summary.endpointErrors],
+    counts: { ...summary.counts },
+    pk: runPk(summary.runId),
+    sk: SUMMARY_SK,
+    recordType: AuditRecordType.SUMMARY,
+    timeKey: runsTimeKey(summary.at),
+    ttl: ttlOf(summary.at, retentionDays),
+  });
+}
+
+const ITEM_ONLY = ['pk', 'sk', 'recordType', 'timeKey', 'identityKey', 'pendingKey', 'ttl'];
+
+/** True when the item is a run summary. */
+export function isSummaryItem(item: Record<string, unknown>): boolean {
+  return item.recordType === AuditRecordType.SUMMARY || item.sk === SUMMARY_SK;
+}
+
+/** An audit item back as a record (index attributes dropped). */
+export function itemToRecord(item: Record<string, unknown>): AuditRecord {
+  return { ...withoutItemKeys(item), firedPolicies: toStringList(item.firedPolicies) } as unknown as AuditRecord;
+}
+
+/** A summary item back as a summary. */
+export function itemToSummary(item: Record<string, unknown>): RunSummary {
+  return {
+    ...withoutItemKeys(item),
+    endpointErrors: toStringList(item.endpointErrors),
+    counts: (item.counts ?? {}) as Record<string, number>,
+  } as unknown as RunSummary;
+}
+
+function withoutItemKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([key]) => !ITEM_ONLY.includes(key)));
+}
+
+function toStringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (value instanceof Set) return [...value].map(String);
+  return [];
+}
+
+function dropUndefined(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined && value !== ''));
+}

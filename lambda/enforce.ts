@@ -1,0 +1,246 @@
+import {
+  type Connection,
+  type Decision,
+  evaluate,
+  planTerminations,
+  PolicyKind,
+  type PolicyRow,
+  type PolicyValidationError,
+  Verdict,
+} from './domain/index.js';
+import type {
+  AuditLog,
+  AuditRecord,
+  ClientVpnGateway,
+  Clock,
+  EndpointSelection,
+  IdleStateStore,
+  Notifier,
+  PolicyRepository,
+  RunLease,
+  RunLogger,
+} from './ports/index.js';
+import { SILENT_LOGGER } from './ports/index.js';
+import { decisionKeyOf, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
+import { digestOf } from './run/digest.js';
+import { reconcilePending } from './run/reconcile.js';
+import { type RunReport, RunStatus } from './run/RunReport.js';
+import { TerminationExecutor, type TerminationSettings } from './run/TerminationExecutor.js';
+
+/** What a run talks to. */
+export interface EnforcementPorts {
+  readonly gateway: ClientVpnGateway;
+  readonly policies: PolicyRepository;
+  readonly audit: AuditLog;
+  readonly idleState: IdleStateStore;
+  readonly lease: RunLease;
+  /** Where digests go. @default none */
+  readonly notifier?: Notifier;
+  readonly clock: Clock;
+  /** @default silent */
+  readonly logger?: RunLogger;
+}
+
+/** How a run behaves. */
+export interface EnforcementOptions {
+  readonly runId: string;
+  /** Never call terminate: `terminate` decisions are recorded as `would-terminate`. */
+  readonly dryRun: boolean;
+  /** The kill switch: record a summary and do nothing else. */
+  readonly disabled: boolean;
+  readonly endpointSelection: EndpointSelection;
+  /** Global cap; a run over it terminates nothing. */
+  readonly maxTerminationsPerRun: number;
+  /** How long the lease is held. */
+  readonly leaseMs: number;
+  /** Pacing, retries and the time budget of terminate calls. */
+  readonly termination: TerminationSettings;
+  /** Endpoints read at once. @default 5 */
+  readonly endpointConcurrency?: number;
+}
+
+/** One enforcement run: lease, reconcile, load, list, evaluate, terminate, record, notify, release. */
+export async function runEnforcement(ports: EnforcementPorts, options: EnforcementOptions): Promise<RunReport> {
+  const logger = ports.logger ?? SILENT_LOGGER;
+  const startedAt = ports.clock.now();
+  const run = new RunState(options.runId, options.dryRun, startedAt);
+
+  if (options.disabled) {
+    logger.warn('kill switch is on: nothing is read or terminated');
+    return finish(ports, run, RunStatus.DISABLED);
+  }
+  if (!(await ports.lease.acquire(options.runId, startedAt, new Date(startedAt.getTime() + options.leaseMs)))) {
+    logger.warn('another run holds the lease: this one does nothing');
+    return run.report(RunStatus.SKIPPED, ports.clock.now());
+  }
+  try {
+    const earlier = await ports.audit.getRun(options.runId);
+    if (earlier.summary) {
+      logger.info('this run already finished: nothing is done again', { runId: options.runId });
+      return run.report(RunStatus.ALREADY_DONE, ports.clock.now());
+    }
+    run.reconciled = (await reconcilePending({ ...ports, logger }, options.runId)).reconciled;
+    const { rows, findings } = await ports.policies.loadAll();
+    const connections = await listConnections(ports, options, run, logger);
+    await enforce(ports, options, run, logger, { rows, findings, connections, earlier: earlier.records });
+    return await finish(ports, run, run.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED);
+  } finally {
+    await ports.lease.release(options.runId).catch((error: unknown) => logger.warn('could not release the lease; it expires on its own', { error: String(error) }));
+  }
+}
+
+async function listConnections(ports: EnforcementPorts, options: EnforcementOptions, run: RunState, logger: RunLogger): Promise<Connection[]> {
+  let endpoints;
+  try {
+    endpoints = await ports.gateway.listEndpoints(options.endpointSelection);
+  } catch (error) {
+    run.endpointErrors.push(`listing endpoints failed: ${String(error)}`);
+    logger.error('listing endpoints failed', { error: String(error) });
+    return [];
+  }
+  const found = new Set(endpoints.map((endpoint) => endpoint.endpointId));
+  for (const missing of options.endpointSelection.endpointIds ?? []) {
+    if (!found.has(missing)) run.endpointErrors.push(`${missing}: selected, but no such Client VPN endpoint in this account and region`);
+  }
+  run.endpoints = endpoints.length;
+  const queue = [...endpoints];
+  const connections: Connection[] = [];
+  const worker = async (): Promise<void> => {
+    for (let endpoint = queue.shift(); endpoint; endpoint = queue.shift()) {
+      try {
+        const listed = await ports.gateway.listConnections(endpoint.endpointId);
+        connections.push(...listed);
+        run.readEndpoints.push(endpoint.endpointId);
+      } catch (error) {
+        // One failing endpoint does not stop the others.
+        run.endpointErrors.push(`${endpoint.endpointId}: ${String(error)}`);
+        logger.error('listing connections failed', { endpointId: endpoint.endpointId, error: String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.endpointConcurrency ?? 5 }, worker));
+  run.connectionsSeen = connections.length;
+  return connections;
+}
+
+async function enforce(
+  ports: EnforcementPorts,
+  options: EnforcementOptions,
+  run: RunState,
+  logger: RunLogger,
+  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; connections: Connection[]; earlier: readonly AuditRecord[] },
+): Promise<void> {
+  const now = run.startedAt;
+  const previousIdle = await ports.idleState.load(run.readEndpoints);
+  const evaluation = evaluate(input.rows, input.connections, previousIdle, now, {
+    dryRun: options.dryRun,
+    maxTerminationsPerRun: options.maxTerminationsPerRun,
+  });
+  run.decisions = evaluation.decisions;
+  run.findings = [...input.findings, ...evaluation.findings];
+  if (evaluation.globallyCapped) logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
+
+  for (const finding of run.findings) {
+    logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
+    await run.recordFinal(ports.audit, invalidPolicyRecord(options.runId, now, finding));
+  }
+
+  // A retried invocation of this tick keeps what the earlier attempt already recorded.
+  const done = new Map(input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]));
+  const fresh = evaluation.decisions.filter((decision) => {
+    const earlier = done.get(decisionKeyOf(decision.connection.endpointId, decision.connection.connectionId));
+    if (earlier) run.records.push(earlier);
+    return !earlier;
+  });
+  for (const decision of fresh.filter((d) => d.verdict !== Verdict.TERMINATE)) {
+    await run.recordFinal(ports.audit, decisionRecord(options.runId, now, decision));
+  }
+
+  if (input.rows.some((row) => row.kind === PolicyKind.IDLE)) await ports.idleState.save(evaluation.idleState, previousIdle);
+
+  const toTerminate = fresh.filter((decision) => decision.verdict === Verdict.TERMINATE);
+  const calls = planTerminations(toTerminate, input.connections);
+  const executor = new TerminationExecutor({ gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger }, options.termination);
+  const outcome = await executor.execute(calls, (decision: Decision) => decisionRecord(options.runId, now, decision));
+  run.records.push(...outcome.records);
+  run.terminateCalls = outcome.terminateCalls;
+  run.throttledCalls = outcome.throttledCalls;
+  run.auditFailures += outcome.auditFailures;
+}
+
+async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus): Promise<RunReport> {
+  const logger = ports.logger ?? SILENT_LOGGER;
+  const report = run.report(status, ports.clock.now());
+  await ports.audit.putSummary({
+    runId: report.runId,
+    at: report.startedAt.toISOString(),
+    finishedAt: report.finishedAt.toISOString(),
+    durationMs: report.durationMs,
+    status: status === RunStatus.DISABLED ? 'disabled' : status === RunStatus.PARTIAL ? 'partial' : 'completed',
+    dryRun: report.dryRun,
+    endpoints: report.endpoints,
+    endpointErrors: report.endpointErrors,
+    connectionsSeen: report.connectionsSeen,
+    counts: report.counts,
+    invalidPolicies: report.findings.length,
+    terminateCalls: report.terminateCalls,
+    throttledCalls: report.throttledCalls,
+    reconciled: report.reconciled,
+  });
+  const digest = digestOf(report);
+  if (digest && ports.notifier) {
+    await ports.notifier.publish(digest).catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
+  }
+  return report;
+}
+
+/** What a run has gathered so far. */
+class RunState {
+  public endpoints = 0;
+  public readonly endpointErrors: string[] = [];
+  public readonly readEndpoints: string[] = [];
+  public connectionsSeen = 0;
+  public decisions: readonly Decision[] = [];
+  public findings: readonly PolicyValidationError[] = [];
+  public readonly records: AuditRecord[] = [];
+  public terminateCalls = 0;
+  public throttledCalls = 0;
+  public reconciled = 0;
+  public auditFailures = 0;
+
+  constructor(
+    public readonly runId: string,
+    public readonly dryRun: boolean,
+    public readonly startedAt: Date,
+  ) {}
+
+  public async recordFinal(audit: AuditLog, record: AuditRecord): Promise<void> {
+    await audit.putFinal(record);
+    this.records.push(record);
+  }
+
+  public report(status: RunStatus, finishedAt: Date): RunReport {
+    const counts: Record<string, number> = {};
+    for (const record of this.records) counts[record.outcome] = (counts[record.outcome] ?? 0) + 1;
+    return {
+      runId: this.runId,
+      status,
+      dryRun: this.dryRun,
+      startedAt: this.startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+      endpoints: this.endpoints,
+      endpointErrors: this.endpointErrors,
+      connectionsSeen: this.connectionsSeen,
+      decisions: this.decisions,
+      records: this.records,
+      counts,
+      findings: this.findings,
+      terminateCalls: this.terminateCalls,
+      throttledCalls: this.throttledCalls,
+      reconciled: this.reconciled,
+      auditFailures: this.auditFailures,
+    };
+  }
+}
+

@@ -1,0 +1,126 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { loadConfig } from './config.js';
+import { runEnforcement } from './enforce.js';
+import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
+import { runIdFor } from './run/run-id.js';
+import type { RunReport } from './run/RunReport.js';
+import { createRuntime, type EnforcerRuntime } from './runtime.js';
+
+/** The Scheduler's payload (`scheduledTime` from `<aws.scheduler.scheduled-time>`), or a manual `{ "dryRun": true }`. */
+export const enforcementEventSchema = z
+  .object({
+    scheduledTime: z.iso.datetime({ offset: true }).optional(),
+    source: z.string().optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .strict();
+/** The event the enforcer accepts. */
+export type EnforcementEvent = z.infer<typeof enforcementEventSchema>;
+
+/** The event is not one the enforcer accepts. */
+export class EnforcementEventError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EnforcementEventError';
+  }
+}
+
+/** Observability the handler writes to. */
+export interface HandlerObservability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Builds the handler around a runtime made once, on the first invocation of the container. */
+export function createHandler(
+  makeRuntime: () => EnforcerRuntime,
+  observability: HandlerObservability = {
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+  },
+) {
+  const { logger, metrics } = observability;
+  let runtime: EnforcerRuntime | undefined;
+
+  const enforce = async (event: unknown, context: Context): Promise<RunReport> => {
+    runtime ??= makeRuntime();
+    const parsed = enforcementEventSchema.safeParse(event ?? {});
+    if (!parsed.success) {
+      throw new EnforcementEventError(
+        `cvpn-guard: the event is not a schedule tick nor {"dryRun": true}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ')}`,
+      );
+    }
+    const { config, ports } = runtime;
+    const startedAt = ports.clock.now();
+    const runId = runIdFor(parsed.data.scheduledTime ? new Date(parsed.data.scheduledTime) : undefined, startedAt);
+    logger.appendKeys({ runId });
+    const report = await runEnforcement(
+      { ...ports, logger },
+      {
+        runId,
+        // A manual invocation may ask for a dry run; it can never turn the deployment's dry run off.
+        dryRun: config.dryRun || parsed.data.dryRun === true,
+        disabled: config.disabled,
+        endpointSelection: { endpointIds: config.endpointIds.length ? config.endpointIds : undefined, tag: config.endpointTag },
+        maxTerminationsPerRun: config.maxTerminationsPerRun,
+        leaseMs: config.leaseMs,
+        termination: {
+          ratePerSecond: config.terminateRatePerSecond,
+          burst: config.terminateBurst,
+          concurrency: config.terminateConcurrency,
+          timeMarginMs: config.timeMarginMs,
+          remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        },
+      },
+    );
+    publishMetrics(metrics, report);
+    logger.info('run finished', {
+      status: report.status,
+      counts: report.counts,
+      connectionsSeen: report.connectionsSeen,
+      endpointErrors: report.endpointErrors,
+      invalidPolicies: report.findings.length,
+      durationMs: report.durationMs,
+    });
+    return report;
+  };
+
+  return middy(enforce).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+}
+
+function publishMetrics(metrics: Metrics, report: RunReport): void {
+  const count = (outcome: string) => report.counts[outcome] ?? 0;
+  metrics.addMetric(RunMetric.CONNECTIONS_SEEN, MetricUnit.Count, report.connectionsSeen);
+  metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count('terminated'));
+  metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count('would-terminate'));
+  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count('failed'));
+  metrics.addMetric(RunMetric.CAPPED, MetricUnit.Count, count('capped'));
+  metrics.addMetric(RunMetric.DEFERRED, MetricUnit.Count, count('deferred'));
+  metrics.addMetric(RunMetric.EXEMPTED, MetricUnit.Count, count('exempted'));
+  metrics.addMetric(RunMetric.INVALID_POLICIES, MetricUnit.Count, report.findings.length);
+  metrics.addMetric(RunMetric.THROTTLED_CALLS, MetricUnit.Count, report.throttledCalls);
+  metrics.addMetric(RunMetric.ENDPOINT_ERRORS, MetricUnit.Count, report.endpointErrors.length);
+  metrics.addMetric(RunMetric.RUN_DURATION, MetricUnit.Milliseconds, report.durationMs);
+  const byOutcomeAndKind = new Map<string, { outcome: string; kind: string; count: number }>();
+  for (const record of report.records) {
+    if (!record.policyKind) continue;
+    const key = `${record.outcome}|${record.policyKind}`;
+    const entry = byOutcomeAndKind.get(key) ?? { outcome: record.outcome, kind: record.policyKind, count: 0 };
+    entry.count += 1;
+    byOutcomeAndKind.set(key, entry);
+  }
+  for (const { outcome, kind, count: value } of byOutcomeAndKind.values()) {
+    const single = metrics.singleMetric();
+    single.addDimensions({ outcome, kind });
+    single.addMetric(DECISIONS_METRIC, MetricUnit.Count, value);
+  }
+}
+
+/** The Lambda entry point: configuration is read and validated once, on the container's first run. */
+export const handler = createHandler(() => createRuntime(loadConfig(process.env)));

@@ -1,0 +1,62 @@
+/** Base class of the errors the ports raise; adapters map their SDK's errors to these. */
+export class PortError extends Error {
+  /** The AWS error code, when there was one. */
+  public readonly code?: string;
+  /** The AWS request id, when there was one. */
+  public readonly requestId?: string;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, { cause: options?.cause });
+    this.name = 'PortError';
+    this.code = options?.code;
+    this.requestId = options?.requestId;
+  }
+}
+
+/** EC2 throttled the call (RequestLimitExceeded) even after the SDK's retries. */
+export class ClientVpnThrottledError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ClientVpnThrottledError';
+  }
+}
+
+/** The endpoint or connection does not exist (any more). */
+export class ClientVpnNotFoundError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ClientVpnNotFoundError';
+  }
+}
+
+/** The function's role may not make this call (UnauthorizedOperation, AccessDenied). */
+export class ClientVpnUnauthorizedError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ClientVpnUnauthorizedError';
+  }
+}
+
+/** A DryRun call that EC2 would have allowed (DryRunOperation). */
+export class ClientVpnDryRunSucceededError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ClientVpnDryRunSucceededError';
+  }
+}
+
+/** Any other Client VPN failure (5xx, network, malformed answer). */
+export class ClientVpnError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ClientVpnError';
+  }
+}
+
+/** A conditional write lost: someone else wrote the item first. */
+export class ConditionalWriteError extends PortError {
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+    super(message, options);
+    this.name = 'ConditionalWriteError';
+  }
+}

@@ -1,0 +1,16 @@
+export type { AuditCompletion, AuditLog, AuditRecord, DecisionKey, RunSummary } from './AuditLog.js';
+export type {
+  ClientVpnEndpoint,
+  ClientVpnGateway,
+  ConnectionStatusChange,
+  EndpointSelection,
+  TerminateOptions,
+  TerminationResult,
+} from './ClientVpnGateway.js';
+export type { Clock } from './Clock.js';
+export * from './errors.js';
+export type { IdleStateStore } from './IdleStateStore.js';
+export type { Notifier, RunDigest } from './Notifier.js';
+export type { PolicyLoad, PolicyRepository } from './PolicyRepository.js';
+export type { RunLease } from './RunLease.js';
+export { type RunLogger, SILENT_LOGGER } from './Logger.js';

@@ -1,0 +1,222 @@
+import { ConnectionStatus, type Decision, Outcome, type TerminationCall } from '../domain/index.js';
+import {
+  type AuditCompletion,
+  type AuditLog,
+  type AuditRecord,
+  type ClientVpnGateway,
+  ClientVpnThrottledError,
+  type Clock,
+  PortError,
+  type RunLogger,
+  type TerminationResult,
+} from '../ports/index.js';
+import { TokenBucket } from './TokenBucket.js';
+
+/** How terminate calls are paced. */
+export interface TerminationSettings {
+  /** Sustained calls a second (EC2 allows about 5 mutating calls a second). @default 5 */
+  readonly ratePerSecond: number;
+  /** Calls that may go at once after a quiet spell (EC2's burst is 50). @default 50 */
+  readonly burst: number;
+  /** Calls in flight at once. @default 10 */
+  readonly concurrency: number;
+  /** Attempts per call while EC2 throttles it (each after a jittered backoff). @default 8 */
+  readonly maxAttempts?: number;
+  /** First backoff after a throttled attempt, doubled each time, full jitter. @default 250 */
+  readonly backoffBaseMs?: number;
+  /** Longest backoff. @default 8000 */
+  readonly backoffCapMs?: number;
+  /** No call starts while less than this is left. */
+  readonly timeMarginMs: number;
+  /** Milliseconds the function has left. */
+  readonly remainingTimeMs: () => number;
+  /** Source of jitter. @default Math.random */
+  readonly random?: () => number;
+}
+
+/** What the terminate phase did. */
+export interface TerminationReport {
+  /** Final records of every decision handed in (those whose outcome could not be recorded stay `pending` in the table and are listed with outcome pending). */
+  readonly records: AuditRecord[];
+  readonly terminateCalls: number;
+  readonly throttledCalls: number;
+  /** Decisions whose intent or outcome could not be written (the table failed). */
+  readonly auditFailures: number;
+}
+
+interface Ports {
+  readonly gateway: ClientVpnGateway;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly logger: RunLogger;
+}
+
+const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TERMINATED]);
+const COMPLETE_ATTEMPTS = 3;
+
+/**
+ * Runs terminate calls write-ahead: a `pending` intent is written before each call and completed
+ * after it. Calls go with bounded concurrency under a token bucket; throttled calls are retried
+ * with jittered backoff; once the time left falls under the margin no call starts and what is
+ * left is recorded as `deferred`.
+ */
+export class TerminationExecutor {
+  private readonly bucket: TokenBucket;
+  private terminateCalls = 0;
+  private throttledCalls = 0;
+  private auditFailures = 0;
+  private outOfTime = false;
+  private readonly records: AuditRecord[] = [];
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly settings: TerminationSettings,
+  ) {
+    this.bucket = new TokenBucket(settings.ratePerSecond, settings.burst, ports.clock);
+  }
+
+  /** Makes every call; `recordOf` gives each decision's audit record. */
+  public async execute(calls: readonly TerminationCall[], recordOf: (decision: Decision) => AuditRecord): Promise<TerminationReport> {
+    const queue = [...calls];
+    const worker = async (): Promise<void> => {
+      for (let call = queue.shift(); call; call = queue.shift()) {
+        if (!this.hasTime()) {
+          await this.defer(call, recordOf, 'the run reached its time limit before this call');
+          continue;
+        }
+        await this.bucket.take();
+        if (!this.hasTime()) await this.defer(call, recordOf, 'the run reached its time limit before this call');
+        else await this.run(call, recordOf);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker));
+    return {
+      records: this.records,
+      terminateCalls: this.terminateCalls,
+      throttledCalls: this.throttledCalls,
+      auditFailures: this.auditFailures,
+    };
+  }
+
+  private hasTime(): boolean {
+    if (!this.outOfTime && this.settings.remainingTimeMs() < this.settings.timeMarginMs) this.outOfTime = true;
+    return !this.outOfTime;
+  }
+
+  private async defer(call: TerminationCall, recordOf: (decision: Decision) => AuditRecord, why: string): Promise<void> {
+    for (const decision of call.decisions) {
+      const record = recordOf(decision);
+      const deferred: AuditRecord = { ...record, outcome: Outcome.DEFERRED, reason: `${record.reason}; deferred: ${why}, the next run takes it up` };
+      try {
+        await this.ports.audit.putFinal(deferred);
+      } catch (error) {
+        this.auditFailures += 1;
+        this.ports.logger.error('could not record a deferred decision', { connectionId: record.connectionId, error: String(error) });
+      }
+      this.records.push(deferred);
+    }
+  }
+
+  private async run(call: TerminationCall, recordOf: (decision: Decision) => AuditRecord): Promise<void> {
+    const intents = call.decisions.map(recordOf);
+    if (!(await this.writeIntents(intents))) return;
+    const { result, error } = await this.callWithRetries(call);
+    for (const intent of intents) {
+      const completion = completionOf(intent, call, result, error, this.ports.clock.now());
+      await this.complete(intent, completion);
+    }
+  }
+
+  /** Writes every intent of a call; if any cannot be written (or already exists), the call is not made. */
+  private async writeIntents(intents: readonly AuditRecord[]): Promise<boolean> {
+    const written: AuditRecord[] = [];
+    let problem: string | undefined;
+    for (const intent of intents) {
+      try {
+        if (await this.ports.audit.putIntent(intent)) written.push(intent);
+        else problem ??= `this run already holds a record for ${intent.connectionId}`;
+      } catch (error) {
+        this.auditFailures += 1;
+        problem ??= `the audit intent could not be written (${String(error)})`;
+        this.ports.logger.error('audit intent write failed: no terminate call without an intent', { connectionId: intent.connectionId, error: String(error) });
+      }
+    }
+    if (problem === undefined) return true;
+    const now = this.ports.clock.now().toISOString();
+    for (const intent of written) {
+      await this.complete(intent, { outcome: Outcome.DEFERRED, reason: `${intent.reason}; deferred: ${problem}`, completedAt: now });
+    }
+    return false;
+  }
+
+  private async callWithRetries(call: TerminationCall): Promise<{ result?: TerminationResult; error?: unknown }> {
+    const maxAttempts = this.settings.maxAttempts ?? 8;
+    const random = this.settings.random ?? Math.random;
+    for (let attempt = 1; ; attempt += 1) {
+      this.terminateCalls += 1;
+      try {
+        const result = await this.ports.gateway.terminate(call);
+        this.throttledCalls += Math.max(0, result.attempts - 1);
+        return { result };
+      } catch (error) {
+        if (!(error instanceof ClientVpnThrottledError)) return { error };
+        this.throttledCalls += 1;
+        if (attempt >= maxAttempts || !this.hasTime()) return { error };
+        const ceiling = Math.min(this.settings.backoffCapMs ?? 8000, (this.settings.backoffBaseMs ?? 250) * 2 ** (attempt - 1));
+        await this.ports.clock.sleep(random() * ceiling);
+        await this.bucket.take();
+      }
+    }
+  }
+
+  private async complete(intent: AuditRecord, completion: AuditCompletion): Promise<void> {
+    const key = { runId: intent.runId, endpointId: intent.endpointId!, connectionId: intent.connectionId! };
+    for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
+      try {
+        await this.ports.audit.complete(key, completion);
+        this.records.push({ ...intent, ...completion });
+        return;
+      } catch (error) {
+        if (attempt === COMPLETE_ATTEMPTS) {
+          // The intent stays `pending`; the next run reconciles it against the connection's real status.
+          this.auditFailures += 1;
+          this.ports.logger.error('audit outcome write failed: left pending for the next run', { connectionId: key.connectionId, error: String(error) });
+          this.records.push(intent);
+        } else {
+          await this.ports.clock.sleep(100 * attempt);
+        }
+      }
+    }
+  }
+}
+
+function completionOf(
+  intent: AuditRecord,
+  call: TerminationCall,
+  result: TerminationResult | undefined,
+  error: unknown,
+  now: Date,
+): AuditCompletion {
+  const completedAt = now.toISOString();
+  const calledBy = call.by;
+  if (result) {
+    const status = result.statuses.find((change) => change.connectionId === intent.connectionId);
+    const common = { completedAt, calledBy, requestId: result.requestId, previousStatus: status?.previousStatus, currentStatus: status?.currentStatus };
+    if (status?.currentStatus && ENDED.has(status.currentStatus)) return { ...common, outcome: Outcome.TERMINATED };
+    if (status) {
+      return { ...common, outcome: Outcome.FAILED, errorCode: status.currentStatus ?? 'UnknownStatus', errorMessage: `EC2 left the connection ${status.currentStatus ?? 'in an unknown status'}` };
+    }
+    return { ...common, outcome: Outcome.FAILED, errorCode: 'NotInResponse', errorMessage: 'EC2 did not report this connection in its answer' };
+  }
+  const portError = error instanceof PortError ? error : undefined;
+  const throttledOut = error instanceof ClientVpnThrottledError;
+  return {
+    completedAt,
+    calledBy,
+    outcome: throttledOut ? Outcome.DEFERRED : Outcome.FAILED,
+    reason: throttledOut ? `${intent.reason}; deferred: EC2 kept throttling the call, the next run takes it up` : undefined,
+    requestId: portError?.requestId,
+    errorCode: portError?.code ?? (error instanceof Error ? error.name : 'UnknownError'),
+    errorMessage: error instanceof Error ? error.message : String(error),
+  };
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../lambda/config.js';
+import { EnvVar } from '../../lambda/environment.js';
+
+const TABLES = {
+  [EnvVar.POLICIES_TABLE]: 'policies',
+  [EnvVar.AUDIT_TABLE]: 'audit',
+  [EnvVar.STATE_TABLE]: 'state',
+};
+
+describe('loadConfig', () => {
+  it('applies the safe defaults', () => {
+    const config = loadConfig(TABLES);
+    expect(config).toMatchObject({
+      dryRun: false,
+      disabled: false,
+      endpointIds: [],
+      maxTerminationsPerRun: 100,
+      auditRetentionDays: 365,
+      terminateRatePerSecond: 5,
+      terminateBurst: 50,
+      terminateConcurrency: 10,
+      timeMarginMs: 20_000,
+      leaseMs: 900_000,
+    });
+    expect(config.topicArn).toBeUndefined();
+    expect(config.endpointTag).toBeUndefined();
+  });
+
+  it('reads endpoint ids, a tag and the switches', () => {
+    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0, cvpn-endpoint-0aaaaaaa', [EnvVar.DRY_RUN]: 'true' })).toMatchObject({
+      endpointIds: ['cvpn-endpoint-0123456789abcdef0', 'cvpn-endpoint-0aaaaaaa'],
+      dryRun: true,
+    });
+    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_TAG]: 'cvpn-guard=enforce' }).endpointTag).toEqual({ key: 'cvpn-guard', value: 'enforce' });
+  });
+
+  it.each([
+    [{ [EnvVar.POLICIES_TABLE]: undefined }, EnvVar.POLICIES_TABLE],
+    [{ [EnvVar.ENDPOINT_IDS]: 'vpn-123' }, 'vpn-123'],
+    [{ [EnvVar.ENDPOINT_TAG]: 'no-equals-sign' }, EnvVar.ENDPOINT_TAG],
+    [{ [EnvVar.MAX_TERMINATIONS_PER_RUN]: '-1' }, EnvVar.MAX_TERMINATIONS_PER_RUN],
+    [{ [EnvVar.TERMINATE_RATE]: 'fast' }, EnvVar.TERMINATE_RATE],
+    [{ [EnvVar.DRY_RUN]: 'yes' }, EnvVar.DRY_RUN],
+    [{ [EnvVar.TOPIC_ARN]: 'my-topic' }, EnvVar.TOPIC_ARN],
+    [{ [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0', [EnvVar.ENDPOINT_TAG]: 'a=b' }, 'not both'],
+  ])('rejects %j with an error naming %s', (override, named) => {
+    expect(() => loadConfig({ ...TABLES, ...override })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...TABLES, ...override })).toThrow(named);
+  });
+});

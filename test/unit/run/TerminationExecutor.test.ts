@@ -1,0 +1,137 @@
+import { describe, expect, it } from '@jest/globals';
+import type { TerminationCall } from '../../../lambda/domain/types.js';
+import {
+  type ClientVpnGateway,
+  ClientVpnThrottledError,
+  ClientVpnUnauthorizedError,
+  SILENT_LOGGER,
+  type TerminationResult,
+} from '../../../lambda/ports/index.js';
+import { decisionRecord } from '../../../lambda/run/audit-records.js';
+import { TerminationExecutor, type TerminationSettings } from '../../../lambda/run/TerminationExecutor.js';
+import { aConnection, aDecision, ENDPOINT_A } from '../../support/fixtures.js';
+import { ManualClock } from '../../support/ManualClock.js';
+import { MemoryAuditLog } from '../../support/MemoryAuditLog.js';
+
+const RUN = 'run-2026-11-26T10:00:00Z';
+
+/** A gateway whose terminate answers come from a script, one per call (the last repeats). */
+function scriptedGateway(answers: Array<Error | 'ok'>, journal: string[]): ClientVpnGateway {
+  let call = 0;
+  return {
+    listEndpoints: async () => [],
+    listConnections: async () => [],
+    getConnection: async () => undefined,
+    terminate: async (target: TerminationCall): Promise<TerminationResult> => {
+      const answer = answers[Math.min(call, answers.length - 1)];
+      call += 1;
+      journal.push(`terminate:${target.by === 'username' ? target.username : target.connectionId}`);
+      if (answer instanceof Error) throw answer;
+      return {
+        requestId: `req-${call}`,
+        attempts: 1,
+        statuses: target.decisions.map((d) => ({ connectionId: d.connection.connectionId, previousStatus: 'active', currentStatus: 'terminating' })),
+      };
+    },
+  };
+}
+
+function callsFor(count: number): TerminationCall[] {
+  return Array.from({ length: count }, (_, index) => {
+    const connection = aConnection({ connectionId: `cvpn-connection-${index}` });
+    return { by: 'connection-id', endpointId: ENDPOINT_A, connectionId: connection.connectionId, decisions: [aDecision(connection)] } as const;
+  });
+}
+
+function setup(answers: Array<Error | 'ok'>, settings: Partial<TerminationSettings> = {}) {
+  const clock = new ManualClock();
+  const audit = new MemoryAuditLog();
+  const gateway = scriptedGateway(answers, audit.journal);
+  const executor = new TerminationExecutor(
+    { gateway, audit, clock, logger: SILENT_LOGGER },
+    { ratePerSecond: 5, burst: 50, concurrency: 1, timeMarginMs: 1000, remainingTimeMs: () => 60_000, random: () => 0.5, ...settings },
+  );
+  const recordOf = (decision: Parameters<typeof decisionRecord>[2]) => decisionRecord(RUN, clock.now(), decision);
+  return { clock, audit, executor, recordOf };
+}
+
+describe('TerminationExecutor', () => {
+  it('writes the intent before the call and completes it after', async () => {
+    const { audit, executor, recordOf } = setup(['ok']);
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(audit.journal).toEqual(['putIntent:cvpn-connection-0', 'terminate:cvpn-connection-0', 'complete:cvpn-connection-0']);
+    expect(report.records).toEqual([expect.objectContaining({ outcome: 'terminated', requestId: 'req-1', previousStatus: 'active', currentStatus: 'terminating', calledBy: 'connection-id' })]);
+    expect([...audit.records.values()][0]).toMatchObject({ outcome: 'terminated' });
+  });
+
+  it('retries a throttled call with backoff until it goes through', async () => {
+    const throttled = new ClientVpnThrottledError('slow down', { code: 'RequestLimitExceeded' });
+    const { audit, clock, executor, recordOf } = setup([throttled, throttled, 'ok']);
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report).toMatchObject({ terminateCalls: 3, throttledCalls: 2 });
+    expect(report.records[0]).toMatchObject({ outcome: 'terminated' });
+    // Full jitter at 0.5: half of 250 ms, then half of 500 ms.
+    expect(clock.sleeps).toEqual([125, 250]);
+    expect(audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(3);
+  });
+
+  it('records a failure with the AWS error code and never retries it', async () => {
+    const denied = new ClientVpnUnauthorizedError('no', { code: 'UnauthorizedOperation', requestId: 'req-x' });
+    const { executor, recordOf } = setup([denied]);
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report.terminateCalls).toBe(1);
+    expect(report.records[0]).toMatchObject({ outcome: 'failed', errorCode: 'UnauthorizedOperation', requestId: 'req-x' });
+  });
+
+  it('defers what is left once the time left falls under the margin', async () => {
+    // Each call uses 6 s of a 10 s budget; with a 5 s margin only the first may start.
+    const made = { calls: () => 0 };
+    const { audit, executor, recordOf } = setup(['ok'], { timeMarginMs: 5_000, remainingTimeMs: () => 10_000 - 6_000 * made.calls() });
+    made.calls = () => audit.journal.filter((entry) => entry.startsWith('terminate')).length;
+    const report = await executor.execute(callsFor(4), recordOf);
+    const outcomes = report.records.map((record) => record.outcome);
+    expect(outcomes.filter((outcome) => outcome === 'terminated')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'deferred')).toHaveLength(3);
+    expect(audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(1);
+    expect(report.records.find((record) => record.outcome === 'deferred')?.reason).toContain('next run');
+  });
+
+  it('makes no call when the intent cannot be written', async () => {
+    const { audit, executor, recordOf } = setup(['ok']);
+    audit.failOn = { method: 'putIntent', times: 1 };
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(audit.journal.some((entry) => entry.startsWith('terminate'))).toBe(false);
+    expect(report.auditFailures).toBe(1);
+  });
+
+  it('leaves the intent pending when its outcome cannot be written, for the next run to reconcile', async () => {
+    const { audit, executor, recordOf } = setup(['ok']);
+    audit.failOn = { method: 'complete', times: 3 };
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report.auditFailures).toBe(1);
+    expect(await audit.listPending()).toHaveLength(1);
+  });
+
+  it('paces calls past the burst at the configured rate', async () => {
+    const { clock, executor, recordOf } = setup(['ok'], { burst: 2, ratePerSecond: 5, concurrency: 3 });
+    const start = clock.now().getTime();
+    await executor.execute(callsFor(7), recordOf);
+    // Two go at once, the other five at 5 a second.
+    expect(clock.now().getTime() - start).toBeGreaterThanOrEqual(1000 - 1);
+  });
+
+  it('answers one call by username for every decision it carries', async () => {
+    const { executor, recordOf } = setup(['ok']);
+    const first = aConnection({ connectionId: 'cvpn-connection-1' });
+    const second = aConnection({ connectionId: 'cvpn-connection-2' });
+    const report = await executor.execute(
+      [{ by: 'username', endpointId: ENDPOINT_A, username: 'alice', decisions: [aDecision(first), aDecision(second)] }],
+      recordOf,
+    );
+    expect(report.terminateCalls).toBe(1);
+    expect(report.records.map((record) => [record.connectionId, record.outcome, record.calledBy])).toEqual([
+      ['cvpn-connection-1', 'terminated', 'username'],
+      ['cvpn-connection-2', 'terminated', 'username'],
+    ]);
+  });
+});
