@@ -73,3 +73,23 @@ export const MAX_CONNECTIONS_PER_USERNAME_CALL = 5;
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** A day of the week. */
 export type Weekday = (typeof WEEKDAYS)[number];
+
+/** What an endpoint id in a row's `endpoints` must look like (besides the lone wildcard). */
+export const ENDPOINT_ID_PATTERN = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
+
+/** What a `policyId` must look like: 1 to 128 letters, digits, `.`, `_`, `:` or `-`. */
+export const POLICY_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Bounds of the values a policy row may hold. */
+export const PolicyLimits = {
+  /** Longest `policyId`. */
+  POLICY_ID_MAX_LENGTH: 128,
+  /** Most entries in `usernames`, `commonNames` or `endpoints`. */
+  MAX_LIST_ENTRIES: 1000,
+  /** Longest free text (`reason`, `updatedBy`, one user name or common name). */
+  MAX_TEXT_LENGTH: 1024,
+  /** Largest `idleMinutes`: one week. */
+  MAX_IDLE_MINUTES: 10_080,
+  /** Largest `maxSessionMinutes`: one year. */
+  MAX_SESSION_MINUTES: 525_600,
+} as const;

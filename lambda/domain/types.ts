@@ -109,3 +109,4 @@ export type TerminationCall =
 
 /** A kind's name, re-exported for convenience. */
 export type { PolicyKind };
+export type { PolicyRow } from './policy/schema.js';

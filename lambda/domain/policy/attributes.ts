@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { ALL_ENDPOINTS, ENDPOINT_ID_PATTERN, PolicyKind, PolicyLimits, PolicyMode, POLICY_ID_PATTERN, WEEKDAYS } from '../constants.js';
+
+/** What a person may write in an attribute, in words: the `expected …` of an error message. */
+export const acceptedValues = z.registry<{ readonly accepts: string }>();
+
+/**
+ * Documents one attribute: what it means (the JSON Schema's description) and what it accepts (error
+ * messages and, after the meaning, the description too).
+ */
+export function attribute<T extends z.ZodType>(schema: T, means: string, accepts: string): T {
+  const documented = schema.describe(`${means} Accepts ${accepts}.`);
+  acceptedValues.add(documented, { accepts });
+  return documented;
+}
+
+const ISO_DATE_TIME = 'an ISO 8601 date-time with seconds and a Z or ±HH:MM offset, such as "2026-12-31T23:59:59Z"';
+const nonBlank = (value: string): boolean => value.trim() !== '';
+
+/** A whole number in [min, max] (DynamoDB type N); strings such as "30" are refused by name. */
+export function wholeNumber(min: number, max?: number): z.ZodInt {
+  const atLeast = z.int().min(min);
+  return max === undefined ? atLeast : atLeast.max(max);
+}
+
+/** Free text that is not blank, at most `PolicyLimits.MAX_TEXT_LENGTH` characters. */
+export function text(): z.ZodString {
+  return z.string().max(PolicyLimits.MAX_TEXT_LENGTH).refine(nonBlank, 'a text that is not blank');
+}
+
+/** `policyId`: the row's key. */
+export const policyId = attribute(
+  z.string().regex(POLICY_ID_PATTERN),
+  'The row key, named in every decision and audit record.',
+  `a string of 1 to ${PolicyLimits.POLICY_ID_MAX_LENGTH} letters, digits, ".", "_", ":" or "-"`,
+);
+
+/** `kind`, fixed to one kind per row schema. */
+export function kind<K extends PolicyKind>(value: K): z.ZodLiteral<K> {
+  return attribute(z.literal(value), 'What the row enforces.', `one of ${Object.values(PolicyKind).map((k) => `"${k}"`).join(', ')}`);
+}
+
+/** `enabled`: a disabled row is inactive. */
+export const enabled = attribute(
+  z.boolean().default(true),
+  'A disabled row is inactive: it decides nothing.',
+  'true or false (DynamoDB type BOOL); default true',
+);
+
+/** `mode`: required on every kind that can terminate, so a row always says whether it acts. */
+export const mode = attribute(
+  z.enum([PolicyMode.ENFORCE, PolicyMode.OBSERVE]),
+  'Whether the row terminates ("enforce") or only records "would-terminate" ("observe").',
+  '"enforce" or "observe"',
+);
+
+/** `mode` on an exempt row: allowed, ignored. */
+export const ignoredMode = attribute(mode.optional(), 'Ignored: an exemption never terminates.', '"enforce" or "observe"');
+
+/** One entry of `endpoints`: the wildcard, or a string matching ENDPOINT_ID_PATTERN. */
+const ENDPOINT_ENTRY = new RegExp(`^(\\${ALL_ENDPOINTS}|${ENDPOINT_ID_PATTERN.source.replace(/^\^|\$$/g, '')})$`);
+
+const endpointEntries = z
+  .array(z.string().regex(ENDPOINT_ENTRY))
+  .min(1)
+  .max(PolicyLimits.MAX_LIST_ENTRIES)
+  .refine(
+    (ids) => !ids.includes(ALL_ENDPOINTS) || ids.length === 1,
+    `either ["${ALL_ENDPOINTS}"] alone, or endpoint ids without "${ALL_ENDPOINTS}"`,
+  );
+const ENDPOINTS_MEANING = 'The Client VPN endpoints the row applies to.';
+const ENDPOINTS_ACCEPTS = `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} endpoint ids (cvpn-endpoint- then 8 to 17 hex digits), or ["${ALL_ENDPOINTS}"] for every endpoint`;
+
+/** `endpoints`: required, non-empty. */
+export const endpoints = attribute(endpointEntries, ENDPOINTS_MEANING, ENDPOINTS_ACCEPTS);
+
+/** `endpoints` on an exempt row: defaults to every endpoint. */
+export const exemptEndpoints = attribute(endpointEntries.default([ALL_ENDPOINTS]), ENDPOINTS_MEANING, `${ENDPOINTS_ACCEPTS}; default ["${ALL_ENDPOINTS}"]`);
+
+function identityEntries(noun: string, wildcardHint: string, minEntries: number) {
+  const entry = z
+    .string()
+    .max(PolicyLimits.MAX_TEXT_LENGTH)
+    .refine(nonBlank, `a ${noun} that is not blank`)
+    .refine((value) => value.trim() !== '*', `a ${noun}; "*" is not a wildcard here: ${wildcardHint}`);
+  return z.array(entry).min(minEntries).max(PolicyLimits.MAX_LIST_ENTRIES);
+}
+
+const matchedAs = 'Matched exactly after trimming and case folding, never as a substring.';
+
+/** `usernames` / `commonNames` of kinds where no selector means every identity: given, they list at least one. */
+export function optionalSelector(attributeName: 'usernames' | 'commonNames') {
+  const noun = attributeName === 'usernames' ? 'user name' : 'certificate common name';
+  const hint = `omit ${attributeName} (and the other selector) to match every identity`;
+  return attribute(
+    identityEntries(noun, hint, 1).optional(),
+    `Limits the row to these ${noun}s; without usernames and commonNames the row applies to every identity. ${matchedAs}`,
+    `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} ${noun}s (not blank, no "*")`,
+  );
+}
+
+/** `usernames` / `commonNames` of `revoked-user` and `exempt`: they name who is meant; nothing widens to everyone. */
+export function namingSelector(attributeName: 'usernames' | 'commonNames', kindName: string) {
+  const noun = attributeName === 'usernames' ? 'user name' : 'certificate common name';
+  return attribute(
+    identityEntries(noun, `a ${kindName} row must name each identity`, 0).optional(),
+    `The ${noun}s the row names; usernames or commonNames must name at least one identity. ${matchedAs}`,
+    `a list of up to ${PolicyLimits.MAX_LIST_ENTRIES} ${noun}s (not blank, no "*")`,
+  );
+}
+
+/** `expiresAt`: from this instant on the row is inactive. */
+export const expiresAt = attribute(z.iso.datetime({ offset: true }).optional(), 'From this instant on, the row is inactive.', ISO_DATE_TIME);
+
+/** `maxTerminations`: per-run cap of this row; above it, none of its terminations happen. */
+export const maxTerminations = attribute(
+  wholeNumber(0).optional(),
+  'Most terminations this row may decide in one run; when it decides more, none of them happens (capped).',
+  'a whole number ≥ 0 (DynamoDB type N)',
+);
+
+/** `reason`: why the row exists, for the people who read decisions. */
+export const reason = attribute(text(), 'Why the row exists, in words.', `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`);
+
+/** `updatedBy`: who last changed the row. */
+export const updatedBy = attribute(text().optional(), 'Who last changed the row.', `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`);
+
+/** `updatedAt`: when the row last changed. */
+export const updatedAt = attribute(z.iso.datetime({ offset: true }).optional(), 'When the row last changed.', ISO_DATE_TIME);
+
+/** `version`: optimistic locking counter. */
+export const version = attribute(wholeNumber(0).optional(), 'Optimistic locking: incremented by each change.', 'a whole number ≥ 0 (DynamoDB type N)');
+
+/** The days of an off-hours window. */
+export const days = attribute(
+  z
+    .array(z.enum(WEEKDAYS))
+    .min(1)
+    .max(WEEKDAYS.length)
+    .refine((list) => new Set(list).size === list.length, 'each day at most once'),
+  'The days on which the allowed window opens.',
+  `a non-empty list of distinct days among ${WEEKDAYS.map((day) => `"${day}"`).join(', ')}`,
+);
+
+/** A wall-clock time `HH:MM`, 00:00 to 23:59. */
+export function wallClock(means: string) {
+  return attribute(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), means, 'a time "HH:MM" from "00:00" to "23:59"');
+}
+
+/** An IANA time zone the runtime's Intl knows. */
+export const timezone = attribute(
+  z.string().min(1).refine(isTimeZone, 'an IANA time zone such as "Europe/Berlin", "America/New_York" or "UTC"'),
+  'The time zone of start and end.',
+  'an IANA time zone such as "Europe/Berlin", "America/New_York" or "UTC"',
+);
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
