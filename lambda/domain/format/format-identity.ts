@@ -1,0 +1,23 @@
+import type { MatchedIdentity } from '../identity/match-identity.js';
+import type { Connection } from '../types.js';
+
+/** A matched identity in a reason: `user alice` or `certificate alice.example.com`. */
+export function formatMatchedIdentity(identity: MatchedIdentity): string {
+  return identity.attribute === 'username' ? `user ${clip(identity.value)}` : `certificate ${clip(identity.value)}`;
+}
+
+/** Who holds a connection, in a reason: the user name when there is one, else the certificate, else `an unnamed client`. */
+export function formatHolder(connection: Connection): string {
+  const username = connection.username?.trim();
+  if (username) return `user ${clip(username)}`;
+  const commonName = connection.commonName?.trim();
+  return commonName ? `certificate ${clip(commonName)}` : 'an unnamed client';
+}
+
+/** Longest identity shown in a reason. */
+const MAX_IDENTITY_SHOWN = 128;
+
+function clip(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.length > MAX_IDENTITY_SHOWN ? `${trimmed.slice(0, MAX_IDENTITY_SHOWN)}…` : trimmed;
+}

@@ -1,0 +1,20 @@
+import { formatMatchedIdentity } from '../format/format-identity.js';
+import { matchIdentity, type MatchedIdentity } from '../identity/match-identity.js';
+import { inEndpointScope } from '../policy/policy-scope.js';
+import type { ExemptRow } from '../policy/schema.js';
+import type { Connection, Firing } from '../types.js';
+import { byPolicy } from './rule.js';
+
+/**
+ * An exempt row never fires. It covers a connection on an endpoint it scopes (default every endpoint)
+ * whose user name or common name it names (exact after trim and case fold); a row without selectors
+ * covers no one. Whether the row is in force (enabled, not expired) is the caller's business.
+ */
+export function exemptionCovers(row: ExemptRow, connection: Connection): MatchedIdentity | undefined {
+  return inEndpointScope(row, connection.endpointId) ? matchIdentity(row, connection) : undefined;
+}
+
+/** `user alice is exempt (policy vip): not terminated; would have been: session 9 h old, limit 8 h (policy max-8h)`. */
+export function exemptedReason(row: ExemptRow, identity: MatchedIdentity, overridden: Firing): string {
+  return `${formatMatchedIdentity(identity)} is exempt ${byPolicy(row)}: not terminated; would have been: ${overridden.reason}`;
+}

@@ -1,0 +1,60 @@
+import { formatHolder } from '../format/format-identity.js';
+import { identityKey } from '../identity/identity-key.js';
+import { compareText } from '../order/compare.js';
+import type { MaxConnectionsRow } from '../policy/schema.js';
+import type { Connection } from '../types.js';
+import { byPolicy, type Rule, type RuleHit } from './rule.js';
+
+/** Evidence of one connection too many. */
+export interface MaxConnectionsEvidence {
+  /** Who holds the connections, as a reason shows it. */
+  readonly holder: string;
+  /** How many connections in the row's scope that identity holds. */
+  readonly held: number;
+}
+
+/**
+ * Groups the scoped connections by {@link identityKey} (connections without identity are never counted)
+ * and, for each identity holding more than `maxConnections`, keeps the newest `maxConnections` (by
+ * `establishedAt`, then connection id) and fires on the others. The count is across every endpoint the row
+ * scopes. Exempt connections count too; an exemption spares its connection but never moves the cut.
+ */
+export function maxConnectionsFires(row: MaxConnectionsRow, scoped: readonly Connection[]): RuleHit<MaxConnectionsEvidence>[] {
+  const byIdentity = new Map<string, Connection[]>();
+  for (const connection of scoped) {
+    const key = identityKey(connection);
+    if (key === undefined) continue;
+    const held = byIdentity.get(key);
+    if (held === undefined) byIdentity.set(key, [connection]);
+    else held.push(connection);
+  }
+  return [...byIdentity.values()]
+    .filter((held) => held.length > row.maxConnections)
+    .flatMap((held) =>
+      [...held]
+        .sort(newestFirst)
+        .slice(row.maxConnections)
+        .map((connection) => ({ connection, evidence: { holder: formatHolder(connection), held: held.length } })),
+    );
+}
+
+/** `user bob holds 7 connections, limit 2: keeping the 2 newest (policy two-sessions)`. */
+export function maxConnectionsReason(row: MaxConnectionsRow, evidence: MaxConnectionsEvidence): string {
+  const kept = row.maxConnections === 1 ? 'the newest' : `the ${row.maxConnections} newest`;
+  return `${evidence.holder} holds ${evidence.held} connections, limit ${row.maxConnections}: keeping ${kept} ${byPolicy(row)}`;
+}
+
+/** The `max-connections` rule. */
+export const maxConnectionsRule: Rule<MaxConnectionsRow, MaxConnectionsEvidence> = {
+  fires: maxConnectionsFires,
+  reason: maxConnectionsReason,
+};
+
+/** Newest first; an unreadable establishment time counts as oldest; ties by connection id, then endpoint id. */
+function newestFirst(left: Connection, right: Connection): number {
+  const time = (connection: Connection): number => {
+    const value = connection.establishedAt.getTime();
+    return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
+  };
+  return time(right) - time(left) || compareText(left.connectionId, right.connectionId) || compareText(left.endpointId, right.endpointId);
+}

@@ -1,0 +1,24 @@
+import { formatMatchedIdentity } from '../format/format-identity.js';
+import { matchIdentity, type MatchedIdentity } from '../identity/match-identity.js';
+import type { RevokedUserRow } from '../policy/schema.js';
+import type { Connection } from '../types.js';
+import { byPolicy, eachConnection, type Rule } from './rule.js';
+
+/**
+ * Fires on a connection whose user name or common name the row lists (exact after trim and case fold).
+ * A row without selectors matches no one: `revoked-user` never widens to everyone.
+ */
+export function revokedUserFires(row: RevokedUserRow, connection: Connection): MatchedIdentity | undefined {
+  return matchIdentity(row, connection);
+}
+
+/** `user alice is revoked (policy offboarded-2026-11)`. */
+export function revokedUserReason(row: RevokedUserRow, identity: MatchedIdentity): string {
+  return `${formatMatchedIdentity(identity)} is revoked ${byPolicy(row)}`;
+}
+
+/** The `revoked-user` rule. */
+export const revokedUserRule: Rule<RevokedUserRow, MatchedIdentity> = {
+  fires: eachConnection(revokedUserFires),
+  reason: revokedUserReason,
+};

@@ -1,0 +1,42 @@
+import type { Connection, IdleState } from '../types.js';
+
+/** What a rule may look at besides the row and the connections: time is a parameter, never read. */
+export interface RuleContext {
+  /** The instant of the run. */
+  readonly now: Date;
+  /** The idle memory after observing this run's connections ({@link advanceIdleState}). */
+  readonly idleState: IdleState;
+}
+
+/** A connection a rule fired on, with the evidence its reason shows. */
+export interface RuleHit<E> {
+  readonly connection: Connection;
+  readonly evidence: E;
+}
+
+/**
+ * One kind's rule, in the shape of a cdk-nag rule: a pure check and, apart from it, the sentence a person
+ * reads. `fires` gets only the active connections in the row's endpoint and identity scope.
+ */
+export interface Rule<R, E> {
+  /** The connections the row fires on, each with its evidence; the others comply. */
+  readonly fires: (row: R, scoped: readonly Connection[], context: RuleContext) => readonly RuleHit<E>[];
+  /** The reason a person reads, with its evidence and the row's id. */
+  readonly reason: (row: R, evidence: E) => string;
+}
+
+/** Lifts a check of one connection (evidence when it fires, `undefined` when it complies) to a rule's `fires`. */
+export function eachConnection<R, E>(
+  check: (row: R, connection: Connection, context: RuleContext) => E | undefined,
+): Rule<R, E>['fires'] {
+  return (row, scoped, context) =>
+    scoped.flatMap((connection) => {
+      const evidence = check(row, connection, context);
+      return evidence === undefined ? [] : [{ connection, evidence }];
+    });
+}
+
+/** The closing words of every reason: which row decided. */
+export function byPolicy(row: { readonly policyId: string }): string {
+  return `(policy ${row.policyId})`;
+}
