@@ -1,0 +1,87 @@
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Alarms } from './alarms.js';
+import type { GuardConfig } from './config.js';
+import { Dashboard } from './dashboard.js';
+import { Enforcer } from './enforcer.js';
+import { Notifications } from './notifications.js';
+import { StackOutput } from './outputs.js';
+import { Tables } from './tables.js';
+
+/** Properties of {@link CvpnGuardStack}. */
+export interface CvpnGuardStackProps extends StackProps {
+  /** The validated settings (lib/config.ts). */
+  readonly config: GuardConfig;
+  /** The handler file. @default lambda/handler.ts */
+  readonly entry?: string;
+}
+
+/** cvpn-guard: tables, the scheduled enforcer, notifications and alarms, a dashboard, and the outputs the CLI reads. */
+export class CvpnGuardStack extends Stack {
+  public readonly tables: Tables;
+  public readonly notifications: Notifications;
+  public readonly enforcer: Enforcer;
+  public readonly alarms: Alarms;
+  public readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: CvpnGuardStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    Tags.of(this).add('app', 'cvpn-guard');
+
+    this.tables = new Tables(this, 'Tables', { removalPolicy: config.tableRemovalPolicy });
+    this.notifications = new Notifications(this, 'Notifications', config.notificationEmail === undefined ? {} : { email: config.notificationEmail });
+    this.enforcer = new Enforcer(this, 'Enforcer', {
+      policiesTable: this.tables.policies,
+      auditTable: this.tables.audit,
+      stateTable: this.tables.state,
+      topic: this.notifications.topic,
+      deadLetterQueueKey: this.notifications.key,
+      scheduleExpression: config.schedule.expression,
+      endpoints: config.endpoints,
+      memorySize: config.memorySize,
+      timeout: Duration.seconds(config.timeoutSeconds),
+      logRetention: config.logRetention,
+      run: {
+        dryRun: config.dryRun,
+        disabled: config.disabled,
+        maxTerminationsPerRun: config.maxTerminationsPerRun,
+        auditRetentionDays: config.auditRetentionDays,
+        stateRetentionDays: config.stateRetentionDays,
+        leaseSeconds: config.leaseSeconds,
+        timeMarginSeconds: config.timeMarginSeconds,
+        terminateRate: config.terminateRate,
+        terminateBurst: config.terminateBurst,
+        terminateConcurrency: config.terminateConcurrency,
+      },
+      ...(props.entry === undefined ? {} : { entry: props.entry }),
+    });
+    this.alarms = new Alarms(this, 'Alarms', {
+      function: this.enforcer.function,
+      deadLetterQueue: this.enforcer.deadLetterQueue,
+      topic: this.notifications.topic,
+    });
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      function: this.enforcer.function,
+      deadLetterQueue: this.enforcer.deadLetterQueue,
+      alarms: [
+        this.alarms.functionErrors,
+        this.alarms.deadLetters,
+        this.alarms.failedTerminations,
+        this.alarms.cappedRuns,
+        this.alarms.invalidPolicies,
+      ],
+    });
+
+    // Outputs live at stack level so their keys are exactly these names.
+    new CfnOutput(this, StackOutput.POLICIES_TABLE_NAME, { value: this.tables.policies.tableName, description: 'Policy rows' });
+    new CfnOutput(this, StackOutput.AUDIT_TABLE_NAME, { value: this.tables.audit.tableName, description: 'Audit records' });
+    new CfnOutput(this, StackOutput.STATE_TABLE_NAME, { value: this.tables.state.tableName, description: 'Idle memory and run lease' });
+    new CfnOutput(this, StackOutput.FUNCTION_NAME, { value: this.enforcer.function.functionName, description: 'Enforcer function' });
+    new CfnOutput(this, StackOutput.TOPIC_ARN, { value: this.notifications.topic.topicArn, description: 'Digests and alarms' });
+    new CfnOutput(this, StackOutput.DASHBOARD_URL, {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard',
+    });
+  }
+}

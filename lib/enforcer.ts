@@ -1,0 +1,333 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { EnvVar } from '../lambda/environment.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
+import { AuditIndex } from '../lambda/tables.js';
+import type { EndpointSelection } from './config.js';
+
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The function's entry: the middy handler, bundled with its dependencies by the local esbuild. */
+export const ENFORCER_ENTRY = join(PROJECT_ROOT, 'lambda', 'handler.ts');
+
+/**
+ * Prepended to the ESM bundle: some CommonJS dependencies `require()` Node built-ins, which an
+ * ES module cannot do without a `require` of its own.
+ */
+const ESM_REQUIRE_SHIM = "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+
+/** How each run behaves: passed to the function as environment variables. */
+export interface RunSettings {
+  /** Never call terminate; record `would-terminate` instead. @default false */
+  readonly dryRun?: boolean;
+  /** Kill switch: runs record a summary and do nothing else. @default false */
+  readonly disabled?: boolean;
+  /** Global cap of terminations per run; a run over it terminates nothing. @default 100 */
+  readonly maxTerminationsPerRun?: number;
+  /** Days audit records are kept (TTL). @default 365 */
+  readonly auditRetentionDays?: number;
+  /** Days idle memory of a vanished connection is kept (TTL). @default 2 */
+  readonly stateRetentionDays?: number;
+  /** Seconds the run lease is held; longer than the function timeout. @default 900 */
+  readonly leaseSeconds?: number;
+  /** Stop starting terminate calls with less than this many seconds left. @default 20 */
+  readonly timeMarginSeconds?: number;
+  /** Sustained terminate calls per second, a whole number (EC2 allows about 5). @default 5 */
+  readonly terminateRate?: number;
+  /** Token-bucket burst of terminate calls. @default 50 */
+  readonly terminateBurst?: number;
+  /** Terminate calls in flight at once. @default 10 */
+  readonly terminateConcurrency?: number;
+}
+
+/** Properties of {@link Enforcer}. */
+export interface EnforcerProps {
+  /** Policy rows; the function only reads them. */
+  readonly policiesTable: dynamodb.ITable;
+  /** Audit records; the function puts, updates and reads them, never deletes. */
+  readonly auditTable: dynamodb.ITable;
+  /** Idle memory and run lease; read and written freely. */
+  readonly stateTable: dynamodb.ITable;
+  /** Where run digests are published (the only topic the function may publish to). */
+  readonly topic: sns.ITopic;
+  /** Customer managed key encrypting the dead-letter queue. */
+  readonly deadLetterQueueKey: kms.IKey;
+  /** Scheduler expression, already validated (see lib/schedule-expression.ts). @default 'rate(5 minutes)' */
+  readonly scheduleExpression?: string;
+  /** Endpoints enforced on; terminate permission is limited to them. @default every endpoint of the account and region */
+  readonly endpoints?: EndpointSelection;
+  /** Run behaviour. @default every RunSettings default */
+  readonly run?: RunSettings;
+  /** Function memory, MB. @default 512 */
+  readonly memorySize?: number;
+  /** Function timeout: shorter than the schedule period and the lease. @default Duration.seconds(240) */
+  readonly timeout?: Duration;
+  /** Retention of the function's log group. @default RetentionDays.THREE_MONTHS */
+  readonly logRetention?: logs.RetentionDays;
+  /** The handler file. @default ENFORCER_ENTRY (lambda/handler.ts) */
+  readonly entry?: string;
+}
+
+/**
+ * The enforcer: the Lambda function, the EventBridge Scheduler schedule that invokes it with
+ * the scheduled time, and the encrypted dead-letter queue where failed invocations land. It
+ * grants its own least-privilege permissions.
+ */
+export class Enforcer extends Construct {
+  /** The enforcement function (Node.js 24, arm64, ESM bundle). */
+  public readonly function: nodejs.NodejsFunction;
+  /** The function's execution role. */
+  public readonly role: iam.Role;
+  /** The function's log group, with retention. */
+  public readonly logGroup: logs.LogGroup;
+  /** Invocations that failed: undeliverable by Scheduler, or failing in the function after Lambda's retries. */
+  public readonly deadLetterQueue: sqs.Queue;
+  /** The recurring schedule. */
+  public readonly schedule: scheduler.Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the function. */
+  public readonly schedulerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: EnforcerProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const run = props.run ?? {};
+    const endpoints = props.endpoints ?? { kind: 'all' };
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.deadLetterQueueKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      // Operational logs only: the audit table is the record of every decision, and is retained.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A role of our own, without the AWSLambdaBasicExecutionRole managed policy: it may write to
+    // its own log group only.
+    this.role = new iam.Role(this, 'FunctionRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'cvpn-guard enforcer: read policies, list and terminate Client VPN connections, write audit',
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const environment: Record<string, string> = {
+      [EnvVar.POLICIES_TABLE]: props.policiesTable.tableName,
+      [EnvVar.AUDIT_TABLE]: props.auditTable.tableName,
+      [EnvVar.STATE_TABLE]: props.stateTable.tableName,
+      [EnvVar.TOPIC_ARN]: props.topic.topicArn,
+      [EnvVar.DRY_RUN]: String(run.dryRun ?? false),
+      [EnvVar.DISABLED]: String(run.disabled ?? false),
+      [EnvVar.MAX_TERMINATIONS_PER_RUN]: String(run.maxTerminationsPerRun ?? 100),
+      [EnvVar.AUDIT_RETENTION_DAYS]: String(run.auditRetentionDays ?? 365),
+      [EnvVar.STATE_RETENTION_DAYS]: String(run.stateRetentionDays ?? 2),
+      [EnvVar.TERMINATE_RATE]: String(run.terminateRate ?? 5),
+      [EnvVar.TERMINATE_BURST]: String(run.terminateBurst ?? 50),
+      [EnvVar.TERMINATE_CONCURRENCY]: String(run.terminateConcurrency ?? 10),
+      [EnvVar.TIME_MARGIN_SECONDS]: String(run.timeMarginSeconds ?? 20),
+      [EnvVar.LEASE_SECONDS]: String(run.leaseSeconds ?? 900),
+      ...(endpoints.kind === 'ids' ? { [EnvVar.ENDPOINT_IDS]: endpoints.ids.join(',') } : {}),
+      ...(endpoints.kind === 'tag' ? { [EnvVar.ENDPOINT_TAG]: `${endpoints.key}=${endpoints.value}` } : {}),
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      // Stack traces point into the TypeScript sources through the bundled source map.
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      description: 'cvpn-guard: terminates Client VPN connections that break a policy, and audits every decision',
+      entry: props.entry ?? ENFORCER_ENTRY,
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(240),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment,
+      // Scheduler invokes the function asynchronously: a failing run is retried by Lambda (a retry
+      // of a tick derives the same run id, so it resumes the same run), then lands in the DLQ.
+      retryAttempts: 2,
+      maxEventAge: Duration.minutes(30),
+      deadLetterQueue: this.deadLetterQueue,
+      // No reserved concurrency: the run lease in the state table already keeps two runs from
+      // overlapping, and reserving even 1 fails to deploy in accounts at the minimum concurrency
+      // quota (10), which Lambda keeps unreserved.
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the AWS SDK v3 (tree-shaken) instead of taking the runtime's copy: the code runs
+        // with the SDK version it was tested with.
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        // Always the local esbuild (a dependency of this project), never Docker.
+        forceDockerBundling: false,
+      },
+    });
+
+    this.grantEnforcement(endpoints);
+    this.grantTables(props);
+    this.grantMessages(props);
+
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': stack.account,
+            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+          },
+        },
+      }),
+      description: 'cvpn-guard: lets EventBridge Scheduler invoke the enforcer and reach its dead-letter queue',
+    });
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptDeadLetters',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.deadLetterQueueKey.keyArn],
+      }),
+    );
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'cvpn-guard: runs the enforcer',
+      schedule: scheduler.ScheduleExpression.expression(props.scheduleExpression ?? 'rate(5 minutes)'),
+      target: new targets.LambdaInvoke(this.function, {
+        role: this.schedulerRole,
+        // The handler derives the run id from the scheduled time, so a redelivered tick is the same run.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          source: 'schedule',
+        }),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 5,
+        maxEventAge: Duration.minutes(30),
+      }),
+    });
+    Validations.of(this.schedulerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+      reason: 'Added by the LambdaInvoke target (grantInvoke): it covers versions and aliases of this one function only.',
+    });
+  }
+
+  /** Describe on every endpoint of the region (the actions allow no narrower resource); terminate on the selected ones only. */
+  private grantEnforcement(endpoints: EndpointSelection): void {
+    const stack = Stack.of(this);
+    // DescribeClientVpnEndpoints and DescribeClientVpnConnections are List actions without
+    // resource-level permissions (the Service Authorization Reference lists no resource type for
+    // them): IAM accepts only Resource "*". What can be narrowed is the region.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'DescribeClientVpn',
+        actions: ['ec2:DescribeClientVpnEndpoints', 'ec2:DescribeClientVpnConnections'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:RequestedRegion': stack.region } },
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeClientVpnEndpoints and ec2:DescribeClientVpnConnections support no resource-level permissions; the statement is limited to the stack region.',
+    });
+
+    const endpointArn = (endpointId: string): string =>
+      stack.formatArn({ service: 'ec2', resource: 'client-vpn-endpoint', resourceName: endpointId });
+    if (endpoints.kind === 'ids') {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'TerminateOnSelectedEndpoints',
+          actions: ['ec2:TerminateClientVpnConnections'],
+          resources: endpoints.ids.map(endpointArn),
+        }),
+      );
+      return;
+    }
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: endpoints.kind === 'tag' ? 'TerminateOnTaggedEndpoints' : 'TerminateOnEndpointsOfThisRegion',
+        actions: ['ec2:TerminateClientVpnConnections'],
+        resources: [endpointArn('*')],
+        ...(endpoints.kind === 'tag' ? { conditions: { StringEquals: { [`aws:ResourceTag/${endpoints.key}`]: endpoints.value } } } : {}),
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:client-vpn-endpoint/*]',
+      reason:
+        endpoints.kind === 'tag'
+          ? 'Endpoints are selected by tag: terminate is allowed on client-vpn-endpoint/* of this account and region only when the endpoint carries the tag (aws:ResourceTag condition).'
+          : 'The deployment enforces on every endpoint of the region (no endpointIds or endpointTag set): terminate is limited to client-vpn-endpoint ARNs of this account and region.',
+    });
+  }
+
+  /** Policies read-only; audit put/update/read but never delete; state read/write. */
+  private grantTables(props: EnforcerProps): void {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadPolicies',
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'],
+        resources: [props.policiesTable.tableArn],
+      }),
+    );
+    // PutItem and UpdateItem only: no DeleteItem, and no BatchWriteItem (it carries delete requests).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteAudit',
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+        resources: [props.auditTable.tableArn],
+      }),
+    );
+    // Of the audit indexes, the run reads only `pending` (reconciliation); the others serve the CLI.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'QueryPendingAudit',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.auditTable.tableArn}/index/${AuditIndex.PENDING}`],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadWriteState',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:DescribeTable',
+        ],
+        resources: [props.stateTable.tableArn],
+      }),
+    );
+  }
+
+  /** Publish to its own topic; encrypt with the keys of the topic and the dead-letter queue. */
+  private grantMessages(props: EnforcerProps): void {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'PublishDigests', actions: ['sns:Publish'], resources: [props.topic.topicArn] }),
+    );
+    const keyArns = [props.deadLetterQueueKey.keyArn];
+    if (props.topic.masterKey && props.topic.masterKey !== props.deadLetterQueueKey) keyArns.push(props.topic.masterKey.keyArn);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'EncryptMessages', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keyArns }),
+    );
+  }
+}
