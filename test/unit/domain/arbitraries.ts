@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { parsePolicyRow, type Connection, type ConnectionIdleState, type IdleState } from '../../../lambda/domain/index.js';
+import { ENDPOINT_A, ENDPOINT_B, NOW, row } from './fixtures.js';
+
+/** Property runs are reproducible: a fixed seed, and enough runs to find the corners. */
+export const PROPERTY_PARAMETERS = { seed: 42, numRuns: 300 } as const;
+
+const USERNAMES = ['alice', 'Alice', ' alice ', 'bob', 'BOB', 'carol', 'straße', 'STRASSE', '', '  '];
+const COMMON_NAMES = ['alice.example.com', 'ALICE.example.com', 'bob.example.com', 'laptop-7'];
+const STATUSES = ['active', 'active', 'active', 'terminating', 'terminated', 'failed-to-terminate'];
+
+/** A connection from small pools, so identities, endpoints and ids collide often. */
+export const arbConnection: fc.Arbitrary<Connection> = fc.record(
+  {
+    endpointId: fc.constantFrom(ENDPOINT_A, ENDPOINT_B),
+    connectionId: fc.integer({ min: 0, max: 15 }).map((n) => `cvpn-connection-${n.toString(16).padStart(17, '0')}`),
+    username: fc.constantFrom(...USERNAMES),
+    commonName: fc.constantFrom(...COMMON_NAMES),
+    ingressBytes: fc.nat({ max: 5_000 }),
+    egressBytes: fc.nat({ max: 5_000 }),
+    establishedAt: fc.integer({ min: 0, max: 2 * 24 * 60 }).map((minutes) => new Date(NOW.getTime() - minutes * 60_000)),
+    status: fc.constantFrom(...STATUSES),
+  },
+  { requiredKeys: ['endpointId', 'connectionId', 'ingressBytes', 'egressBytes', 'establishedAt', 'status'] },
+);
+
+/** Up to a dozen connections. */
+export const arbConnections = fc.array(arbConnection, { maxLength: 12 });
+
+const arbSelectors = fc.record(
+  {
+    usernames: fc.subarray(['alice', 'BOB', 'carol', 'Straße'], { minLength: 1 }),
+    commonNames: fc.subarray(['alice.example.com', 'laptop-7'], { minLength: 1 }),
+  },
+  { requiredKeys: [] },
+);
+const arbNamed = fc.oneof(
+  fc.record({ usernames: fc.subarray(['alice', 'BOB', 'carol', 'Straße'], { minLength: 1 }) }),
+  fc.record({ commonNames: fc.subarray(['alice.example.com', 'laptop-7'], { minLength: 1 }) }),
+);
+const arbEndpoints = fc.constantFrom(['*'], [ENDPOINT_A], [ENDPOINT_B], [ENDPOINT_A, ENDPOINT_B]);
+const arbMode = fc.constantFrom('enforce', 'observe');
+const arbCommon = fc.record(
+  {
+    policyId: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'),
+    mode: arbMode,
+    endpoints: arbEndpoints,
+    enabled: fc.boolean(),
+    maxTerminations: fc.nat({ max: 4 }),
+    expiresAt: fc.constantFrom('2026-11-26T10:00:00Z', '2027-01-01T00:00:00Z'),
+  },
+  { requiredKeys: ['policyId', 'mode', 'endpoints'] },
+);
+
+/** A valid raw row of any kind, from small pools. */
+export const arbValidRow: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.revokedUser({ ...common, usernames: undefined, ...named })),
+  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 120 }), fc.constantFrom(0, 100)).map(([common, selectors, idleMinutes, minBytes]) =>
+    row.idle({ ...common, ...selectors, idleMinutes, minBytes }),
+  ),
+  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 48 * 60 })).map(([common, selectors, maxSessionMinutes]) => row.maxSession({ ...common, ...selectors, maxSessionMinutes })),
+  fc.tuple(arbCommon, arbSelectors, fc.constantFrom(['thu'], ['mon', 'fri'], ['wed', 'thu']), fc.constantFrom(['08:00', '18:00'], ['22:00', '06:00'], ['11:00', '12:00'])).map(
+    ([common, selectors, days, [start, end]]) => row.offHours({ ...common, ...selectors, days, start, end, timezone: 'UTC' }),
+  ),
+  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 3 })).map(([common, selectors, maxConnections]) => row.maxConnections({ ...common, ...selectors, maxConnections })),
+  fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.exempt({ ...common, usernames: undefined, ...named })),
+).map(withoutUndefined);
+
+/** A valid exempt row. */
+export const arbExemptRow = fc
+  .tuple(arbEndpoints, arbNamed, fc.constantFrom('x1', 'x2'))
+  .map(([endpoints, named, policyId]) => withoutUndefined(row.exempt({ policyId, endpoints, usernames: undefined, ...named })));
+
+/** Up to six valid rows. */
+export const arbValidRows = fc.array(arbValidRow, { maxLength: 6 });
+
+/** A row that must fail validation: anything at all, or a valid row broken in one place. */
+export const arbMalformedRow: fc.Arbitrary<unknown> = fc.oneof(
+  fc.anything({ withBigInt: true, withSet: true, withMap: true, withDate: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true }),
+  fc.tuple(arbValidRow, fc.constantFrom('kind', 'policyId', 'reason', 'endpoints')).map(([valid, field]) => withoutUndefined({ ...valid, [field]: undefined })),
+  fc.tuple(arbValidRow, fc.string({ minLength: 1 }).filter((key) => !['__proto__', 'constructor'].includes(key))).map(([valid, key]) => ({ ...valid, [`x-${key}`]: 1 })),
+  fc.tuple(arbValidRow, fc.anything({ withBigInt: true, withSet: true })).map(([valid, value]) => ({ ...valid, endpoints: value, usernames: [value] })),
+  arbValidRow.map((valid) => ({ ...valid, mode: 'ENFORCE' })),
+).filter((item) => !parsePolicyRow(item).ok);
+
+/** Idle memory of some of the pooled connection ids, as a previous run may have left it. */
+export const arbIdleState: fc.Arbitrary<IdleState> = fc
+  .array(
+    fc.record({
+      endpointId: fc.constantFrom(ENDPOINT_A, ENDPOINT_B),
+      connectionId: fc.integer({ min: 0, max: 15 }).map((n) => `cvpn-connection-${n.toString(16).padStart(17, '0')}`),
+      lastBytes: fc.nat({ max: 10_000 }),
+      minutesAgo: fc.integer({ min: 1, max: 600 }),
+      thresholds: fc.subarray([0, 100, 500]),
+    }),
+    { maxLength: 10 },
+  )
+  .map((entries) => {
+    const state = new Map<string, ConnectionIdleState>();
+    for (const entry of entries) {
+      const at = new Date(NOW.getTime() - entry.minutesAgo * 60_000);
+      state.set(entry.connectionId, {
+        endpointId: entry.endpointId,
+        connectionId: entry.connectionId,
+        lastBytes: entry.lastBytes,
+        lastSeenAt: at,
+        thresholds: entry.thresholds.map((minBytes) => ({ minBytes, baselineBytes: entry.lastBytes, activeAt: at })),
+      });
+    }
+    return state;
+  });
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
