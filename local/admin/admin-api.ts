@@ -1,0 +1,260 @@
+import type { ClockState } from '../clock.js';
+import { ADMIN_PREFIX } from '../constants.js';
+import type { ThrottlingOptions } from '../ec2/client-vpn-emulator.js';
+import type { ConnectionPatch, ConnectionView, EndpointView, TrafficProfile } from '../ec2/model.js';
+import type { PermissionDenial } from '../ec2/permissions.js';
+import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
+import { SandboxControlError, SandboxError, SandboxOptionError, SandboxScenarioError } from '../errors.js';
+import type { FaultRule } from '../faults.js';
+import type { LatencyRule } from '../latency.js';
+import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
+import type { Sandbox } from '../sandbox.js';
+import type { PublishedMessage } from '../sns/sns-emulator.js';
+
+type Route = (request: ServiceRequest, body: unknown, params: string[]) => unknown | Promise<unknown>;
+
+/** One admin route: method, path pattern under /_sandbox (`:id` captures), what it does. */
+interface RouteEntry {
+  readonly method: string;
+  readonly pattern: string;
+  readonly summary: string;
+  readonly run: Route;
+}
+
+/**
+ * The admin JSON API on the edge port, under /_sandbox: the clock, connections, traffic profiles,
+ * faults, latency, throttling, permissions, counters, SNS messages, and reset. Bodies are JSON;
+ * answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
+ */
+export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => Promise<ServiceResponse> {
+  const routes: RouteEntry[] = [
+    { method: 'GET', pattern: '', summary: 'this index', run: () => index(sandbox, routes) },
+    { method: 'GET', pattern: '/health', summary: 'liveness', run: () => ({ status: 'ok', now: sandbox.clock.now().toISOString() }) },
+    { method: 'GET', pattern: '/clock', summary: 'the simulated clock', run: () => sandbox.clock.state() },
+    {
+      method: 'POST',
+      pattern: '/clock',
+      summary: 'change the clock: {"set": ISO} | {"advance": "95m"} | {"speed": 10} | {"freeze": true} | {"resume": true}',
+      run: (_request, body) => changeClock(sandbox, body),
+    },
+    { method: 'GET', pattern: '/endpoints', summary: 'every endpoint', run: () => sandbox.emulator.listEndpoints().map(endpointJson) },
+    {
+      method: 'GET',
+      pattern: '/connections',
+      summary: 'every connection as it is now (?endpoint=id to narrow)',
+      run: (request) => sandbox.emulator.listConnections(request.query.get('endpoint') ?? undefined).map(connectionJson),
+    },
+    {
+      method: 'POST',
+      pattern: '/connections',
+      summary: 'add a connection, written as in a scenario (times relative to the clock)',
+      run: (_request, body) => {
+        const connection = parseConnection(body, 'admin connection');
+        return toConnectionSpecs(connection, sandbox.clock.now()).map((spec) => connectionJson(sandbox.emulator.addConnection(spec)));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: '/connections/:id',
+      summary: 'one connection',
+      run: (_request, _body, [id]) => connectionJson(sandbox.emulator.getConnection(id ?? '')),
+    },
+    {
+      method: 'PATCH',
+      pattern: '/connections/:id',
+      summary: 'change a connection: profile, username, commonName, clientIp, statusMessage, postureComplianceStatuses, failTermination, addIngressBytes, addEgressBytes',
+      run: (_request, body, [id]) => connectionJson(sandbox.emulator.modifyConnection(id ?? '', objectBody(body) as ConnectionPatch)),
+    },
+    {
+      method: 'POST',
+      pattern: '/connections/:id/disconnect',
+      summary: 'the client hangs up: the connection ends now',
+      run: (_request, _body, [id]) => connectionJson(sandbox.emulator.disconnect(id ?? '')),
+    },
+    { method: 'GET', pattern: '/profiles', summary: 'traffic profiles', run: () => sandbox.emulator.listProfiles() },
+    {
+      method: 'PUT',
+      pattern: '/profiles/:name',
+      summary: 'define a traffic profile {"ingressBytesPerMinute", "egressBytesPerMinute", "bytesPerPacket"?}',
+      run: (_request, body, [name]) => {
+        sandbox.emulator.defineProfile(name ?? '', objectBody(body) as unknown as TrafficProfile);
+        return sandbox.emulator.listProfiles();
+      },
+    },
+    { method: 'GET', pattern: '/faults', summary: 'fault rules', run: () => ({ rules: sandbox.faults.list() }) },
+    {
+      method: 'PUT',
+      pattern: '/faults',
+      summary: 'replace the fault rules {"rules": [{"service", "actions"?, "kind": "error|throttle|drop", "rate"?, "count"?}], "seed"?}',
+      run: (_request, body) => {
+        const { rules, seed } = objectBody(body) as { rules?: FaultRule[]; seed?: number };
+        sandbox.faults.set(arrayField(rules, 'rules'));
+        if (seed !== undefined) sandbox.faults.reseed(seed);
+        return { rules: sandbox.faults.list() };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/faults',
+      summary: 'add one fault rule',
+      run: (_request, body) => {
+        sandbox.faults.add(objectBody(body) as unknown as FaultRule);
+        return { rules: sandbox.faults.list() };
+      },
+    },
+    { method: 'DELETE', pattern: '/faults', summary: 'remove every fault rule', run: () => (sandbox.faults.clear(), { rules: [] }) },
+    { method: 'GET', pattern: '/latency', summary: 'latency rules', run: () => ({ rules: sandbox.latency.list() }) },
+    {
+      method: 'PUT',
+      pattern: '/latency',
+      summary: 'replace the latency rules {"rules": [{"service", "actions"?, "ms", "jitterMs"?}]} (simulated ms)',
+      run: (_request, body) => {
+        sandbox.latency.set(arrayField((objectBody(body) as { rules?: LatencyRule[] }).rules, 'rules'));
+        return { rules: sandbox.latency.list() };
+      },
+    },
+    { method: 'DELETE', pattern: '/latency', summary: 'remove every latency rule', run: () => (sandbox.latency.clear(), { rules: [] }) },
+    { method: 'GET', pattern: '/throttling', summary: 'EC2 throttling', run: () => sandbox.emulator.throttlingConfig() },
+    {
+      method: 'PUT',
+      pattern: '/throttling',
+      summary: 'change EC2 throttling {"enabled"?, "mutating"?: {"burst", "refillPerSecond"}, "describe"?: {…}} (buckets refill)',
+      run: (_request, body) => sandbox.emulator.configureThrottling(objectBody(body) as ThrottlingOptions),
+    },
+    {
+      method: 'POST',
+      pattern: '/throttling/reset',
+      summary: 'refill every bucket',
+      run: () => (sandbox.emulator.resetThrottling(), sandbox.emulator.throttlingConfig()),
+    },
+    { method: 'GET', pattern: '/permissions', summary: 'denied EC2 permissions', run: () => ({ deny: sandbox.emulator.permissions.list() }) },
+    {
+      method: 'PUT',
+      pattern: '/permissions',
+      summary: 'replace the denials {"deny": [{"action": "TerminateClientVpnConnections" | "*", "endpoint"?: id | "*"}]}',
+      run: (_request, body) => {
+        sandbox.emulator.permissions.set(arrayField((objectBody(body) as { deny?: PermissionDenial[] }).deny, 'deny'));
+        return { deny: sandbox.emulator.permissions.list() };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/permissions',
+      summary: 'allow everything again',
+      run: () => (sandbox.emulator.permissions.clear(), { deny: [] }),
+    },
+    { method: 'GET', pattern: '/counters', summary: 'calls per service and action', run: () => sandbox.counters.snapshot() },
+    { method: 'DELETE', pattern: '/counters', summary: 'zero the counters', run: () => (sandbox.counters.reset(), {}) },
+    { method: 'GET', pattern: '/sns/topics', summary: 'SNS topics', run: () => ({ topics: sandbox.sns.topics() }) },
+    { method: 'GET', pattern: '/sns/messages', summary: 'messages published to SNS', run: () => ({ messages: sandbox.sns.messages.map(messageJson) }) },
+    { method: 'DELETE', pattern: '/sns/messages', summary: 'forget published messages', run: () => (sandbox.sns.clearMessages(), { messages: [] }) },
+    {
+      method: 'POST',
+      pattern: '/reset',
+      summary: 'back to the start: scenario reloaded, tables emptied and seeded, clock, counters, faults, latency, denials, messages reset',
+      run: async () => {
+        await sandbox.reset();
+        return { status: 'reset', now: sandbox.clock.now().toISOString() };
+      },
+    },
+  ];
+
+  return async (request) => {
+    const path = request.path.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
+    const matches = routes.map((route) => ({ route, params: match(route.pattern, path) })).filter((m) => m.params !== undefined);
+    if (matches.length === 0) return json(404, { error: `no admin route ${path || '/'}; GET ${ADMIN_PREFIX} lists them` });
+    const chosen = matches.find((m) => m.route.method === request.method);
+    if (!chosen) {
+      return json(405, { error: `${request.method} is not allowed on ${ADMIN_PREFIX}${path}; allowed: ${matches.map((m) => m.route.method).join(', ')}` });
+    }
+    try {
+      const body = parseBody(request);
+      const result = await chosen.route.run(request, body, chosen.params ?? []);
+      return json(request.method === 'POST' && path === '/connections' ? 201 : 200, result);
+    } catch (error) {
+      if (error instanceof SandboxControlError) return json(error.status, { error: error.message });
+      if (error instanceof SandboxScenarioError) return json(400, { error: error.message, issues: error.issues });
+      if (error instanceof SandboxOptionError || error instanceof SandboxError) return json(400, { error: error.message });
+      throw error;
+    }
+  };
+}
+
+function index(sandbox: Sandbox, routes: readonly RouteEntry[]) {
+  return {
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    tables: sandbox.tables,
+    topicArn: sandbox.topicArn,
+    routes: routes.map((route) => `${route.method} ${ADMIN_PREFIX}${route.pattern} — ${route.summary}`),
+  };
+}
+
+function changeClock(sandbox: Sandbox, body: unknown): ClockState {
+  const change = objectBody(body) as { set?: string | number; advance?: string | number; speed?: number; freeze?: boolean; resume?: boolean };
+  const known = ['set', 'advance', 'speed', 'freeze', 'resume'];
+  const unknown = Object.keys(change).filter((key) => !known.includes(key));
+  if (unknown.length > 0 || Object.keys(change).length === 0) {
+    throw new SandboxControlError(`clock: expected one or more of ${known.join(', ')}; got ${JSON.stringify(change)}`);
+  }
+  if (change.set !== undefined) sandbox.clock.set(change.set);
+  if (change.advance !== undefined) sandbox.clock.advance(change.advance);
+  if (change.freeze) sandbox.clock.freeze();
+  if (change.speed !== undefined) sandbox.clock.setSpeed(change.speed);
+  if (change.resume) sandbox.clock.resume();
+  return sandbox.clock.state();
+}
+
+function match(pattern: string, path: string): string[] | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < want.length; i += 1) {
+    const part = want[i] ?? '';
+    if (part.startsWith(':')) params.push(decodeURIComponent(got[i] ?? ''));
+    else if (part !== got[i]) return undefined;
+  }
+  return params;
+}
+
+function parseBody(request: ServiceRequest): unknown {
+  if (request.body.length === 0) return undefined;
+  try {
+    return JSON.parse(request.body.toString('utf8'));
+  } catch (error) {
+    throw new SandboxControlError(`the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SandboxControlError('expected a JSON object body');
+  return body as Record<string, unknown>;
+}
+
+function arrayField<T>(value: T[] | undefined, name: string): T[] {
+  if (!Array.isArray(value)) throw new SandboxControlError(`expected "${name}" to be a list`);
+  return value;
+}
+
+function json(status: number, value: unknown): ServiceResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value, null, 2) };
+}
+
+/** A connection for JSON: times as ISO strings. */
+export function connectionJson(connection: ConnectionView) {
+  return {
+    ...connection,
+    establishedAt: connection.establishedAt.toISOString(),
+    endedAt: connection.endedAt?.toISOString(),
+    timestamp: connection.timestamp.toISOString(),
+  };
+}
+
+function endpointJson(endpoint: EndpointView) {
+  return { ...endpoint, createdAt: endpoint.createdAt.toISOString() };
+}
+
+function messageJson(message: PublishedMessage) {
+  return { ...message, publishedAt: message.publishedAt.toISOString() };
+}

@@ -1,0 +1,114 @@
+import { SandboxControlError } from './errors.js';
+import { inScope, type RuleScope } from './services.js';
+
+/** What an injected fault does to a request. */
+export const FaultKind = {
+  /** Answers the service's internal error (EC2 `InternalError` 500, DynamoDB `InternalServerError` 500…). */
+  ERROR: 'error',
+  /** Answers the service's throttling error (EC2 `RequestLimitExceeded` 503, DynamoDB `ProvisionedThroughputExceededException` 400…). */
+  THROTTLE: 'throttle',
+  /** Destroys the connection without an answer (the client sees a socket error). */
+  DROP: 'drop',
+} as const;
+/** One of the fault kinds. */
+export type FaultKind = (typeof FaultKind)[keyof typeof FaultKind];
+
+/** One fault rule. Rules are tried in order; the first that fires decides. */
+export interface FaultRule extends RuleScope {
+  readonly kind: FaultKind;
+  /** Share of matching requests that fail, 0 to 1. @default 1 */
+  readonly rate?: number;
+  /** The rule fires at most this many times, then expires. @default no limit */
+  readonly count?: number;
+}
+
+/** A rule with what is left of it. */
+export interface FaultRuleState extends FaultRule {
+  /** Times the rule has fired. */
+  readonly fired: number;
+}
+
+const KINDS = new Set<string>(Object.values(FaultKind));
+
+/**
+ * Injected faults for every service behind the edge. Shares are drawn from a seeded generator, so a
+ * test with a given seed sees the same faults on every run.
+ */
+export class FaultInjector {
+  private rules: { rule: FaultRule; fired: number }[] = [];
+  private random: () => number;
+
+  constructor(seed = 1) {
+    this.random = seededRandom(seed);
+  }
+
+  /** Adds a rule after the others. */
+  public add(rule: FaultRule): void {
+    this.rules.push({ rule: checkRule(rule), fired: 0 });
+  }
+
+  /** Replaces every rule. */
+  public set(rules: readonly FaultRule[]): void {
+    const checked = rules.map(checkRule);
+    this.rules = checked.map((rule) => ({ rule, fired: 0 }));
+  }
+
+  /** Removes every rule. */
+  public clear(): void {
+    this.rules = [];
+  }
+
+  /** Restarts the generator of shares. */
+  public reseed(seed: number): void {
+    this.random = seededRandom(seed);
+  }
+
+  /** The rules still in force. */
+  public list(): FaultRuleState[] {
+    return this.rules.map(({ rule, fired }) => ({ ...rule, fired }));
+  }
+
+  /** The fault to inject into one request, if any (and counts it). */
+  public pick(service: string, action: string): FaultRule | undefined {
+    for (const entry of this.rules) {
+      if (!inScope(entry.rule, service, action)) continue;
+      if (entry.rule.count !== undefined && entry.fired >= entry.rule.count) continue;
+      const rate = entry.rule.rate ?? 1;
+      if (rate < 1 && this.random() >= rate) continue;
+      entry.fired += 1;
+      return entry.rule;
+    }
+    return undefined;
+  }
+}
+
+function checkRule(rule: FaultRule): FaultRule {
+  const where = `fault rule ${JSON.stringify(rule)}`;
+  if (typeof rule !== 'object' || rule === null) throw new SandboxControlError(`${where}: expected an object`);
+  if (typeof rule.service !== 'string' || rule.service === '') {
+    throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts) or "*"`);
+  }
+  if (!KINDS.has(rule.kind)) throw new SandboxControlError(`${where}: kind must be one of ${[...KINDS].join(', ')}`);
+  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
+    throw new SandboxControlError(`${where}: rate must be a number from 0 to 1`);
+  }
+  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) {
+    throw new SandboxControlError(`${where}: count must be a whole number ≥ 0`);
+  }
+  if (rule.actions !== undefined && !(Array.isArray(rule.actions) && rule.actions.every((a) => typeof a === 'string'))) {
+    throw new SandboxControlError(`${where}: actions must be a list of action names or groups (@write, @read, @mutating, @describe)`);
+  }
+  return { ...rule };
+}
+
+/** mulberry32: small, fast, and good enough to draw shares of requests. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

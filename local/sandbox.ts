@@ -1,0 +1,248 @@
+import { EnvVar } from '../lambda/environment.js';
+import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE } from '../lambda/tables.js';
+import { createAdminApi } from './admin/admin-api.js';
+import { type ClockOptions, SimulatedClock } from './clock.js';
+import { DEFAULT_HOST, DEFAULT_REGION, DEFAULT_TOPIC_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS } from './constants.js';
+import { CallCounters } from './counters.js';
+import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
+import { ClientVpnEmulator, type PaginationOptions, type ThrottlingOptions } from './ec2/client-vpn-emulator.js';
+import { Ec2QueryHandler } from './ec2/query-handler.js';
+import { EdgeServer } from './edge/edge-server.js';
+import { SandboxOptionError } from './errors.js';
+import { FaultInjector, type FaultRule } from './faults.js';
+import { LatencyInjector, type LatencyRule } from './latency.js';
+import { applyScenario, loadScenario } from './scenario/load.js';
+import type { Scenario } from './scenario/schema.js';
+import { SnsEmulator, SnsQueryHandler } from './sns/sns-emulator.js';
+import { StsQueryHandler } from './sts/sts-handler.js';
+import { parseTime } from './time.js';
+
+/** Options of `startSandbox`. */
+export interface SandboxOptions {
+  /** Edge port; 0 picks a free one. @default 0 (the CLI defaults to 4566) */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** @default the scenario's region, else 'us-east-1' */
+  readonly region?: string;
+  /** A scenario file path, or a scenario object (validated either way). @default none: no endpoint, empty tables */
+  readonly scenario?: string | object;
+  /** Keep DynamoDB on disk in this directory (reused by the next start). @default in memory */
+  readonly dataDir?: string;
+  /** @default the scenario's clock, else real time */
+  readonly clock?: ClockOptions;
+  /** EC2 throttling. @default on, AWS's sizes (mutating 50/5 per s, describe 100/20 per s) */
+  readonly throttling?: ThrottlingOptions;
+  /** Latency rules (simulated ms). @default none */
+  readonly latency?: readonly LatencyRule[];
+  /** Fault rules. @default none */
+  readonly faults?: readonly FaultRule[];
+  /** Seed of the fault shares. @default 1 */
+  readonly faultSeed?: number;
+  /** EC2 describe paging. @default MaxResults or 1000 */
+  readonly pagination?: PaginationOptions;
+  /** Simulated ms a terminated connection stays `terminating`. @default 5000 */
+  readonly terminationDelayMs?: number;
+}
+
+/** Table names in the sandbox, by role. */
+export interface SandboxTables {
+  readonly policies: string;
+  readonly audit: string;
+  readonly state: string;
+}
+
+/** Settings for an AWS SDK v3 client pointed at the sandbox. */
+export interface SandboxClientConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+/**
+ * A running sandbox: one edge port in front of the Client VPN emulator, DynamoDB (dynalite), SNS
+ * and STS, with the simulation controls reachable from code and from the admin API.
+ */
+export class Sandbox {
+  /** Table names (from lambda/tables.ts). */
+  public readonly tables: SandboxTables = {
+    policies: POLICIES_TABLE.sandboxName,
+    audit: AUDIT_TABLE.sandboxName,
+    state: STATE_TABLE.sandboxName,
+  };
+  /** The digest topic every sandbox has. */
+  public readonly topicArn: string;
+  /** Dummy credentials (any work; signatures are never checked). */
+  public readonly credentials = SANDBOX_CREDENTIALS;
+  public readonly accountId = SANDBOX_ACCOUNT_ID;
+  private stopped: Promise<void> | undefined;
+  private edge: EdgeServer | undefined;
+  private edgePort = 0;
+
+  /** @internal use startSandbox */
+  constructor(
+    public readonly host: string,
+    public readonly region: string,
+    /** The simulated clock; satisfies the product's Clock port (`now()`, `sleep(ms)`). */
+    public readonly clock: SimulatedClock,
+    /** The Client VPN emulator (endpoints, connections, throttling, permissions). */
+    public readonly emulator: ClientVpnEmulator,
+    /** SNS: topics and every published message. */
+    public readonly sns: SnsEmulator,
+    /** Fault rules for every service (shared with `emulator.faults`). */
+    public readonly faults: FaultInjector,
+    /** Latency rules for every service. */
+    public readonly latency: LatencyInjector,
+    /** Calls per service and action (shared with `emulator.counters`). */
+    public readonly counters: CallCounters,
+    /** The validated scenario, if any. */
+    public readonly scenario: Scenario | undefined,
+    private readonly dynamodb: DynamoDbBackend,
+    private readonly options: SandboxOptions,
+  ) {
+    this.topicArn = sns.topicArn(DEFAULT_TOPIC_NAME);
+  }
+
+  /** The edge port (the one picked when 0 was asked). */
+  public get port(): number {
+    return this.edgePort;
+  }
+
+  /** `http://host:port`: the endpoint URL for any AWS client. */
+  public get endpoint(): string {
+    return `http://${this.host}:${this.edgePort}`;
+  }
+
+  /** Settings for an SDK client: `new EC2Client({ ...sandbox.clientConfig(), maxAttempts: 1 })`. */
+  public clientConfig(): SandboxClientConfig {
+    return { endpoint: this.endpoint, region: this.region, credentials: { ...this.credentials } };
+  }
+
+  /** Environment for the product (table names, topic) and any AWS tool (endpoint, region, dummy credentials). */
+  public environment(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: this.endpoint,
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_ACCESS_KEY_ID: this.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: this.credentials.secretAccessKey,
+      [EnvVar.POLICIES_TABLE]: this.tables.policies,
+      [EnvVar.AUDIT_TABLE]: this.tables.audit,
+      [EnvVar.STATE_TABLE]: this.tables.state,
+      [EnvVar.TOPIC_ARN]: this.topicArn,
+    };
+  }
+
+  /**
+   * Back to the start: the clock restarts, the scenario is loaded again, the tables are emptied and
+   * the scenario's policy rows seeded, SNS messages, counters, denials, faults and latency reset to
+   * the start options.
+   */
+  public async reset(): Promise<void> {
+    this.clock.restart(clockOptions(this.options, this.scenario));
+    this.emulator.reset();
+    this.emulator.configureThrottling(this.options.throttling ?? {});
+    this.counters.reset();
+    this.faults.set(this.options.faults ?? []);
+    this.faults.reseed(this.options.faultSeed ?? 1);
+    this.latency.set(this.options.latency ?? []);
+    this.sns.reset();
+    await this.dynamodb.recreateTables();
+    await seed(this, this.dynamodb);
+  }
+
+  /** Writes raw items into one of the tables (policy rows as a person would type them, malformed ones included). */
+  public async putItems(table: keyof SandboxTables, items: readonly Record<string, unknown>[]): Promise<void> {
+    await this.dynamodb.putItems(this.tables[table], items);
+  }
+
+  /** Closes the port, dynalite and every timer; idempotent. */
+  public stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      const edge = this.edge;
+      this.edge = undefined;
+      this.clock.releaseSleepers();
+      await edge?.stop();
+      await this.dynamodb.stop();
+    })();
+    return this.stopped;
+  }
+
+  /** @internal startSandbox hands over the edge once it listens. */
+  public attachEdge(edge: EdgeServer): void {
+    this.edge = edge;
+    this.edgePort = edge.port;
+  }
+}
+
+/**
+ * Starts a sandbox in this process. Validates the options and the scenario before opening
+ * anything; throws SandboxScenarioError (bad scenario), SandboxOptionError (bad option) or
+ * SandboxPortError (port in use).
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? DEFAULT_HOST;
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new SandboxOptionError(`port: got ${JSON.stringify(port)}; expected a whole number from 0 to 65535 (0 picks a free port)`);
+  }
+  const scenario = options.scenario === undefined ? undefined : loadScenario(options.scenario);
+  const region = options.region ?? scenario?.region ?? DEFAULT_REGION;
+  const clock = new SimulatedClock(clockOptions(options, scenario));
+  const counters = new CallCounters();
+  const faults = new FaultInjector(options.faultSeed ?? 1);
+  faults.set(options.faults ?? []);
+  const latency = new LatencyInjector();
+  latency.set(options.latency ?? []);
+  const emulator = new ClientVpnEmulator({
+    clock,
+    region,
+    counters,
+    faults,
+    throttling: options.throttling,
+    pagination: options.pagination,
+    terminationDelayMs: options.terminationDelayMs,
+  });
+  const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
+  const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
+  const sandbox = new Sandbox(host, region, clock, emulator, sns, faults, latency, counters, scenario, dynamodb, options);
+  try {
+    await seed(sandbox, dynamodb);
+    const edge = await EdgeServer.start({
+      host,
+      port,
+      clock,
+      counters,
+      faults,
+      latency,
+      admin: createAdminApi(sandbox),
+      handlers: [new Ec2QueryHandler(emulator), new DynamoDbHandler(dynamodb), new SnsQueryHandler(sns), new StsQueryHandler(SANDBOX_ACCOUNT_ID)],
+    });
+    sandbox.attachEdge(edge);
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+  return sandbox;
+}
+
+/** Loads the scenario into the emulator, the policy rows into the policies table, and creates the topics. */
+async function seed(sandbox: Sandbox, dynamodb: DynamoDbBackend): Promise<void> {
+  sandbox.sns.createTopic(DEFAULT_TOPIC_NAME);
+  const scenario = sandbox.scenario;
+  if (!scenario) return;
+  applyScenario(scenario, sandbox.emulator, sandbox.clock.now());
+  for (const topic of scenario.topics ?? []) sandbox.sns.createTopic(topic);
+  await dynamodb.putItems(sandbox.tables.policies, scenario.policies ?? []);
+}
+
+function clockOptions(options: SandboxOptions, scenario: Scenario | undefined): ClockOptions {
+  if (options.clock) return options.clock;
+  const fromScenario = scenario?.clock;
+  if (!fromScenario) return {};
+  return {
+    start: fromScenario.start ? parseTime(fromScenario.start, new Date()) : undefined,
+    speed: fromScenario.speed,
+    frozen: fromScenario.frozen,
+  };
+}

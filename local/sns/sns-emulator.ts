@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import type { SimulatedClock } from '../clock.js';
+import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION, queryParameters } from '../edge/types.js';
+import { QueryApiError, queryError, queryResult } from '../query-protocol.js';
+import { Service } from '../services.js';
+import { node, text } from '../xml.js';
+
+const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** SNS's limit on a message body. */
+const MAX_MESSAGE_BYTES = 262_144;
+const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/** A message attribute as published. */
+export interface PublishedAttribute {
+  readonly dataType: string;
+  readonly stringValue?: string;
+  readonly binaryValue?: string;
+}
+
+/** One message published to the sandbox. */
+export interface PublishedMessage {
+  readonly messageId: string;
+  readonly topicArn: string;
+  readonly message: string;
+  readonly subject?: string;
+  readonly messageStructure?: string;
+  readonly messageAttributes: Readonly<Record<string, PublishedAttribute>>;
+  readonly messageGroupId?: string;
+  readonly messageDeduplicationId?: string;
+  /** Simulated time of publication. */
+  readonly publishedAt: Date;
+  /** The request id of the Publish call. */
+  readonly requestId: string;
+}
+
+/** What Publish takes. */
+export interface PublishInput {
+  readonly topicArn?: string;
+  readonly targetArn?: string;
+  readonly message?: string;
+  readonly subject?: string;
+  readonly messageStructure?: string;
+  readonly messageAttributes?: Readonly<Record<string, PublishedAttribute>>;
+  readonly messageGroupId?: string;
+  readonly messageDeduplicationId?: string;
+}
+
+/** SNS, as far as the product uses it: topics to publish to, and every published message kept for inspection. */
+export class SnsEmulator {
+  private readonly topicArns = new Set<string>();
+  private published: PublishedMessage[] = [];
+
+  constructor(
+    private readonly region: string,
+    private readonly accountId: string,
+    private readonly clock: SimulatedClock,
+  ) {}
+
+  /** Every message published so far, oldest first. */
+  public get messages(): readonly PublishedMessage[] {
+    return [...this.published];
+  }
+
+  /** The ARN a topic of this name has in the sandbox. */
+  public topicArn(name: string): string {
+    return `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+  }
+
+  /** Creates a topic (idempotent, as SNS) and returns its ARN. */
+  public createTopic(name: string): string {
+    if (!TOPIC_NAME.test(name)) {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: Topic Name');
+    }
+    const arn = this.topicArn(name);
+    this.topicArns.add(arn);
+    return arn;
+  }
+
+  /** Every topic ARN. */
+  public topics(): string[] {
+    return [...this.topicArns];
+  }
+
+  /** Publishes a message with SNS's validation; throws QueryApiError as SNS would answer. */
+  public publish(input: PublishInput, requestId: string = randomUUID()): PublishedMessage {
+    const topicArn = input.topicArn ?? input.targetArn;
+    if (!topicArn) {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+    }
+    if (input.topicArn && input.targetArn) {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn Reason: Only one of TopicArn or TargetArn may be set');
+    }
+    if (!this.topicArns.has(topicArn)) throw new QueryApiError('NotFound', 'Topic does not exist', 404);
+    if (input.message === undefined || input.message === '') {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: Empty message');
+    }
+    if (Buffer.byteLength(input.message, 'utf8') > MAX_MESSAGE_BYTES) {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message too long');
+    }
+    if (input.subject !== undefined && !isValidSubject(input.subject)) {
+      throw new QueryApiError(
+        'InvalidParameter',
+        'Invalid parameter: Subject Reason: must be ASCII text that begins with a letter, number, or punctuation mark; must not include line breaks or control characters; and must be less than 100 characters long',
+      );
+    }
+    if (input.messageStructure !== undefined) checkStructure(input.messageStructure, input.message);
+    if (topicArn.endsWith('.fifo') && !input.messageGroupId) {
+      throw new QueryApiError('InvalidParameter', 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
+    }
+    const message: PublishedMessage = {
+      messageId: randomUUID(),
+      topicArn,
+      message: input.message,
+      subject: input.subject,
+      messageStructure: input.messageStructure,
+      messageAttributes: { ...input.messageAttributes },
+      messageGroupId: input.messageGroupId,
+      messageDeduplicationId: input.messageDeduplicationId,
+      publishedAt: this.clock.now(),
+      requestId,
+    };
+    this.published.push(message);
+    return message;
+  }
+
+  /** Forgets every message. */
+  public clearMessages(): void {
+    this.published = [];
+  }
+
+  /** Forgets every message and topic. */
+  public reset(): void {
+    this.published = [];
+    this.topicArns.clear();
+  }
+}
+
+/** SNS's Query protocol (the protocol @aws-sdk/client-sns speaks: awsQuery, version 2010-03-31). */
+export class SnsQueryHandler implements ServiceHandler {
+  public readonly service = Service.SNS;
+
+  constructor(private readonly sns: SnsEmulator) {}
+
+  public actionOf(request: ServiceRequest): string {
+    return queryParameters(request).get('Action') || NO_ACTION;
+  }
+
+  public async handle(request: ServiceRequest, action: string): Promise<ServiceResponse> {
+    const params = queryParameters(request);
+    try {
+      switch (action) {
+        case 'Publish': {
+          const published = this.sns.publish(
+            {
+              topicArn: params.get('TopicArn') ?? undefined,
+              targetArn: params.get('TargetArn') ?? undefined,
+              message: params.get('Message') ?? undefined,
+              subject: params.get('Subject') ?? undefined,
+              messageStructure: params.get('MessageStructure') ?? undefined,
+              messageAttributes: attributes(params),
+              messageGroupId: params.get('MessageGroupId') ?? undefined,
+              messageDeduplicationId: params.get('MessageDeduplicationId') ?? undefined,
+            },
+            request.requestId,
+          );
+          return queryResult(action, SNS_XMLNS, text('MessageId', published.messageId), request.requestId);
+        }
+        case 'CreateTopic': {
+          const name = params.get('Name');
+          if (!name) throw new QueryApiError('InvalidParameter', 'Invalid parameter: Name Reason: no value for required parameter');
+          return queryResult(action, SNS_XMLNS, text('TopicArn', this.sns.createTopic(name)), request.requestId);
+        }
+        case 'ListTopics': {
+          const members = this.sns.topics().map((arn) => text('TopicArn', arn));
+          return queryResult(action, SNS_XMLNS, node('Topics', members.map((m) => `<member>${m}</member>`)), request.requestId);
+        }
+        case NO_ACTION:
+          throw new QueryApiError('MissingAction', 'The request must contain the parameter Action.');
+        default:
+          throw new QueryApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      }
+    } catch (error) {
+      if (error instanceof QueryApiError) return queryError(error, SNS_XMLNS, request.requestId);
+      throw error;
+    }
+  }
+
+  public faultResponse(request: ServiceRequest, _action: string, kind: 'error' | 'throttle'): ServiceResponse {
+    const error =
+      kind === 'error'
+        ? new QueryApiError('InternalError', 'Internal Error', 500)
+        : new QueryApiError('Throttled', 'Rate exceeded', 429);
+    return queryError(error, SNS_XMLNS, request.requestId);
+  }
+}
+
+/** `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue` / `.Value.BinaryValue`. */
+function attributes(params: URLSearchParams): Record<string, PublishedAttribute> {
+  const result: Record<string, PublishedAttribute> = {};
+  for (const [key, name] of params) {
+    const match = /^MessageAttributes\.entry\.(\d+)\.Name$/.exec(key);
+    if (!match) continue;
+    const prefix = `MessageAttributes.entry.${match[1]}.Value`;
+    const dataType = params.get(`${prefix}.DataType`);
+    if (!dataType) {
+      throw new QueryApiError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute type.`);
+    }
+    const stringValue = params.get(`${prefix}.StringValue`) ?? undefined;
+    const binaryValue = params.get(`${prefix}.BinaryValue`) ?? undefined;
+    result[name] = { dataType, ...(stringValue !== undefined ? { stringValue } : {}), ...(binaryValue !== undefined ? { binaryValue } : {}) };
+  }
+  return result;
+}
+
+function isValidSubject(subject: string): boolean {
+  // ASCII printable, no line breaks, fewer than 100 characters, starting with a letter, digit or punctuation.
+  return subject.length > 0 && subject.length < 100 && /^[\x21-\x7e][\x20-\x7e]*$/.test(subject);
+}
+
+function checkStructure(structure: string, message: string): void {
+  if (structure !== 'json') {
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: MessageStructure Reason: must be json');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message Structure - JSON message body failed to parse');
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') {
+    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  }
+}
+
