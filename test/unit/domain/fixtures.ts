@@ -1,9 +1,9 @@
-import type { Connection, ConnectionIdleState, IdleState } from '../../../lambda/domain/index.js';
+import { parsePolicyRow, type Connection, type ConnectionIdleState, type IdleState, type PolicyRow } from '../../../lambda/domain/index.js';
 
 /** The instant most tests run at: Thursday 2026-11-26 10:49 UTC. */
 export const NOW = new Date('2026-11-26T10:49:00Z');
 export const ENDPOINT_A = 'cvpn-endpoint-0123456789abcdef0';
-export const ENDPOINT_B = 'cvpn-endpoint-0000000000000000b';
+export const ENDPOINT_B = 'cvpn-endpoint-0fedcba9876543210';
 
 /** An instant `minutes` before `at`. */
 export function minutesBefore(minutes: number, at: Date = NOW): Date {
@@ -97,3 +97,10 @@ export const row = {
     ...overrides,
   }),
 };
+
+/** A raw row parsed, for tests of one rule; fails the test when the row is invalid. */
+export function valid<T extends PolicyRow>(item: Attributes): T {
+  const result = parsePolicyRow(item);
+  if (!result.ok) throw new Error(`fixture row is invalid: ${result.error.message}`);
+  return result.row as T;
+}
