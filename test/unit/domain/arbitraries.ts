@@ -5,7 +5,7 @@ import { ENDPOINT_A, ENDPOINT_B, NOW, row } from './fixtures.js';
 /** Property runs are reproducible: a fixed seed, and enough runs to find the corners. */
 export const PROPERTY_PARAMETERS = { seed: 42, numRuns: 300 } as const;
 
-const USERNAMES = ['alice', 'Alice', ' alice ', 'bob', 'BOB', 'carol', 'straße', 'STRASSE', '', '  '];
+const USERNAMES = ['alice', 'alice', 'Alice', ' alice ', 'bob', 'BOB', 'carol', 'straße', 'STRASSE', '', '  '];
 const COMMON_NAMES = ['alice.example.com', 'ALICE.example.com', 'bob.example.com', 'laptop-7'];
 const STATUSES = ['active', 'active', 'active', 'terminating', 'terminated', 'failed-to-terminate'];
 
@@ -16,16 +16,16 @@ export const arbConnection: fc.Arbitrary<Connection> = fc.record(
     connectionId: fc.integer({ min: 0, max: 15 }).map((n) => `cvpn-connection-${n.toString(16).padStart(17, '0')}`),
     username: fc.constantFrom(...USERNAMES),
     commonName: fc.constantFrom(...COMMON_NAMES),
-    ingressBytes: fc.nat({ max: 5_000 }),
-    egressBytes: fc.nat({ max: 5_000 }),
+    ingressBytes: fc.constantFrom(0, 0, 60, 1_000),
+    egressBytes: fc.constantFrom(0, 0, 60),
     establishedAt: fc.integer({ min: 0, max: 2 * 24 * 60 }).map((minutes) => new Date(NOW.getTime() - minutes * 60_000)),
     status: fc.constantFrom(...STATUSES),
   },
   { requiredKeys: ['endpointId', 'connectionId', 'ingressBytes', 'egressBytes', 'establishedAt', 'status'] },
 );
 
-/** Up to a dozen connections. */
-export const arbConnections = fc.array(arbConnection, { maxLength: 12 });
+/** Up to sixteen connections, each listed once (EC2 lists a connection once per endpoint). */
+export const arbConnections = fc.uniqueArray(arbConnection, { maxLength: 16, size: 'medium', selector: (c) => `${c.endpointId}/${c.connectionId}` });
 
 const arbSelectors = fc.record(
   {
@@ -45,9 +45,9 @@ const arbCommon = fc.record(
     policyId: fc.constantFrom('p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7', 'p8'),
     mode: arbMode,
     endpoints: arbEndpoints,
-    enabled: fc.boolean(),
+    enabled: fc.constantFrom(true, true, true, false),
     maxTerminations: fc.nat({ max: 4 }),
-    expiresAt: fc.constantFrom('2026-11-26T10:00:00Z', '2027-01-01T00:00:00Z'),
+    expiresAt: fc.constantFrom('2026-11-26T10:00:00Z', '2027-01-01T00:00:00Z', '2027-01-01T00:00:00Z'),
   },
   { requiredKeys: ['policyId', 'mode', 'endpoints'] },
 );
@@ -71,8 +71,8 @@ export const arbExemptRow = fc
   .tuple(arbEndpoints, arbNamed, fc.constantFrom('x1', 'x2'))
   .map(([endpoints, named, policyId]) => withoutUndefined(row.exempt({ policyId, endpoints, usernames: undefined, ...named })));
 
-/** Up to six valid rows. */
-export const arbValidRows = fc.array(arbValidRow, { maxLength: 6 });
+/** Up to six valid rows with distinct policy ids (the table's key). */
+export const arbValidRows = fc.uniqueArray(arbValidRow, { minLength: 1, maxLength: 6, selector: (item) => item.policyId });
 
 /** A row that must fail validation: anything at all, or a valid row broken in one place. */
 export const arbMalformedRow: fc.Arbitrary<unknown> = fc.oneof(
@@ -89,11 +89,11 @@ export const arbIdleState: fc.Arbitrary<IdleState> = fc
     fc.record({
       endpointId: fc.constantFrom(ENDPOINT_A, ENDPOINT_B),
       connectionId: fc.integer({ min: 0, max: 15 }).map((n) => `cvpn-connection-${n.toString(16).padStart(17, '0')}`),
-      lastBytes: fc.nat({ max: 10_000 }),
+      lastBytes: fc.constantFrom(0, 60, 1_000, 1_060, 5_000),
       minutesAgo: fc.integer({ min: 1, max: 600 }),
       thresholds: fc.subarray([0, 100, 500]),
     }),
-    { maxLength: 10 },
+    { maxLength: 16 },
   )
   .map((entries) => {
     const state = new Map<string, ConnectionIdleState>();
@@ -109,6 +109,40 @@ export const arbIdleState: fc.Arbitrary<IdleState> = fc
     }
     return state;
   });
+
+/** Idle memory of some of these connections, often with the very bytes they show now (so idle rules fire). */
+function arbIdleStateFor(connections: readonly Connection[]): fc.Arbitrary<IdleState> {
+  if (connections.length === 0) return fc.constant(new Map());
+  const memory = fc.record({
+    index: fc.nat({ max: connections.length - 1 }),
+    minutesAgo: fc.integer({ min: 1, max: 600 }),
+    bytesBefore: fc.constantFrom(0, 0, 0, 50, 150, -500),
+    thresholds: fc.subarray([0, 100, 500], { minLength: 1 }),
+  });
+  return fc.array(memory, { maxLength: connections.length }).map((entries) => {
+    const state = new Map<string, ConnectionIdleState>();
+    for (const entry of entries) {
+      const target = connections[entry.index] as Connection;
+      const at = new Date(NOW.getTime() - entry.minutesAgo * 60_000);
+      const bytes = Math.max(0, target.ingressBytes + target.egressBytes - entry.bytesBefore);
+      state.set(target.connectionId, {
+        endpointId: target.endpointId,
+        connectionId: target.connectionId,
+        lastBytes: bytes,
+        lastSeenAt: at,
+        thresholds: entry.thresholds.map((minBytes) => ({ minBytes, baselineBytes: bytes, activeAt: at })),
+      });
+    }
+    return state;
+  });
+}
+
+/** The connections of a run and the idle memory the previous run left: mostly about them, sometimes stray. */
+export const arbRun: fc.Arbitrary<[Connection[], IdleState]> = arbConnections.chain((connections) =>
+  fc
+    .tuple(arbIdleStateFor(connections), arbIdleState)
+    .map(([related, stray]): [Connection[], IdleState] => [connections, new Map([...stray, ...related])]),
+);
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
