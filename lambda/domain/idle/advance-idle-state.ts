@@ -10,7 +10,8 @@ import { totalBytes } from './total-bytes.js';
  * threshold's baseline (with the default 0, any byte is activity). On activity the baseline becomes the
  * current count and `activeAt` becomes `now`. A connection seen for the first time, or a threshold new to a
  * known connection, counts as active now: nothing is idle on first sight. Counters that went down (the
- * count is below the last one seen) count as activity for every threshold.
+ * count is below the last one seen) and unreadable counters (see {@link totalBytes}) count as activity
+ * for every threshold; an unreadable count keeps the last readable one as the count to compare with.
  *
  * The result holds only the `active` connections given (the others are forgotten), each with exactly the
  * distinct thresholds of `minBytesThresholds` (the `minBytes` of the idle rows in force), ascending.
@@ -36,15 +37,22 @@ function observe(
   thresholds: readonly number[],
   now: Date,
 ): ConnectionIdleState {
-  const bytes = totalBytes(connection);
   const known = before !== undefined && before.endpointId === connection.endpointId ? before : undefined;
-  const counterWentDown = known !== undefined && bytes < known.lastBytes;
+  const readable = totalBytes(connection);
+  const bytes = readable ?? known?.lastBytes ?? 0;
+  const surelyActive = known === undefined || readable === undefined || bytes < known.lastBytes;
   const nextThresholds = thresholds.map((minBytes): IdleThreshold => {
     const memory = known?.thresholds.find((threshold) => threshold.minBytes === minBytes);
-    const active = memory === undefined || counterWentDown || bytes < memory.baselineBytes || bytes - memory.baselineBytes > minBytes;
-    return active ? { minBytes, baselineBytes: bytes, activeAt: now } : memory;
+    if (memory === undefined || surelyActive || !isStill(bytes, memory)) return { minBytes, baselineBytes: bytes, activeAt: now };
+    return memory;
   });
   return { endpointId: connection.endpointId, connectionId: connection.connectionId, lastBytes: bytes, lastSeenAt: now, thresholds: nextThresholds };
+}
+
+/** True when traffic since the baseline is at most the threshold's `minBytes` (and the count did not fall below it). */
+function isStill(bytes: number, memory: IdleThreshold): boolean {
+  const grown = bytes - memory.baselineBytes;
+  return grown >= 0 && grown <= memory.minBytes;
 }
 
 function distinctThresholds(minBytesThresholds: readonly number[]): number[] {

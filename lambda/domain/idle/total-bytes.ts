@@ -1,10 +1,15 @@
 import type { Connection } from '../types.js';
 
-/** Ingress plus egress bytes of a connection; a counter that is not a finite number ≥ 0 counts as 0. */
-export function totalBytes(connection: Connection): number {
-  return counter(connection.ingressBytes) + counter(connection.egressBytes);
+/**
+ * Ingress plus egress bytes of a connection, or `undefined` when either counter is unreadable (not a
+ * finite number ≥ 0: adapters report a counter EC2 left out as NaN). Unknown traffic is never read as
+ * no traffic: idle memory counts it as activity.
+ */
+export function totalBytes(connection: Connection): number | undefined {
+  const { ingressBytes, egressBytes } = connection;
+  return isCounter(ingressBytes) && isCounter(egressBytes) ? ingressBytes + egressBytes : undefined;
 }
 
-function counter(value: number): number {
-  return Number.isFinite(value) && value > 0 ? value : 0;
+function isCounter(value: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }

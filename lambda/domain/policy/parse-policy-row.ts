@@ -26,13 +26,14 @@ export function parsePolicyRow(item: unknown): ParsedPolicyRow {
     const raw = normalizeItem(item);
     if (raw === undefined) return invalid(policyId, [{ field: '(row)', value: item, expected: 'an object of attributes (one DynamoDB item)' }]);
     policyId = policyIdOf(raw.policyId);
-    return parseRecord(raw, policyId);
+    return parseRecord(raw, item as Record<string, unknown>, policyId);
   } catch (cause) {
     return invalid(policyId, [{ field: '(row)', expected: 'a row whose attributes can be read' }], cause);
   }
 }
 
-function parseRecord(raw: Record<string, unknown>, policyId: string): ParsedPolicyRow {
+/** Checks the normalized record against its kind's schema; issues show the values as the item held them (sets as sets). */
+function parseRecord(raw: Record<string, unknown>, item: Record<string, unknown>, policyId: string): ParsedPolicyRow {
   const kind = raw.kind;
   if (typeof kind !== 'string' || !KINDS.includes(kind)) {
     const expected = `one of ${KINDS.map((name) => `"${name}"`).join(', ')}`;
@@ -41,7 +42,7 @@ function parseRecord(raw: Record<string, unknown>, policyId: string): ParsedPoli
   const schema = ROW_SCHEMAS[kind as PolicyKind];
   const result: z.ZodSafeParseResult<PolicyRow> = schema.safeParse(raw);
   if (result.success) return { ok: true, row: result.data };
-  return invalid(policyId, toFieldIssues(result.error.issues, raw, schema, kind));
+  return invalid(policyId, toFieldIssues(result.error.issues, item, schema, kind));
 }
 
 /** The row's id for messages: its `policyId` when it is text (cut to the longest valid id), else a placeholder. */

@@ -28,7 +28,7 @@ export function idleFires(row: IdleRow, connection: Connection, { now, idleState
   if (threshold === undefined || now.getTime() - threshold.activeAt.getTime() < row.idleMinutes * MINUTE_MS) return undefined;
   return {
     idleMinutes: minutesBetween(threshold.activeAt, now),
-    bytesSince: Math.max(0, totalBytes(connection) - threshold.baselineBytes),
+    bytesSince: Math.max(0, (totalBytes(connection) ?? threshold.baselineBytes) - threshold.baselineBytes),
     activeAt: threshold.activeAt,
   };
 }

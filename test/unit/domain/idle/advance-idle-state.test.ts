@@ -50,6 +50,20 @@ describe('advanceIdleState', () => {
     expect(memoryOf(next)?.lastBytes).toBe(bytesNow);
   });
 
+  it('counts unreadable counters as activity, never as silence, and keeps the last readable count', () => {
+    // Arrange
+    const target = connection({ connectionId: 'cvpn-connection-1', ingressBytes: Number.NaN, egressBytes: 10 });
+    const previous = idleMemory(target, EARLIER, 1000);
+
+    // Act
+    const next = advanceIdleState(previous, [target], [0], NOW);
+    const afterwards = advanceIdleState(next, [{ ...target, ingressBytes: 990 }], [0], minutesBefore(-5));
+
+    // Assert
+    expect(memoryOf(next)).toMatchObject({ lastBytes: 1000, thresholds: [{ minBytes: 0, baselineBytes: 1000, activeAt: NOW }] });
+    expect(memoryOf(afterwards)?.thresholds[0]?.activeAt).toEqual(NOW);
+  });
+
   it('keeps slow traffic idle across runs: the baseline stays until the growth since it exceeds minBytes', () => {
     // Arrange: 60 bytes per run against a 100-byte threshold.
     const target = (bytes: number) => connection({ connectionId: 'cvpn-connection-1', ingressBytes: bytes });

@@ -13,6 +13,7 @@ describe('idle', () => {
     ['traffic of exactly minBytes', { idleMinutes: 30, minBytes: 100 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 600 }, true],
     ['traffic of one byte more than minBytes', { idleMinutes: 30, minBytes: 100 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 601 }, false],
     ['a counter that went down', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 10 }, false],
+    ['a counter that cannot be read (unknown traffic is not silence)', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 0, bytesNow: Number.NaN }, false],
   ])('%s', (_case, limits, memory, fires) => {
     // Arrange
     const target = connection({ connectionId: 'cvpn-connection-1', ingressBytes: memory?.bytesNow ?? 0 });
