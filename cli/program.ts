@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerPolicyCommands } from './commands/policy.js';
+import { registerSandboxCommand } from './commands/sandbox.js';
 
 /** Builds the `cvpn-guard` command line; each concern adds its commands here. */
 export function buildProgram(): Command {
@@ -8,5 +10,7 @@ export function buildProgram(): Command {
     .exitOverride((error) => {
       process.exit(error.exitCode === 0 ? 0 : 2);
     });
+  registerSandboxCommand(program);
+  registerPolicyCommands(program);
   return program;
 }

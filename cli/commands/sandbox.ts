@@ -1,0 +1,141 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_HOST, DEFAULT_PORT, SandboxOptionError, SandboxPortError, SandboxScenarioError, type Sandbox, startSandbox } from '../../local/index.js';
+
+/** Exit codes: 1 when the sandbox fails to run, 2 when the command line or the scenario is wrong. */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+
+/** Options of `cvpn-guard sandbox`, as commander parses them. */
+interface SandboxCommandOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly scenario?: string;
+  readonly dataDir?: string;
+  readonly region?: string;
+  readonly speed?: number;
+}
+
+/** Adds `cvpn-guard sandbox`: runs the local sandbox in the foreground until Ctrl-C. */
+export function registerSandboxCommand(program: Command): Command {
+  return program
+    .command('sandbox')
+    .description('Run the local sandbox (Client VPN emulator, DynamoDB, SNS) on one port until Ctrl-C.')
+    .option('--port <n>', 'edge port (0 picks a free one)', parsePort, DEFAULT_PORT)
+    .option('--host <address>', 'address to listen on', DEFAULT_HOST)
+    .option('--scenario <file>', 'JSON scenario to seed endpoints, connections and policy rows (see local/README.md)')
+    .option('--data-dir <dir>', 'keep DynamoDB on disk in this directory (default: in memory)')
+    .option('--region <region>', "region of the sandbox (default: the scenario's, else us-east-1)")
+    .option('--speed <factor>', 'run simulated time this many times faster than real time', parseSpeed)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cvpn-guard sandbox --scenario examples/demo.json\n  cvpn-guard sandbox --port 4567 --data-dir .sandbox-data\n',
+    )
+    .action(async (options: SandboxCommandOptions) => {
+      process.exitCode = await runSandbox(options);
+    });
+}
+
+async function runSandbox(options: SandboxCommandOptions): Promise<number> {
+  // Listen for Ctrl-C before anything is printed: a signal that comes before its handler would kill the process outright.
+  const signal = signalListener();
+  let sandbox: Sandbox;
+  try {
+    sandbox = await startSandbox({
+      port: options.port,
+      host: options.host,
+      scenario: options.scenario,
+      dataDir: options.dataDir,
+      region: options.region,
+      ...(options.speed !== undefined ? { clock: { speed: options.speed } } : {}),
+    });
+  } catch (error) {
+    signal.dispose();
+    return reportStartFailure(error, options);
+  }
+  printBanner(sandbox, options);
+  await signal.received;
+  process.stdout.write('\nstopping the sandbox…\n');
+  await sandbox.stop();
+  process.stdout.write('sandbox stopped.\n');
+  return 0;
+}
+
+function reportStartFailure(error: unknown, options: SandboxCommandOptions): number {
+  if (error instanceof SandboxScenarioError) {
+    process.stderr.write(`cvpn-guard sandbox: ${error.message}\nFix the scenario (its format is in local/README.md) and start again.\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof SandboxOptionError) {
+    process.stderr.write(`cvpn-guard sandbox: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof SandboxPortError) {
+    process.stderr.write(
+      `cvpn-guard sandbox: ${error.message}.\nStart it on another port with --port <n> (--port 0 picks a free one).\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  const where = options.dataDir ? ` (data dir ${options.dataDir})` : '';
+  process.stderr.write(`cvpn-guard sandbox: could not start${where}: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT_FAILURE;
+}
+
+function printBanner(sandbox: Sandbox, options: SandboxCommandOptions): void {
+  const endpoints = sandbox.emulator.listEndpoints();
+  const connections = sandbox.emulator.listConnections();
+  const scenario = options.scenario
+    ? `scenario ${options.scenario}: ${endpoints.length} endpoints, ${connections.length} connections, ${sandbox.scenario?.policies?.length ?? 0} policy rows`
+    : 'no scenario: no endpoint yet (try --scenario examples/demo.json)';
+  const firstEndpoint = endpoints[0]?.id ?? '<endpoint-id>';
+  const lines = [
+    `cvpn-guard sandbox listening on ${sandbox.endpoint} (region ${sandbox.region})`,
+    `  ${scenario}`,
+    `  DynamoDB: ${options.dataDir ? `on disk in ${options.dataDir}` : 'in memory'}; tables ${Object.values(sandbox.tables).join(', ')}`,
+    `  SNS topic: ${sandbox.topicArn}`,
+    `  admin API: ${sandbox.endpoint}/_sandbox`,
+    '',
+    'Point any AWS client at it:',
+    `  aws --endpoint-url ${sandbox.endpoint} ec2 describe-client-vpn-connections --client-vpn-endpoint-id ${firstEndpoint}`,
+    `  export AWS_ENDPOINT_URL=${sandbox.endpoint}`,
+    `  export AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sandbox.credentials.secretAccessKey} AWS_REGION=${sandbox.region}`,
+    '',
+    'Press Ctrl-C to stop.',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Resolves `received` on the first SIGINT or SIGTERM; a second one exits at once. */
+function signalListener(): { received: Promise<void>; dispose: () => void } {
+  let onSignal: () => void = () => undefined;
+  const received = new Promise<void>((resolve) => {
+    onSignal = (): void => {
+      dispose();
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+  });
+  const dispose = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { received, dispose };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new InvalidArgumentError(`expected a whole number from 0 to 65535 (0 picks a free port); got ${JSON.stringify(value)}`);
+  }
+  return port;
+}
+
+function parseSpeed(value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed <= 0) {
+    throw new InvalidArgumentError(`expected a number greater than 0 (1 = real time, 10 = ten times faster); got ${JSON.stringify(value)}`);
+  }
+  return speed;
+}
