@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { registerPolicyCommands } from './commands/policy.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 
 /** Builds the `cvpn-guard` command line; each concern adds its commands here. */
@@ -11,6 +10,5 @@ export function buildProgram(): Command {
       process.exit(error.exitCode === 0 ? 0 : 2);
     });
   registerSandboxCommand(program);
-  registerPolicyCommands(program);
   return program;
 }
