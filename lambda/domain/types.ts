@@ -109,4 +109,5 @@ export type TerminationCall =
 
 /** A kind's name, re-exported for convenience. */
 export type { PolicyKind };
+/** A parsed policy row (defined by the schema in policy/schema.ts), re-exported for convenience. */
 export type { PolicyRow } from './policy/schema.js';

@@ -26,7 +26,7 @@ export function decide(connection: Connection, firings: readonly Firing[], exemp
   const exemption = firstExemption(exemptions, connection);
   if (exemption !== undefined) {
     const [row, identity] = exemption;
-    return { ...base, mode: dryRun ? PolicyMode.OBSERVE : deciding.mode, verdict: Verdict.EXEMPTED, exemptedBy: row.policyId, reason: exemptedReason(row, identity, deciding) };
+    return { ...base, verdict: Verdict.EXEMPTED, exemptedBy: row.policyId, reason: exemptedReason(row, identity, deciding) };
   }
   if (terminates) return { ...base, verdict: Verdict.TERMINATE, reason: deciding.reason };
   const why = dryRun ? 'dry run' : 'observe mode';
