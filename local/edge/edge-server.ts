@@ -171,7 +171,7 @@ function unknownService(request: ServiceRequest, service: string | undefined): S
     : `The sandbox could not tell which AWS service this request is for. Sign it with SigV4 (any credentials, e.g. test/test) so its credential scope names the service; emulated services: ${emulated}.`;
   const code = 'NotImplemented';
   const contentType = String(request.headers['content-type'] ?? '');
-  if (contentType.includes('json')) {
+  if (!speaksXml(request, service)) {
     return {
       status: 501,
       headers: { 'content-type': contentType.startsWith('application/x-amz-json') ? contentType : 'application/json', 'x-amzn-errortype': code },
@@ -185,6 +185,18 @@ function unknownService(request: ServiceRequest, service: string | undefined): S
     body: `${XML_DECLARATION}\n<ErrorResponse><Error>${text('Type', 'Sender')}${text('Code', code)}${text('Message', message)}</Error>${text('RequestId', request.requestId)}</ErrorResponse>`,
     errorCode: code,
   };
+}
+
+/** Services whose REST protocol answers errors in XML; Query-protocol requests are recognised by their form or Action. */
+const REST_XML_SERVICES = new Set(['s3', 'cloudfront', 'route53']);
+
+/** True when the client expects an XML error (Query and REST-XML protocols); JSON otherwise. */
+function speaksXml(request: ServiceRequest, service: string | undefined): boolean {
+  const contentType = String(request.headers['content-type'] ?? '');
+  if (contentType.includes('json')) return false;
+  if (contentType.startsWith('application/x-www-form-urlencoded') || contentType.includes('xml')) return true;
+  if (request.query.has('Action')) return true;
+  return service === undefined || REST_XML_SERVICES.has(service);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {

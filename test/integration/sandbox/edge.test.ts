@@ -104,6 +104,13 @@ describe('the edge', () => {
       expect(JSON.parse(answer.body)).toEqual({ __type: 'NotImplemented', message: expect.stringContaining("'lambda'") });
     });
 
+    it('answers an unknown REST-JSON service in JSON even without a content type (a signed GET)', async () => {
+      const answer = await raw(sandbox, { method: 'GET', path: '/2015-03-31/functions/', headers: { authorization: signedFor('lambda') } });
+
+      expect(answer.status).toBe(501);
+      expect(JSON.parse(answer.body)).toMatchObject({ __type: 'NotImplemented' });
+    });
+
     it('answers a request it cannot place with a message saying how to sign it', async () => {
       const answer = await raw(sandbox, { method: 'GET', path: '/' });
 
