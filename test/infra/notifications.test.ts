@@ -1,0 +1,97 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../../lambda/metrics.js';
+import { logicalId, synthTemplate } from './stack-factory.js';
+
+describe('Notifications', () => {
+  let template: Template;
+  let keyId: string;
+  let topicId: string;
+  beforeAll(() => {
+    template = synthTemplate();
+    keyId = logicalId(template, 'AWS::KMS::Key', 'NotificationsKey');
+    topicId = logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic');
+  });
+
+  it('Compliance 1: the topic is encrypted with a rotated customer managed key and requires TLS', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('Compliance 2: the key lets CloudWatch alarms publish to the encrypted topic', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('Compliance 3: no e-mail subscription unless an address is set', () => {
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+
+    synthTemplate({ notificationEmail: 'secops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'secops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+  });
+});
+
+describe('Alarms', () => {
+  let template: Template;
+  let topicId: string;
+  beforeAll(() => {
+    template = synthTemplate();
+    topicId = logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic');
+  });
+
+  const firesOnFirst = { Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+
+  it('Compliance 1: there are five alarms, each sent to the topic', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+    expect(alarms).toHaveLength(5);
+    for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ ...firesOnFirst, AlarmActions: [{ Ref: topicId }] });
+  });
+
+  it('Compliance 2: on function errors', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') } }],
+    });
+  });
+
+  it('Compliance 3: on dead-lettered invocations', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue'), 'QueueName'] } }],
+    });
+  });
+
+  it.each([RunMetric.FAILED, RunMetric.CAPPED, RunMetric.INVALID_POLICIES])('Compliance 4: on the run metric %s', (metricName) => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...firesOnFirst,
+      Namespace: METRICS_NAMESPACE,
+      MetricName: metricName,
+      Statistic: 'Sum',
+      Period: 300,
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+    });
+  });
+});
