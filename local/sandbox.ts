@@ -141,7 +141,6 @@ export class Sandbox {
   public async reset(): Promise<void> {
     this.clock.restart(clockOptions(this.options, this.scenario));
     this.emulator.reset();
-    this.emulator.configureThrottling(this.options.throttling ?? {});
     this.counters.reset();
     this.faults.set(this.options.faults ?? []);
     this.faults.reseed(this.options.faultSeed ?? 1);

@@ -170,6 +170,8 @@ export class ClientVpnEmulator {
 
   private readonly terminationDelayMs: number;
   private readonly endedRetentionMs: number;
+  private readonly initialPagination: Required<Pick<PaginationOptions, 'defaultPageSize'>> & PaginationOptions;
+  private readonly initialThrottling: ThrottlingConfig;
   private pagination: Required<Pick<PaginationOptions, 'defaultPageSize'>> & PaginationOptions;
   private throttling: ThrottlingConfig;
   private buckets = new Map<string, TokenBucket>();
@@ -185,8 +187,10 @@ export class ClientVpnEmulator {
     this.faults = options.faults ?? new FaultInjector();
     this.terminationDelayMs = options.terminationDelayMs ?? 5000;
     this.endedRetentionMs = options.endedRetentionMs ?? 3_600_000;
-    this.pagination = { defaultPageSize: MAX_RESULTS, ...options.pagination };
-    this.throttling = mergeThrottling(DEFAULT_THROTTLING, options.throttling);
+    this.initialPagination = { defaultPageSize: MAX_RESULTS, ...options.pagination };
+    this.initialThrottling = mergeThrottling(DEFAULT_THROTTLING, options.throttling);
+    this.pagination = this.initialPagination;
+    this.throttling = this.initialThrottling;
   }
 
   // ----- state, from code or the admin API -----
@@ -368,8 +372,10 @@ export class ClientVpnEmulator {
     this.pagination = { ...this.pagination, ...options };
   }
 
-  /** Forgets every endpoint, connection, custom profile, denial and bucket. */
+  /** Forgets every endpoint, connection, custom profile, denial and bucket; throttling and paging go back to the constructor's options. */
   public reset(): void {
+    this.throttling = this.initialThrottling;
+    this.pagination = this.initialPagination;
     this.endpoints.clear();
     this.connections.clear();
     this.profiles = new Map(Object.entries(BUILT_IN_PROFILES));

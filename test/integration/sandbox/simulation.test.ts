@@ -155,6 +155,9 @@ describe('sandbox simulation', () => {
 
       sandbox.emulator.configureThrottling({ enabled: false });
       for (let i = 0; i < 60; i += 1) expect((await call()).name).toBe('DryRunOperation');
+
+      await sandbox.reset();
+      expect(sandbox.emulator.throttlingConfig()).toEqual({ enabled: true, mutating: { burst: 50, refillPerSecond: 5 }, describe: { burst: 100, refillPerSecond: 20 } });
     });
   });
 
