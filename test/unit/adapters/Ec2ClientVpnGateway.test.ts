@@ -25,7 +25,9 @@ function serviceError(name: string, status = 400): EC2ServiceException {
 
 describe('Ec2ClientVpnGateway', () => {
   const gateway = () => new Ec2ClientVpnGateway(new EC2Client({ region: 'us-east-1' }), () => NOW);
-  beforeEach(() => ec2Mock.reset());
+  beforeEach(() => {
+    ec2Mock.reset();
+  });
 
   it('reads every page of connections with MaxResults 1000', async () => {
     ec2Mock
