@@ -30,7 +30,7 @@ describe('DynamoDB in the sandbox (dynalite behind the edge)', () => {
 
     for (const table of TABLES) {
       const description = (await dynamodb.send(new DescribeTableCommand({ TableName: table.sandboxName }))).Table;
-      const keys = [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }];
+      const keys: { AttributeName: string; KeyType: string }[] = [{ AttributeName: table.partitionKey.name, KeyType: 'HASH' }];
       if ('sortKey' in table) keys.push({ AttributeName: table.sortKey.name, KeyType: 'RANGE' });
       expect(description?.TableStatus).toBe('ACTIVE');
       expect(description?.KeySchema).toEqual(keys);
