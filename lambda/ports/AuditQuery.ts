@@ -1,0 +1,47 @@
+import type { Outcome } from '../domain/index.js';
+import type { AuditRecord, RunSummary } from './AuditLog.js';
+
+/** Which audit records to read. Every field narrows; the store reads through the index that fits best. */
+export interface AuditRecordFilter {
+  /** Records of one run. */
+  readonly runId?: string;
+  /** Records of one identity: a user name, or the common name of a certificate-only connection (folded as the table keys it). */
+  readonly identity?: string;
+  readonly endpointId?: string;
+  readonly policyId?: string;
+  /** Only these outcomes. @default every outcome */
+  readonly outcomes?: readonly Outcome[];
+  /** Records made at or after this instant. Required when no other field selects an index. */
+  readonly since?: Date;
+  /** Records made at or before this instant. @default no bound (now, for the day walk) */
+  readonly until?: Date;
+}
+
+/** Which run summaries to read: a time window. */
+export interface RunWindow {
+  readonly since: Date;
+  readonly until: Date;
+}
+
+/** How much to read. */
+export interface PageRequest {
+  /** Most items to return. */
+  readonly limit: number;
+  /** Where an earlier page stopped. @default the start */
+  readonly nextToken?: string;
+}
+
+/** One page of items, newest first. */
+export interface AuditPage<T> {
+  readonly items: readonly T[];
+  /** Give it back to read on; absent when nothing is left. */
+  readonly nextToken?: string;
+}
+
+/** The audit table as operators read it: newest first, through its indexes, never a scan. */
+export interface AuditQuery {
+  records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<AuditRecord>>;
+  runs(window: RunWindow, page: PageRequest): Promise<AuditPage<RunSummary>>;
+  /** A run's summary (if written) and every record of it. */
+  run(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }>;
+}
