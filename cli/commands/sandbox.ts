@@ -38,6 +38,8 @@ export function registerSandboxCommand(program: Command): Command {
 async function runSandbox(options: SandboxCommandOptions): Promise<number> {
   // Listen for Ctrl-C before anything is printed: a signal that comes before its handler would kill the process outright.
   const signal = signalListener();
+  // The SDK warns about Node.js versions on each client it builds; the sandbox's own clients are no concern of its user.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox: Sandbox;
   try {
     sandbox = await startSandbox({

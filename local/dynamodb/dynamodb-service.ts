@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { type Server, request as httpRequest, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -22,6 +23,10 @@ import { SandboxError } from '../errors.js';
 import { Service } from '../services.js';
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
+/** Marks a data dir as taken: LevelDB allows one process at a time, and dynalite crashes rather than say so. */
+const LOCK_FILE = 'cvpn-guard-sandbox.lock';
+/** Data dirs taken by sandboxes of this process. */
+const claimedDirs = new Set<string>();
 const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 
 /** A running dynalite server on its own loopback port, with the product's tables. */
@@ -32,11 +37,12 @@ export class DynamoDbBackend {
     public readonly port: number,
     private readonly client: DynamoDBClient,
     private readonly agent: Agent,
+    private readonly claimedDir: string | undefined,
   ) {}
 
   /** Starts dynalite (in memory, or in `dataDir` on disk) and creates every missing table. */
   public static async start(options: { dataDir?: string; region: string }): Promise<DynamoDbBackend> {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const claimedDir = options.dataDir ? claimDataDir(options.dataDir) : undefined;
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -47,6 +53,7 @@ export class DynamoDbBackend {
         });
       });
     } catch (error) {
+      if (claimedDir) releaseDataDir(claimedDir);
       throw new SandboxError(`dynalite could not start${options.dataDir ? ` on ${options.dataDir}` : ''}: ${String(error)}`, { cause: error });
     }
     const port = (server.address() as AddressInfo).port;
@@ -56,7 +63,7 @@ export class DynamoDbBackend {
       credentials: SANDBOX_CREDENTIALS,
       maxAttempts: 1,
     });
-    const backend = new DynamoDbBackend(server, port, client, new Agent({ keepAlive: true }));
+    const backend = new DynamoDbBackend(server, port, client, new Agent({ keepAlive: true }), claimedDir);
     try {
       await backend.createTables();
     } catch (error) {
@@ -133,6 +140,49 @@ export class DynamoDbBackend {
     this.agent.destroy();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.claimedDir) releaseDataDir(this.claimedDir);
+  }
+}
+
+/** Takes a data dir for this sandbox, or says who holds it. A lock left by a process that died is taken over. */
+function claimDataDir(dataDir: string): string {
+  const dir = resolvePath(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const lock = join(dir, LOCK_FILE);
+  const holder = readHolder(lock);
+  if (claimedDirs.has(dir) || (holder !== undefined && holder !== process.pid && isAlive(holder))) {
+    const who = claimedDirs.has(dir) ? 'another sandbox in this process' : `another sandbox (process ${holder})`;
+    throw new SandboxError(`data dir ${dataDir} is in use by ${who}; stop it, or choose another data dir`);
+  }
+  writeFileSync(lock, String(process.pid));
+  claimedDirs.add(dir);
+  return dir;
+}
+
+function releaseDataDir(dir: string): void {
+  claimedDirs.delete(dir);
+  try {
+    unlinkSync(join(dir, LOCK_FILE));
+  } catch {
+    // already gone
+  }
+}
+
+function readHolder(lock: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -96,6 +96,20 @@ describe('DynamoDB in the sandbox (dynalite behind the edge)', () => {
     }
   });
 
+  it('refuses a data dir another sandbox holds, naming it, and frees it on stop', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cvpn-guard-sandbox-'));
+    try {
+      const holder = await startSandbox({ dataDir, clock: { start: T0 } });
+      await expect(startSandbox({ dataDir, clock: { start: T0 } })).rejects.toThrow(`data dir ${dataDir} is in use by another sandbox`);
+      await holder.stop();
+
+      const next = await startSandbox({ dataDir, clock: { start: T0 } });
+      await next.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('empties the tables and seeds them again on reset', async () => {
     await documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item: { policyId: 'extra' } }));
 
