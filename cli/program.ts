@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.js';
+import { registerDoctorCommand } from './commands/doctor.js';
+import { registerPlanCommand } from './commands/plan.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 
 /** Builds the `cvpn-guard` command line; each concern adds its commands here. */
@@ -10,5 +14,9 @@ export function buildProgram(): Command {
       process.exit(error.exitCode === 0 ? 0 : 2);
     });
   registerSandboxCommand(program);
+  registerPolicyCommands(program);
+  registerAuditCommands(program);
+  registerPlanCommand(program);
+  registerDoctorCommand(program);
   return program;
 }

@@ -1,0 +1,249 @@
+import type { Command } from 'commander';
+import { Outcome } from '../../lambda/domain/index.js';
+import type { AuditRecord, RunSummary } from '../../lambda/ports/index.js';
+import { action, type CliContext } from '../context.js';
+import { CliUsageError } from '../errors.js';
+import { listOf, wholeNumber, withTargetOptions } from '../options.js';
+import { type Column, OutputFormat, renderCsv, renderJson, renderPairs, renderTable } from '../output/index.js';
+import { formatAt, formatElapsed, INSTANT_HINT, parseInstant } from '../time.js';
+
+const FORMATS = [OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV];
+const OUTCOMES: readonly string[] = Object.values(Outcome);
+/** The window read when nothing narrows a listing to an index. */
+const DEFAULT_SINCE = '24h';
+
+/** Options of `audit list`. */
+interface ListOptions {
+  readonly since?: string;
+  readonly until?: string;
+  readonly user?: string;
+  readonly endpoint?: string;
+  readonly policy?: string;
+  readonly run?: string;
+  readonly outcome?: readonly string[];
+  readonly limit: number;
+  readonly nextToken?: string;
+}
+
+/** Adds `cvpn-guard audit …`: read the audit table through its indexes, newest first. */
+export function registerAuditCommands(program: Command): Command {
+  const audit = program.command('audit').description('Read the audit table: decisions and run summaries, newest first, through its indexes.');
+
+  withTargetOptions(
+    audit
+      .command('list')
+      .description('List decision records, newest first (one index query per filter; never a table scan).')
+      .option('--since <when>', `records at or after (default ${DEFAULT_SINCE} when no --user/--endpoint/--policy/--run); ${INSTANT_HINT}`)
+      .option('--until <when>', 'records at or before (default now)')
+      .option('--user <name>', 'records of one user name (or certificate common name), as matched: case-insensitive, exact')
+      .option('--endpoint <id>', 'records of one Client VPN endpoint')
+      .option('--policy <id>', 'records decided by one policy row')
+      .option('--run <id>', 'records of one run')
+      .option('--outcome <outcomes>', `only these outcomes, comma-separated: ${OUTCOMES.join(', ')}`, listOf)
+      .option('--limit <n>', 'most records to print', wholeNumber(1, 10_000), 50)
+      .option('--next-token <token>', 'go on where an earlier listing stopped (same filters)')
+      .addHelpText('after', '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n'),
+    FORMATS,
+  ).action(action(listRecords));
+
+  withTargetOptions(
+    audit
+      .command('runs')
+      .description('One line per run, from the run summaries, newest first.')
+      .option('--since <when>', `runs at or after (default ${DEFAULT_SINCE}); ${INSTANT_HINT}`)
+      .option('--until <when>', 'runs at or before (default now)')
+      .option('--limit <n>', 'most runs to print', wholeNumber(1, 10_000), 20)
+      .option('--next-token <token>', 'go on where an earlier listing stopped'),
+    FORMATS,
+  ).action(action(listRuns));
+
+  withTargetOptions(audit.command('show').description("A run's summary and every record of it.").argument('<run-id>', 'run id (see audit runs)'), FORMATS).action(
+    action(showRun),
+  );
+
+  return audit;
+}
+
+async function queryOf(context: CliContext) {
+  const { DynamoAuditQuery } = await import('../../lambda/adapters/DynamoAuditQuery.js');
+  return new DynamoAuditQuery(await context.clients.documents(), await context.tables.name('audit'));
+}
+
+async function listRecords(context: CliContext, options: ListOptions): Promise<void> {
+  const format = context.format(FORMATS, 'audit list');
+  const outcomes = checkOutcomes(options.outcome);
+  const now = context.now();
+  const indexed = [options.user, options.endpoint, options.policy, options.run].some((value) => value !== undefined);
+  if (!indexed && options.since === undefined && options.nextToken === undefined && format === OutputFormat.TABLE) {
+    context.note(`records of the last ${DEFAULT_SINCE} (--since to change)`);
+  }
+  const since = options.since !== undefined ? parseInstant('--since', options.since, now) : indexed ? undefined : parseInstant('--since', DEFAULT_SINCE, now);
+  const until = options.until !== undefined ? parseInstant('--until', options.until, now) : indexed ? undefined : now;
+  checkWindow(since, until);
+  const query = await queryOf(context);
+  const page = await query.records(
+    { runId: options.run, identity: options.user, endpointId: options.endpoint, policyId: options.policy, outcomes, since, until },
+    { limit: options.limit, nextToken: options.nextToken },
+  );
+  printRecords(context, format, page.items, page.nextToken);
+}
+
+async function listRuns(context: CliContext, options: { since?: string; until?: string; limit: number; nextToken?: string }): Promise<void> {
+  const format = context.format(FORMATS, 'audit runs');
+  const now = context.now();
+  const since = parseInstant('--since', options.since ?? DEFAULT_SINCE, now);
+  const until = options.until !== undefined ? parseInstant('--until', options.until, now) : now;
+  checkWindow(since, until);
+  const query = await queryOf(context);
+  const page = await query.runs({ since, until }, { limit: options.limit, nextToken: options.nextToken });
+  if (format === OutputFormat.JSON) {
+    context.print(renderJson({ runs: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) }));
+    return;
+  }
+  if (format === OutputFormat.CSV) {
+    context.print(renderCsv(RUN_CSV_COLUMNS, page.items));
+    if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
+    return;
+  }
+  if (page.items.length === 0) context.print(`No runs between ${formatAt(since.toISOString())} and ${formatAt(until.toISOString())}.\n`);
+  else context.print(renderTable(RUN_COLUMNS, page.items));
+  if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
+}
+
+async function showRun(context: CliContext, runId: string): Promise<void> {
+  const format = context.format(FORMATS, 'audit show');
+  const query = await queryOf(context);
+  const { summary, records } = await query.run(runId);
+  if (!summary && records.length === 0) {
+    throw new CliUsageError(`no run ${JSON.stringify(runId)} in the audit table: see the run ids with cvpn-guard audit runs --since 7d`);
+  }
+  if (format === OutputFormat.JSON) {
+    context.print(renderJson({ summary: summary ?? null, records }));
+    return;
+  }
+  if (format === OutputFormat.CSV) {
+    context.print(renderCsv(RECORD_CSV_COLUMNS, records));
+    return;
+  }
+  if (summary) {
+    context.print(
+      renderPairs([
+        ['run', summary.runId],
+        ['started', formatAt(summary.at)],
+        ['finished', formatAt(summary.finishedAt)],
+        ['duration', formatElapsed(summary.durationMs)],
+        ['status', `${summary.status}${summary.dryRun ? ' (dry run)' : ''}`],
+        ['endpoints', summary.endpoints],
+        ['connections seen', summary.connectionsSeen],
+        ['outcomes', countsText(summary.counts) || 'no decision'],
+        ['invalid policies', summary.invalidPolicies],
+        ['terminate calls', `${summary.terminateCalls} (${summary.throttledCalls} throttled)`],
+        ['reconciled', summary.reconciled],
+        ['endpoint errors', summary.endpointErrors.join('; ')],
+      ]),
+    );
+  } else {
+    context.print(`run ${runId}: no summary (the run has not finished, or it died; its records follow)\n`);
+  }
+  context.print(records.length > 0 ? `\n${renderTable(RECORD_COLUMNS, records)}` : '\nNo decision records: nothing broke a policy.\n');
+}
+
+function printRecords(context: CliContext, format: OutputFormat, records: readonly AuditRecord[], nextToken: string | undefined): void {
+  if (format === OutputFormat.JSON) {
+    context.print(renderJson({ records, ...(nextToken ? { nextToken } : {}) }));
+    return;
+  }
+  if (format === OutputFormat.CSV) context.print(renderCsv(RECORD_CSV_COLUMNS, records));
+  else context.print(records.length > 0 ? renderTable(RECORD_COLUMNS, records) : 'No records.\n');
+  if (nextToken) context.note(`more records: --next-token ${nextToken}`);
+}
+
+function checkOutcomes(given: readonly string[] | undefined): Outcome[] | undefined {
+  if (!given || given.length === 0) return undefined;
+  const wrong = given.filter((outcome) => !OUTCOMES.includes(outcome));
+  if (wrong.length > 0) throw new CliUsageError(`--outcome ${wrong.join(',')}: expected outcomes among ${OUTCOMES.join(', ')}`);
+  return given as Outcome[];
+}
+
+function checkWindow(since: Date | undefined, until: Date | undefined): void {
+  if (since && until && since.getTime() > until.getTime()) {
+    throw new CliUsageError(`--since ${formatAt(since.toISOString())} is after --until ${formatAt(until.toISOString())}: swap them`);
+  }
+}
+
+function identityOf(record: AuditRecord): string {
+  return record.username ?? (record.commonName ? `cn:${record.commonName}` : '');
+}
+
+function countsText(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .map(([outcome, count]) => `${count} ${outcome}`)
+    .join(', ');
+}
+
+const RECORD_COLUMNS: readonly Column<AuditRecord>[] = [
+  { header: 'TIME', value: (record) => formatAt(record.at) },
+  { header: 'OUTCOME', value: (record) => record.outcome },
+  { header: 'POLICY', value: (record) => record.policyId },
+  { header: 'ENDPOINT', value: (record) => record.endpointId },
+  { header: 'CONNECTION', value: (record) => record.connectionId },
+  { header: 'IDENTITY', value: identityOf },
+  { header: 'RUN', value: (record) => record.runId },
+  { header: 'REASON', value: (record) => (record.errorCode && record.outcome === Outcome.FAILED ? `${record.reason} [${record.errorCode}]` : record.reason) },
+];
+
+const RECORD_CSV_COLUMNS: readonly Column<AuditRecord>[] = [
+  { header: 'at', value: (record) => record.at },
+  { header: 'runId', value: (record) => record.runId },
+  { header: 'outcome', value: (record) => record.outcome },
+  { header: 'policyId', value: (record) => record.policyId },
+  { header: 'policyKind', value: (record) => record.policyKind },
+  { header: 'mode', value: (record) => record.mode },
+  { header: 'endpointId', value: (record) => record.endpointId },
+  { header: 'connectionId', value: (record) => record.connectionId },
+  { header: 'username', value: (record) => record.username },
+  { header: 'commonName', value: (record) => record.commonName },
+  { header: 'clientIp', value: (record) => record.clientIp },
+  { header: 'firedPolicies', value: (record) => record.firedPolicies.join('; ') },
+  { header: 'exemptedBy', value: (record) => record.exemptedBy },
+  { header: 'calledBy', value: (record) => record.calledBy },
+  { header: 'previousStatus', value: (record) => record.previousStatus },
+  { header: 'currentStatus', value: (record) => record.currentStatus },
+  { header: 'requestId', value: (record) => record.requestId },
+  { header: 'errorCode', value: (record) => record.errorCode },
+  { header: 'errorMessage', value: (record) => record.errorMessage },
+  { header: 'completedAt', value: (record) => record.completedAt },
+  { header: 'reason', value: (record) => record.reason },
+];
+
+const count = (outcome: Outcome) => (summary: RunSummary) => summary.counts[outcome] ?? 0;
+
+const RUN_COLUMNS: readonly Column<RunSummary>[] = [
+  { header: 'TIME', value: (summary) => formatAt(summary.at) },
+  { header: 'RUN', value: (summary) => summary.runId },
+  { header: 'STATUS', value: (summary) => `${summary.status}${summary.dryRun ? ' (dry run)' : ''}` },
+  { header: 'SEEN', value: (summary) => summary.connectionsSeen },
+  { header: 'TERMINATED', value: count(Outcome.TERMINATED) },
+  { header: 'WOULD-TERMINATE', value: count(Outcome.WOULD_TERMINATE) },
+  { header: 'FAILED', value: count(Outcome.FAILED) },
+  { header: 'CAPPED', value: count(Outcome.CAPPED) },
+  { header: 'DEFERRED', value: count(Outcome.DEFERRED) },
+  { header: 'INVALID', value: (summary) => summary.invalidPolicies },
+  { header: 'DURATION', value: (summary) => formatElapsed(summary.durationMs) },
+];
+
+const RUN_CSV_COLUMNS: readonly Column<RunSummary>[] = [
+  { header: 'at', value: (summary) => summary.at },
+  { header: 'runId', value: (summary) => summary.runId },
+  { header: 'status', value: (summary) => summary.status },
+  { header: 'dryRun', value: (summary) => summary.dryRun },
+  { header: 'endpoints', value: (summary) => summary.endpoints },
+  { header: 'connectionsSeen', value: (summary) => summary.connectionsSeen },
+  ...Object.values(Outcome).map((outcome) => ({ header: outcome, value: count(outcome) })),
+  { header: 'invalidPolicies', value: (summary) => summary.invalidPolicies },
+  { header: 'terminateCalls', value: (summary) => summary.terminateCalls },
+  { header: 'throttledCalls', value: (summary) => summary.throttledCalls },
+  { header: 'durationMs', value: (summary) => summary.durationMs },
+  { header: 'endpointErrors', value: (summary) => summary.endpointErrors.join('; ') },
+];

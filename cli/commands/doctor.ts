@@ -1,0 +1,257 @@
+import type { Command } from 'commander';
+import type { Connection } from '../../lambda/domain/index.js';
+import { errorCode } from '../../lambda/adapters/aws-errors.js';
+import {
+  type ClientVpnGateway,
+  ClientVpnDryRunSucceededError,
+  ClientVpnNotFoundError,
+  ClientVpnUnauthorizedError,
+} from '../../lambda/ports/index.js';
+import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '../../lambda/tables.js';
+import { callerArn } from '../aws.js';
+import { action, type CliContext } from '../context.js';
+import { CliSilentExit, ExitCode } from '../errors.js';
+import { explainError } from '../explain-error.js';
+import { withSelectionOptions, withTargetOptions } from '../options.js';
+import { OutputFormat, renderJson, safeCell } from '../output/index.js';
+import { issueLine } from '../policy/row-issues.js';
+import { describeSelection, runSettings, type RunSettingsOptions } from '../selection.js';
+import type { TableRole } from '../target.js';
+
+/** What one check found. */
+export const CheckStatus = { PASS: 'pass', WARN: 'warn', FAIL: 'fail' } as const;
+/** One of the check statuses. */
+export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
+
+/** One line of the doctor's report. */
+export interface CheckResult {
+  readonly check: string;
+  readonly status: CheckStatus;
+  /** What was found, with its values. */
+  readonly detail: string;
+  /** What to do about a failure or warning. */
+  readonly fix?: string;
+}
+
+/**
+ * A user name no connection has, for the permission probe: terminating by it with DryRun asks EC2 only
+ * whether the caller may terminate on the endpoint, and even without DryRun it could end nothing.
+ */
+export const PROBE_USERNAME = 'cvpn-guard-doctor-permission-probe';
+
+const TABLES: readonly (readonly [TableRole, TableDefinition])[] = [
+  ['policies', POLICIES_TABLE],
+  ['audit', AUDIT_TABLE],
+  ['state', STATE_TABLE],
+];
+
+/** Adds `cvpn-guard doctor`: checks a deployment the way an operator would before trusting it. */
+export function registerDoctorCommand(program: Command): Command {
+  return withTargetOptions(
+    withSelectionOptions(
+      program
+        .command('doctor')
+        .description(
+          'Check a deployment (or the sandbox): tables reachable, policy rows valid, endpoints listable, terminate allowed (DryRun). One line per check; exit 1 when one fails.',
+        ),
+    ),
+  )
+    .addHelpText(
+      'after',
+      '\nPermission checks use the credentials this command runs with: run it with the enforcer\'s role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n',
+    )
+    .action(action(runDoctor));
+}
+
+async function runDoctor(context: CliContext, options: RunSettingsOptions): Promise<void> {
+  const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'doctor');
+  const settings = runSettings(options, context.io.env);
+  const results: CheckResult[] = [];
+  const report = (result: CheckResult) => {
+    results.push(result);
+    if (format === OutputFormat.TABLE) context.print(checkLine(result));
+  };
+
+  const arn = await callerArn(context.clients);
+  if (format === OutputFormat.TABLE) {
+    context.print(`cvpn-guard doctor: tables from ${context.tables.describe()}; ${describeSelection(settings.selection)}${context.settings.region ? `; region ${context.settings.region}` : ''}\n`);
+  }
+  report(
+    arn
+      ? { check: 'caller identity', status: CheckStatus.PASS, detail: arn }
+      : {
+          check: 'caller identity',
+          status: CheckStatus.WARN,
+          detail: 'STS GetCallerIdentity failed: the credentials could not be confirmed',
+          fix: 'check --profile / AWS_PROFILE and the keys in your environment',
+        },
+  );
+  for (const [role, definition] of TABLES) report(await checkTable(context, role, definition));
+  report(await checkPolicies(context));
+
+  const { Ec2ClientVpnGateway } = await import('../../lambda/adapters/Ec2ClientVpnGateway.js');
+  const gateway = new Ec2ClientVpnGateway(await context.clients.ec2(), () => context.now());
+  let endpoints: string[] = [];
+  try {
+    endpoints = (await gateway.listEndpoints(settings.selection)).map((endpoint) => endpoint.endpointId).sort();
+    const missing = (settings.selection.endpointIds ?? []).filter((id) => !endpoints.includes(id));
+    if (missing.length > 0) {
+      report({
+        check: 'endpoints',
+        status: CheckStatus.FAIL,
+        detail: `selected but not found in this account and region: ${missing.join(', ')}`,
+        fix: 'check the endpoint ids (--endpoint-ids or CVPN_GUARD_ENDPOINT_IDS) and --region',
+      });
+    } else if (endpoints.length === 0) {
+      report({
+        check: 'endpoints',
+        status: CheckStatus.WARN,
+        detail: `no Client VPN endpoint matches (${describeSelection(settings.selection)}): a run would enforce nothing`,
+        fix: 'check --region, and the endpoint ids or tag the deployment selects',
+      });
+    } else {
+      report({ check: 'endpoints', status: CheckStatus.PASS, detail: `${endpoints.length} selected: ${endpoints.join(', ')}` });
+    }
+  } catch (error) {
+    report({ check: 'endpoints', status: CheckStatus.FAIL, detail: `DescribeClientVpnEndpoints failed: ${explainError(error, context.scene()).message}`, fix: 'allow ec2:DescribeClientVpnEndpoints' });
+  }
+  const arnPrefix = await endpointArnPrefix(context, arn);
+  for (const endpointId of endpoints) {
+    const listed = await checkListable(gateway, endpointId);
+    report(listed.result);
+    report(await checkTerminatePermission(gateway, endpointId, listed.connections, `${arnPrefix}${endpointId}`));
+  }
+
+  const failed = results.filter((result) => result.status === CheckStatus.FAIL).length;
+  const warned = results.filter((result) => result.status === CheckStatus.WARN).length;
+  const verdict =
+    failed > 0
+      ? `NOT READY: ${failed} of ${results.length} checks failed${warned > 0 ? `, ${warned} warnings` : ''}`
+      : `ready: ${results.length - warned} of ${results.length} checks passed${warned > 0 ? `, ${warned} warnings` : ''}`;
+  if (format === OutputFormat.JSON) context.print(renderJson({ ok: failed === 0, verdict, checks: results }));
+  else context.print(`\nverdict: ${verdict}\n`);
+  if (failed > 0) throw new CliSilentExit(ExitCode.FAILURE);
+}
+
+/** `arn:<partition>:ec2:<region>:<account>:client-vpn-endpoint/`, filled in from the caller's ARN and the region where known. */
+async function endpointArnPrefix(context: CliContext, callerArn: string | undefined): Promise<string> {
+  const [, partition = 'aws', , , account = '<account>'] = (callerArn ?? '').split(':');
+  const region = await (await context.clients.ec2()).config.region().catch(() => '<region>');
+  return `arn:${partition || 'aws'}:ec2:${region}:${account || '<account>'}:client-vpn-endpoint/`;
+}
+
+function checkLine(result: CheckResult): string {
+  const tag = result.status === CheckStatus.PASS ? 'PASS' : result.status === CheckStatus.WARN ? 'WARN' : 'FAIL';
+  return `${tag}  ${result.check}: ${safeCell(result.detail)}${result.fix ? `\n      fix: ${result.fix}` : ''}\n`;
+}
+
+/** A table: named, reachable, active, with the keys and indexes the product's definition says. */
+async function checkTable(context: CliContext, role: TableRole, definition: TableDefinition): Promise<CheckResult> {
+  const check = `${role} table`;
+  let name: string;
+  try {
+    name = await context.tables.name(role);
+  } catch (error) {
+    return { check, status: CheckStatus.FAIL, detail: explainError(error, context.scene()).message };
+  }
+  const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
+  try {
+    const { Table: table } = await (await context.clients.dynamodb()).send(new DescribeTableCommand({ TableName: name }));
+    const keyOf = (type: 'HASH' | 'RANGE') => table?.KeySchema?.find((key) => key.KeyType === type)?.AttributeName;
+    const problems: string[] = [];
+    if (keyOf('HASH') !== definition.partitionKey.name) problems.push(`partition key ${keyOf('HASH')}, expected ${definition.partitionKey.name}`);
+    if (keyOf('RANGE') !== definition.sortKey?.name) problems.push(`sort key ${keyOf('RANGE') ?? 'none'}, expected ${definition.sortKey?.name ?? 'none'}`);
+    const indexes = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+    const missing = definition.indexes.map((index) => index.indexName).filter((index) => !indexes.has(index));
+    if (missing.length > 0) problems.push(`indexes missing: ${missing.join(', ')}`);
+    if (table?.TableStatus && table.TableStatus !== 'ACTIVE') problems.push(`status ${table.TableStatus}`);
+    if (problems.length > 0) {
+      return { check, status: CheckStatus.FAIL, detail: `${name}: ${problems.join('; ')}`, fix: `is ${name} the ${role} table of a cvpn-guard deployment? Check --stack / --${role}-table` };
+    }
+    return { check, status: CheckStatus.PASS, detail: `${name} reachable, active, keys and indexes as expected` };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === 'AccessDeniedException') {
+      return { check, status: CheckStatus.WARN, detail: `${name}: DescribeTable not allowed, so keys were not checked`, fix: 'allow dynamodb:DescribeTable to check the table' };
+    }
+    return { check, status: CheckStatus.FAIL, detail: `${name}: ${explainError(error, context.scene()).message}` };
+  }
+}
+
+/** Every policy row valid, as the enforcer reads them. */
+async function checkPolicies(context: CliContext): Promise<CheckResult> {
+  const check = 'policy rows';
+  try {
+    const { DynamoPolicyRepository } = await import('../../lambda/adapters/DynamoPolicyRepository.js');
+    const { rows, findings } = await new DynamoPolicyRepository(await context.clients.dynamodb(), await context.tables.name('policies')).loadAll();
+    if (findings.length === 0) return { check, status: CheckStatus.PASS, detail: `${rows.length} rows, all valid` };
+    const invalid = findings.map((finding) => `${finding.policyId} (${finding.issues[0] ? issueLine(finding.issues[0]) : 'invalid'})`);
+    return {
+      check,
+      status: CheckStatus.FAIL,
+      detail: `${findings.length} of ${rows.length + findings.length} rows are invalid and match nothing: ${invalid.join('; ')}`,
+      fix: 'see every error with cvpn-guard policy list; fix with policy export, edit, policy put --file',
+    };
+  } catch (error) {
+    return { check, status: CheckStatus.FAIL, detail: explainError(error, context.scene()).message };
+  }
+}
+
+async function checkListable(gateway: ClientVpnGateway, endpointId: string): Promise<{ result: CheckResult; connections: readonly Connection[] }> {
+  const check = `${endpointId} connections`;
+  try {
+    const connections = await gateway.listConnections(endpointId);
+    const active = connections.filter((connection) => connection.status === 'active').length;
+    return { result: { check, status: CheckStatus.PASS, detail: `listable: ${connections.length} connections (${active} active)` }, connections };
+  } catch (error) {
+    return {
+      result: { check, status: CheckStatus.FAIL, detail: `DescribeClientVpnConnections failed: ${error instanceof Error ? error.message : String(error)}`, fix: 'allow ec2:DescribeClientVpnConnections' },
+      connections: [],
+    };
+  }
+}
+
+/**
+ * Whether terminate is allowed on the endpoint, asked with DryRun: `DryRunOperation` means allowed,
+ * `UnauthorizedOperation` means not. The probe names a user no connection has; should EC2 check the
+ * target before the permission, it asks again by the id of a connection it listed (DryRun still: nothing ends).
+ */
+async function checkTerminatePermission(
+  gateway: ClientVpnGateway,
+  endpointId: string,
+  connections: readonly Connection[],
+  endpointArn: string,
+): Promise<CheckResult> {
+  const check = `${endpointId} terminate permission`;
+  const missing: CheckResult = {
+    check,
+    status: CheckStatus.FAIL,
+    detail: 'not allowed: TerminateClientVpnConnections answered UnauthorizedOperation (DryRun)',
+    fix: `allow ec2:TerminateClientVpnConnections on ${endpointArn} to the enforcer's role`,
+  };
+  const ask = async (call: Parameters<ClientVpnGateway['terminate']>[0]): Promise<CheckResult | 'inconclusive'> => {
+    try {
+      await gateway.terminate(call, { dryRun: true });
+      return { check, status: CheckStatus.WARN, detail: 'the DryRun call answered without DryRunOperation: the permission could not be told', fix: 'check the endpoint URL: is it EC2?' };
+    } catch (error) {
+      if (error instanceof ClientVpnDryRunSucceededError) return { check, status: CheckStatus.PASS, detail: 'allowed (DryRun answered DryRunOperation)' };
+      if (error instanceof ClientVpnUnauthorizedError) return missing;
+      if (error instanceof ClientVpnNotFoundError || errorCode(error).startsWith('Invalid')) return 'inconclusive';
+      return { check, status: CheckStatus.WARN, detail: `could not tell: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  };
+  const byProbe = await ask({ by: 'username', endpointId, username: PROBE_USERNAME, decisions: [] });
+  if (byProbe !== 'inconclusive') return byProbe;
+  // Prefer a connection that has already ended: even a DryRun is best aimed at nobody.
+  const target = [...connections].sort((left, right) => Number(left.status === 'active') - Number(right.status === 'active'))[0];
+  if (target) {
+    const byConnection = await ask({ by: 'connection-id', endpointId, connectionId: target.connectionId, decisions: [] });
+    if (byConnection !== 'inconclusive') return byConnection;
+  }
+  return {
+    check,
+    status: CheckStatus.WARN,
+    detail: 'could not tell: EC2 checked the target before the permission and the endpoint has no connection to ask with',
+    fix: 'run doctor again while someone is connected',
+  };
+}

@@ -1,0 +1,10 @@
+/** One column of a table or CSV listing: its header and how a row fills it. */
+export interface Column<T> {
+  readonly header: string;
+  readonly value: (row: T) => string | number | boolean | undefined | null;
+}
+
+/** A cell's text: absent values are empty. */
+export function cellText(value: string | number | boolean | undefined | null): string {
+  return value === undefined || value === null ? '' : String(value);
+}

@@ -1,0 +1,39 @@
+import { ALL_ENDPOINTS, formatDuration, PolicyKind, type PolicyRow } from '../../lambda/domain/index.js';
+
+/** What the row's kind checks, in a few words: `idle 30 min (≤ 0 bytes)`. */
+export function ruleSummary(row: PolicyRow): string {
+  switch (row.kind) {
+    case PolicyKind.REVOKED_USER:
+      return 'every connection of the named identities';
+    case PolicyKind.IDLE:
+      return `idle ${formatDuration(row.idleMinutes)} (traffic ≤ ${row.minBytes} bytes)`;
+    case PolicyKind.MAX_SESSION:
+      return `sessions longer than ${formatDuration(row.maxSessionMinutes)}`;
+    case PolicyKind.OFF_HOURS:
+      return `allowed ${row.days.join(',')} ${row.start}-${row.end} ${row.timezone}`;
+    case PolicyKind.MAX_CONNECTIONS:
+      return `more than ${row.maxConnections} connections per identity`;
+    case PolicyKind.EXEMPT:
+      return 'never terminated by any rule';
+  }
+}
+
+/** Whom the row applies to: the identities it names, or `everyone`. */
+export function whoSummary(row: PolicyRow): string {
+  const names = [...(row.usernames ?? []), ...(row.commonNames ?? []).map((name) => `cn:${name}`)];
+  if (names.length === 0) return 'everyone';
+  return names.length <= 3 ? names.join(',') : `${names.slice(0, 3).join(',')} +${names.length - 3}`;
+}
+
+/** Which endpoints the row applies to. */
+export function endpointSummary(endpoints: readonly string[]): string {
+  if (endpoints.length === 1 && endpoints[0] === ALL_ENDPOINTS) return 'all';
+  return endpoints.length <= 2 ? endpoints.join(',') : `${endpoints.slice(0, 2).join(',')} +${endpoints.length - 2}`;
+}
+
+/** Whether the row acts now: `enabled`, `disabled`, or `expired`. */
+export function stateOf(row: PolicyRow, now: Date): string {
+  if (!row.enabled) return 'disabled';
+  if (row.expiresAt !== undefined && Date.parse(row.expiresAt) <= now.getTime()) return 'expired';
+  return 'enabled';
+}

@@ -1,0 +1,67 @@
+import { ENDPOINT_ID_PATTERN } from '../lambda/domain/index.js';
+import { EnvVar } from '../lambda/environment.js';
+import type { EndpointSelection } from '../lambda/ports/index.js';
+import { CliUsageError } from './errors.js';
+
+/** The options that say which endpoints a deployment enforces on and how (plan and doctor take them). */
+export interface RunSettingsOptions {
+  readonly endpointIds?: readonly string[];
+  readonly endpointTag?: string;
+  readonly maxTerminationsPerRun?: number;
+  readonly dryRun?: boolean;
+}
+
+/** The deployment's run settings, as the enforcer reads them. */
+export interface RunSettings {
+  readonly selection: EndpointSelection;
+  readonly maxTerminationsPerRun: number;
+  readonly dryRun: boolean;
+}
+
+/** The enforcer's default global cap (lambda/config.ts). */
+const DEFAULT_MAX_TERMINATIONS_PER_RUN = 100;
+
+/**
+ * Which endpoints and which caps to use, each from its flag, else the enforcer's environment variable
+ * (the same names the function reads), else the enforcer's default: every endpoint, a cap of 100, no dry run.
+ */
+export function runSettings(options: RunSettingsOptions, env: Readonly<Record<string, string | undefined>>): RunSettings {
+  const ids = options.endpointIds ?? splitList(env[EnvVar.ENDPOINT_IDS]);
+  const idsFrom = options.endpointIds ? '--endpoint-ids' : EnvVar.ENDPOINT_IDS;
+  const wrong = ids.filter((id) => !ENDPOINT_ID_PATTERN.test(id));
+  if (wrong.length > 0) {
+    throw new CliUsageError(`${idsFrom} ${wrong.join(',')}: expected Client VPN endpoint ids (cvpn-endpoint- and 8 to 17 hex digits)`);
+  }
+  const tagText = options.endpointTag ?? (env[EnvVar.ENDPOINT_TAG]?.trim() || undefined);
+  const tagFrom = options.endpointTag !== undefined ? '--endpoint-tag' : EnvVar.ENDPOINT_TAG;
+  let tag: { key: string; value: string } | undefined;
+  if (tagText !== undefined) {
+    const separator = tagText.indexOf('=');
+    if (separator <= 0) throw new CliUsageError(`${tagFrom} ${JSON.stringify(tagText)}: expected key=value, such as cvpn-guard=enforce`);
+    tag = { key: tagText.slice(0, separator).trim(), value: tagText.slice(separator + 1).trim() };
+  }
+  if (ids.length > 0 && tag) throw new CliUsageError(`give endpoint ids (${idsFrom}) or a tag (${tagFrom}), not both: the enforcer takes one of them`);
+  const capText = env[EnvVar.MAX_TERMINATIONS_PER_RUN]?.trim();
+  const cap = options.maxTerminationsPerRun ?? (capText ? Number(capText) : DEFAULT_MAX_TERMINATIONS_PER_RUN);
+  if (!Number.isInteger(cap) || cap < 0) throw new CliUsageError(`${EnvVar.MAX_TERMINATIONS_PER_RUN} ${JSON.stringify(capText)}: expected a whole number ≥ 0`);
+  const dryRunText = env[EnvVar.DRY_RUN]?.trim();
+  return {
+    selection: { ...(ids.length > 0 ? { endpointIds: ids } : {}), ...(tag ? { tag } : {}) },
+    maxTerminationsPerRun: cap,
+    dryRun: options.dryRun === true || dryRunText === 'true' || dryRunText === '1',
+  };
+}
+
+/** The selection in words: `every endpoint`, `endpoints a, b`, `endpoints tagged k=v`. */
+export function describeSelection(selection: EndpointSelection): string {
+  if (selection.endpointIds && selection.endpointIds.length > 0) return `endpoints ${selection.endpointIds.join(', ')}`;
+  if (selection.tag) return `endpoints tagged ${selection.tag.key}=${selection.tag.value}`;
+  return 'every endpoint of the region';
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
