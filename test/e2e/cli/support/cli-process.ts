@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+/** The `cvpn-guard` command as a user runs it: the package's bin. */
+export const CLI_BIN = resolve(process.cwd(), 'bin/cvpn-guard.js');
+
+/** What one run of the command gave. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of one run. */
+export interface CliRunOptions {
+  /** Environment on top of a clean one (no AWS_* or CVPN_GUARD_* from the developer's shell). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Text on stdin (closed after it; never a TTY). @default empty */
+  readonly input?: string;
+  /** @default 45 s */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The environment a run starts from: the parent's, without any AWS or cvpn-guard setting and with
+ * no shared config files or instance metadata, so nothing but what a test gives reaches the command.
+ */
+export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || name.startsWith('AWS_') || name.startsWith('CVPN_GUARD_') || name.startsWith('NODE_OPTIONS')) continue;
+    env[name] = value;
+  }
+  return {
+    ...env,
+    AWS_CONFIG_FILE: '/nonexistent/cvpn-guard-e2e/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/cvpn-guard-e2e/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Runs `node bin/cvpn-guard.js …args` as a child process, stdin a pipe (no TTY). */
+export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/**
+ * Runs the command on a pseudo-terminal (util-linux `script`), typing `input`: how a person at a
+ * terminal sees it. stdout and stderr arrive mixed, as on a screen. Undefined when `script` is missing.
+ */
+export function runCliInTerminal(args: readonly string[], input: string, env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
+  const command = [process.execPath, CLI_BIN, ...args].map(shellQuote).join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout: output, stderr: '' });
+    });
+    // Typed once the prompt is up: the terminal would drop keys sent before the command reads them.
+    setTimeout(() => child.stdin.end(input), 1500);
+  });
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Parses a run's stdout as JSON, with the run in the message when it is not. */
+export function jsonOf<T>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
+  }
+}

@@ -1,0 +1,38 @@
+import { createAwsClients } from '../../../../lambda/clients.js';
+import { loadConfig } from '../../../../lambda/config.js';
+import { runEnforcement } from '../../../../lambda/enforce.js';
+import type { RunReport } from '../../../../lambda/run/RunReport.js';
+import { createRuntime } from '../../../../lambda/runtime.js';
+import type { Sandbox } from '../../../../local/index.js';
+
+/**
+ * One real enforcement run against the sandbox, wired as the handler wires it (configuration from the
+ * enforcer's environment, the AWS adapters, the sandbox's clock), with its options from that configuration.
+ */
+export async function enforceOnce(sandbox: Sandbox, runId: string): Promise<RunReport> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const config = loadConfig(sandbox.environment());
+  const clients = createAwsClients(sandbox.clientConfig());
+  const { ports } = createRuntime(config, clients, sandbox.clock);
+  try {
+    return await runEnforcement(ports, {
+      runId,
+      dryRun: config.dryRun,
+      disabled: config.disabled,
+      endpointSelection: {},
+      maxTerminationsPerRun: config.maxTerminationsPerRun,
+      leaseMs: config.leaseMs,
+      termination: {
+        ratePerSecond: config.terminateRatePerSecond,
+        burst: config.terminateBurst,
+        concurrency: config.terminateConcurrency,
+        timeMarginMs: config.timeMarginMs,
+        remainingTimeMs: () => 300_000,
+      },
+    });
+  } finally {
+    clients.ec2.destroy();
+    clients.dynamodb.destroy();
+    clients.sns.destroy();
+  }
+}
