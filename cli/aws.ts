@@ -85,3 +85,10 @@ export async function callerArn(clients: CliClients, timeoutMs = 5000): Promise<
     return undefined;
   }
 }
+
+/** The body of a deployed stack's template (CloudFormation GetTemplate, as processed). */
+export async function stackTemplateBody(clients: CliClients, stackName: string): Promise<string> {
+  const { GetTemplateCommand } = await import('@aws-sdk/client-cloudformation');
+  const output = await (await clients.cloudformation()).send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }));
+  return output.TemplateBody ?? '';
+}

@@ -39,6 +39,6 @@ export function listOf(value: string, previous: readonly string[] | undefined): 
 /** Adds the options that say which endpoints the deployment enforces on (plan and doctor). */
 export function withSelectionOptions(command: Command): Command {
   return command
-    .option('--endpoint-ids <ids>', 'only these endpoints, comma-separated (default: env CVPN_GUARD_ENDPOINT_IDS, else every endpoint)', listOf)
-    .option('--endpoint-tag <key=value>', 'only endpoints with this tag (default: env CVPN_GUARD_ENDPOINT_TAG)');
+    .option('--endpoint-ids <ids>', 'only these endpoints, comma-separated (default: with --stack the deployed enforcer\'s selection, else env CVPN_GUARD_ENDPOINT_IDS, else every endpoint)', listOf)
+    .option('--endpoint-tag <key=value>', 'only endpoints with this tag (default: with --stack the deployed enforcer\'s, else env CVPN_GUARD_ENDPOINT_TAG)');
 }

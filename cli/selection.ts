@@ -1,7 +1,11 @@
 import { ENDPOINT_ID_PATTERN } from '../lambda/domain/index.js';
 import { EnvVar } from '../lambda/environment.js';
 import type { EndpointSelection } from '../lambda/ports/index.js';
+import { stackTemplateBody } from './aws.js';
+import type { CliContext } from './context.js';
+import { enforcerEnvironmentOf } from './deployed-environment.js';
 import { CliUsageError } from './errors.js';
+import { explainError } from './explain-error.js';
 
 /** The options that say which endpoints a deployment enforces on and how (plan and doctor take them). */
 export interface RunSettingsOptions {
@@ -16,6 +20,8 @@ export interface RunSettings {
   readonly selection: EndpointSelection;
   readonly maxTerminationsPerRun: number;
   readonly dryRun: boolean;
+  /** The kill switch: a run does nothing. */
+  readonly disabled: boolean;
 }
 
 /** The enforcer's default global cap (lambda/config.ts). */
@@ -24,6 +30,7 @@ const DEFAULT_MAX_TERMINATIONS_PER_RUN = 100;
 /**
  * Which endpoints and which caps to use, each from its flag, else the enforcer's environment variable
  * (the same names the function reads), else the enforcer's default: every endpoint, a cap of 100, no dry run.
+ * `env` is the deployed function's environment when the stack is known, else the CLI's own.
  */
 export function runSettings(options: RunSettingsOptions, env: Readonly<Record<string, string | undefined>>): RunSettings {
   const ids = options.endpointIds ?? splitList(env[EnvVar.ENDPOINT_IDS]);
@@ -44,11 +51,12 @@ export function runSettings(options: RunSettingsOptions, env: Readonly<Record<st
   const capText = env[EnvVar.MAX_TERMINATIONS_PER_RUN]?.trim();
   const cap = options.maxTerminationsPerRun ?? (capText ? Number(capText) : DEFAULT_MAX_TERMINATIONS_PER_RUN);
   if (!Number.isInteger(cap) || cap < 0) throw new CliUsageError(`${EnvVar.MAX_TERMINATIONS_PER_RUN} ${JSON.stringify(capText)}: expected a whole number ≥ 0`);
-  const dryRunText = env[EnvVar.DRY_RUN]?.trim();
+  const isOn = (name: string) => ['true', '1'].includes(env[name]?.trim() ?? '');
   return {
     selection: { ...(ids.length > 0 ? { endpointIds: ids } : {}), ...(tag ? { tag } : {}) },
     maxTerminationsPerRun: cap,
-    dryRun: options.dryRun === true || dryRunText === 'true' || dryRunText === '1',
+    dryRun: options.dryRun === true || isOn(EnvVar.DRY_RUN),
+    disabled: isOn(EnvVar.DISABLED),
   };
 }
 
@@ -64,4 +72,22 @@ function splitList(value: string | undefined): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/**
+ * The environment the run settings come from: with `--stack`, the deployed enforcer's (read from the
+ * stack's template), so a plan selects what the deployment selects; otherwise, or when the template
+ * cannot be read (a note says so), the CLI's own.
+ */
+export async function settingsEnvironment(context: CliContext): Promise<Readonly<Record<string, string | undefined>>> {
+  const stack = context.options.stack;
+  if (stack === undefined) return context.io.env;
+  try {
+    const deployed = enforcerEnvironmentOf(await stackTemplateBody(context.clients, stack));
+    if (deployed) return deployed;
+    context.note(`note: stack ${stack} has no cvpn-guard enforcer function: endpoints and caps come from flags and environment`);
+  } catch (error) {
+    context.note(`note: could not read the enforcer's settings from stack ${stack} (${explainError(error, context.scene()).message}): endpoints and caps come from flags and environment`);
+  }
+  return context.io.env;
 }

@@ -15,7 +15,7 @@ import { explainError } from '../explain-error.js';
 import { withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, safeCell } from '../output/index.js';
 import { issueLine } from '../policy/row-issues.js';
-import { describeSelection, runSettings, type RunSettingsOptions } from '../selection.js';
+import { describeSelection, runSettings, type RunSettingsOptions, settingsEnvironment } from '../selection.js';
 import type { TableRole } from '../target.js';
 
 /** What one check found. */
@@ -65,7 +65,7 @@ export function registerDoctorCommand(program: Command): Command {
 
 async function runDoctor(context: CliContext, options: RunSettingsOptions): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'doctor');
-  const settings = runSettings(options, context.io.env);
+  const settings = runSettings(options, await settingsEnvironment(context));
   const results: CheckResult[] = [];
   const report = (result: CheckResult) => {
     results.push(result);

@@ -18,7 +18,7 @@ import { CliSilentExit, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
-import { describeSelection, runSettings, type RunSettingsOptions } from '../selection.js';
+import { describeSelection, runSettings, type RunSettingsOptions, settingsEnvironment } from '../selection.js';
 import { formatAt, parseInstant } from '../time.js';
 
 /** Options of `plan`. */
@@ -51,7 +51,7 @@ export function registerPlanCommand(program: Command): Command {
 
 async function runPlan(context: CliContext, options: PlanOptions): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'plan');
-  const settings = runSettings(options, context.io.env);
+  const settings = runSettings(options, await settingsEnvironment(context));
   const at = options.at !== undefined ? parseInstant('--at', options.at, context.now()) : context.now();
   const [{ DynamoPolicyRepository }, { Ec2ClientVpnGateway }] = await Promise.all([
     import('../../lambda/adapters/DynamoPolicyRepository.js'),
@@ -79,6 +79,7 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
         at: at.toISOString(),
         selection: settings.selection,
         dryRun: settings.dryRun,
+        disabled: settings.disabled,
         maxTerminationsPerRun: settings.maxTerminationsPerRun,
         endpoints: listing.endpoints,
         endpointErrors: listing.errors,
@@ -168,6 +169,9 @@ function printPlan(context: CliContext, view: PlanView): void {
       .filter(([, count]) => count > 0)
       .map(([verdict, count]) => `${count} ${verdict}`);
     context.print(`\n${counts.join(', ')}\n`);
+  }
+  if (settings.disabled) {
+    context.print('\nThe deployment\'s kill switch is on (CVPN_GUARD_DISABLED): a run would read nothing and terminate nothing.\n');
   }
   if (evaluation.globallyCapped) {
     context.print(`The global cap (${settings.maxTerminationsPerRun} per run) is exceeded: the run would terminate none of them (capped) and raise the alarm.\n`);

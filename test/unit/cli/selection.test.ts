@@ -6,7 +6,7 @@ const ID_B = 'cvpn-endpoint-0bbbbbbbbbbbbbbb2';
 
 describe('runSettings', () => {
   it('defaults as the enforcer does: every endpoint, a cap of 100, no dry run', () => {
-    expect(runSettings({}, {})).toEqual({ selection: {}, maxTerminationsPerRun: 100, dryRun: false });
+    expect(runSettings({}, {})).toEqual({ selection: {}, maxTerminationsPerRun: 100, dryRun: false, disabled: false });
   });
 
   it('reads the enforcer\'s environment variables', () => {
@@ -14,6 +14,7 @@ describe('runSettings', () => {
       selection: { endpointIds: [ID_A, ID_B] },
       maxTerminationsPerRun: 5,
       dryRun: true,
+      disabled: false,
     });
     expect(runSettings({}, { CVPN_GUARD_ENDPOINT_TAG: 'cvpn-guard=enforce' }).selection).toEqual({ tag: { key: 'cvpn-guard', value: 'enforce' } });
   });
