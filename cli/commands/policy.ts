@@ -218,7 +218,8 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
     try {
       const current = await store.get(row.policyId);
       const given = typeof item.version === 'number' ? item.version : undefined;
-      if (current && sameContent(current.item, row) && (given === undefined || given === current.version)) {
+      // Already what the file says: nothing to write, whatever version the file was read at.
+      if (current && sameContent(current.item, row)) {
         results.push({ policyId: row.policyId, action: 'unchanged', version: current.version });
         continue;
       }
