@@ -5,7 +5,14 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** The SDK clients the enforcer uses: built once per container and reused by every run. */
 export interface AwsClients {
+  /** Describe calls: the SDK's adaptive retries. */
   readonly ec2: EC2Client;
+  /**
+   * Terminate calls: one attempt each. The run paces them with its own token bucket sized to EC2's
+   * limits and retries them with jitter on the run's clock; the SDK's adaptive limiter would pace
+   * them a second time, on wall time.
+   */
+  readonly ec2Terminate: EC2Client;
   readonly dynamodb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly sns: SNSClient;
@@ -23,7 +30,7 @@ export interface AwsClientOptions {
   readonly maxAttempts?: number;
 }
 
-/** Builds the clients with the SDK's adaptive retry mode. */
+/** Builds the clients with the SDK's adaptive retry mode (terminate calls excepted: see `ec2Terminate`). */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const common = {
     retryMode: 'adaptive',
@@ -35,6 +42,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   const dynamodb = new DynamoDBClient(common);
   return {
     ec2: new EC2Client(common),
+    ec2Terminate: new EC2Client({ ...common, retryMode: 'standard', maxAttempts: 1 }),
     dynamodb,
     documents: createDocumentClient(dynamodb),
     sns: new SNSClient(common),

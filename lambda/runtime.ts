@@ -21,7 +21,7 @@ export function createRuntime(config: EnforcerConfig, clients: AwsClients = crea
   return {
     config,
     ports: {
-      gateway: new Ec2ClientVpnGateway(clients.ec2, () => clock.now()),
+      gateway: new Ec2ClientVpnGateway(clients.ec2, () => clock.now(), clients.ec2Terminate),
       policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
       audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
       idleState: new DynamoIdleStateStore(clients.documents, config.stateTable, clock, config.stateRetentionDays),

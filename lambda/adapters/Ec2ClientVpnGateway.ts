@@ -24,6 +24,8 @@ export class Ec2ClientVpnGateway implements ClientVpnGateway {
     private readonly ec2: EC2Client,
     /** Time of observation when EC2 leaves out a connection's establishment time. */
     private readonly now: () => Date = () => new Date(),
+    /** The client terminate calls go through. @default the describe client */
+    private readonly terminateEc2: EC2Client = ec2,
   ) {}
 
   public async listEndpoints(selection: EndpointSelection): Promise<ClientVpnEndpoint[]> {
@@ -55,7 +57,7 @@ export class Ec2ClientVpnGateway implements ClientVpnGateway {
   public async terminate(call: TerminationCall, options: TerminateOptions = {}): Promise<TerminationResult> {
     const target = call.by === 'username' ? { Username: call.username } : { ConnectionId: call.connectionId };
     try {
-      const output = await this.ec2.send(
+      const output = await this.terminateEc2.send(
         new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: call.endpointId, ...target, DryRun: options.dryRun }),
       );
       return {

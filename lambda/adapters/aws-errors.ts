@@ -40,7 +40,13 @@ export function toClientVpnError(error: unknown, what: string): PortError {
   if (UNAUTHORIZED_CODES.has(code)) return new ClientVpnUnauthorizedError(message, options);
   if (code === 'DryRunOperation') return new ClientVpnDryRunSucceededError(message, options);
   if (code.includes('NotFound')) return new ClientVpnNotFoundError(message, options);
-  return new ClientVpnError(message, options);
+  return new ClientVpnError(message, { ...options, retryable: isTransient(error) });
+}
+
+/** A 5xx answer, or no HTTP answer at all (the connection dropped, the request timed out). */
+function isTransient(error: unknown): boolean {
+  const status = ((error ?? {}) as SdkErrorShape).$metadata?.httpStatusCode;
+  return status === undefined || status >= 500;
 }
 
 /** True for DynamoDB's "the condition failed" answer. */

@@ -47,9 +47,13 @@ export class ClientVpnDryRunSucceededError extends PortError {
 
 /** Any other Client VPN failure (5xx, network, malformed answer). */
 export class ClientVpnError extends PortError {
-  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string }) {
+  /** True for failures worth another attempt: a 5xx answer, a dropped connection, a timeout. */
+  public readonly retryable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; code?: string; requestId?: string; retryable?: boolean }) {
     super(message, options);
     this.name = 'ClientVpnError';
+    this.retryable = options?.retryable ?? false;
   }
 }
 

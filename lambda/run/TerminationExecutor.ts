@@ -3,6 +3,7 @@ import {
   type AuditCompletion,
   type AuditLog,
   type AuditRecord,
+  ClientVpnError,
   type ClientVpnGateway,
   ClientVpnThrottledError,
   type Clock,
@@ -20,7 +21,10 @@ export interface TerminationSettings {
   readonly burst: number;
   /** Calls in flight at once. @default 10 */
   readonly concurrency: number;
-  /** Attempts per call while EC2 throttles it (each after a jittered backoff). @default 8 */
+  /**
+   * Attempts per call that fails with a 5xx or no answer (each after a jittered backoff). Throttled
+   * calls are retried for as long as the time budget allows. @default 5
+   */
   readonly maxAttempts?: number;
   /** First backoff after a throttled attempt, doubled each time, full jitter. @default 250 */
   readonly backoffBaseMs?: number;
@@ -120,10 +124,32 @@ export class TerminationExecutor {
   private async run(call: TerminationCall, recordOf: (decision: Decision) => AuditRecord): Promise<void> {
     const intents = call.decisions.map(recordOf);
     if (!(await this.writeIntents(intents))) return;
-    const { result, error } = await this.callWithRetries(call);
+    const { result, error, unanswered } = await this.callWithRetries(call);
     for (const intent of intents) {
-      const completion = completionOf(intent, call, result, error, this.ports.clock.now());
+      let completion = completionOf(intent, call, result, error, this.ports.clock.now());
+      if (unanswered && completion.outcome !== Outcome.TERMINATED) completion = await this.confirm(intent, completion);
       await this.complete(intent, completion);
+    }
+  }
+
+  /**
+   * An earlier attempt went unanswered, so EC2 may have acted on it: the connection's real status
+   * decides the outcome rather than the last attempt's error.
+   */
+  private async confirm(intent: AuditRecord, completion: AuditCompletion): Promise<AuditCompletion> {
+    try {
+      const connection = await this.ports.gateway.getConnection(intent.endpointId!, intent.connectionId!);
+      if (connection === undefined || !ENDED.has(connection.status)) return completion;
+      return {
+        ...completion,
+        outcome: Outcome.TERMINATED,
+        currentStatus: connection.status,
+        reason: `${intent.reason}; confirmed ${connection.status} after an unanswered call`,
+        errorCode: undefined,
+        errorMessage: undefined,
+      };
+    } catch {
+      return completion;
     }
   }
 
@@ -149,19 +175,28 @@ export class TerminationExecutor {
     return false;
   }
 
-  private async callWithRetries(call: TerminationCall): Promise<{ result?: TerminationResult; error?: unknown }> {
-    const maxAttempts = this.settings.maxAttempts ?? 8;
+  /** Calls until EC2 answers, retrying throttled and transient failures (5xx, no answer) with jittered backoff. */
+  private async callWithRetries(call: TerminationCall): Promise<{ result?: TerminationResult; error?: unknown; unanswered: boolean }> {
+    const maxAttempts = this.settings.maxAttempts ?? 5;
     const random = this.settings.random ?? Math.random;
+    let unanswered = false;
+    let failures = 0;
     for (let attempt = 1; ; attempt += 1) {
       this.terminateCalls += 1;
       try {
         const result = await this.ports.gateway.terminate(call);
         this.throttledCalls += Math.max(0, result.attempts - 1);
-        return { result };
+        return { result, unanswered };
       } catch (error) {
-        if (!(error instanceof ClientVpnThrottledError)) return { error };
-        this.throttledCalls += 1;
-        if (attempt >= maxAttempts || !this.hasTime()) return { error };
+        const throttled = error instanceof ClientVpnThrottledError;
+        const transient = error instanceof ClientVpnError && error.retryable;
+        if (!throttled && !transient) return { error, unanswered };
+        if (throttled) this.throttledCalls += 1;
+        else {
+          unanswered = true;
+          failures += 1;
+        }
+        if (failures >= maxAttempts || !this.hasTime()) return { error, unanswered };
         const ceiling = Math.min(this.settings.backoffCapMs ?? 8000, (this.settings.backoffBaseMs ?? 250) * 2 ** (attempt - 1));
         await this.ports.clock.sleep(random() * ceiling);
         await this.bucket.take();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TerminationCall } from '../../../lambda/domain/types.js';
 import {
+  ClientVpnError,
   type ClientVpnGateway,
+  ClientVpnNotFoundError,
   ClientVpnThrottledError,
   ClientVpnUnauthorizedError,
   SILENT_LOGGER,
@@ -73,6 +75,36 @@ describe('TerminationExecutor', () => {
     // Full jitter at 0.5: half of 250 ms, then half of 500 ms.
     expect(clock.sleeps).toEqual([125, 250]);
     expect(audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(3);
+  });
+
+  it('retries a call that got no answer, and trusts the connection status over a later error', async () => {
+    // The first attempt's answer is lost but EC2 acted on it; the retry finds the user gone.
+    const dropped = new ClientVpnError('socket hang up', { code: 'ECONNRESET', retryable: true });
+    const gone = new ClientVpnNotFoundError('no active connection', { code: 'InvalidClientVpnConnection.UserNotFound' });
+    const { audit, executor, recordOf } = setup([dropped, gone]);
+    const ended = { ...aConnection({ connectionId: 'cvpn-connection-0' }), status: 'terminated' };
+    (executor as unknown as { ports: { gateway: ClientVpnGateway } }).ports.gateway.getConnection = async () => ended;
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report.terminateCalls).toBe(2);
+    expect(report.records[0]).toMatchObject({ outcome: 'terminated', currentStatus: 'terminated' });
+    expect(report.records[0]?.reason).toContain('confirmed terminated after an unanswered call');
+    expect([...audit.records.values()][0]).toMatchObject({ outcome: 'terminated' });
+  });
+
+  it('gives up on a 5xx after the configured attempts and records the failure', async () => {
+    const broken = new ClientVpnError('boom', { code: 'InternalError', retryable: true });
+    const { executor, recordOf } = setup([broken], { maxAttempts: 3 });
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report.terminateCalls).toBe(3);
+    expect(report.records[0]).toMatchObject({ outcome: 'failed', errorCode: 'InternalError' });
+  });
+
+  it('keeps retrying a throttled call while time allows', async () => {
+    const throttled = new ClientVpnThrottledError('slow down', { code: 'RequestLimitExceeded' });
+    const { executor, recordOf } = setup([throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, 'ok']);
+    const report = await executor.execute(callsFor(1), recordOf);
+    expect(report).toMatchObject({ terminateCalls: 11, throttledCalls: 10 });
+    expect(report.records[0]).toMatchObject({ outcome: 'terminated' });
   });
 
   it('records a failure with the AWS error code and never retries it', async () => {
