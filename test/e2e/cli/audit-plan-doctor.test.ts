@@ -10,7 +10,7 @@ const CORP = 'cvpn-endpoint-0e2e00000000000a1';
 const ENG = 'cvpn-endpoint-0e2e00000000000b2';
 const RUN_ID = 'run-2026-11-26T10:00:00Z';
 
-/** Two endpoints: a revoked user on both, a session past its limit, an exempt admin, and a rule in observe mode. */
+/** Two endpoints: a revoked user on both, a session past its limit, an exempt admin, a rule in observe mode, an idle rule. */
 const SCENARIO = {
   endpoints: [{ id: CORP }, { id: ENG }],
   connections: [
@@ -26,6 +26,7 @@ const SCENARIO = {
     { policyId: 'max-session-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'reconnect daily', version: 1 },
     { policyId: 'eng-2h', kind: 'max-session', mode: 'observe', endpoints: [ENG], maxSessionMinutes: 120, reason: 'trying a shorter limit', version: 1 },
     { policyId: 'exempt-breakglass', kind: 'exempt', usernames: ['breakglass'], reason: 'incident response', version: 1 },
+    { policyId: 'idle-30m', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinutes: 30, reason: 'free idle seats', version: 1 },
   ],
 };
 
@@ -81,6 +82,8 @@ describe('cvpn-guard plan', () => {
     expect(asTable.stdout).toMatch(/cvpn-connection-0e2e000000000b002 +bob +would-terminate +eng-2h +observe +session 3 h old, limit 2 h/);
     expect(asTable.stdout).toContain('3 terminate, 1 would-terminate, 1 exempted');
     expect(asTable.stdout).toContain(`  ${ENG}  Username=mallory (1 connections)`);
+    // Idle memory is read, never written: before the first run every connection is new to it.
+    expect(asTable.stdout).toContain('6 active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.');
     expect(sandbox.counters.snapshot().ec2?.TerminateClientVpnConnections).toBeUndefined();
     expect(await itemCount(sandbox.tables.audit)).toBe(0);
     expect(await itemCount(sandbox.tables.state)).toBe(0);
@@ -192,7 +195,7 @@ describe('cvpn-guard doctor', () => {
       'PASS  policies table: cvpn-guard-policies reachable, active, keys and indexes as expected',
       'PASS  audit table: cvpn-guard-audit reachable, active, keys and indexes as expected',
       'PASS  state table: cvpn-guard-state reachable, active, keys and indexes as expected',
-      'PASS  policy rows: 4 rows, all valid',
+      'PASS  policy rows: 5 rows, all valid',
       `PASS  endpoints: 2 selected: ${CORP}, ${ENG}`,
       `PASS  ${CORP} connections: listable: 4 connections (2 active)`,
       `PASS  ${CORP} terminate permission: allowed (DryRun answered DryRunOperation)`,
@@ -220,7 +223,7 @@ describe('cvpn-guard doctor', () => {
       {
         check: 'policy rows',
         status: 'fail',
-        detail: '1 of 5 rows are invalid and match nothing: idle-typo (idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing)',
+        detail: '1 of 6 rows are invalid and match nothing: idle-typo (idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing)',
         fix: 'see every error with cvpn-guard policy list; fix with policy export, edit, policy put --file',
       },
       {
