@@ -1,0 +1,84 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { loadConfig } from '../../lambda/config.js';
+import { EnvVar } from '../../lambda/environment.js';
+import { createHandler, EnforcementEventError } from '../../lambda/handler.js';
+import { DECISIONS_METRIC, RunMetric } from '../../lambda/metrics.js';
+import type { EnforcerRuntime } from '../../lambda/runtime.js';
+import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
+import { memoryPorts } from '../support/MemoryPorts.js';
+
+const CONTEXT = { getRemainingTimeInMillis: () => 200_000, functionName: 'enforcer', awsRequestId: 'req' } as unknown as Context;
+const REVOKED = { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left' };
+
+function setup(env: Record<string, string> = {}) {
+  const ports = memoryPorts([{ endpointId: ENDPOINT_A, tags: {} }], [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })], [REVOKED]);
+  const config = loadConfig({ [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's', ...env });
+  const makeRuntime = jest.fn((): EnforcerRuntime => ({ config, ports }));
+  const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
+  const added: Array<[string, number, Record<string, string>?]> = [];
+  jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => void added.push([name, value]));
+  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+  jest.spyOn(metrics, 'singleMetric').mockImplementation(() => {
+    let dimensions: Record<string, string> = {};
+    return {
+      addDimensions: (d: Record<string, string>) => void (dimensions = d),
+      addMetric: (name: string, _unit: unknown, value: number) => void added.push([name, value, dimensions]),
+    } as unknown as Metrics;
+  });
+  const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+  const handler = createHandler(makeRuntime, { logger, metrics });
+  return { ports, handler, makeRuntime, added };
+}
+
+describe('handler', () => {
+  it('derives the run id from the scheduled time and publishes the run metrics', async () => {
+    const { handler, added } = setup();
+    const report = await handler({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' }, CONTEXT);
+    expect(report.runId).toBe('run-2026-11-26T10:05:00Z');
+    expect(added).toEqual(
+      expect.arrayContaining([
+        [RunMetric.TERMINATED, 1],
+        [RunMetric.CONNECTIONS_SEEN, 1],
+        [RunMetric.INVALID_POLICIES, 0],
+        [DECISIONS_METRIC, 1, { outcome: 'terminated', kind: 'revoked-user' }],
+      ]),
+    );
+  });
+
+  it('builds its runtime once per container', async () => {
+    const { handler, makeRuntime } = setup();
+    await handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+    await handler({ scheduledTime: '2026-11-26T10:10:00Z' }, CONTEXT);
+    expect(makeRuntime).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs dry when a manual invocation asks for it', async () => {
+    const { handler, ports } = setup();
+    const report = await handler({ dryRun: true }, CONTEXT);
+    expect(report.dryRun).toBe(true);
+    expect(report.runId).toMatch(/^manual-/);
+    expect(ports.gateway.calls).toEqual([]);
+  });
+
+  it('cannot turn the deployment dry run off from the event', async () => {
+    const { handler, ports } = setup({ [EnvVar.DRY_RUN]: 'true' });
+    const report = await handler({ dryRun: false }, CONTEXT);
+    expect(report.dryRun).toBe(true);
+    expect(ports.gateway.calls).toEqual([]);
+  });
+
+  it.each([
+    [{ key1: 'value1' }, 'key1'],
+    [{ scheduledTime: 'yesterday' }, 'scheduledTime'],
+    [{ dryRun: 'yes' }, 'dryRun'],
+  ])('refuses the event %j with an error naming %s', async (event, named) => {
+    const { handler, ports } = setup();
+    const error = await handler(event, CONTEXT).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnforcementEventError);
+    expect(String((error as Error).message)).toContain(named);
+    expect(ports.gateway.calls).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { PolicyValidationError } from '../../../lambda/domain/index.js';
+import { digestOf } from '../../../lambda/run/digest.js';
+import type { RunReport } from '../../../lambda/run/RunReport.js';
+
+function report(overrides: Partial<RunReport>): RunReport {
+  const at = new Date('2026-11-26T10:00:00Z');
+  return {
+    runId: 'run-2026-11-26T10:00:00Z',
+    status: 'completed',
+    dryRun: false,
+    startedAt: at,
+    finishedAt: at,
+    durationMs: 0,
+    endpoints: 1,
+    endpointErrors: [],
+    connectionsSeen: 10,
+    decisions: [],
+    records: [],
+    counts: {},
+    findings: [],
+    terminateCalls: 0,
+    throttledCalls: 0,
+    reconciled: 0,
+    auditFailures: 0,
+    ...overrides,
+  };
+}
+
+describe('digestOf', () => {
+  it('sends nothing when nothing was terminated, failed, capped or invalid', () => {
+    expect(digestOf(report({ counts: { 'would-terminate': 3, exempted: 1 } }))).toBeUndefined();
+  });
+
+  it('sums up what happened in the subject and lists each decision', () => {
+    const digest = digestOf(
+      report({
+        counts: { terminated: 1, failed: 1 },
+        records: [
+          { runId: 'r', at: '', outcome: 'terminated', policyId: 'p', firedPolicies: [], reason: 'user mallory is revoked', endpointId: 'e', connectionId: 'c1', username: 'mallory' },
+          { runId: 'r', at: '', outcome: 'failed', policyId: 'p', firedPolicies: [], reason: 'user eve is revoked', endpointId: 'e', connectionId: 'c2', username: 'eve', errorCode: 'UnauthorizedOperation' },
+        ],
+      }),
+    );
+    expect(digest?.subject).toBe('cvpn-guard: 1 terminated, 1 failed');
+    expect(digest?.message).toContain('- terminated: c1 on e (mallory): user mallory is revoked');
+    expect(digest?.message).toContain('[UnauthorizedOperation]');
+  });
+
+  it('names invalid policy rows', () => {
+    const finding = new PolicyValidationError('typo', [{ field: 'idleMinute', value: 30, expected: 'a known attribute' }]);
+    const digest = digestOf(report({ findings: [finding] }));
+    expect(digest?.subject).toBe('cvpn-guard: 1 invalid policy');
+    expect(digest?.message).toContain('typo');
+  });
+});
