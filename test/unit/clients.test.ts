@@ -35,7 +35,7 @@ describe('createAwsClients', () => {
     const clients = createAwsClients({ region: 'us-east-1' });
     expect(clients.ec2.config.retryMode).toBe('adaptive');
     expect(clients.dynamodb.config.retryMode).toBe('adaptive');
-    expect((await clients.ec2Terminate.config.retryStrategy()).mode).toBe('standard');
+    expect(await clients.ec2Terminate.config.retryStrategy()).toMatchObject({ mode: 'standard' });
     expect(await clients.ec2Terminate.config.maxAttempts()).toBe(1);
   });
 });

@@ -19,7 +19,10 @@ function setup(env: Record<string, string> = {}) {
   const makeRuntime = jest.fn((): EnforcerRuntime => ({ config, ports }));
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
   const added: Array<[string, number, Record<string, string>?]> = [];
-  jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => void added.push([name, value]));
+  jest.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+    added.push([name, value]);
+    return metrics;
+  });
   jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
   jest.spyOn(metrics, 'singleMetric').mockImplementation(() => {
     let dimensions: Record<string, string> = {};
