@@ -23,7 +23,7 @@ function setup(env: Record<string, string> = {}) {
     added.push([name, value]);
     return metrics;
   });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   jest.spyOn(metrics, 'singleMetric').mockImplementation(() => {
     let dimensions: Record<string, string> = {};
     return {
