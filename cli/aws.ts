@@ -3,17 +3,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DOCUMENT_CLIENT_OPTIONS, sdkClientSettings } from '../lambda/client-settings.js';
 import type { AwsSettings } from './target.js';
 
-/** Settings every client shares: those of the enforcer's own clients (lambda/clients.ts), plus the target's. */
+/** Settings every client shares: those of the enforcer's own clients, plus the target's. */
 function clientConfig(settings: AwsSettings, maxAttempts = 3) {
-  return {
-    retryMode: 'adaptive',
-    maxAttempts,
-    ...(settings.region ? { region: settings.region } : {}),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-  };
+  return sdkClientSettings({ ...settings, maxAttempts });
 }
 
 /**
@@ -35,7 +30,7 @@ export class CliClients {
   /** The document client as the enforcer builds it: undefined attributes are left out. */
   public documents(): Promise<DynamoDBDocumentClient> {
     return this.once('documents', async () =>
-      (await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(await this.dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
+      (await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(await this.dynamodb(), DOCUMENT_CLIENT_OPTIONS),
     );
   }
 

@@ -2,6 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type AwsClientOptions, DOCUMENT_CLIENT_OPTIONS, sdkClientSettings } from './client-settings.js';
+
+export type { AwsClientOptions };
 
 /** The SDK clients the enforcer uses: built once per container and reused by every run. */
 export interface AwsClients {
@@ -18,27 +21,9 @@ export interface AwsClients {
   readonly sns: SNSClient;
 }
 
-/** Client settings; region, credentials and endpoints come from the SDK's usual chain (incl. `AWS_ENDPOINT_URL*`). */
-export interface AwsClientOptions {
-  /** @default the SDK's own resolution (AWS_REGION) */
-  readonly region?: string;
-  /** Overrides every client's endpoint (the sandbox). @default the SDK's own resolution */
-  readonly endpoint?: string;
-  /** @default the SDK's credential chain */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** @default 3 */
-  readonly maxAttempts?: number;
-}
-
 /** Builds the clients with the SDK's adaptive retry mode (terminate calls excepted: see `ec2Terminate`). */
 export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
-  const common = {
-    retryMode: 'adaptive',
-    maxAttempts: options.maxAttempts ?? 3,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-  };
+  const common = sdkClientSettings(options);
   const dynamodb = new DynamoDBClient(common);
   return {
     ec2: new EC2Client(common),
@@ -51,5 +36,5 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
 
 /** The document client the adapters use: undefined attributes are left out. */
 export function createDocumentClient(dynamodb: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  return DynamoDBDocumentClient.from(dynamodb, DOCUMENT_CLIENT_OPTIONS);
 }

@@ -1,5 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_HOST, DEFAULT_PORT, SandboxOptionError, SandboxPortError, SandboxScenarioError, type Sandbox, startSandbox } from '../../local/index.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../local/constants.js';
+import { SandboxOptionError, SandboxPortError, SandboxScenarioError } from '../../local/errors.js';
+import type { Sandbox } from '../../local/sandbox.js';
 
 /** Exit codes: 1 when the sandbox fails to run, 2 when the command line or the scenario is wrong. */
 const EXIT_FAILURE = 1;
@@ -42,6 +44,8 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox: Sandbox;
   try {
+    // Loaded here, not at the top: every other command would otherwise pay for dynalite and the emulator.
+    const { startSandbox } = await import('../../local/sandbox.js');
     sandbox = await startSandbox({
       port: options.port,
       host: options.host,
