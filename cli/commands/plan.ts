@@ -181,7 +181,7 @@ function printPlan(context: CliContext, view: PlanView): void {
   }
   if (calls.length > 0) {
     context.print(`\nA run would make ${calls.length} TerminateClientVpnConnections ${calls.length === 1 ? 'call' : 'calls'}:\n`);
-    context.print(calls.map((call) => `  ${call.endpointId}  ${call.by === 'username' ? `Username=${call.username} (${call.decisions.length} connections)` : `ConnectionId=${call.connectionId}`}`).join('\n') + '\n');
+    context.print(calls.map((call) => `  ${call.endpointId}  ${call.by === 'username' ? `Username=${call.username} (${call.decisions.length} connection${call.decisions.length === 1 ? '' : 's'})` : `ConnectionId=${call.connectionId}`}`).join('\n') + '\n');
   }
   if (view.unseen > 0) {
     context.print(`\n${view.unseen} active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.\n`);
