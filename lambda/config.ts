@@ -72,7 +72,7 @@ const environmentSchema = z
     [EnvVar.TERMINATE_BURST]: wholeNumber(EnvVar.TERMINATE_BURST, 1, 50),
     [EnvVar.TERMINATE_CONCURRENCY]: wholeNumber(EnvVar.TERMINATE_CONCURRENCY, 1, 10),
     [EnvVar.TIME_MARGIN_SECONDS]: wholeNumber(EnvVar.TIME_MARGIN_SECONDS, 0, 20),
-    [EnvVar.LEASE_SECONDS]: wholeNumber(EnvVar.LEASE_SECONDS, 60, 900),
+    [EnvVar.LEASE_SECONDS]: wholeNumber(EnvVar.LEASE_SECONDS, 60, 300),
   })
   .refine((env) => !(env[EnvVar.ENDPOINT_IDS].length > 0 && env[EnvVar.ENDPOINT_TAG]), {
     message: `set ${EnvVar.ENDPOINT_IDS} or ${EnvVar.ENDPOINT_TAG}, not both`,

@@ -33,7 +33,7 @@ export const EnvVar = {
   TERMINATE_CONCURRENCY: 'CVPN_GUARD_TERMINATE_CONCURRENCY',
   /** Stop starting terminate calls when the function has less than this many seconds left. @default 20 */
   TIME_MARGIN_SECONDS: 'CVPN_GUARD_TIME_MARGIN_SECONDS',
-  /** Seconds the run lease is held before another run may take it. @default 900 */
+  /** Seconds the run lease is held before another run may take it (a little longer than the function timeout). @default 300 */
   LEASE_SECONDS: 'CVPN_GUARD_LEASE_SECONDS',
 } as const;
 /** One of the enforcer's environment variable names. */

@@ -53,7 +53,7 @@ export const SETTING_DEFAULTS = {
   [Setting.TABLE_REMOVAL_POLICY]: 'retain',
   [Setting.MEMORY_SIZE]: 512,
   [Setting.TIMEOUT_SECONDS]: 240,
-  [Setting.LEASE_SECONDS]: 900,
+  [Setting.LEASE_SECONDS]: 300,
   [Setting.TIME_MARGIN_SECONDS]: 20,
   [Setting.TERMINATE_RATE]: 5,
   [Setting.TERMINATE_BURST]: 50,
@@ -94,7 +94,7 @@ export interface GuardConfig {
   readonly memorySize: number;
   /** Function timeout, seconds: shorter than the schedule period and the lease. @default 240 */
   readonly timeoutSeconds: number;
-  /** Seconds the run lease is held. @default 900 */
+  /** Seconds the run lease is held: a little longer than the timeout, so a run that died blocks the next tick at most once. @default 300 */
   readonly leaseSeconds: number;
   /** Stop starting terminate calls with less than this many seconds left. @default 20 */
   readonly timeMarginSeconds: number;

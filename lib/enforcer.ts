@@ -40,7 +40,7 @@ export interface RunSettings {
   readonly auditRetentionDays?: number;
   /** Days idle memory of a vanished connection is kept (TTL). @default 2 */
   readonly stateRetentionDays?: number;
-  /** Seconds the run lease is held; longer than the function timeout. @default 900 */
+  /** Seconds the run lease is held; longer than the function timeout. @default 300 */
   readonly leaseSeconds?: number;
   /** Stop starting terminate calls with less than this many seconds left. @default 20 */
   readonly timeMarginSeconds?: number;
@@ -140,7 +140,7 @@ export class Enforcer extends Construct {
       [EnvVar.TERMINATE_BURST]: String(run.terminateBurst ?? 50),
       [EnvVar.TERMINATE_CONCURRENCY]: String(run.terminateConcurrency ?? 10),
       [EnvVar.TIME_MARGIN_SECONDS]: String(run.timeMarginSeconds ?? 20),
-      [EnvVar.LEASE_SECONDS]: String(run.leaseSeconds ?? 900),
+      [EnvVar.LEASE_SECONDS]: String(run.leaseSeconds ?? 300),
       ...(endpoints.kind === 'ids' ? { [EnvVar.ENDPOINT_IDS]: endpoints.ids.join(',') } : {}),
       ...(endpoints.kind === 'tag' ? { [EnvVar.ENDPOINT_TAG]: `${endpoints.key}=${endpoints.value}` } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -38,7 +38,7 @@ describe('loadConfig', () => {
       tableRemovalPolicy: RemovalPolicy.RETAIN,
       memorySize: 512,
       timeoutSeconds: 240,
-      leaseSeconds: 900,
+      leaseSeconds: 300,
       timeMarginSeconds: 20,
       terminateRate: 5,
       terminateBurst: 50,

@@ -52,7 +52,7 @@ describe('Enforcer', () => {
         [EnvVar.TERMINATE_BURST]: '50',
         [EnvVar.TERMINATE_CONCURRENCY]: '10',
         [EnvVar.TIME_MARGIN_SECONDS]: '20',
-        [EnvVar.LEASE_SECONDS]: '900',
+        [EnvVar.LEASE_SECONDS]: '300',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',

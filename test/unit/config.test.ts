@@ -21,7 +21,7 @@ describe('loadConfig', () => {
       terminateBurst: 50,
       terminateConcurrency: 10,
       timeMarginMs: 20_000,
-      leaseMs: 900_000,
+      leaseMs: 300_000,
     });
     expect(config.topicArn).toBeUndefined();
     expect(config.endpointTag).toBeUndefined();
