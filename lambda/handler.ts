@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { loadConfig } from './config.js';
 import { runEnforcement } from './enforce.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
+import { enforcementOptions } from './run/enforcement-options.js';
 import { runIdFor } from './run/run-id.js';
 import type { RunReport } from './run/RunReport.js';
 import { createRuntime, type EnforcerRuntime } from './runtime.js';
@@ -62,22 +63,7 @@ export function createHandler(
     logger.appendKeys({ runId });
     const report = await runEnforcement(
       { ...ports, logger },
-      {
-        runId,
-        // A manual invocation may ask for a dry run; it can never turn the deployment's dry run off.
-        dryRun: config.dryRun || parsed.data.dryRun === true,
-        disabled: config.disabled,
-        endpointSelection: { endpointIds: config.endpointIds.length ? config.endpointIds : undefined, tag: config.endpointTag },
-        maxTerminationsPerRun: config.maxTerminationsPerRun,
-        leaseMs: config.leaseMs,
-        termination: {
-          ratePerSecond: config.terminateRatePerSecond,
-          burst: config.terminateBurst,
-          concurrency: config.terminateConcurrency,
-          timeMarginMs: config.timeMarginMs,
-          remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        },
-      },
+      enforcementOptions(config, { runId, dryRun: parsed.data.dryRun, remainingTimeMs: () => context.getRemainingTimeInMillis() }),
     );
     publishMetrics(metrics, report);
     logger.info('run finished', {

@@ -1,24 +1,6 @@
 import { stringify } from 'yaml';
-import {
-  exemptRowSchema,
-  idleRowSchema,
-  maxConnectionsRowSchema,
-  maxSessionRowSchema,
-  offHoursRowSchema,
-  PolicyKind,
-  PolicyMode,
-  revokedUserRowSchema,
-} from '../../lambda/domain/index.js';
+import { PolicyKind, PolicyMode, ROW_SCHEMAS as SCHEMAS } from '../../lambda/domain/index.js';
 
-/** The schema of each kind: where the skeleton's comments come from (the same text as the JSON Schema's). */
-const SCHEMAS = {
-  [PolicyKind.REVOKED_USER]: revokedUserRowSchema,
-  [PolicyKind.IDLE]: idleRowSchema,
-  [PolicyKind.MAX_SESSION]: maxSessionRowSchema,
-  [PolicyKind.OFF_HOURS]: offHoursRowSchema,
-  [PolicyKind.MAX_CONNECTIONS]: maxConnectionsRowSchema,
-  [PolicyKind.EXEMPT]: exemptRowSchema,
-} as const;
 
 /** Attributes the CLI writes itself on every change; a skeleton leaves them out. */
 const BOOKKEEPING = ['updatedBy', 'updatedAt', 'version'];

@@ -8,6 +8,7 @@ export type * from './types.js';
 
 export {
   policyRowSchema,
+  ROW_SCHEMAS,
   revokedUserRowSchema,
   idleRowSchema,
   maxSessionRowSchema,

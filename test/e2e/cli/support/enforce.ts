@@ -1,6 +1,7 @@
 import { createAwsClients } from '../../../../lambda/clients.js';
 import { loadConfig } from '../../../../lambda/config.js';
 import { runEnforcement } from '../../../../lambda/enforce.js';
+import { enforcementOptions } from '../../../../lambda/run/enforcement-options.js';
 import type { RunReport } from '../../../../lambda/run/RunReport.js';
 import { createRuntime } from '../../../../lambda/runtime.js';
 import type { Sandbox } from '../../../../local/index.js';
@@ -15,23 +16,10 @@ export async function enforceOnce(sandbox: Sandbox, runId: string): Promise<RunR
   const clients = createAwsClients(sandbox.clientConfig());
   const { ports } = createRuntime(config, clients, sandbox.clock);
   try {
-    return await runEnforcement(ports, {
-      runId,
-      dryRun: config.dryRun,
-      disabled: config.disabled,
-      endpointSelection: {},
-      maxTerminationsPerRun: config.maxTerminationsPerRun,
-      leaseMs: config.leaseMs,
-      termination: {
-        ratePerSecond: config.terminateRatePerSecond,
-        burst: config.terminateBurst,
-        concurrency: config.terminateConcurrency,
-        timeMarginMs: config.timeMarginMs,
-        remainingTimeMs: () => 300_000,
-      },
-    });
+    return await runEnforcement(ports, enforcementOptions(config, { runId, remainingTimeMs: () => 300_000 }));
   } finally {
     clients.ec2.destroy();
+    clients.ec2Terminate.destroy();
     clients.dynamodb.destroy();
     clients.sns.destroy();
   }
