@@ -81,7 +81,7 @@ describe('cvpn-guard plan', () => {
     expect(asTable.stdout).toContain('Plan at 2026-11-26T10:00:00Z: a preview; nothing is terminated, nothing is written.');
     expect(asTable.stdout).toMatch(/cvpn-connection-0e2e000000000b002 +bob +would-terminate +eng-2h +observe +session 3 h old, limit 2 h/);
     expect(asTable.stdout).toContain('3 terminate, 1 would-terminate, 1 exempted');
-    expect(asTable.stdout).toContain(`  ${ENG}  Username=mallory (1 connections)`);
+    expect(asTable.stdout).toContain(`  ${ENG}  Username=mallory (1 connection)`);
     // Idle memory is read, never written: before the first run every connection is new to it.
     expect(asTable.stdout).toContain('6 active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.');
     expect(sandbox.counters.snapshot().ec2?.TerminateClientVpnConnections).toBeUndefined();
