@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type Connection,
   type Decision,
@@ -53,6 +54,12 @@ export interface EnforcementOptions {
   readonly maxTerminationsPerRun: number;
   /** How long the lease is held. */
   readonly leaseMs: number;
+  /**
+   * Who runs: Lambda's request id, which a retry of the same asynchronous invocation keeps. Another
+   * invocation of the same tick (a duplicate delivery) does nothing while this one holds the lease.
+   * @default a new id: no other invocation may take this one's lease before it expires
+   */
+  readonly invocationId?: string;
   /** Pacing, retries and the time budget of terminate calls. */
   readonly termination: TerminationSettings;
   /** Endpoints read at once. @default 5 */
@@ -69,7 +76,8 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
     logger.warn('kill switch is on: nothing is read or terminated');
     return finish(ports, run, RunStatus.DISABLED);
   }
-  if (!(await ports.lease.acquire(options.runId, startedAt, new Date(startedAt.getTime() + options.leaseMs)))) {
+  const holder = options.invocationId ?? randomUUID();
+  if (!(await ports.lease.acquire(options.runId, startedAt, new Date(startedAt.getTime() + options.leaseMs), holder))) {
     logger.warn('another run holds the lease: this one does nothing');
     return run.report(RunStatus.SKIPPED, ports.clock.now());
   }

@@ -63,7 +63,12 @@ export function createHandler(
     logger.appendKeys({ runId });
     const report = await runEnforcement(
       { ...ports, logger },
-      enforcementOptions(config, { runId, dryRun: parsed.data.dryRun, remainingTimeMs: () => context.getRemainingTimeInMillis() }),
+      enforcementOptions(config, {
+        runId,
+        dryRun: parsed.data.dryRun,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        invocationId: context.awsRequestId || undefined,
+      }),
     );
     publishMetrics(metrics, report);
     logger.info('run finished', {

@@ -12,7 +12,9 @@ export class DynamoRunLease implements RunLease {
     private readonly tableName: string,
   ) {}
 
-  public async acquire(runId: string, now: Date, expiresAt: Date): Promise<boolean> {
+  public async acquire(runId: string, now: Date, expiresAt: Date, holder?: string): Promise<boolean> {
+    // A holder re-enters only its own lease: a duplicate delivery of the same tick must not run beside it.
+    const sameRun = holder === undefined ? 'runId = :runId' : '(runId = :runId AND holder = :holder)';
     try {
       await this.documents.send(
         new PutCommand({
@@ -20,12 +22,13 @@ export class DynamoRunLease implements RunLease {
           Item: {
             ...LEASE_KEY,
             runId,
+            holder,
             acquiredAt: now.toISOString(),
             expiresAtMs: expiresAt.getTime(),
             ttl: Math.ceil(expiresAt.getTime() / 1000),
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR runId = :runId',
-          ExpressionAttributeValues: { ':now': now.getTime(), ':runId': runId },
+          ConditionExpression: `attribute_not_exists(pk) OR expiresAtMs < :now OR ${sameRun}`,
+          ExpressionAttributeValues: { ':now': now.getTime(), ':runId': runId, ...(holder === undefined ? {} : { ':holder': holder }) },
         }),
       );
       return true;

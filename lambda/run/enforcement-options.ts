@@ -8,6 +8,8 @@ export interface InvocationSettings {
   readonly dryRun?: boolean;
   /** Milliseconds the function has left. */
   readonly remainingTimeMs: () => number;
+  /** Lambda's request id (a retry of the same asynchronous invocation keeps it). @default a new id per run */
+  readonly invocationId?: string;
 }
 
 /** The options of one run, from the deployment's configuration and the invocation. */
@@ -19,6 +21,7 @@ export function enforcementOptions(config: EnforcerConfig, invocation: Invocatio
     endpointSelection: { endpointIds: config.endpointIds.length ? config.endpointIds : undefined, tag: config.endpointTag },
     maxTerminationsPerRun: config.maxTerminationsPerRun,
     leaseMs: config.leaseMs,
+    invocationId: invocation.invocationId,
     termination: {
       ratePerSecond: config.terminateRatePerSecond,
       burst: config.terminateBurst,
