@@ -28,6 +28,28 @@ export const ENFORCER_ENTRY = join(PROJECT_ROOT, 'lambda', 'handler.ts');
  */
 const ESM_REQUIRE_SHIM = "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
+/**
+ * How the function's code is bundled (the local esbuild, never Docker). Exported so the benchmark
+ * bundles with exactly these options when it measures the bundle's size and cold start.
+ */
+export const ENFORCER_BUNDLING: nodejs.BundlingOptions = {
+  format: nodejs.OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundle the AWS SDK v3 (tree-shaken) instead of taking the runtime's copy: the code runs
+  // with the SDK version it was tested with.
+  externalModules: [],
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_SHIM,
+  // Always the local esbuild (a dependency of this project), never Docker.
+  forceDockerBundling: false,
+};
+
+/** Node.js options of the function: stack traces point into the TypeScript sources through the bundled source map. */
+export const ENFORCER_NODE_OPTIONS = '--enable-source-maps';
+
 /** How each run behaves: passed to the function as environment variables. */
 export interface RunSettings {
   /** Never call terminate; record `would-terminate` instead. @default false */
@@ -145,8 +167,7 @@ export class Enforcer extends Construct {
       ...(endpoints.kind === 'tag' ? { [EnvVar.ENDPOINT_TAG]: `${endpoints.key}=${endpoints.value}` } : {}),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      // Stack traces point into the TypeScript sources through the bundled source map.
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: ENFORCER_NODE_OPTIONS,
     };
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -170,20 +191,7 @@ export class Enforcer extends Construct {
       // No reserved concurrency: the run lease in the state table already keeps two runs from
       // overlapping, and reserving even 1 fails to deploy in accounts at the minimum concurrency
       // quota (10), which Lambda keeps unreserved.
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the AWS SDK v3 (tree-shaken) instead of taking the runtime's copy: the code runs
-        // with the SDK version it was tested with.
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        // Always the local esbuild (a dependency of this project), never Docker.
-        forceDockerBundling: false,
-      },
+      bundling: ENFORCER_BUNDLING,
     });
 
     this.grantEnforcement(endpoints);
