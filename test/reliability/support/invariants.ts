@@ -39,7 +39,8 @@ export interface DecisionItem {
 
 /** Every decision record of the audit table. Faults are paused while it is read, so the check itself never fails. */
 export async function decisionRecords(sandbox: Sandbox, clients: AwsClients): Promise<DecisionItem[]> {
-  const rules = sandbox.faults.list().map(({ fired: _fired, ...rule }) => rule);
+  // Put back as they were: a rule with a count keeps only what it has left.
+  const rules = sandbox.faults.list().map(({ fired, ...rule }) => (rule.count === undefined ? rule : { ...rule, count: Math.max(0, rule.count - fired) }));
   sandbox.faults.clear();
   try {
     const items = await scanAll(clients, sandbox.tables.audit);

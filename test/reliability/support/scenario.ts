@@ -52,8 +52,14 @@ export function scenario(policies: Record<string, unknown>[] = POLICIES) {
 
 const TARGET_USERS = new Set(['mallory', 'trudy', 'grace']);
 
+/** What a run must end and must leave alone; a test that adds connections adds them here. */
+export interface MutableExpectation extends Expectation {
+  readonly targets: Set<string>;
+  readonly untouchable: Set<string>;
+}
+
 /** The targets and the untouchable connections of {@link scenario}, by id. */
-export function expectationOf(sandbox: Sandbox): Expectation {
+export function expectationOf(sandbox: Sandbox): MutableExpectation {
   const targets = new Set<string>();
   const untouchable = new Set<string>();
   for (const connection of sandbox.emulator.listConnections()) {
@@ -61,4 +67,14 @@ export function expectationOf(sandbox: Sandbox): Expectation {
     (target ? targets : untouchable).add(connection.connectionId);
   }
   return { targets, untouchable };
+}
+
+/** The revoked users come back between runs (and so does an innocent one): new targets for the next run. */
+export function reconnect(sandbox: Sandbox, expectation: MutableExpectation): void {
+  const add = (endpointId: string, username: string) => sandbox.emulator.addConnection({ endpointId, username }).connectionId;
+  expectation.targets.add(add(ENDPOINT_A, 'mallory'));
+  expectation.targets.add(add(ENDPOINT_A, 'mallory'));
+  expectation.targets.add(add(ENDPOINT_B, 'trudy'));
+  expectation.untouchable.add(add(ENDPOINT_B, 'bob'));
+  expectation.untouchable.add(add(ENDPOINT_UNSELECTED, 'trudy'));
 }
