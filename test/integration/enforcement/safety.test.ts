@@ -55,7 +55,7 @@ describe('the enforcement run under pressure', () => {
       [REVOKED(['mallory'])],
     );
     // The first run "dies" right after the terminate call: its outcome update never completes.
-    const dying = sandboxEnforcer(box, {}, (runtime) => ({
+    const dying = sandboxEnforcer(box, { [EnvVar.TIME_MARGIN_SECONDS]: '1' }, (runtime) => ({
       ...runtime,
       ports: {
         ...runtime.ports,
@@ -64,7 +64,11 @@ describe('the enforcement run under pressure', () => {
         }),
       },
     }));
-    void dying.tick();
+    // Lambda ends the invocation at its timeout (middy rejects it just before): here after 3 s.
+    const dyingRun = dying.tick(undefined, 3_000).then(
+      () => 'finished',
+      (error: unknown) => String(error),
+    );
     await waitFor(() => box.counters.get('ec2', 'TerminateClientVpnConnections').calls === 1);
     await waitFor(async () => (await decisionItems(box, dying.clients)).some((item) => item.outcome === 'pending'));
     expect(box.emulator.listConnections().find((c) => c.username === 'mallory')?.status).not.toBe('active');
@@ -79,6 +83,7 @@ describe('the enforcement run under pressure', () => {
       ['run-2026-11-26T10:00:00.000Z'.replace('.000Z', 'Z'), 'terminated'],
     ]);
     expect(String(items[0]?.reason)).toContain('reconciled by');
+    expect(await dyingRun).toContain('TimeoutError');
   });
 
   it('terminates nothing when the run exceeds the global cap', async () => {
