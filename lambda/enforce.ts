@@ -24,9 +24,16 @@ import type {
 import { SILENT_LOGGER } from './ports/index.js';
 import { decisionKeyOf, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
 import { digestOf } from './run/digest.js';
+import { forEachBounded } from './run/for-each-bounded.js';
 import { reconcilePending } from './run/reconcile.js';
 import { type RunReport, RunStatus } from './run/RunReport.js';
 import { TerminationExecutor, type TerminationSettings } from './run/TerminationExecutor.js';
+
+/**
+ * Final audit records (decisions that call nothing, invalid rows) written at once. One at a time, the
+ * thousands an observe-mode rule records on a large fleet held up the terminate calls for minutes.
+ */
+const FINAL_RECORDS_IN_FLIGHT = 16;
 
 /** What a run talks to. */
 export interface EnforcementPorts {
@@ -148,10 +155,8 @@ async function enforce(
   run.findings = [...input.findings, ...evaluation.findings];
   if (evaluation.globallyCapped) logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
 
-  for (const finding of run.findings) {
-    logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
-    await run.recordFinal(ports.audit, invalidPolicyRecord(options.runId, now, finding));
-  }
+  for (const finding of run.findings) logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
+  await run.recordFinals(ports.audit, run.findings.map((finding) => invalidPolicyRecord(options.runId, now, finding)));
 
   // A retried invocation of this tick keeps what the earlier attempt already recorded.
   const done = new Map(input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]));
@@ -160,9 +165,10 @@ async function enforce(
     if (earlier) run.records.push(earlier);
     return !earlier;
   });
-  for (const decision of fresh.filter((d) => d.verdict !== Verdict.TERMINATE)) {
-    await run.recordFinal(ports.audit, decisionRecord(options.runId, now, decision));
-  }
+  await run.recordFinals(
+    ports.audit,
+    fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision)),
+  );
 
   if (input.rows.some((row) => row.kind === PolicyKind.IDLE)) await ports.idleState.save(evaluation.idleState, previousIdle);
 
@@ -222,9 +228,13 @@ class RunState {
     public readonly startedAt: Date,
   ) {}
 
-  public async recordFinal(audit: AuditLog, record: AuditRecord): Promise<void> {
-    await audit.putFinal(record);
-    this.records.push(record);
+  /**
+   * Writes final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time, and keeps them in order. The first
+   * failed write stops the others and is thrown.
+   */
+  public async recordFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
+    await forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.putFinal(record));
+    this.records.push(...records);
   }
 
   public report(status: RunStatus, finishedAt: Date): RunReport {
