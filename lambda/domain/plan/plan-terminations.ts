@@ -24,34 +24,57 @@ const NOT_ACTIVE = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStat
  */
 export function planTerminations(decisions: readonly Decision[], connections: readonly Connection[]): TerminationCall[] {
   const terminations = decisions.filter((decision) => decision.verdict === Verdict.TERMINATE).sort(byConnectionId);
-  const mayBeActiveByEndpoint = groupBy(
-    connections.filter((connection) => !NOT_ACTIVE.has(connection.status)),
-    (connection) => connection.endpointId,
-  );
+  const namesakes = new NamesakeIndex(connections.filter((connection) => !NOT_ACTIVE.has(connection.status)));
   const byHolder = groupBy(terminations, (decision) => JSON.stringify([decision.connection.endpointId, decision.connection.username ?? null]));
-  return [...byHolder.values()].flatMap((group) => callsFor(group, mayBeActiveByEndpoint)).sort(compareCalls);
+  return [...byHolder.values()].flatMap((group) => callsFor(group, namesakes)).sort(compareCalls);
+}
+
+/**
+ * The connections that may be active, by endpoint and folded user name: one look-up finds every
+ * connection a call by a user name could reach. Built per endpoint on first use, so a run of thousands
+ * of revoked users folds each listed user name once rather than once per user.
+ */
+class NamesakeIndex {
+  private readonly byEndpoint: Map<string, Connection[]>;
+  private readonly folded = new Map<string, Map<string, Connection[]>>();
+
+  constructor(mayBeActive: readonly Connection[]) {
+    this.byEndpoint = groupBy(mayBeActive, (connection) => connection.endpointId);
+  }
+
+  /** The connections on `endpointId` that may be active and whose user name folds to the same as `username`. */
+  public of(endpointId: string, username: string): readonly Connection[] {
+    let index = this.folded.get(endpointId);
+    if (index === undefined) {
+      index = groupBy(
+        (this.byEndpoint.get(endpointId) ?? []).filter((connection) => typeof connection.username === 'string'),
+        (connection) => normalizeIdentity(connection.username as string),
+      );
+      this.folded.set(endpointId, index);
+    }
+    return index.get(normalizeIdentity(username)) ?? [];
+  }
 }
 
 /** The calls for the terminate decisions of one exact user name (or none) on one endpoint. */
-function callsFor(group: readonly Decision[], mayBeActiveByEndpoint: ReadonlyMap<string, readonly Connection[]>): TerminationCall[] {
+function callsFor(group: readonly Decision[], namesakes: NamesakeIndex): TerminationCall[] {
   const [first] = group;
   if (first === undefined) return [];
   const { endpointId, username } = first.connection;
-  if (username !== undefined && canCallByUsername(group, username, mayBeActiveByEndpoint.get(endpointId) ?? [])) {
+  if (username !== undefined && canCallByUsername(group, username, namesakes, endpointId)) {
     return [{ by: 'username', endpointId, username, decisions: group }];
   }
   const byConnection = groupBy(group, (decision) => decision.connection.connectionId);
   return [...byConnection].map(([connectionId, targeted]) => ({ by: 'connection-id', endpointId, connectionId, decisions: targeted }));
 }
 
-function canCallByUsername(group: readonly Decision[], username: string, mayBeActiveHere: readonly Connection[]): boolean {
+function canCallByUsername(group: readonly Decision[], username: string, namesakes: NamesakeIndex, endpointId: string): boolean {
   if (username.trim() === '' || !group.every((decision) => decision.decidingKind === PolicyKind.REVOKED_USER)) return false;
-  const holders = new Set(mayBeActiveHere.filter((connection) => connection.username === username).map((connection) => connection.connectionId));
+  // Every connection of this exact user name folds to the same name, and so does every lookalike.
+  const sameFolded = namesakes.of(endpointId, username);
+  const holders = new Set(sameFolded.filter((connection) => connection.username === username).map((connection) => connection.connectionId));
   const targeted = new Set(group.map((decision) => decision.connection.connectionId));
-  const folded = normalizeIdentity(username);
-  const lookalike = mayBeActiveHere.some(
-    (connection) => typeof connection.username === 'string' && connection.username !== username && normalizeIdentity(connection.username) === folded,
-  );
+  const lookalike = sameFolded.some((connection) => connection.username !== username);
   return holders.size <= MAX_CONNECTIONS_PER_USERNAME_CALL && sameSet(holders, targeted) && !lookalike;
 }
 
