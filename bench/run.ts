@@ -1,2 +1,365 @@
-// `npm run bench`: the benchmark arrives with issue 7.
-console.log('cvpn-guard bench: not written yet (issue 7).');
+/**
+ * `npm run bench`: cvpn-guard's enforcement against EC2's rate limits, at scale, beside the common
+ * script; the Lambda bundle's size and cold start. Prints a table and the targets of issue 7, and
+ * writes bench/results.json (bench/results.local.json with --quick).
+ *
+ * Each contender meets each scenario in a fresh sandbox process (the scenario is generated, the same
+ * every time) and runs in a fresh process of its own, bundled as the Lambda is, so its peak RSS is
+ * its own. The simulated clock runs `--speed` times faster than real time; the EC2 latency, EC2's
+ * token buckets, the Lambda's remaining time, cvpn-guard's own limiter and retries and the
+ * baseline's SDK backoff all follow it. Times are simulated seconds unless marked wall.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { EnvVar } from '../lambda/environment.js';
+import { Setting, SETTING_DEFAULTS } from '../lib/config.js';
+import { ENFORCER_NODE_OPTIONS } from '../lib/enforcer.js';
+import { bundleBenchEntry, bundleEnforcer, measureColdInit } from './bundle.js';
+import {
+  Contender,
+  type SandboxCommand,
+  type SandboxEvent,
+  type SandboxInspection,
+  type RunFigures,
+  type SandboxReady,
+  type SimulationSettings,
+  type WorkerInput,
+  type WorkerResult,
+} from './protocol.js';
+import {
+  type ContenderFigures,
+  callsByAction,
+  checkTargets,
+  fixed,
+  minimumDescribePages,
+  type ScenarioFigures,
+  scenarioTable,
+  targetLines,
+  tokenBucketLowerBoundSeconds,
+} from './report.js';
+import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
+
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+const PROJECT_ROOT = join(BENCH_DIR, '..');
+/** The scenarios' simulated start: a Thursday morning. */
+const SCENARIO_START = '2026-11-26T10:00:00Z';
+/** cvpn-guard stops after this many runs even if decisions are still deferred. */
+const MAX_RUNS = 40;
+/** Issue 7's targets. */
+export const TARGETS = { ratio: 1.15, rssMB: 256, rssAtConnections: 100_000, bundleBytes: 600_000, coldInitMs: 250 } as const;
+
+interface BenchOptions {
+  readonly quick: boolean;
+  readonly simulation: SimulationSettings;
+  readonly scenarios: readonly ScenarioSpec[];
+  readonly contenders: readonly Contender[];
+  readonly coldInitSamples: number;
+  readonly out: string;
+}
+
+function readOptions(): BenchOptions {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      speed: { type: 'string' },
+      'latency-ms': { type: 'string', default: '40' },
+      'jitter-ms': { type: 'string', default: '0' },
+      'dynamodb-latency-ms': { type: 'string', default: '0' },
+      scenario: { type: 'string', multiple: true },
+      'no-baseline': { type: 'boolean', default: false },
+      idle: { type: 'boolean', default: false },
+      'cold-init-samples': { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(
+      [
+        'npm run bench -- [--quick] [--speed X] [--latency-ms N] [--jitter-ms N] [--dynamodb-latency-ms N]',
+        '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
+        '',
+        '--quick         scenarios ten times smaller, 5 cold starts; writes bench/results.local.json',
+        '--speed         simulated ms per real ms (default 10)',
+        '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
+        '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
+      ].join('\n'),
+    );
+    process.exit(0);
+  }
+  const number = (name: string, text: string | undefined, fallback: number, min: number): number => {
+    const value = text === undefined ? fallback : Number(text);
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  const quick = values.quick;
+  const base = quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
+  const chosen = values.scenario?.length ? base.filter((spec) => values.scenario?.some((prefix) => spec.name.startsWith(prefix))) : base;
+  if (chosen.length === 0) throw new Error(`--scenario: none of ${base.map((spec) => JSON.stringify(spec.name)).join(', ')} starts with ${JSON.stringify(values.scenario)}`);
+  return {
+    quick,
+    simulation: {
+      speed: number('speed', values.speed, 10, 0.1),
+      latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
+      jitterMs: number('jitter-ms', values['jitter-ms'], 0, 0),
+      dynamodbLatencyMs: number('dynamodb-latency-ms', values['dynamodb-latency-ms'], 0, 0),
+    },
+    scenarios: chosen.map((spec) => ({ ...spec, idleRow: values.idle })),
+    contenders: values['no-baseline'] ? [Contender.CVPN_GUARD] : [Contender.CVPN_GUARD, Contender.BASELINE_FIRST_PAGE, Contender.BASELINE_ALL_PAGES],
+    coldInitSamples: number('cold-init-samples', values['cold-init-samples'], quick ? 5 : 9, 1),
+    out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
+  };
+}
+
+/** A sandbox in its own process. */
+class SandboxProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    public readonly ready: SandboxReady,
+  ) {}
+
+  public static async start(spec: ScenarioSpec, simulation: SimulationSettings): Promise<SandboxProcess> {
+    const child = fork(join(BENCH_DIR, 'sandbox-process.ts'), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const command: SandboxCommand = { type: 'start', spec, start: SCENARIO_START, simulation };
+    child.send(command);
+    const event = await nextEvent(child);
+    if (event.type !== 'ready') throw new Error(`the sandbox did not start: ${event.type === 'failed' ? event.message : event.type}`);
+    return new SandboxProcess(child, event.ready);
+  }
+
+  public async inspect(audit: boolean): Promise<SandboxInspection> {
+    const command: SandboxCommand = { type: 'inspect', audit };
+    this.child.send(command);
+    const event = await nextEvent(this.child);
+    if (event.type !== 'inspection') throw new Error(`the sandbox could not be inspected: ${event.type === 'failed' ? event.message : event.type}`);
+    return event.inspection;
+  }
+
+  public async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    const command: SandboxCommand = { type: 'stop' };
+    this.child.send(command);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+function nextEvent(child: ChildProcess): Promise<SandboxEvent> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the sandbox process exited (${code}) before answering`));
+    child.once('exit', onExit);
+    child.once('message', (event: SandboxEvent) => {
+      child.off('exit', onExit);
+      resolve(event);
+    });
+  });
+}
+
+/**
+ * The V8 heap flags Lambda's Node.js runtime starts `node` with for a function of `memoryMB`: a
+ * tenth of the memory for the young generation (two semi-spaces), the rest for the old one.
+ */
+export function lambdaHeapFlags(memoryMB: number): string[] {
+  const newSpace = Math.floor(memoryMB / 10);
+  return [`--max-semi-space-size=${Math.floor(newSpace / 2)}`, `--max-old-space-size=${memoryMB - newSpace}`];
+}
+
+/** Runs one contender in a fresh process of the bundled worker, started as Lambda starts the function. */
+function runWorker(workerBundle: string, input: WorkerInput): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(workerBundle, [], {
+      cwd: join(workerBundle, '..'),
+      execArgv: lambdaHeapFlags(SETTING_DEFAULTS[Setting.MEMORY_SIZE]),
+      env: { ...process.env, NODE_OPTIONS: ENFORCER_NODE_OPTIONS },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: WorkerResult | undefined;
+    child.once('message', (message: WorkerResult) => {
+      result = message;
+    });
+    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`${input.contender} exited (${code}) without a result`))));
+    child.send(input);
+  });
+}
+
+/** The enforcer's environment: the stack's defaults, the global cap raised so big scenarios are not capped. */
+function enforcerEnvironment(targeted: number): Record<string, string> {
+  return {
+    [EnvVar.MAX_TERMINATIONS_PER_RUN]: String(Math.max(SETTING_DEFAULTS[Setting.MAX_TERMINATIONS_PER_RUN], targeted)),
+    [EnvVar.TERMINATE_RATE]: String(SETTING_DEFAULTS[Setting.TERMINATE_RATE]),
+    [EnvVar.TERMINATE_BURST]: String(SETTING_DEFAULTS[Setting.TERMINATE_BURST]),
+    [EnvVar.TERMINATE_CONCURRENCY]: String(SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY]),
+    [EnvVar.TIME_MARGIN_SECONDS]: String(SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS]),
+    [EnvVar.LEASE_SECONDS]: String(SETTING_DEFAULTS[Setting.LEASE_SECONDS]),
+  };
+}
+
+function figuresOf(spec: ScenarioSpec, ready: SandboxReady, result: WorkerResult, inspection: SandboxInspection): ContenderFigures {
+  const { calls, throttled } = callsByAction(inspection.counters);
+  const terminate = inspection.counters.ec2?.TerminateClientVpnConnections;
+  const describe = inspection.counters.ec2?.DescribeClientVpnConnections;
+  const accepted = terminate?.succeeded ?? 0;
+  const lowerBoundSeconds = tokenBucketLowerBoundSeconds(accepted, SETTING_DEFAULTS[Setting.TERMINATE_RATE], SETTING_DEFAULTS[Setting.TERMINATE_BURST]);
+  const simulatedSeconds = result.simulatedMs / 1000;
+  const isGuard = result.contender === Contender.CVPN_GUARD;
+  const minimumPages = isGuard
+    ? result.runs.reduce((sum, run) => sum + minimumDescribePages(run.listedPerEndpoint), 0)
+    : minimumDescribePages(Array.from({ length: spec.endpoints }, () => spec.connectionsPerEndpoint));
+  const wronglyEnded = Object.values(inspection.wronglyEnded).reduce((sum, count) => sum + count, 0);
+  return {
+    contender: result.contender,
+    simulatedSeconds,
+    wallSeconds: result.wallMs / 1000,
+    runs: isGuard ? result.runs.length : 1,
+    calls,
+    throttled,
+    targeted: ready.targeted,
+    ended: inspection.targetedEnded,
+    wronglyEnded,
+    wronglyEndedByRole: inspection.wronglyEnded,
+    endedPerSecond: simulatedSeconds > 0 ? inspection.targetedEnded / simulatedSeconds : Number.NaN,
+    acceptedTerminateCalls: accepted,
+    lowerBoundSeconds,
+    ratioToLowerBound: lowerBoundSeconds >= 1 ? simulatedSeconds / lowerBoundSeconds : undefined,
+    describePages: describe?.succeeded ?? 0,
+    minimumDescribePages: minimumPages,
+    auditWrites: (calls.PutItem ?? 0) + (calls.UpdateItem ?? 0),
+    peakRssMB: result.memory.peakRssBytes / 2 ** 20,
+    readyRssMB: result.memory.readyRssBytes / 2 ** 20,
+    peakHeapUsedMB: result.memory.peakHeapUsedBytes / 2 ** 20,
+    perRun: isGuard ? result.runs : undefined,
+    audit: inspection.audit,
+    failedTerminateCalls: isGuard ? (inspection.audit?.byOutcome.failed ?? 0) : (result.baseline?.failed ?? 0),
+    errors: result.baseline?.errors,
+  };
+}
+
+async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBundle: string): Promise<ScenarioFigures> {
+  const contenders: ContenderFigures[] = [];
+  let connections = 0;
+  let targeted = 0;
+  for (const contender of options.contenders) {
+    const sandbox = await SandboxProcess.start(spec, options.simulation);
+    try {
+      const { ready } = sandbox;
+      connections = ready.connections;
+      targeted = ready.targeted;
+      const result = await runWorker(workerBundle, {
+        contender,
+        sandbox: ready,
+        enforcerEnvironment: enforcerEnvironment(ready.targeted),
+        timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
+        maxRuns: MAX_RUNS,
+      });
+      const figures = figuresOf(spec, ready, result, await sandbox.inspect(contender === Contender.CVPN_GUARD));
+      contenders.push(figures);
+      console.log(
+        `  ${contender}: ${fixed(figures.simulatedSeconds, 1)} s simulated (${fixed(figures.wallSeconds, 1)} s wall, ${figures.runs} run${figures.runs === 1 ? '' : 's'}), ` +
+          `ended ${figures.ended}/${figures.targeted}, wrongly ${figures.wronglyEnded}, peak RSS ${fixed(figures.peakRssMB, 0)} MB`,
+      );
+      for (const [index, run] of (figures.perRun ?? []).entries()) console.log(`    run ${index + 1}: ${runLine(run)}`);
+    } finally {
+      await sandbox.stop();
+    }
+  }
+  return { name: spec.name, endpoints: spec.endpoints, connections, targeted, contenders };
+}
+
+/** One run of cvpn-guard in a line: its phases on the simulated clock and its outcomes. */
+function runLine(run: RunFigures): string {
+  const seconds = (ms: number | undefined) => (ms === undefined ? '-' : fixed(ms / 1000, 1));
+  const counts = Object.entries(run.counts)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+  return (
+    `${seconds(run.simulatedMs)} s (${fixed(run.wallMs / 1000, 1)} s wall): listed ${run.connectionsSeen} by ${seconds(run.phases.listed)} s, ` +
+    `terminate calls ${seconds(run.phases.firstTerminate)}–${seconds(run.phases.lastTerminate)} s (${run.terminateCalls}); ${counts}`
+  );
+}
+
+/** The machine the figures came from. */
+function machine() {
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options = readOptions();
+  const started = performance.now();
+  const host = machine();
+  const { simulation } = options;
+  console.log(`cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}`);
+  console.log(
+    `scale: simulated time runs ${simulation.speed}× faster than real time; EC2 latency ${simulation.latencyMs} ms (+ up to ${simulation.jitterMs} ms jitter) ` +
+      `simulated per call; EC2 throttling as AWS (mutating burst 50, 5/s; describe burst 100, 20/s); figures in simulated seconds unless marked wall.`,
+  );
+  console.log(
+    `enforcer: the stack's defaults (timeout ${SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS]} s, margin ${SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS]} s, ` +
+      `${SETTING_DEFAULTS[Setting.TERMINATE_RATE]}/s burst ${SETTING_DEFAULTS[Setting.TERMINATE_BURST]}, concurrency ${SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY]}), ` +
+      `except ${EnvVar.MAX_TERMINATIONS_PER_RUN}, raised from ${SETTING_DEFAULTS[Setting.MAX_TERMINATIONS_PER_RUN]} to the scenario's targeted count so the big scenarios are not capped.`,
+  );
+  const workdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-bench-'));
+  try {
+    const bundle = await bundleEnforcer(workdir);
+    const probe = await bundleBenchEntry('cold-init-entry', workdir);
+    const coldInit = await measureColdInit(probe, options.coldInitSamples);
+    console.log(
+      `bundle: ${fixed(bundle.bytes / 1000, 0)} KB minified (+ ${fixed(bundle.sourceMapBytes / 1000, 0)} KB source map); ` +
+        `cold init (import + build the runtime, ${ENFORCER_NODE_OPTIONS}) median ${fixed(coldInit.medianInitMs, 0)} ms of ${coldInit.samples.length}, ` +
+        `${fixed(coldInit.medianSinceProcessStartMs, 0)} ms from the process's start`,
+    );
+    const workerBundle = await bundleBenchEntry('worker', workdir);
+    const scenarios: ScenarioFigures[] = [];
+    for (const spec of options.scenarios) {
+      console.log(`${spec.name}: ${spec.endpoints} × ${spec.connectionsPerEndpoint} connections, ${spec.targetedPerEndpoint * spec.endpoints} targeted`);
+      scenarios.push(await runScenario(spec, options, workerBundle));
+    }
+    const checks = checkTargets(scenarios, { bytes: bundle.bytes, medianInitMs: coldInit.medianInitMs }, TARGETS);
+    console.log('');
+    process.stdout.write(scenarioTable(scenarios));
+    console.log('');
+    process.stdout.write(targetLines(checks));
+    const wallSeconds = (performance.now() - started) / 1000;
+    console.log(`\nbench took ${fixed(wallSeconds, 0)} s wall; results in ${options.out}`);
+    const results = {
+      generatedAt: new Date().toISOString(),
+      mode: options.quick ? 'quick' : 'full',
+      machine: host,
+      simulation,
+      enforcer: {
+        timeoutSeconds: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS],
+        timeMarginSeconds: SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS],
+        terminateRate: SETTING_DEFAULTS[Setting.TERMINATE_RATE],
+        terminateBurst: SETTING_DEFAULTS[Setting.TERMINATE_BURST],
+        terminateConcurrency: SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY],
+        maxTerminationsPerRun: 'raised to each scenario\'s targeted count (default 100)',
+      },
+      bundle: { bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, coldInit },
+      scenarios,
+      targets: checks,
+      wallSeconds,
+    };
+    writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,173 @@
+/**
+ * One contender against one sandbox, in a fresh process: bench/run.ts bundles this file with esbuild
+ * (the Lambda's own options) and forks it, so the figures are those of the bundled code in a process
+ * that holds nothing else. cvpn-guard runs as the Lambda runtime would run it: the real middy
+ * handler, created once, invoked for one schedule tick after another (each with the function's
+ * timeout on the simulated clock) until nothing is left deferred. The baseline runs its script once.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { createAwsClients } from '../lambda/clients.js';
+import { loadConfig } from '../lambda/config.js';
+import type { TerminationCall } from '../lambda/domain/index.js';
+import { createHandler } from '../lambda/handler.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
+import type { ClientVpnGateway } from '../lambda/ports/index.js';
+import type { RunReport } from '../lambda/run/RunReport.js';
+import { createRuntime } from '../lambda/runtime.js';
+import { SimulatedClock } from '../local/clock.js';
+import { baselineEc2Client, runBaseline } from './baseline.js';
+import { Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerInput, type WorkerResult } from './protocol.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+
+/** The sandbox's simulated clock, run in this process from one reading of both clocks. */
+function followClock(sync: ClockSync): SimulatedClock {
+  let anchored = false;
+  // The clock anchors on its first read of real time: hand it the instant the sandbox read, so the
+  // two processes compute the same simulated time from the same (shared) system clock.
+  const realNow = (): number => {
+    if (anchored) return Date.now();
+    anchored = true;
+    return sync.realMs;
+  };
+  return new SimulatedClock({ start: sync.simulatedMs, speed: sync.speed, frozen: false }, realNow);
+}
+
+/** Peak RSS and heap of this process. */
+class MemoryWatch {
+  private peakHeapUsed = 0;
+  private readonly timer: ReturnType<typeof setInterval>;
+  public readonly readyRss: number;
+
+  constructor() {
+    this.readyRss = process.memoryUsage().rss;
+    this.timer = setInterval(() => this.sample(), 20);
+    this.timer.unref();
+  }
+
+  public stop(): MemoryFigures {
+    this.sample();
+    clearInterval(this.timer);
+    return { peakRssBytes: process.resourceUsage().maxRSS * 1024, readyRssBytes: this.readyRss, peakHeapUsedBytes: this.peakHeapUsed };
+  }
+
+  private sample(): void {
+    this.peakHeapUsed = Math.max(this.peakHeapUsed, process.memoryUsage().heapUsed);
+  }
+}
+
+/** Phase marks of the current run, on the simulated clock. */
+interface RunMarks {
+  listedPerEndpoint: number[];
+  listedAt: number;
+  firstTerminateAt?: number;
+  lastTerminateAt?: number;
+}
+
+/** The gateway, reporting what it listed and when the terminate calls ran. */
+function observedGateway(gateway: ClientVpnGateway, clock: SimulatedClock, marks: () => RunMarks): ClientVpnGateway {
+  return {
+    listEndpoints: (selection) => gateway.listEndpoints(selection),
+    getConnection: (endpointId, connectionId) => gateway.getConnection(endpointId, connectionId),
+    listConnections: async (endpointId) => {
+      const listed = await gateway.listConnections(endpointId);
+      marks().listedPerEndpoint.push(listed.length);
+      marks().listedAt = clock.nowMs();
+      return listed;
+    },
+    terminate: async (call: TerminationCall, options) => {
+      marks().firstTerminateAt ??= clock.nowMs();
+      try {
+        return await gateway.terminate(call, options);
+      } finally {
+        marks().lastTerminateAt = clock.nowMs();
+      }
+    },
+  };
+}
+
+async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: () => MemoryWatch): Promise<RunFigures[]> {
+  const { sandbox } = input;
+  const clients = createAwsClients({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
+  const config = loadConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
+  let marks: RunMarks = { listedPerEndpoint: [], listedAt: 0 };
+  const runtime = createRuntime(config, clients, clock);
+  const observed = { ...runtime, ports: { ...runtime.ports, gateway: observedGateway(runtime.ports.gateway, clock, () => marks) } };
+  const handler = createHandler(() => observed, {
+    logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+  });
+  memory();
+  const runs: RunFigures[] = [];
+  for (let run = 1; run <= input.maxRuns; run += 1) {
+    const startedAt = clock.nowMs();
+    const startedWall = performance.now();
+    marks = { listedPerEndpoint: [], listedAt: startedAt };
+    const deadline = startedAt + input.timeoutMs;
+    const context = {
+      functionName: 'cvpn-guard-bench',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:cvpn-guard-bench',
+      memoryLimitInMB: '512',
+      awsRequestId: `bench-${run}`,
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => deadline - clock.nowMs(),
+    } as unknown as Context;
+    const report: RunReport = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
+    const finishedAt = clock.nowMs();
+    runs.push({
+      status: report.status,
+      simulatedMs: finishedAt - startedAt,
+      wallMs: performance.now() - startedWall,
+      connectionsSeen: report.connectionsSeen,
+      decisions: report.decisions.length,
+      counts: report.counts,
+      terminateCalls: report.terminateCalls,
+      throttledCalls: report.throttledCalls,
+      auditFailures: report.auditFailures,
+      endpointErrors: report.endpointErrors.length,
+      listedPerEndpoint: marks.listedPerEndpoint,
+      phases: {
+        listed: marks.listedAt - startedAt,
+        firstTerminate: marks.firstTerminateAt === undefined ? undefined : marks.firstTerminateAt - startedAt,
+        lastTerminate: marks.lastTerminateAt === undefined ? undefined : marks.lastTerminateAt - startedAt,
+      },
+    });
+    if ((report.counts.deferred ?? 0) === 0) break;
+  }
+  return runs;
+}
+
+async function main(input: WorkerInput): Promise<WorkerResult> {
+  const clock = followClock(input.sandbox.clock);
+  let watch: MemoryWatch | undefined;
+  const memory = (): MemoryWatch => (watch ??= new MemoryWatch());
+  const startedAt = clock.nowMs();
+  const startedWall = performance.now();
+  if (input.contender === Contender.CVPN_GUARD) {
+    const runs = await runCvpnGuard(input, clock, memory);
+    return { contender: input.contender, simulatedMs: clock.nowMs() - startedAt, wallMs: performance.now() - startedWall, runs, memory: memory().stop() };
+  }
+  const { sandbox } = input;
+  const ec2 = baselineEc2Client({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials }, sandbox.clock.speed);
+  memory();
+  const baseline = await runBaseline(
+    ec2,
+    { revokedUsernames: sandbox.revokedUsernames, maxSessionMinutes: sandbox.maxSessionMinutes },
+    { pages: input.contender === Contender.BASELINE_ALL_PAGES ? 'all' : 'first', clock },
+  );
+  return { contender: input.contender, simulatedMs: clock.nowMs() - startedAt, wallMs: performance.now() - startedWall, runs: [], baseline, memory: memory().stop() };
+}
+
+process.once('message', (input: WorkerInput) => {
+  main(input).then(
+    (result) => process.send?.(result, () => process.exit(0)),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
