@@ -30,10 +30,25 @@ export class SandboxScenarioError extends SandboxError {
 
   private static describe(source: string, issues: readonly ScenarioIssue[]): string {
     const lines = issues.map((issue) => {
-      const found = 'value' in issue ? ` (got ${JSON.stringify(issue.value)})` : '';
+      const found = 'value' in issue ? ` (got ${shown(issue.value)})` : '';
       return `  - ${issue.path}: ${issue.message}${found}`;
     });
     return `scenario ${source} is invalid:\n${lines.join('\n')}`;
+  }
+}
+
+/** A value for a message, as JSON where it can be (a scenario from code may hold a bigint or a cycle); never throws. */
+function shown(value: unknown): string {
+  try {
+    const json = JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));
+    if (json !== undefined) return json;
+  } catch {
+    // a cycle: described below
+  }
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 
