@@ -165,21 +165,31 @@ async function enforce(
     if (earlier) run.records.push(earlier);
     return !earlier;
   });
-  await run.recordFinals(
-    ports.audit,
-    fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision)),
-  );
-
-  if (input.rows.some((row) => row.kind === PolicyKind.IDLE)) await ports.idleState.save(evaluation.idleState, previousIdle);
-
+  const finals = fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision));
   const toTerminate = fresh.filter((decision) => decision.verdict === Verdict.TERMINATE);
   const calls = planTerminations(toTerminate, input.connections);
   const executor = new TerminationExecutor({ gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger }, options.termination);
-  const outcome = await executor.execute(calls, (decision: Decision) => decisionRecord(options.runId, now, decision));
-  run.records.push(...outcome.records);
+  // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
+  // that call nothing and the idle memory are written meanwhile rather than before the first call.
+  // Each call still writes its own intent first; a failed write here fails the run once they are done.
+  const [finalsWritten, idleSaved, terminated] = await Promise.allSettled([
+    writeFinals(ports.audit, finals),
+    input.rows.some((row) => row.kind === PolicyKind.IDLE) ? ports.idleState.save(evaluation.idleState, previousIdle) : undefined,
+    executor.execute(calls, (decision: Decision) => decisionRecord(options.runId, now, decision)),
+  ]);
+  if (finalsWritten.status === 'rejected') throw finalsWritten.reason;
+  if (idleSaved.status === 'rejected') throw idleSaved.reason;
+  if (terminated.status === 'rejected') throw terminated.reason;
+  const outcome = terminated.value;
+  run.records.push(...finals, ...outcome.records);
   run.terminateCalls = outcome.terminateCalls;
   run.throttledCalls = outcome.throttledCalls;
   run.auditFailures += outcome.auditFailures;
+}
+
+/** Writes final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the others and is thrown. */
+function writeFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
+  return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.putFinal(record));
 }
 
 async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus): Promise<RunReport> {
@@ -228,12 +238,9 @@ class RunState {
     public readonly startedAt: Date,
   ) {}
 
-  /**
-   * Writes final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time, and keeps them in order. The first
-   * failed write stops the others and is thrown.
-   */
+  /** Writes final records (see {@link writeFinals}) and keeps them, in order. */
   public async recordFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
-    await forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.putFinal(record));
+    await writeFinals(audit, records);
     this.records.push(...records);
   }
 
