@@ -19,6 +19,13 @@ import type { Sandbox } from '../../../local/index.js';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+/** Metrics that publish nothing (a thrown run would otherwise print Powertools' "no metrics" warning). */
+export function quietMetrics(): Metrics {
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  metrics.publishStoredMetrics = () => metrics;
+  return metrics;
+}
+
 /** How one invocation is made. */
 export interface InvokeOptions {
   /** The event. @default a schedule tick at the sandbox clock's now */
@@ -66,7 +73,7 @@ export class SandboxLambda {
     this.runtime = options.wrap ? options.wrap(base) : base;
     this.handler = createHandler(() => this.runtime, {
       logger: options.logger ?? new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+      metrics: quietMetrics(),
     });
   }
 
