@@ -26,7 +26,13 @@ export async function readPolicyFile(path: string, stdin: NodeJS.ReadableStream 
       const at = line ? ` at line ${line.line}, column ${line.col}` : '';
       throw new CliUsageError(`${name} is not valid JSON or YAML${at}: ${problem.message.split('\n')[0]}`);
     }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = document.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // The yaml library refuses an alias bomb (a few lines that expand to millions of nodes) by throwing.
+      throw new CliUsageError(`${name} is not a policy file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) values.push(...value);
     else values.push(value);
