@@ -3,10 +3,12 @@ import {
   type Connection,
   type Decision,
   evaluate,
+  type IdleState,
   planTerminations,
   PolicyKind,
   type PolicyRow,
   type PolicyValidationError,
+  type TerminationCall,
   Verdict,
 } from './domain/index.js';
 import type {
@@ -96,8 +98,8 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
     }
     run.reconciled = (await reconcilePending({ ...ports, logger }, options.runId)).reconciled;
     const { rows, findings } = await ports.policies.loadAll();
-    const connections = await listConnections(ports, options, run, logger);
-    await enforce(ports, options, run, logger, { rows, findings, connections, earlier: earlier.records });
+    const plan = await planRun(ports, options, run, logger, { rows, findings, earlier: earlier.records });
+    await carryOut(ports, options, run, logger, plan);
     return await finish(ports, run, run.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED);
   } finally {
     await ports.lease.release(options.runId).catch((error: unknown) => logger.warn('could not release the lease; it expires on its own', { error: String(error) }));
@@ -138,16 +140,30 @@ async function listConnections(ports: EnforcementPorts, options: EnforcementOpti
   return connections;
 }
 
-async function enforce(
+/**
+ * What a run does once it has decided. The listing and the evaluation stay behind in {@link planRun}:
+ * on a large fleet they are the run's largest objects, and the terminate calls can take minutes.
+ */
+interface RunPlan {
+  /** Final records of the decisions that call nothing. */
+  readonly finals: readonly AuditRecord[];
+  readonly calls: readonly TerminationCall[];
+  /** Saves the idle memory (an idle row is in force). */
+  readonly saveIdle?: () => Promise<void>;
+}
+
+/** Lists the connections, evaluates the policies, records invalid rows and plans the terminate calls. */
+async function planRun(
   ports: EnforcementPorts,
   options: EnforcementOptions,
   run: RunState,
   logger: RunLogger,
-  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; connections: Connection[]; earlier: readonly AuditRecord[] },
-): Promise<void> {
+  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; earlier: readonly AuditRecord[] },
+): Promise<RunPlan> {
+  const connections = await listConnections(ports, options, run, logger);
   const now = run.startedAt;
   const previousIdle = await ports.idleState.load(run.readEndpoints);
-  const evaluation = evaluate(input.rows, input.connections, previousIdle, now, {
+  const evaluation = evaluate(input.rows, connections, previousIdle, now, {
     dryRun: options.dryRun,
     maxTerminationsPerRun: options.maxTerminationsPerRun,
   });
@@ -165,23 +181,35 @@ async function enforce(
     if (earlier) run.records.push(earlier);
     return !earlier;
   });
-  const finals = fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision));
   const toTerminate = fresh.filter((decision) => decision.verdict === Verdict.TERMINATE);
-  const calls = planTerminations(toTerminate, input.connections);
+  return {
+    finals: fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision)),
+    calls: planTerminations(toTerminate, connections),
+    saveIdle: input.rows.some((row) => row.kind === PolicyKind.IDLE) ? idleSaver(ports.idleState, evaluation.idleState, previousIdle) : undefined,
+  };
+}
+
+/** Saves `next` over `previous` when called; a function of its own, so nothing else of the run is kept with them. */
+function idleSaver(store: IdleStateStore, next: IdleState, previous: IdleState): () => Promise<void> {
+  return () => store.save(next, previous);
+}
+
+/** Makes the terminate calls and writes the other records and the idle memory meanwhile. */
+async function carryOut(ports: EnforcementPorts, options: EnforcementOptions, run: RunState, logger: RunLogger, plan: RunPlan): Promise<void> {
   const executor = new TerminationExecutor({ gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger }, options.termination);
   // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
   // that call nothing and the idle memory are written meanwhile rather than before the first call.
   // Each call still writes its own intent first; a failed write here fails the run once they are done.
   const [finalsWritten, idleSaved, terminated] = await Promise.allSettled([
-    writeFinals(ports.audit, finals),
-    input.rows.some((row) => row.kind === PolicyKind.IDLE) ? ports.idleState.save(evaluation.idleState, previousIdle) : undefined,
-    executor.execute(calls, (decision: Decision) => decisionRecord(options.runId, now, decision)),
+    writeFinals(ports.audit, plan.finals),
+    plan.saveIdle?.(),
+    executor.execute(plan.calls, (decision: Decision) => decisionRecord(options.runId, run.startedAt, decision)),
   ]);
   if (finalsWritten.status === 'rejected') throw finalsWritten.reason;
   if (idleSaved.status === 'rejected') throw idleSaved.reason;
   if (terminated.status === 'rejected') throw terminated.reason;
   const outcome = terminated.value;
-  run.records.push(...finals, ...outcome.records);
+  run.records.push(...plan.finals, ...outcome.records);
   run.terminateCalls = outcome.terminateCalls;
   run.throttledCalls = outcome.throttledCalls;
   run.auditFailures += outcome.auditFailures;
