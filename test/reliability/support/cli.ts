@@ -3,6 +3,7 @@
  * parseAsync), with its output captured, its exit code read back and the process's environment put
  * back afterwards. Much faster than a child process, so fuzzing can afford hundreds of runs.
  */
+import { format } from 'node:util';
 import { jest } from '@jest/globals';
 import { buildProgram } from '../../../cli/program.js';
 
@@ -49,6 +50,13 @@ export async function runCliInProcess(args: readonly string[], env: Readonly<Rec
     stderr += String(chunk);
     return true;
   });
+  // Plain text for console output too (the SDK warns through console.warn), without jest's decoration.
+  const consoles = [
+    jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`)),
+    jest.spyOn(console, 'info').mockImplementation((...parts: unknown[]) => void (stdout += `${format(...parts)}\n`)),
+    jest.spyOn(console, 'warn').mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`)),
+    jest.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void (stderr += `${format(...parts)}\n`)),
+  ];
   const exit = jest.spyOn(process, 'exit').mockImplementation((code?: string | number | null) => {
     throw new ExitCalled(Number(code ?? 0));
   });
@@ -63,6 +71,7 @@ export async function runCliInProcess(args: readonly string[], env: Readonly<Rec
     out.mockRestore();
     err.mockRestore();
     exit.mockRestore();
+    for (const spy of consoles) spy.mockRestore();
     process.env = savedEnv;
     process.exitCode = savedExitCode;
   }
