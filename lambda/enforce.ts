@@ -97,8 +97,10 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
       return run.report(RunStatus.ALREADY_DONE, ports.clock.now());
     }
     run.reconciled = (await reconcilePending({ ...ports, logger }, options.runId)).reconciled;
+    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them as they are now.
+    const earlierRecords = run.reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
     const { rows, findings } = await ports.policies.loadAll();
-    const plan = await planRun(ports, options, run, logger, { rows, findings, earlier: earlier.records });
+    const plan = await planRun(ports, options, run, logger, { rows, findings, earlier: earlierRecords });
     await carryOut(ports, options, run, logger, plan);
     return await finish(ports, run, run.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED);
   } finally {

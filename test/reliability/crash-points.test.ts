@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Sandbox, startSandbox } from '../../local/index.js';
 import { type KillPoint, killable, SandboxLambda } from './support/harness.js';
+import { scanAll } from '../support/sandbox-enforcer.js';
 import { checkInvariants, decisionRecords } from './support/invariants.js';
 import { expectationOf, scenario, SELECTED_ENV, START } from './support/scenario.js';
 
@@ -90,6 +91,10 @@ describe('a run killed at a crash point', () => {
     expect(retry.ok && retry.report.status).toBe('completed');
     const pendingLeft = dead.left.filter((record) => record.outcome === 'pending').length;
     expect(retry.ok && retry.report.reconciled).toBe(pendingLeft);
+    // The retry's report, summary record and digest count what its intents became, not what they were.
+    expect(retry.ok && retry.report.counts.pending).toBeUndefined();
+    const summaries = (await scanAll(dead.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'summary' && item.runId === retry.ok && retry.report.runId);
+    expect(summaries.map((summary) => (summary.counts as Record<string, number>).pending)).toEqual([undefined]);
     expect(next.ok && next.report.status).toBe('completed');
     expect((await checkInvariants(sandbox, dead.clients, expectation, { settled: true })).violations).toEqual([]);
   });
