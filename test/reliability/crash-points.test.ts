@@ -93,7 +93,7 @@ describe('a run killed at a crash point', () => {
     expect(retry.ok && retry.report.reconciled).toBe(pendingLeft);
     // The retry's report, summary record and digest count what its intents became, not what they were.
     expect(retry.ok && retry.report.counts.pending).toBeUndefined();
-    const summaries = (await scanAll(dead.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'summary' && item.runId === retry.ok && retry.report.runId);
+    const summaries = (await scanAll(dead.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'summary' && retry.ok && item.runId === retry.report.runId);
     expect(summaries.map((summary) => (summary.counts as Record<string, number>).pending)).toEqual([undefined]);
     expect(next.ok && next.report.status).toBe('completed');
     expect((await checkInvariants(sandbox, dead.clients, expectation, { settled: true })).violations).toEqual([]);
