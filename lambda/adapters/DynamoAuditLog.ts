@@ -5,6 +5,7 @@ import { AuditIndex } from '../tables.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
 import {
   PENDING_KEY,
+  UNCONFIRMED_KEY,
   decisionSk,
   isSummaryItem,
   itemToRecord,
@@ -31,42 +32,60 @@ export class DynamoAuditLog implements AuditLog {
     return this.putIfAbsent(recordToItem({ ...record, outcome: Outcome.PENDING }, this.retentionDays));
   }
 
-  public async complete(key: DecisionKey, completion: AuditCompletion): Promise<void> {
-    const fields = Object.entries(completion).filter(([, value]) => value !== undefined && value !== '');
+  public complete(key: DecisionKey, completion: AuditCompletion): Promise<void> {
+    return this.update(key, completion, '#outcome = :expected', { ':expected': Outcome.PENDING });
+  }
+
+  public settle(key: DecisionKey, completion: AuditCompletion): Promise<void> {
+    return this.update(key, completion, 'pendingKey = :expected', { ':expected': UNCONFIRMED_KEY });
+  }
+
+  /** Writes a completion while the record is as `condition` expects; otherwise someone got there first and nothing changes. */
+  private async update(key: DecisionKey, completion: AuditCompletion, condition: string, expected: Record<string, string>): Promise<void> {
+    const { awaitingConfirmation, ...attributes } = completion;
+    const fields = Object.entries(attributes).filter(([, value]) => value !== undefined && value !== '');
     const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
     const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
-    const assignments = fields.map((_, index) => `#f${index} = :v${index}`).join(', ');
+    const assignments = fields.map((_, index) => `#f${index} = :v${index}`);
+    const pendingKey = awaitingConfirmation ? ['pendingKey = :unconfirmed'] : [];
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: runPk(key.runId), sk: decisionSk(key.endpointId, key.connectionId) },
-          UpdateExpression: `SET ${assignments} REMOVE pendingKey`,
-          ConditionExpression: '#outcome = :pending',
-          ExpressionAttributeNames: { ...names, '#outcome': 'outcome' },
-          ExpressionAttributeValues: { ...values, ':pending': Outcome.PENDING },
+          UpdateExpression: `SET ${[...assignments, ...pendingKey].join(', ')}${awaitingConfirmation ? '' : ' REMOVE pendingKey'}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { ...names, ...(condition.includes('#outcome') ? { '#outcome': 'outcome' } : {}) },
+          ExpressionAttributeValues: { ...values, ...expected, ...(awaitingConfirmation ? { ':unconfirmed': UNCONFIRMED_KEY } : {}) },
         }),
       );
     } catch (error) {
-      // Already completed (a reconciliation or an earlier attempt of this run got there first): nothing to do.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }
 
   public async listPending(): Promise<AuditRecord[]> {
+    // The index is eventually consistent: keep only what is still pending.
+    return (await this.queryPendingIndex(PENDING_KEY)).filter((record) => record.outcome === Outcome.PENDING);
+  }
+
+  public async listUnconfirmed(): Promise<AuditRecord[]> {
+    return (await this.queryPendingIndex(UNCONFIRMED_KEY)).filter((record) => record.outcome === Outcome.TERMINATED);
+  }
+
+  private async queryPendingIndex(value: string): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
         TableName: this.tableName,
         IndexName: AuditIndex.PENDING,
-        KeyConditionExpression: 'pendingKey = :pending',
-        ExpressionAttributeValues: { ':pending': PENDING_KEY },
+        KeyConditionExpression: 'pendingKey = :value',
+        ExpressionAttributeValues: { ':value': value },
       },
     );
     for await (const page of pages) records.push(...(page.Items ?? []).map(itemToRecord));
-    // The index is eventually consistent: keep only what is still pending.
-    return records.filter((record) => record.outcome === Outcome.PENDING);
+    return records;
   }
 
   public async getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }> {

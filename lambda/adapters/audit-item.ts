@@ -11,6 +11,9 @@ export const AuditRecordType = {
 /** Value of `pendingKey` while an intent is pending (the sparse `pending` index). */
 export const PENDING_KEY = 'PENDING';
 
+/** Value of `pendingKey` while a `terminated` record waits for the connection to be seen ended. */
+export const UNCONFIRMED_KEY = 'UNCONFIRMED';
+
 const SUMMARY_SK = 'SUMMARY';
 const SECONDS_PER_DAY = 86_400;
 

@@ -52,6 +52,11 @@ export interface AuditCompletion {
   readonly errorCode?: string;
   readonly errorMessage?: string;
   readonly completedAt: string;
+  /**
+   * EC2 accepted the call but the connection is still `terminating`: the record stays on the
+   * `pending` index (as unconfirmed) until a later run sees how it ended.
+   */
+  readonly awaitingConfirmation?: boolean;
 }
 
 /** The summary of one run. */
@@ -86,6 +91,10 @@ export interface AuditLog {
   complete(key: DecisionKey, completion: AuditCompletion): Promise<void>;
   /** Every intent still `pending`, from any run. */
   listPending(): Promise<AuditRecord[]>;
+  /** Every `terminated` record whose connection was still `terminating` when it was written. */
+  listUnconfirmed(): Promise<AuditRecord[]>;
+  /** Settles an unconfirmed record with how the connection really ended (only while it is unconfirmed). */
+  settle(key: DecisionKey, completion: AuditCompletion): Promise<void>;
   /** Every record of one run (decisions and invalid-policy findings), and its summary if written. */
   getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }>;
   /** Writes the run's summary record (idempotent). */

@@ -43,7 +43,24 @@ export class MemoryAuditLog implements AuditLog {
     this.maybeFail('complete');
     const id = this.key(key.runId, key.endpointId, key.connectionId);
     const existing = this.records.get(id);
-    if (existing?.outcome === 'pending') this.records.set(id, { ...existing, ...completion } as AuditRecord);
+    if (existing?.outcome !== 'pending') return;
+    const { awaitingConfirmation, ...attributes } = completion;
+    this.records.set(id, { ...existing, ...attributes } as AuditRecord);
+    if (awaitingConfirmation) this.unconfirmed.add(id);
+  }
+
+  /** Keys of `terminated` records still waiting for the connection to be seen ended. */
+  public readonly unconfirmed = new Set<string>();
+
+  public async listUnconfirmed(): Promise<AuditRecord[]> {
+    return [...this.unconfirmed].map((id) => this.records.get(id)!).filter((record) => record.outcome === 'terminated');
+  }
+
+  public async settle(key: DecisionKey, completion: AuditCompletion): Promise<void> {
+    const id = this.key(key.runId, key.endpointId, key.connectionId);
+    if (!this.unconfirmed.delete(id)) return;
+    const { awaitingConfirmation: _ignored, ...attributes } = completion;
+    this.records.set(id, { ...this.records.get(id)!, ...attributes } as AuditRecord);
   }
 
   public async listPending(): Promise<AuditRecord[]> {
