@@ -11,6 +11,7 @@ import {
   type RunLogger,
   type TerminationResult,
 } from '../ports/index.js';
+import { forEachBounded } from './for-each-bounded.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /** How terminate calls are paced. */
@@ -57,6 +58,8 @@ interface Ports {
 
 const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TERMINATED]);
 const COMPLETE_ATTEMPTS = 3;
+/** Deferred records written at once while the calls run (the calls' own intents and outcomes come first). */
+const DEFERRALS_IN_FLIGHT = 4;
 
 /**
  * Runs terminate calls write-ahead: a `pending` intent is written before each call and completed
@@ -81,7 +84,13 @@ export class TerminationExecutor {
 
   /** Makes every call; `recordOf` gives each decision's audit record. */
   public async execute(calls: readonly TerminationCall[], recordOf: (decision: Decision) => AuditRecord): Promise<TerminationReport> {
-    const queue = [...calls];
+    // Calls the token bucket cannot admit before the margin would all be deferred at the end, when the
+    // least time is left (thousands of writes on a large fleet): they are recorded while the others wait for tokens.
+    const admissible = this.admissibleCalls();
+    const queue = calls.slice(0, admissible);
+    const deferring = forEachBounded(calls.slice(admissible), DEFERRALS_IN_FLIGHT, (call) =>
+      this.defer(call, recordOf, 'the time left allows no more calls at the terminate rate'),
+    );
     const worker = async (): Promise<void> => {
       for (let call = queue.shift(); call; call = queue.shift()) {
         if (!this.hasTime()) {
@@ -93,13 +102,22 @@ export class TerminationExecutor {
         else await this.run(call, recordOf);
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, this.settings.concurrency) }, worker));
+    await Promise.all([deferring, ...Array.from({ length: Math.max(1, this.settings.concurrency) }, worker)]);
     return {
       records: this.records,
       terminateCalls: this.terminateCalls,
       throttledCalls: this.throttledCalls,
       auditFailures: this.auditFailures,
     };
+  }
+
+  /**
+   * The most calls that can start before the time left falls under the margin: each call (and each retry)
+   * takes a token, and the bucket, full now, holds `burst` and refills at `ratePerSecond`. One spare for rounding.
+   */
+  private admissibleCalls(): number {
+    const spareMs = Math.max(0, this.settings.remainingTimeMs() - this.settings.timeMarginMs);
+    return Math.ceil(this.settings.burst + (this.settings.ratePerSecond * spareMs) / 1000) + 1;
   }
 
   private hasTime(): boolean {

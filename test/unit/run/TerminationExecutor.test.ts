@@ -128,6 +128,25 @@ describe('TerminationExecutor', () => {
     expect(report.records.find((record) => record.outcome === 'deferred')?.reason).toContain('next run');
   });
 
+  it('records at once, as deferred, the calls the token bucket cannot admit before the margin', async () => {
+    // Arrange: 1 token a second, 2 saved up, 5 s left, 2 s margin: tokens for 5 calls, one spare for rounding.
+    const start = new Date('2026-11-26T10:00:00Z').getTime();
+    const time: { clock?: ManualClock } = {};
+    const made = setup(['ok'], { ratePerSecond: 1, burst: 2, timeMarginMs: 2_000, remainingTimeMs: () => 5_000 - ((time.clock?.now().getTime() ?? start) - start) });
+    time.clock = made.clock;
+
+    // Act
+    const report = await made.executor.execute(callsFor(10), made.recordOf);
+
+    // Assert: the last four were recorded before any call was made, the others called while time allowed.
+    expect(made.audit.journal.slice(0, 4)).toEqual([6, 7, 8, 9].map((index) => `putFinal:cvpn-connection-${index}`));
+    expect(made.audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(5);
+    const outcomes = report.records.map((record) => [record.connectionId, record.outcome]);
+    expect(outcomes.filter(([, outcome]) => outcome === 'terminated')).toHaveLength(5);
+    expect(outcomes.filter(([, outcome]) => outcome === 'deferred').map(([id]) => id).sort()).toEqual([5, 6, 7, 8, 9].map((index) => `cvpn-connection-${index}`));
+    expect(report.records.find((record) => record.connectionId === 'cvpn-connection-9')?.reason).toContain('the next run takes it up');
+  });
+
   it('makes no call when the intent cannot be written', async () => {
     const { audit, executor, recordOf } = setup(['ok']);
     audit.failOn = { method: 'putIntent', times: 1 };
