@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvVar } from './environment.js';
 
 const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALL_ENDPOINTS, ENDPOINT_ID_PATTERN, PolicyKind, PolicyLimits, PolicyMode, POLICY_ID_PATTERN, WEEKDAYS } from '../constants.js';
 
 /** What a person may write in an attribute, in words: the `expected …` of an error message. */

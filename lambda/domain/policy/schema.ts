@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyKind, PolicyLimits } from '../constants.js';
 import * as a from './attributes.js';
 
