@@ -25,6 +25,7 @@ import type {
 } from './ports/index.js';
 import { SILENT_LOGGER } from './ports/index.js';
 import { decisionKeyOf, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
+import { confirmTerminations } from './run/confirm-terminations.js';
 import { digestOf } from './run/digest.js';
 import { forEachBounded } from './run/for-each-bounded.js';
 import { reconcilePending } from './run/reconcile.js';
@@ -164,6 +165,12 @@ async function planRun(
 ): Promise<RunPlan> {
   const connections = await listConnections(ports, options, run, logger);
   const now = run.startedAt;
+  const unconfirmed = await ports.audit.listUnconfirmed();
+  if (unconfirmed.length > 0) {
+    const settled = await confirmTerminations({ audit: ports.audit, logger }, unconfirmed, { connections, readEndpoints: run.readEndpoints }, options.runId, now);
+    run.lateFailures.push(...settled.failed);
+    for (const failure of settled.failed) logger.error('an earlier termination did not take effect: the connection is still up', { runId: failure.runId, connectionId: failure.connectionId });
+  }
   const previousIdle = await ports.idleState.load(run.readEndpoints);
   const evaluation = evaluate(input.rows, connections, previousIdle, now, {
     dryRun: options.dryRun,
@@ -240,6 +247,7 @@ async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus)
     terminateCalls: report.terminateCalls,
     throttledCalls: report.throttledCalls,
     reconciled: report.reconciled,
+    lateFailures: report.lateFailures.length,
   });
   const digest = digestOf(report);
   if (digest && ports.notifier) {
@@ -260,6 +268,7 @@ class RunState {
   public terminateCalls = 0;
   public throttledCalls = 0;
   public reconciled = 0;
+  public readonly lateFailures: AuditRecord[] = [];
   public auditFailures = 0;
 
   constructor(
@@ -294,6 +303,7 @@ class RunState {
       terminateCalls: this.terminateCalls,
       throttledCalls: this.throttledCalls,
       reconciled: this.reconciled,
+      lateFailures: this.lateFailures,
       auditFailures: this.auditFailures,
     };
   }

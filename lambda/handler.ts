@@ -90,7 +90,8 @@ function publishMetrics(metrics: Metrics, report: RunReport): void {
   metrics.addMetric(RunMetric.CONNECTIONS_SEEN, MetricUnit.Count, report.connectionsSeen);
   metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count('terminated'));
   metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count('would-terminate'));
-  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count('failed'));
+  // Earlier terminations found to have failed count here too: the failed-terminations alarm must see them.
+  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count('failed') + report.lateFailures.length);
   metrics.addMetric(RunMetric.CAPPED, MetricUnit.Count, count('capped'));
   metrics.addMetric(RunMetric.DEFERRED, MetricUnit.Count, count('deferred'));
   metrics.addMetric(RunMetric.EXEMPTED, MetricUnit.Count, count('exempted'));

@@ -76,6 +76,8 @@ export interface RunSummary {
   readonly terminateCalls: number;
   readonly throttledCalls: number;
   readonly reconciled: number;
+  /** Terminations of earlier runs found to have failed (`failed-to-terminate`) by this run. */
+  readonly lateFailures?: number;
 }
 
 /** The audit table. The run may put and update records, never delete them. */

@@ -40,6 +40,11 @@ export interface RunReport {
   readonly throttledCalls: number;
   /** Pending intents of earlier runs completed by this one. */
   readonly reconciled: number;
+  /**
+   * Terminations of earlier runs that EC2 accepted but that did not take effect (the connection went
+   * `failed-to-terminate`), found and settled as `failed` by this run.
+   */
+  readonly lateFailures: readonly AuditRecord[];
   /** Records that could not be written; they are logged, and pending ones are reconciled next run. */
   readonly auditFailures: number;
 }

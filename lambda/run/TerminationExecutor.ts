@@ -162,6 +162,7 @@ export class TerminationExecutor {
         ...completion,
         outcome: Outcome.TERMINATED,
         currentStatus: connection.status,
+        awaitingConfirmation: connection.status !== ConnectionStatus.TERMINATED,
         reason: `${intent.reason}; confirmed ${connection.status} after an unanswered call`,
         errorCode: undefined,
         errorMessage: undefined,
@@ -255,7 +256,10 @@ function completionOf(
   if (result) {
     const status = result.statuses.find((change) => change.connectionId === intent.connectionId);
     const common = { completedAt, calledBy, requestId: result.requestId, previousStatus: status?.previousStatus, currentStatus: status?.currentStatus };
-    if (status?.currentStatus && ENDED.has(status.currentStatus)) return { ...common, outcome: Outcome.TERMINATED };
+    if (status?.currentStatus && ENDED.has(status.currentStatus)) {
+      // `terminating` is EC2 accepting the call, not the end: a later run confirms it (or finds it failed).
+      return { ...common, outcome: Outcome.TERMINATED, awaitingConfirmation: status.currentStatus !== ConnectionStatus.TERMINATED };
+    }
     if (status) {
       return { ...common, outcome: Outcome.FAILED, errorCode: status.currentStatus ?? 'UnknownStatus', errorMessage: `EC2 left the connection ${status.currentStatus ?? 'in an unknown status'}` };
     }

@@ -1,5 +1,9 @@
 import { type Connection, ConnectionStatus, Outcome } from '../domain/index.js';
 import type { AuditLog, AuditRecord, RunLogger } from '../ports/index.js';
+import { forEachBounded } from './for-each-bounded.js';
+
+/** Settling writes in flight at once: after a large run there is one per connection it ended. */
+const SETTLES_IN_FLIGHT = 16;
 
 /** What confirmation found. */
 export interface ConfirmationReport {
@@ -27,11 +31,12 @@ export async function confirmTerminations(
   const read = new Set(listing.readEndpoints);
   let confirmed = 0;
   const failed: AuditRecord[] = [];
-  for (const record of unconfirmed) {
-    if (!record.endpointId || !record.connectionId || !read.has(record.endpointId)) continue;
-    const status = byId.get(record.connectionId)?.status;
-    if (status === ConnectionStatus.TERMINATING) continue;
-    const key = { runId: record.runId, endpointId: record.endpointId, connectionId: record.connectionId };
+  const settleable = unconfirmed.filter(
+    (record) => record.endpointId && record.connectionId && read.has(record.endpointId) && byId.get(record.connectionId)?.status !== ConnectionStatus.TERMINATING,
+  );
+  await forEachBounded(settleable, SETTLES_IN_FLIGHT, async (record) => {
+    const status = byId.get(record.connectionId!)?.status;
+    const key = { runId: record.runId, endpointId: record.endpointId!, connectionId: record.connectionId! };
     const completedAt = now.toISOString();
     try {
       if (status === ConnectionStatus.FAILED_TO_TERMINATE) {
@@ -51,6 +56,6 @@ export async function confirmTerminations(
     } catch (error) {
       ports.logger.warn('could not settle an unconfirmed termination; the next run tries again', { connectionId: record.connectionId, error: String(error) });
     }
-  }
+  });
   return { confirmed, failed };
 }

@@ -53,6 +53,7 @@ function completionFor(intent: AuditRecord, status: string | undefined, runId: s
       currentStatus: status ?? 'not-listed',
       reason: `${intent.reason}; reconciled by ${runId}: ${seen}`,
       completedAt,
+      awaitingConfirmation: status === ConnectionStatus.TERMINATING,
     };
   }
   return {

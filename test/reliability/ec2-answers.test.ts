@@ -292,17 +292,23 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
     expect(box.emulator.getConnection('cvpn-connection-0000000000000f41').status).toBe('failed-to-terminate');
     expect(box.emulator.getConnection('cvpn-connection-0000000000000f42').status).toBe('terminated');
     const records = await decisionRecords(box, lambda.clients);
-    // EC2 answered "terminating" at the call; the record says what EC2 answered.
-    expect(records.find((record) => record.connectionId === 'cvpn-connection-0000000000000f41')).toMatchObject({ currentStatus: 'terminating' });
+    // EC2 answered "terminating" at the call; the next run saw the connection fail to terminate and says so.
+    expect(records.find((record) => record.connectionId === 'cvpn-connection-0000000000000f41')).toMatchObject({
+      outcome: 'failed',
+      previousStatus: 'active',
+      currentStatus: 'failed-to-terminate',
+      errorCode: 'failed-to-terminate',
+    });
+    expect(second.ok && second.report.lateFailures.map((record) => record.connectionId)).toEqual(['cvpn-connection-0000000000000f41']);
     expect(records.filter((record) => record.outcome === 'pending')).toEqual([]);
     // Two terminate calls in all (one by user name, or one per id): the second run does not call again.
     expect(box.counters.get('ec2', 'TerminateClientVpnConnections').calls).toBeLessThanOrEqual(2);
   });
 
-  // Known gap, left open (see the report of issue 8): EC2 answers `terminating`, the connection then
-  // fails to terminate and stays up, yet its record says `terminated` and, the engine deciding only on
-  // `active` connections, no later run tries again. Marked failing so that the fix flips it.
-  it.failing('KNOWN GAP: a connection that ends in failed-to-terminate is neither recorded as terminated nor left alone by the next runs', async () => {
+  // EC2 answers `terminating`, then the connection fails to terminate and stays up. The engine decides
+  // only on `active` connections, so no run calls again; the audit must not claim the end, and the
+  // failure must reach the operator (the failed-terminations metric and the digest).
+  it('never leaves a connection that failed to terminate recorded as terminated', async () => {
     const box = await startSandbox({
       port: 0,
       scenario: {
@@ -320,10 +326,10 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
     await lambda.invoke();
 
     const records = await decisionRecords(box, lambda.clients);
-    const stillUp = box.emulator.getConnection('cvpn-connection-0000000000000f41').status !== 'terminated';
-    const claimedTerminated = records.some((record) => record.outcome === 'terminated');
-    const triedAgain = box.counters.get('ec2', 'TerminateClientVpnConnections').calls > 1;
-    expect(stillUp && claimedTerminated && !triedAgain).toBe(false);
+    expect(box.emulator.getConnection('cvpn-connection-0000000000000f41').status).toBe('failed-to-terminate');
+    expect(records.filter((record) => record.outcome === 'terminated')).toEqual([]);
+    expect(records.map((record) => record.outcome)).toEqual(['failed']);
+    expect(box.sns.messages.at(-1)?.subject).toContain('1 earlier termination failed');
   });
 });
 

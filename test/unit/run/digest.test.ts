@@ -22,6 +22,7 @@ function report(overrides: Partial<RunReport>): RunReport {
     terminateCalls: 0,
     throttledCalls: 0,
     reconciled: 0,
+    lateFailures: [],
     auditFailures: 0,
     ...overrides,
   };
@@ -45,6 +46,13 @@ describe('digestOf', () => {
     expect(digest?.subject).toBe('cvpn-guard: 1 terminated, 1 failed');
     expect(digest?.message).toContain('- terminated: c1 on e (mallory): user mallory is revoked');
     expect(digest?.message).toContain('[UnauthorizedOperation]');
+  });
+
+  it('reports earlier terminations that did not take effect', () => {
+    const late = { runId: 'run-earlier', at: '', outcome: 'failed' as const, policyId: 'p', firedPolicies: [], reason: 'user mallory is revoked', endpointId: 'e', connectionId: 'c9', username: 'mallory', errorCode: 'failed-to-terminate' };
+    const digest = digestOf(report({ lateFailures: [late] }));
+    expect(digest?.subject).toBe('cvpn-guard: 1 earlier termination failed');
+    expect(digest?.message).toContain('- failed: c9 on e (mallory): user mallory is revoked [failed-to-terminate] (run run-earlier)');
   });
 
   it('names invalid policy rows', () => {
