@@ -4,7 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadConfig } from './config.js';
 import { runEnforcement } from './enforce.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
