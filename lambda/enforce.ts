@@ -153,6 +153,8 @@ interface RunPlan {
   readonly calls: readonly TerminationCall[];
   /** Saves the idle memory (an idle row is in force). */
   readonly saveIdle?: () => Promise<void>;
+  /** Settles the terminations of earlier runs that were not yet confirmed (there are some). */
+  readonly confirm?: () => Promise<void>;
 }
 
 /** Lists the connections, evaluates the policies, records invalid rows and plans the terminate calls. */
@@ -166,11 +168,6 @@ async function planRun(
   const connections = await listConnections(ports, options, run, logger);
   const now = run.startedAt;
   const unconfirmed = await ports.audit.listUnconfirmed();
-  if (unconfirmed.length > 0) {
-    const settled = await confirmTerminations({ audit: ports.audit, logger }, unconfirmed, { connections, readEndpoints: run.readEndpoints }, options.runId, now);
-    run.lateFailures.push(...settled.failed);
-    for (const failure of settled.failed) logger.error('an earlier termination did not take effect: the connection is still up', { runId: failure.runId, connectionId: failure.connectionId });
-  }
   const previousIdle = await ports.idleState.load(run.readEndpoints);
   const evaluation = evaluate(input.rows, connections, previousIdle, now, {
     dryRun: options.dryRun,
@@ -195,6 +192,29 @@ async function planRun(
     finals: fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision)),
     calls: planTerminations(toTerminate, connections),
     saveIdle: input.rows.some((row) => row.kind === PolicyKind.IDLE) ? idleSaver(ports.idleState, evaluation.idleState, previousIdle) : undefined,
+    confirm: unconfirmed.length > 0 ? confirmer({ audit: ports.audit, logger }, run, unconfirmed, connections, options.runId) : undefined,
+  };
+}
+
+/**
+ * Settles `unconfirmed` against this run's listing when called (see {@link confirmTerminations}). Only
+ * the listed connections the records name are kept for it, so the listing itself is freed.
+ */
+function confirmer(
+  ports: { readonly audit: AuditLog; readonly logger: RunLogger },
+  run: RunState,
+  unconfirmed: readonly AuditRecord[],
+  connections: readonly Connection[],
+  runId: string,
+): () => Promise<void> {
+  const named = new Set(unconfirmed.map((record) => record.connectionId));
+  const listing = { connections: connections.filter((connection) => named.has(connection.connectionId)), readEndpoints: [...run.readEndpoints] };
+  return async () => {
+    const settled = await confirmTerminations(ports, unconfirmed, listing, runId, run.startedAt);
+    run.lateFailures.push(...settled.failed);
+    for (const failure of settled.failed) {
+      ports.logger.error('an earlier termination did not take effect: the connection is still up', { runId: failure.runId, connectionId: failure.connectionId });
+    }
   };
 }
 
@@ -207,15 +227,18 @@ function idleSaver(store: IdleStateStore, next: IdleState, previous: IdleState):
 async function carryOut(ports: EnforcementPorts, options: EnforcementOptions, run: RunState, logger: RunLogger, plan: RunPlan): Promise<void> {
   const executor = new TerminationExecutor({ gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger }, options.termination);
   // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
-  // that call nothing and the idle memory are written meanwhile rather than before the first call.
-  // Each call still writes its own intent first; a failed write here fails the run once they are done.
-  const [finalsWritten, idleSaved, terminated] = await Promise.allSettled([
+  // that call nothing, the idle memory and the settling of earlier terminations are written meanwhile
+  // rather than before the first call. Each call still writes its own intent first; a failed write
+  // here fails the run once they are done.
+  const [finalsWritten, idleSaved, confirmed, terminated] = await Promise.allSettled([
     writeFinals(ports.audit, plan.finals),
     plan.saveIdle?.(),
+    plan.confirm?.(),
     executor.execute(plan.calls, (decision: Decision) => decisionRecord(options.runId, run.startedAt, decision)),
   ]);
   if (finalsWritten.status === 'rejected') throw finalsWritten.reason;
   if (idleSaved.status === 'rejected') throw idleSaved.reason;
+  if (confirmed.status === 'rejected') throw confirmed.reason;
   if (terminated.status === 'rejected') throw terminated.reason;
   const outcome = terminated.value;
   run.records.push(...plan.finals, ...outcome.records);
