@@ -19,7 +19,7 @@ export type Contender = (typeof Contender)[keyof typeof Contender];
 
 /** How the simulation runs. */
 export interface SimulationSettings {
-  /** Simulated ms per real ms. */
+  /** Simulated ms per real ms (the scenario's, unless `--speed` overrides it). */
   readonly speed: number;
   /** Latency of every EC2 call, simulated ms. */
   readonly latencyMs: number;
@@ -77,6 +77,8 @@ export interface SandboxInspection {
   readonly wronglyEnded: Record<string, number>;
   /** The audit table, when asked for. */
   readonly audit?: AuditInspection;
+  /** CPU time of the sandbox process since the scenario was loaded (user + system), real ms. */
+  readonly cpuMs: number;
 }
 
 /** The audit table's decision records. */
@@ -109,6 +111,8 @@ export interface RunFigures {
   /** Simulated ms, from the invocation to its answer. */
   readonly simulatedMs: number;
   readonly wallMs: number;
+  /** CPU time of the contender's process during the run (user + system), real ms. */
+  readonly cpuMs: number;
   readonly connectionsSeen: number;
   readonly decisions: number;
   readonly counts: Readonly<Record<string, number>>;
@@ -138,7 +142,7 @@ export interface MemoryFigures {
   readonly peakRssBytes: number;
   /** RSS once the code was loaded and the clients built, before the first run, bytes. */
   readonly readyRssBytes: number;
-  /** Peak V8 heap in use, sampled every 20 ms, bytes. */
+  /** Peak V8 heap in use, sampled every 100 ms, bytes. */
   readonly peakHeapUsedBytes: number;
 }
 
@@ -147,6 +151,10 @@ export interface WorkerResult {
   readonly contender: Contender;
   readonly simulatedMs: number;
   readonly wallMs: number;
+  /** CPU time of the contender's process from the first call to the last answer, real ms. */
+  readonly cpuMs: number;
+  /** Mean time of an SDK call as the contender saw it, simulated ms, by service (`ec2`, `dynamodb`). */
+  readonly apiLatency: Record<string, { readonly calls: number; readonly meanSimulatedMs: number }>;
   readonly runs: readonly RunFigures[];
   readonly baseline?: BaselineFigures;
   readonly memory: MemoryFigures;

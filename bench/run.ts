@@ -37,8 +37,10 @@ import {
   fixed,
   minimumDescribePages,
   type ScenarioFigures,
+  scenarioMarkdown,
   scenarioTable,
   targetLines,
+  targetMarkdown,
   tokenBucketLowerBoundSeconds,
 } from './report.js';
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
@@ -54,10 +56,15 @@ export const TARGETS = { ratio: 1.15, rssMB: 256, rssAtConnections: 100_000, bun
 
 interface BenchOptions {
   readonly quick: boolean;
-  readonly simulation: SimulationSettings;
+  /** The simulation; `speed` from --speed overrides each scenario's. */
+  readonly simulation: Omit<SimulationSettings, 'speed'> & { readonly speed?: number };
   readonly scenarios: readonly ScenarioSpec[];
   readonly contenders: readonly Contender[];
   readonly coldInitSamples: number;
+  /** Function memory, MB: the contender runs with the V8 heap flags Lambda gives that memory. */
+  readonly memoryMB: number;
+  /** Directory for CPU profiles of the contender processes. @default none */
+  readonly cpuProfileDir?: string;
   readonly out: string;
 }
 
@@ -73,6 +80,8 @@ function readOptions(): BenchOptions {
       'no-baseline': { type: 'boolean', default: false },
       idle: { type: 'boolean', default: false },
       'cold-init-samples': { type: 'string' },
+      'memory-mb': { type: 'string' },
+      'cpu-prof': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -85,9 +94,11 @@ function readOptions(): BenchOptions {
         '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
         '',
         '--quick         scenarios ten times smaller, 5 cold starts; writes bench/results.local.json',
-        '--speed         simulated ms per real ms (default 10)',
+        '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
+        '--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack\'s, 512)',
+        '--cpu-prof DIR  write a V8 CPU profile of each contender process into DIR',
       ].join('\n'),
     );
     process.exit(0);
@@ -104,7 +115,7 @@ function readOptions(): BenchOptions {
   return {
     quick,
     simulation: {
-      speed: number('speed', values.speed, 10, 0.1),
+      speed: values.speed === undefined ? undefined : number('speed', values.speed, 10, 0.1),
       latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
       jitterMs: number('jitter-ms', values['jitter-ms'], 0, 0),
       dynamodbLatencyMs: number('dynamodb-latency-ms', values['dynamodb-latency-ms'], 0, 0),
@@ -112,6 +123,8 @@ function readOptions(): BenchOptions {
     scenarios: chosen.map((spec) => ({ ...spec, idleRow: values.idle })),
     contenders: values['no-baseline'] ? [Contender.CVPN_GUARD] : [Contender.CVPN_GUARD, Contender.BASELINE_FIRST_PAGE, Contender.BASELINE_ALL_PAGES],
     coldInitSamples: number('cold-init-samples', values['cold-init-samples'], quick ? 5 : 9, 1),
+    memoryMB: number('memory-mb', values['memory-mb'], SETTING_DEFAULTS[Setting.MEMORY_SIZE], 128),
+    cpuProfileDir: values['cpu-prof'],
     out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
   };
 }
@@ -176,11 +189,11 @@ export function lambdaHeapFlags(memoryMB: number): string[] {
 }
 
 /** Runs one contender in a fresh process of the bundled worker, started as Lambda starts the function. */
-function runWorker(workerBundle: string, input: WorkerInput): Promise<WorkerResult> {
+function runWorker(workerBundle: string, input: WorkerInput, memoryMB: number, cpuProfileDir: string | undefined): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(workerBundle, [], {
       cwd: join(workerBundle, '..'),
-      execArgv: lambdaHeapFlags(SETTING_DEFAULTS[Setting.MEMORY_SIZE]),
+      execArgv: [...lambdaHeapFlags(memoryMB), ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
       env: { ...process.env, NODE_OPTIONS: ENFORCER_NODE_OPTIONS },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -238,6 +251,9 @@ function figuresOf(spec: ScenarioSpec, ready: SandboxReady, result: WorkerResult
     peakRssMB: result.memory.peakRssBytes / 2 ** 20,
     readyRssMB: result.memory.readyRssBytes / 2 ** 20,
     peakHeapUsedMB: result.memory.peakHeapUsedBytes / 2 ** 20,
+    cpuSeconds: result.cpuMs / 1000,
+    sandboxCpuSeconds: inspection.cpuMs / 1000,
+    apiLatency: result.apiLatency,
     perRun: isGuard ? result.runs : undefined,
     audit: inspection.audit,
     failedTerminateCalls: isGuard ? (inspection.audit?.byOutcome.failed ?? 0) : (result.baseline?.failed ?? 0),
@@ -246,11 +262,12 @@ function figuresOf(spec: ScenarioSpec, ready: SandboxReady, result: WorkerResult
 }
 
 async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBundle: string): Promise<ScenarioFigures> {
+  const simulation: SimulationSettings = { ...options.simulation, speed: options.simulation.speed ?? spec.speed };
   const contenders: ContenderFigures[] = [];
   let connections = 0;
   let targeted = 0;
   for (const contender of options.contenders) {
-    const sandbox = await SandboxProcess.start(spec, options.simulation);
+    const sandbox = await SandboxProcess.start(spec, simulation);
     try {
       const { ready } = sandbox;
       connections = ready.connections;
@@ -261,19 +278,23 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
         enforcerEnvironment: enforcerEnvironment(ready.targeted),
         timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
         maxRuns: MAX_RUNS,
-      });
+      }, options.memoryMB, options.cpuProfileDir);
       const figures = figuresOf(spec, ready, result, await sandbox.inspect(contender === Contender.CVPN_GUARD));
       contenders.push(figures);
       console.log(
         `  ${contender}: ${fixed(figures.simulatedSeconds, 1)} s simulated (${fixed(figures.wallSeconds, 1)} s wall, ${figures.runs} run${figures.runs === 1 ? '' : 's'}), ` +
-          `ended ${figures.ended}/${figures.targeted}, wrongly ${figures.wronglyEnded}, peak RSS ${fixed(figures.peakRssMB, 0)} MB`,
+          `ended ${figures.ended}/${figures.targeted}, wrongly ${figures.wronglyEnded}, peak RSS ${fixed(figures.peakRssMB, 0)} MB; ` +
+          `CPU ${fixed(figures.cpuSeconds, 1)} s (sandbox ${fixed(figures.sandboxCpuSeconds, 1)} s); per call ` +
+          Object.entries(figures.apiLatency)
+            .map(([client, latency]) => `${client} ${fixed(latency.meanSimulatedMs, 0)} ms`)
+            .join(', '),
       );
       for (const [index, run] of (figures.perRun ?? []).entries()) console.log(`    run ${index + 1}: ${runLine(run)}`);
     } finally {
       await sandbox.stop();
     }
   }
-  return { name: spec.name, endpoints: spec.endpoints, connections, targeted, contenders };
+  return { name: spec.name, speed: simulation.speed, endpoints: spec.endpoints, connections, targeted, contenders };
 }
 
 /** One run of cvpn-guard in a line: its phases on the simulated clock and its outcomes. */
@@ -307,13 +328,16 @@ async function main(): Promise<void> {
   const { simulation } = options;
   console.log(`cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}`);
   console.log(
-    `scale: simulated time runs ${simulation.speed}× faster than real time; EC2 latency ${simulation.latencyMs} ms (+ up to ${simulation.jitterMs} ms jitter) ` +
-      `simulated per call; EC2 throttling as AWS (mutating burst 50, 5/s; describe burst 100, 20/s); figures in simulated seconds unless marked wall.`,
+    `scale: simulated time runs ${simulation.speed === undefined ? 'each scenario\'s speed' : `${simulation.speed}×`} faster than real time (printed per scenario); ` +
+      `EC2 latency ${simulation.latencyMs} ms (+ up to ${simulation.jitterMs} ms jitter) simulated per call; EC2 throttling as AWS (mutating burst 50, 5/s; describe burst 100, 20/s); ` +
+      `the Lambda's remaining time, cvpn-guard's limiter and backoff and the baseline's SDK backoff follow the simulated clock; figures in simulated seconds unless marked wall. ` +
+      `CPU time and the sandbox's own overheads do not scale: at N×, each real ms of them counts N simulated ms.`,
   );
   console.log(
     `enforcer: the stack's defaults (timeout ${SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS]} s, margin ${SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS]} s, ` +
       `${SETTING_DEFAULTS[Setting.TERMINATE_RATE]}/s burst ${SETTING_DEFAULTS[Setting.TERMINATE_BURST]}, concurrency ${SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY]}), ` +
-      `except ${EnvVar.MAX_TERMINATIONS_PER_RUN}, raised from ${SETTING_DEFAULTS[Setting.MAX_TERMINATIONS_PER_RUN]} to the scenario's targeted count so the big scenarios are not capped.`,
+      `except ${EnvVar.MAX_TERMINATIONS_PER_RUN}, raised from ${SETTING_DEFAULTS[Setting.MAX_TERMINATIONS_PER_RUN]} to the scenario's targeted count so the big scenarios are not capped; ` +
+      `each contender runs bundled, with NODE_OPTIONS=${ENFORCER_NODE_OPTIONS} and Lambda's heap flags for ${options.memoryMB} MB (${lambdaHeapFlags(options.memoryMB).join(' ')}).`,
   );
   const workdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-bench-'));
   try {
@@ -328,7 +352,9 @@ async function main(): Promise<void> {
     const workerBundle = await bundleBenchEntry('worker', workdir);
     const scenarios: ScenarioFigures[] = [];
     for (const spec of options.scenarios) {
-      console.log(`${spec.name}: ${spec.endpoints} × ${spec.connectionsPerEndpoint} connections, ${spec.targetedPerEndpoint * spec.endpoints} targeted`);
+      console.log(
+        `${spec.name}: ${spec.endpoints} × ${spec.connectionsPerEndpoint} connections, ${spec.targetedPerEndpoint * spec.endpoints} targeted, at ${options.simulation.speed ?? spec.speed}×`,
+      );
       scenarios.push(await runScenario(spec, options, workerBundle));
     }
     const checks = checkTargets(scenarios, { bytes: bundle.bytes, medianInitMs: coldInit.medianInitMs }, TARGETS);
@@ -349,11 +375,14 @@ async function main(): Promise<void> {
         terminateRate: SETTING_DEFAULTS[Setting.TERMINATE_RATE],
         terminateBurst: SETTING_DEFAULTS[Setting.TERMINATE_BURST],
         terminateConcurrency: SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY],
+        memoryMB: options.memoryMB,
+        nodeFlags: [...lambdaHeapFlags(options.memoryMB), ENFORCER_NODE_OPTIONS],
         maxTerminationsPerRun: 'raised to each scenario\'s targeted count (default 100)',
       },
       bundle: { bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, coldInit },
       scenarios,
       targets: checks,
+      markdown: { scenarios: scenarioMarkdown(scenarios), targets: targetMarkdown(checks) },
       wallSeconds,
     };
     writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);

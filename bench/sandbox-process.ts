@@ -17,6 +17,7 @@ const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TE
 
 let sandbox: Sandbox | undefined;
 let generated: GeneratedScenario | undefined;
+let cpuAtReady: NodeJS.CpuUsage | undefined;
 
 function send(event: SandboxEvent): void {
   process.send?.(event);
@@ -45,6 +46,7 @@ async function start(spec: ScenarioSpec, startAt: string, simulation: Simulation
       profile: 'active',
     });
   }
+  cpuAtReady = process.cpuUsage();
   // Read both clocks at one instant: the contender runs its own copy of the simulated clock from them.
   const simulatedMs = sandbox.clock.nowMs();
   const realMs = Date.now();
@@ -80,7 +82,9 @@ async function inspect(withAudit: boolean): Promise<SandboxInspection> {
       wronglyEnded[connection.role] = (wronglyEnded[connection.role] ?? 0) + 1;
     }
   }
+  const cpu = process.cpuUsage(cpuAtReady);
   return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
     counters: sandbox.counters.snapshot(),
     targeted,
     targetedEnded,

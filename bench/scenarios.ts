@@ -19,6 +19,11 @@ export interface ScenarioSpec {
   readonly exemptPerEndpoint?: number;
   /** Add an observe-mode idle row, so every run loads and saves idle memory for every connection. @default false */
   readonly idleRow?: boolean;
+  /**
+   * Simulated ms per real ms. Real CPU time and the sandbox's own overheads do not scale with the clock
+   * (at 10×, 1 ms of CPU looks like 10 ms), so each scenario runs as slowly as the bench's time allows.
+   */
+  readonly speed: number;
 }
 
 /** Why a generated connection is there. */
@@ -69,16 +74,16 @@ const MINUTE = 60_000;
 
 /** The scenarios issue 7 asks for, in the order they run. */
 export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
-  { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20 },
-  { name: '5x20k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 200 },
-  { name: '5x20k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 2_000 },
+  { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20, speed: 1 },
+  { name: '5x20k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 200, speed: 5 },
+  { name: '5x20k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 2_000, speed: 10 },
 ];
 
 /** `--quick`: the same shapes, ten times smaller (a smoke test of the bench, not figures to quote). */
 export const QUICK_SCENARIOS: readonly ScenarioSpec[] = [
-  { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20 },
-  { name: '5x2k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 20 },
-  { name: '5x2k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 200 },
+  { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20, speed: 1 },
+  { name: '5x2k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 20, speed: 5 },
+  { name: '5x2k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 200, speed: 10 },
 ];
 
 /** Endpoint id of the endpoint at `index`. */

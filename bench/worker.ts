@@ -18,7 +18,7 @@ import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { SimulatedClock } from '../local/clock.js';
 import { baselineEc2Client, runBaseline } from './baseline.js';
-import { Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerInput, type WorkerResult } from './protocol.js';
+import { type BaselineFigures, Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerInput, type WorkerResult } from './protocol.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -44,7 +44,7 @@ class MemoryWatch {
 
   constructor() {
     this.readyRss = process.memoryUsage().rss;
-    this.timer = setInterval(() => this.sample(), 20);
+    this.timer = setInterval(() => this.sample(), 100);
     this.timer.unref();
   }
 
@@ -56,6 +56,33 @@ class MemoryWatch {
 
   private sample(): void {
     this.peakHeapUsed = Math.max(this.peakHeapUsed, process.memoryUsage().heapUsed);
+  }
+}
+
+/** Mean duration of SDK calls per service, in simulated ms (real duration × speed). */
+class LatencyWatch {
+  private readonly totals = new Map<string, { calls: number; realMs: number }>();
+
+  constructor(private readonly speed: number) {}
+
+  /** Times every call the client sends (its retries included). */
+  public watch(service: string, client: { middlewareStack: { add: (middleware: never, options: { step: 'initialize'; name: string }) => void } }): void {
+    const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      const started = performance.now();
+      try {
+        return await next(args);
+      } finally {
+        const total = this.totals.get(service) ?? { calls: 0, realMs: 0 };
+        total.calls += 1;
+        total.realMs += performance.now() - started;
+        this.totals.set(service, total);
+      }
+    };
+    client.middlewareStack.add(middleware as never, { step: 'initialize', name: 'benchLatency' });
+  }
+
+  public figures(): WorkerResult['apiLatency'] {
+    return Object.fromEntries([...this.totals].map(([service, total]) => [service, { calls: total.calls, meanSimulatedMs: (total.realMs / total.calls) * this.speed }]));
   }
 }
 
@@ -89,9 +116,12 @@ function observedGateway(gateway: ClientVpnGateway, clock: SimulatedClock, marks
   };
 }
 
-async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: () => MemoryWatch): Promise<RunFigures[]> {
+async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: () => MemoryWatch, latency: LatencyWatch): Promise<RunFigures[]> {
   const { sandbox } = input;
   const clients = createAwsClients({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
+  latency.watch('dynamodb', clients.dynamodb);
+  latency.watch('ec2 describe', clients.ec2);
+  latency.watch('ec2 terminate', clients.ec2Terminate);
   const config = loadConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
   let marks: RunMarks = { listedPerEndpoint: [], listedAt: 0 };
   const runtime = createRuntime(config, clients, clock);
@@ -105,6 +135,7 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
   for (let run = 1; run <= input.maxRuns; run += 1) {
     const startedAt = clock.nowMs();
     const startedWall = performance.now();
+    const startedCpu = process.cpuUsage();
     marks = { listedPerEndpoint: [], listedAt: startedAt };
     const deadline = startedAt + input.timeoutMs;
     const context = {
@@ -118,10 +149,12 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
     } as unknown as Context;
     const report: RunReport = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
     const finishedAt = clock.nowMs();
+    const cpu = process.cpuUsage(startedCpu);
     runs.push({
       status: report.status,
       simulatedMs: finishedAt - startedAt,
       wallMs: performance.now() - startedWall,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       connectionsSeen: report.connectionsSeen,
       decisions: report.decisions.length,
       counts: report.counts,
@@ -143,23 +176,36 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
 
 async function main(input: WorkerInput): Promise<WorkerResult> {
   const clock = followClock(input.sandbox.clock);
+  const latency = new LatencyWatch(input.sandbox.clock.speed);
   let watch: MemoryWatch | undefined;
   const memory = (): MemoryWatch => (watch ??= new MemoryWatch());
   const startedAt = clock.nowMs();
   const startedWall = performance.now();
-  if (input.contender === Contender.CVPN_GUARD) {
-    const runs = await runCvpnGuard(input, clock, memory);
-    return { contender: input.contender, simulatedMs: clock.nowMs() - startedAt, wallMs: performance.now() - startedWall, runs, memory: memory().stop() };
-  }
+  const startedCpu = process.cpuUsage();
+  const finished = (runs: RunFigures[], baseline?: BaselineFigures): WorkerResult => {
+    const cpu = process.cpuUsage(startedCpu);
+    return {
+      contender: input.contender,
+      simulatedMs: clock.nowMs() - startedAt,
+      wallMs: performance.now() - startedWall,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      apiLatency: latency.figures(),
+      runs,
+      baseline,
+      memory: memory().stop(),
+    };
+  };
+  if (input.contender === Contender.CVPN_GUARD) return finished(await runCvpnGuard(input, clock, memory, latency));
   const { sandbox } = input;
   const ec2 = baselineEc2Client({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials }, sandbox.clock.speed);
+  latency.watch('ec2', ec2);
   memory();
   const baseline = await runBaseline(
     ec2,
     { revokedUsernames: sandbox.revokedUsernames, maxSessionMinutes: sandbox.maxSessionMinutes },
     { pages: input.contender === Contender.BASELINE_ALL_PAGES ? 'all' : 'first', clock },
   );
-  return { contender: input.contender, simulatedMs: clock.nowMs() - startedAt, wallMs: performance.now() - startedWall, runs: [], baseline, memory: memory().stop() };
+  return finished([], baseline);
 }
 
 process.once('message', (input: WorkerInput) => {

@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals';
+import { Contender } from '../../../bench/protocol.js';
+import {
+  type ContenderFigures,
+  checkTargets,
+  markdownTable,
+  median,
+  minimumDescribePages,
+  type ScenarioFigures,
+  tokenBucketLowerBoundSeconds,
+} from '../../../bench/report.js';
+
+const LIMITS = { ratio: 1.15, rssMB: 256, rssAtConnections: 100_000, bundleBytes: 600_000, coldInitMs: 250 };
+
+function figures(overrides: Partial<ContenderFigures>): ContenderFigures {
+  return {
+    contender: Contender.CVPN_GUARD,
+    simulatedSeconds: 170,
+    wallSeconds: 17,
+    runs: 1,
+    calls: {},
+    throttled: {},
+    targeted: 1000,
+    ended: 1000,
+    wronglyEnded: 0,
+    wronglyEndedByRole: {},
+    endedPerSecond: 1000 / 170,
+    acceptedTerminateCalls: 850,
+    lowerBoundSeconds: 160,
+    ratioToLowerBound: 170 / 160,
+    describePages: 100,
+    minimumDescribePages: 100,
+    auditWrites: 0,
+    peakRssMB: 200,
+    readyRssMB: 90,
+    peakHeapUsedMB: 80,
+    cpuSeconds: 10,
+    sandboxCpuSeconds: 10,
+    apiLatency: {},
+    failedTerminateCalls: 0,
+    ...overrides,
+  };
+}
+
+function scenario(contenders: ContenderFigures[], connections = 100_000): ScenarioFigures {
+  return { name: 'big', speed: 10, endpoints: 5, connections, targeted: 1000, contenders };
+}
+
+describe('tokenBucketLowerBoundSeconds', () => {
+  it('lets the burst go at once and paces the rest at the refill rate', () => {
+    expect(tokenBucketLowerBoundSeconds(1050, 5, 50)).toBe(200);
+  });
+
+  it('is zero for calls that fit the burst', () => {
+    expect(tokenBucketLowerBoundSeconds(20, 5, 50)).toBe(0);
+  });
+});
+
+describe('minimumDescribePages', () => {
+  it('needs a page per 1,000 connections of each endpoint, and one for an empty endpoint', () => {
+    expect(minimumDescribePages([20_000, 20_001, 999, 0])).toBe(20 + 21 + 1 + 1);
+  });
+});
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([])).toBeNaN();
+  });
+});
+
+describe('checkTargets', () => {
+  it('meets the targets when cvpn-guard is close to the bound, correct, small and faster than a baseline that misses connections', () => {
+    // Arrange
+    const baseline = figures({ contender: Contender.BASELINE_FIRST_PAGE, simulatedSeconds: 20, ended: 50, endedPerSecond: 2.5, wronglyEnded: 5 });
+
+    // Act
+    const checks = checkTargets([scenario([figures({}), baseline])], { bytes: 500_000, medianInitMs: 120 }, LIMITS);
+
+    // Assert
+    expect(checks.filter((check) => !check.met)).toEqual([]);
+    expect(checks.find((check) => check.target.includes('faster'))?.figure).toContain('baseline ended 50/1000, wrongly 5');
+  });
+
+  it('reports each missed target with its figure', () => {
+    // Arrange
+    const slow = figures({ simulatedSeconds: 240, ratioToLowerBound: 1.5, describePages: 101, peakRssMB: 300, acceptedTerminateCalls: 1001 });
+
+    // Act
+    const missed = checkTargets([scenario([slow])], { bytes: 700_000, medianInitMs: 300 }, LIMITS).filter((check) => !check.met);
+
+    // Assert
+    expect(missed.map((check) => check.figure)).toEqual([
+      '240.0 s vs 160.0 s = 1.500×',
+      '101 pages, minimum 100',
+      '1001 calls for 1000 connections',
+      '300 MB',
+      '700 KB',
+      '300 ms',
+    ]);
+  });
+
+  it('checks memory only on scenarios of 100,000 connections or more', () => {
+    const checks = checkTargets([scenario([figures({ peakRssMB: 300 })], 200)], { bytes: 1, medianInitMs: 1 }, LIMITS);
+
+    expect(checks.some((check) => check.target.includes('RSS'))).toBe(false);
+  });
+});
+
+describe('markdownTable', () => {
+  it('writes a header, a rule and a row per item, escaping pipes', () => {
+    const table = markdownTable<{ name: string; count: number }>(
+      [
+        { header: 'name', value: (row) => row.name },
+        { header: 'count', value: (row) => row.count },
+      ],
+      [{ name: 'a|b', count: 2 }],
+    );
+
+    expect(table).toBe('| name | count |\n| --- | --- |\n| a\\|b | 2 |\n');
+  });
+});
