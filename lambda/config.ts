@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { EnvVar } from './environment.js';
+import { ENDPOINT_ID_PATTERN as ENDPOINT_ID } from './domain/constants.js';
 
-const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 
 const flag = (name: string) =>
   z

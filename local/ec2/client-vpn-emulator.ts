@@ -22,6 +22,7 @@ import {
 } from './model.js';
 import { Permissions } from './permissions.js';
 import { type BucketSize, TokenBucket } from './token-bucket.js';
+import { ENDPOINT_ID_PATTERN as ENDPOINT_ID } from '../../lambda/domain/constants.js';
 
 /** EC2's throttling, per action, with the bucket sizes of the action's class. */
 export interface ThrottlingOptions {
@@ -149,7 +150,6 @@ interface EndpointRecord extends EndpointView {
   nextHost: number;
 }
 
-const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
 const MIN_RESULTS = 5;
 const MAX_RESULTS = 1000;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { ConnectionStatus } from '../../lambda/domain/constants.js';
 import { BUILT_IN_PROFILES, EndpointStatus } from '../ec2/model.js';
 import { DURATION_HINT, TIME_HINT, parseDuration, parseTime } from '../time.js';
+import { ENDPOINT_ID_PATTERN as ENDPOINT_ID } from '../../lambda/domain/constants.js';
 
-const ENDPOINT_ID = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/(1[2-9]|2[0-2])$/;
 
