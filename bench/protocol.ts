@@ -146,7 +146,10 @@ export interface MemoryFigures {
   readonly peakHeapUsedBytes: number;
 }
 
-/** Contender process → orchestrator. */
+/** Contender process → orchestrator: each run as it ends, then the result. */
+export type WorkerEvent = { readonly type: 'run'; readonly index: number; readonly run: RunFigures } | { readonly type: 'result'; readonly result: WorkerResult };
+
+/** What the contender did. */
 export interface WorkerResult {
   readonly contender: Contender;
   readonly simulatedMs: number;

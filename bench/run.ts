@@ -27,6 +27,7 @@ import {
   type RunFigures,
   type SandboxReady,
   type SimulationSettings,
+  type WorkerEvent,
   type WorkerInput,
   type WorkerResult,
 } from './protocol.js';
@@ -49,7 +50,7 @@ const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PROJECT_ROOT = join(BENCH_DIR, '..');
 /** The scenarios' simulated start: a Thursday morning. */
 const SCENARIO_START = '2026-11-26T10:00:00Z';
-/** cvpn-guard stops after this many runs even if decisions are still deferred. */
+/** cvpn-guard stops after this many runs even if decisions are still deferred (`--max-runs`). */
 const MAX_RUNS = 40;
 /** Issue 7's targets. */
 export const TARGETS = { ratio: 1.15, rssMB: 256, rssAtConnections: 100_000, bundleBytes: 600_000, coldInitMs: 250 } as const;
@@ -65,6 +66,8 @@ interface BenchOptions {
   readonly memoryMB: number;
   /** Directory for CPU profiles of the contender processes. @default none */
   readonly cpuProfileDir?: string;
+  /** cvpn-guard stops after this many runs even if decisions are still deferred. */
+  readonly maxRuns: number;
   readonly out: string;
 }
 
@@ -82,6 +85,7 @@ function readOptions(): BenchOptions {
       'cold-init-samples': { type: 'string' },
       'memory-mb': { type: 'string' },
       'cpu-prof': { type: 'string' },
+      'max-runs': { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -99,6 +103,7 @@ function readOptions(): BenchOptions {
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
         '--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack\'s, 512)',
         '--cpu-prof DIR  write a V8 CPU profile of each contender process into DIR',
+        '--max-runs N    stop cvpn-guard after N runs even if some decisions are still deferred (default 40)',
       ].join('\n'),
     );
     process.exit(0);
@@ -125,6 +130,7 @@ function readOptions(): BenchOptions {
     coldInitSamples: number('cold-init-samples', values['cold-init-samples'], quick ? 5 : 9, 1),
     memoryMB: number('memory-mb', values['memory-mb'], SETTING_DEFAULTS[Setting.MEMORY_SIZE], 128),
     cpuProfileDir: values['cpu-prof'],
+    maxRuns: number('max-runs', values['max-runs'], MAX_RUNS, 1),
     out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
   };
 }
@@ -198,8 +204,9 @@ function runWorker(workerBundle: string, input: WorkerInput, memoryMB: number, c
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: WorkerResult | undefined;
-    child.once('message', (message: WorkerResult) => {
-      result = message;
+    child.on('message', (event: WorkerEvent) => {
+      if (event.type === 'run') console.log(`    run ${event.index}: ${runLine(event.run)}`);
+      else result = event.result;
     });
     child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`${input.contender} exited (${code}) without a result`))));
     child.send(input);
@@ -277,7 +284,7 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
         sandbox: ready,
         enforcerEnvironment: enforcerEnvironment(ready.targeted),
         timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
-        maxRuns: MAX_RUNS,
+        maxRuns: options.maxRuns,
       }, options.memoryMB, options.cpuProfileDir);
       const figures = figuresOf(spec, ready, result, await sandbox.inspect(contender === Contender.CVPN_GUARD));
       contenders.push(figures);
@@ -289,7 +296,6 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
             .map(([client, latency]) => `${client} ${fixed(latency.meanSimulatedMs, 0)} ms`)
             .join(', '),
       );
-      for (const [index, run] of (figures.perRun ?? []).entries()) console.log(`    run ${index + 1}: ${runLine(run)}`);
     } finally {
       await sandbox.stop();
     }

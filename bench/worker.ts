@@ -18,7 +18,7 @@ import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { SimulatedClock } from '../local/clock.js';
 import { baselineEc2Client, runBaseline } from './baseline.js';
-import { type BaselineFigures, Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerInput, type WorkerResult } from './protocol.js';
+import { type BaselineFigures, Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerEvent, type WorkerInput, type WorkerResult } from './protocol.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -150,7 +150,7 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
     const report: RunReport = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
     const finishedAt = clock.nowMs();
     const cpu = process.cpuUsage(startedCpu);
-    runs.push({
+    const figures: RunFigures = {
       status: report.status,
       simulatedMs: finishedAt - startedAt,
       wallMs: performance.now() - startedWall,
@@ -168,7 +168,9 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
         firstTerminate: marks.firstTerminateAt === undefined ? undefined : marks.firstTerminateAt - startedAt,
         lastTerminate: marks.lastTerminateAt === undefined ? undefined : marks.lastTerminateAt - startedAt,
       },
-    });
+    };
+    runs.push(figures);
+    send({ type: 'run', index: run, run: figures });
     if ((report.counts.deferred ?? 0) === 0) break;
   }
   return runs;
@@ -208,9 +210,13 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
   return finished([], baseline);
 }
 
+function send(event: WorkerEvent, then: () => void = () => undefined): void {
+  process.send?.(event, undefined, undefined, then);
+}
+
 process.once('message', (input: WorkerInput) => {
   main(input).then(
-    (result) => process.send?.(result, () => process.exit(0)),
+    (result) => send({ type: 'result', result }, () => process.exit(0)),
     (error: unknown) => {
       console.error(error);
       process.exit(1);
