@@ -81,6 +81,7 @@ function readOptions(): BenchOptions {
       'dynamodb-latency-ms': { type: 'string', default: '0' },
       scenario: { type: 'string', multiple: true },
       'no-baseline': { type: 'boolean', default: false },
+      contender: { type: 'string', multiple: true },
       idle: { type: 'boolean', default: false },
       'cold-init-samples': { type: 'string' },
       'memory-mb': { type: 'string' },
@@ -101,6 +102,7 @@ function readOptions(): BenchOptions {
         '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
+        '--contender C   only this contender (repeatable): cvpn-guard, "baseline (first page)", "baseline (all pages)"',
         '--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack\'s, 512)',
         '--cpu-prof DIR  write a V8 CPU profile of each contender process into DIR',
         '--max-runs N    stop cvpn-guard after N runs even if some decisions are still deferred (default 40)',
@@ -126,13 +128,23 @@ function readOptions(): BenchOptions {
       dynamodbLatencyMs: number('dynamodb-latency-ms', values['dynamodb-latency-ms'], 0, 0),
     },
     scenarios: chosen.map((spec) => ({ ...spec, idleRow: values.idle })),
-    contenders: values['no-baseline'] ? [Contender.CVPN_GUARD] : [Contender.CVPN_GUARD, Contender.BASELINE_FIRST_PAGE, Contender.BASELINE_ALL_PAGES],
+    contenders: chosenContenders(values['no-baseline'], values.contender),
     coldInitSamples: number('cold-init-samples', values['cold-init-samples'], quick ? 5 : 9, 1),
     memoryMB: number('memory-mb', values['memory-mb'], SETTING_DEFAULTS[Setting.MEMORY_SIZE], 128),
     cpuProfileDir: values['cpu-prof'],
     maxRuns: number('max-runs', values['max-runs'], MAX_RUNS, 1),
     out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
   };
+}
+
+function chosenContenders(noBaseline: boolean, named: readonly string[] | undefined): Contender[] {
+  const all = Object.values(Contender);
+  if (named?.length) {
+    const unknown = named.filter((name) => !all.includes(name as Contender));
+    if (unknown.length > 0) throw new Error(`--contender: ${JSON.stringify(unknown)}; expected one of ${all.map((name) => JSON.stringify(name)).join(', ')}`);
+    return all.filter((contender) => named.includes(contender));
+  }
+  return noBaseline ? [Contender.CVPN_GUARD] : all;
 }
 
 /** A sandbox in its own process. */
