@@ -6,7 +6,18 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
@@ -16,23 +27,49 @@ export default tseslint.config(
     // The domain is pure: no AWS SDK, no environment, no clock, no I/O. Time is a parameter.
     files: ['lambda/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*'], message: 'lambda/domain is pure: talk to AWS through lambda/ports.' },
-          { group: ['node:*', 'fs', 'path', 'http', 'https', 'process', 'os', 'child_process'], message: 'lambda/domain does no I/O.' },
-          { group: ['../adapters/*', '../ports/*', '../handler*', '../enforce*'], message: 'lambda/domain depends on nothing outside itself.' },
-        ],
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*'],
+              message: 'lambda/domain is pure: talk to AWS through lambda/ports.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'process', 'os', 'child_process'],
+              message: 'lambda/domain does no I/O.',
+            },
+            {
+              group: ['../adapters/*', '../ports/*', '../handler*', '../enforce*'],
+              message: 'lambda/domain depends on nothing outside itself.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'lambda/domain reads no environment: take configuration as a parameter.' },
         { name: 'setTimeout', message: 'lambda/domain has no timers.' },
         { name: 'fetch', message: 'lambda/domain does no I/O.' },
       ],
-      'no-restricted-syntax': ['error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'lambda/domain reads no clock: take `now` as a parameter.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'lambda/domain reads no clock: take `now` as a parameter.' },
-        { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: 'lambda/domain reads no clock.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'lambda/domain is deterministic.' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'lambda/domain reads no clock: take `now` as a parameter.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'lambda/domain reads no clock: take `now` as a parameter.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']",
+          message: 'lambda/domain reads no clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'lambda/domain is deterministic.',
+        },
       ],
     },
   },

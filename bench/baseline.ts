@@ -58,16 +58,33 @@ export function simulatedTimeBackoff(speed: number, random: () => number = Math.
 }
 
 /** An EC2 client as the script builds it: SDK defaults, the backoff on the simulated clock. */
-export function baselineEc2Client(config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }, speed: number): EC2Client {
+export function baselineEc2Client(
+  config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } },
+  speed: number,
+): EC2Client {
   return new EC2Client({
     ...config,
-    retryStrategy: new StandardRetryStrategy({ maxAttempts: SDK_DEFAULT_MAX_ATTEMPTS, backoff: simulatedTimeBackoff(speed) }),
+    retryStrategy: new StandardRetryStrategy({
+      maxAttempts: SDK_DEFAULT_MAX_ATTEMPTS,
+      backoff: simulatedTimeBackoff(speed),
+    }),
   });
 }
 
 /** Runs the script once over every endpoint. */
-export async function runBaseline(ec2: EC2Client, targets: BaselineTargets, options: BaselineOptions): Promise<BaselineFigures> {
-  const figures = { describeCalls: 0, connectionsRead: 0, candidates: 0, terminated: 0, failed: 0, errors: {} as Record<string, number> };
+export async function runBaseline(
+  ec2: EC2Client,
+  targets: BaselineTargets,
+  options: BaselineOptions,
+): Promise<BaselineFigures> {
+  const figures = {
+    describeCalls: 0,
+    connectionsRead: 0,
+    candidates: 0,
+    terminated: 0,
+    failed: 0,
+    errors: {} as Record<string, number>,
+  };
   const endpoints = await ec2.send(new DescribeClientVpnEndpointsCommand({}));
   figures.describeCalls += 1;
   const listed: { endpointId: string; connections: ClientVpnConnection[] }[] = [];
@@ -76,7 +93,9 @@ export async function runBaseline(ec2: EC2Client, targets: BaselineTargets, opti
     const connections: ClientVpnConnection[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: endpointId, NextToken: nextToken }));
+      const page = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: endpointId, NextToken: nextToken }),
+      );
       figures.describeCalls += 1;
       connections.push(...(page.Connections ?? []));
       nextToken = options.pages === 'all' ? page.NextToken : undefined;
@@ -90,7 +109,12 @@ export async function runBaseline(ec2: EC2Client, targets: BaselineTargets, opti
       if (!matches(connection, revoked, targets.maxSessionMinutes, options.clock.now())) continue;
       figures.candidates += 1;
       try {
-        await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: endpointId, ConnectionId: connection.ConnectionId }));
+        await ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: endpointId,
+            ConnectionId: connection.ConnectionId,
+          }),
+        );
         figures.terminated += 1;
       } catch (error) {
         figures.failed += 1;
@@ -102,7 +126,12 @@ export async function runBaseline(ec2: EC2Client, targets: BaselineTargets, opti
   return figures;
 }
 
-function matches(connection: ClientVpnConnection, revoked: ReadonlySet<string>, maxSessionMinutes: number, now: Date): boolean {
+function matches(
+  connection: ClientVpnConnection,
+  revoked: ReadonlySet<string>,
+  maxSessionMinutes: number,
+  now: Date,
+): boolean {
   if (connection.Status?.Code !== 'active') return false;
   if (connection.Username && revoked.has(connection.Username)) return true;
   const established = Date.parse(`${(connection.ConnectionEstablishedTime ?? '').replace(' ', 'T')}Z`);

@@ -75,7 +75,10 @@ export interface ColdInitSample {
 }
 
 /** Cold starts of the probe bundle, each in a fresh `node` with the function's NODE_OPTIONS. */
-export async function measureColdInit(probeBundle: string, samples: number): Promise<{ samples: ColdInitSample[]; medianInitMs: number; medianSinceProcessStartMs: number }> {
+export async function measureColdInit(
+  probeBundle: string,
+  samples: number,
+): Promise<{ samples: ColdInitSample[]; medianInitMs: number; medianSinceProcessStartMs: number }> {
   const script = [
     'const started = performance.now();',
     `const probe = await import(${JSON.stringify(pathToFileURL(probeBundle).href)});`,
@@ -97,7 +100,10 @@ export async function measureColdInit(probeBundle: string, samples: number): Pro
   };
   const results: ColdInitSample[] = [];
   for (let index = 0; index < samples; index += 1) {
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: environment, cwd: join(probeBundle, '..') });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: environment,
+      cwd: join(probeBundle, '..'),
+    });
     results.push(JSON.parse(stdout) as ColdInitSample);
   }
   return {

@@ -38,7 +38,12 @@ export interface ClockSync {
 
 /** Orchestrator → sandbox process. */
 export type SandboxCommand =
-  | { readonly type: 'start'; readonly spec: ScenarioSpec; readonly start: string; readonly simulation: SimulationSettings }
+  | {
+      readonly type: 'start';
+      readonly spec: ScenarioSpec;
+      readonly start: string;
+      readonly simulation: SimulationSettings;
+    }
   | { readonly type: 'inspect'; readonly audit: boolean }
   | { readonly type: 'stop' };
 
@@ -147,7 +152,9 @@ export interface MemoryFigures {
 }
 
 /** Contender process → orchestrator: each run as it ends, then the result. */
-export type WorkerEvent = { readonly type: 'run'; readonly index: number; readonly run: RunFigures } | { readonly type: 'result'; readonly result: WorkerResult };
+export type WorkerEvent =
+  | { readonly type: 'run'; readonly index: number; readonly run: RunFigures }
+  | { readonly type: 'result'; readonly result: WorkerResult };
 
 /** What the contender did. */
 export interface WorkerResult {

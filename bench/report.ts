@@ -15,7 +15,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((left, right) => left - right);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 /**
@@ -101,7 +103,10 @@ export interface TargetCheck {
 }
 
 /** Throttled answers and calls by action, from the sandbox's counters. */
-export function callsByAction(counters: Record<string, Record<string, ActionCounter>>): { calls: Record<string, number>; throttled: Record<string, number> } {
+export function callsByAction(counters: Record<string, Record<string, ActionCounter>>): {
+  calls: Record<string, number>;
+  throttled: Record<string, number>;
+} {
   const calls: Record<string, number> = {};
   const throttled: Record<string, number> = {};
   for (const [service, actions] of Object.entries(counters)) {
@@ -121,7 +126,8 @@ export function checkTargets(
   limits: { ratio: number; rssMB: number; bundleBytes: number; coldInitMs: number; rssAtConnections: number },
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const guardOf = (scenario: ScenarioFigures) => scenario.contenders.find((figures) => figures.contender === Contender.CVPN_GUARD);
+  const guardOf = (scenario: ScenarioFigures) =>
+    scenario.contenders.find((figures) => figures.contender === Contender.CVPN_GUARD);
   for (const scenario of scenarios) {
     const guard = guardOf(scenario);
     if (!guard) continue;
@@ -185,8 +191,16 @@ export function checkTargets(
       });
     }
   }
-  checks.push({ target: `bundle < ${limits.bundleBytes / 1000} KB minified`, met: bundle.bytes < limits.bundleBytes, figure: `${fixed(bundle.bytes / 1000, 0)} KB` });
-  checks.push({ target: `cold init < ${limits.coldInitMs} ms (median)`, met: bundle.medianInitMs < limits.coldInitMs, figure: `${fixed(bundle.medianInitMs, 0)} ms` });
+  checks.push({
+    target: `bundle < ${limits.bundleBytes / 1000} KB minified`,
+    met: bundle.bytes < limits.bundleBytes,
+    figure: `${fixed(bundle.bytes / 1000, 0)} KB`,
+  });
+  checks.push({
+    target: `cold init < ${limits.coldInitMs} ms (median)`,
+    met: bundle.medianInitMs < limits.coldInitMs,
+    figure: `${fixed(bundle.medianInitMs, 0)} ms`,
+  });
   return checks;
 }
 
@@ -203,7 +217,10 @@ const TABLE_COLUMNS: readonly Column<{ scenario: ScenarioFigures; figures: Conte
   { header: 'terminate calls', value: ({ figures }) => figures.calls.TerminateClientVpnConnections ?? 0 },
   { header: 'throttled', value: ({ figures }) => sum(Object.values(figures.throttled)) },
   { header: 'bound s', value: ({ figures }) => fixed(figures.lowerBoundSeconds, 1) },
-  { header: 'ratio', value: ({ figures }) => (figures.ratioToLowerBound === undefined ? 'n/a' : fixed(figures.ratioToLowerBound, 3)) },
+  {
+    header: 'ratio',
+    value: ({ figures }) => (figures.ratioToLowerBound === undefined ? 'n/a' : fixed(figures.ratioToLowerBound, 3)),
+  },
   { header: 'pages/min', value: ({ figures }) => `${figures.describePages}/${figures.minimumDescribePages}` },
   { header: 'audit writes', value: ({ figures }) => figures.auditWrites },
   { header: 'peak RSS MB', value: ({ figures }) => fixed(figures.peakRssMB, 0) },
@@ -233,12 +250,20 @@ export function targetMarkdown(checks: readonly TargetCheck[]): string {
 
 /** Targets as console lines. */
 export function targetLines(checks: readonly TargetCheck[]): string {
-  return checks.map((check) => `${check.met === null ? 'n/a   ' : check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.figure}`).join('\n') + '\n';
+  return (
+    checks
+      .map(
+        (check) =>
+          `${check.met === null ? 'n/a   ' : check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.figure}`,
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** A Markdown table; pipes in cells are escaped. */
 export function markdownTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
-  const cell = (value: string | number | boolean | undefined | null) => (value === undefined || value === null ? '' : String(value)).replace(/\|/g, '\\|');
+  const cell = (value: string | number | boolean | undefined | null) =>
+    (value === undefined || value === null ? '' : String(value)).replace(/\|/g, '\\|');
   const header = `| ${columns.map((column) => cell(column.header)).join(' | ')} |`;
   const rule = `| ${columns.map(() => '---').join(' | ')} |`;
   const body = rows.map((row) => `| ${columns.map((column) => cell(column.value(row))).join(' | ')} |`);

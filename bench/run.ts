@@ -53,7 +53,13 @@ const SCENARIO_START = '2026-11-26T10:00:00Z';
 /** cvpn-guard stops after this many runs even if decisions are still deferred (`--max-runs`). */
 const MAX_RUNS = 40;
 /** Issue 7's targets. */
-export const TARGETS = { ratio: 1.15, rssMB: 256, rssAtConnections: 100_000, bundleBytes: 600_000, coldInitMs: 250 } as const;
+export const TARGETS = {
+  ratio: 1.15,
+  rssMB: 256,
+  rssAtConnections: 100_000,
+  bundleBytes: 600_000,
+  coldInitMs: 250,
+} as const;
 
 interface BenchOptions {
   readonly quick: boolean;
@@ -103,7 +109,7 @@ function readOptions(): BenchOptions {
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
         '--contender C   only this contender (repeatable): cvpn-guard, "baseline (first page)", "baseline (all pages)"',
-        '--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack\'s, 512)',
+        "--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack's, 512)",
         '--cpu-prof DIR  write a V8 CPU profile of each contender process into DIR',
         '--max-runs N    stop cvpn-guard after N runs even if some decisions are still deferred (default 40)',
       ].join('\n'),
@@ -112,13 +118,19 @@ function readOptions(): BenchOptions {
   }
   const number = (name: string, text: string | undefined, fallback: number, min: number): number => {
     const value = text === undefined ? fallback : Number(text);
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
+    if (!Number.isFinite(value) || value < min)
+      throw new Error(`--${name}: expected a number ≥ ${min}, got ${JSON.stringify(text)}`);
     return value;
   };
   const quick = values.quick;
   const base = quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
-  const chosen = values.scenario?.length ? base.filter((spec) => values.scenario?.some((prefix) => spec.name.startsWith(prefix))) : base;
-  if (chosen.length === 0) throw new Error(`--scenario: none of ${base.map((spec) => JSON.stringify(spec.name)).join(', ')} starts with ${JSON.stringify(values.scenario)}`);
+  const chosen = values.scenario?.length
+    ? base.filter((spec) => values.scenario?.some((prefix) => spec.name.startsWith(prefix)))
+    : base;
+  if (chosen.length === 0)
+    throw new Error(
+      `--scenario: none of ${base.map((spec) => JSON.stringify(spec.name)).join(', ')} starts with ${JSON.stringify(values.scenario)}`,
+    );
   return {
     quick,
     simulation: {
@@ -141,7 +153,10 @@ function chosenContenders(noBaseline: boolean, named: readonly string[] | undefi
   const all = Object.values(Contender);
   if (named?.length) {
     const unknown = named.filter((name) => !all.includes(name as Contender));
-    if (unknown.length > 0) throw new Error(`--contender: ${JSON.stringify(unknown)}; expected one of ${all.map((name) => JSON.stringify(name)).join(', ')}`);
+    if (unknown.length > 0)
+      throw new Error(
+        `--contender: ${JSON.stringify(unknown)}; expected one of ${all.map((name) => JSON.stringify(name)).join(', ')}`,
+      );
     return all.filter((contender) => named.includes(contender));
   }
   return noBaseline ? [Contender.CVPN_GUARD] : all;
@@ -163,7 +178,8 @@ class SandboxProcess {
     const command: SandboxCommand = { type: 'start', spec, start: SCENARIO_START, simulation };
     child.send(command);
     const event = await nextEvent(child);
-    if (event.type !== 'ready') throw new Error(`the sandbox did not start: ${event.type === 'failed' ? event.message : event.type}`);
+    if (event.type !== 'ready')
+      throw new Error(`the sandbox did not start: ${event.type === 'failed' ? event.message : event.type}`);
     return new SandboxProcess(child, event.ready);
   }
 
@@ -171,7 +187,8 @@ class SandboxProcess {
     const command: SandboxCommand = { type: 'inspect', audit };
     this.child.send(command);
     const event = await nextEvent(this.child);
-    if (event.type !== 'inspection') throw new Error(`the sandbox could not be inspected: ${event.type === 'failed' ? event.message : event.type}`);
+    if (event.type !== 'inspection')
+      throw new Error(`the sandbox could not be inspected: ${event.type === 'failed' ? event.message : event.type}`);
     return event.inspection;
   }
 
@@ -207,11 +224,19 @@ export function lambdaHeapFlags(memoryMB: number): string[] {
 }
 
 /** Runs one contender in a fresh process of the bundled worker, started as Lambda starts the function. */
-function runWorker(workerBundle: string, input: WorkerInput, memoryMB: number, cpuProfileDir: string | undefined): Promise<WorkerResult> {
+function runWorker(
+  workerBundle: string,
+  input: WorkerInput,
+  memoryMB: number,
+  cpuProfileDir: string | undefined,
+): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
     const child = fork(workerBundle, [], {
       cwd: join(workerBundle, '..'),
-      execArgv: [...lambdaHeapFlags(memoryMB), ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
+      execArgv: [
+        ...lambdaHeapFlags(memoryMB),
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+      ],
       env: { ...process.env, NODE_OPTIONS: ENFORCER_NODE_OPTIONS },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -220,7 +245,9 @@ function runWorker(workerBundle: string, input: WorkerInput, memoryMB: number, c
       if (event.type === 'run') console.log(`    run ${event.index}: ${runLine(event.run)}`);
       else result = event.result;
     });
-    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`${input.contender} exited (${code}) without a result`))));
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`${input.contender} exited (${code}) without a result`)),
+    );
     child.send(input);
   });
 }
@@ -237,12 +264,21 @@ function enforcerEnvironment(targeted: number): Record<string, string> {
   };
 }
 
-function figuresOf(spec: ScenarioSpec, ready: SandboxReady, result: WorkerResult, inspection: SandboxInspection): ContenderFigures {
+function figuresOf(
+  spec: ScenarioSpec,
+  ready: SandboxReady,
+  result: WorkerResult,
+  inspection: SandboxInspection,
+): ContenderFigures {
   const { calls, throttled } = callsByAction(inspection.counters);
   const terminate = inspection.counters.ec2?.TerminateClientVpnConnections;
   const describe = inspection.counters.ec2?.DescribeClientVpnConnections;
   const accepted = terminate?.succeeded ?? 0;
-  const lowerBoundSeconds = tokenBucketLowerBoundSeconds(accepted, SETTING_DEFAULTS[Setting.TERMINATE_RATE], SETTING_DEFAULTS[Setting.TERMINATE_BURST]);
+  const lowerBoundSeconds = tokenBucketLowerBoundSeconds(
+    accepted,
+    SETTING_DEFAULTS[Setting.TERMINATE_RATE],
+    SETTING_DEFAULTS[Setting.TERMINATE_BURST],
+  );
   const simulatedSeconds = result.simulatedMs / 1000;
   const isGuard = result.contender === Contender.CVPN_GUARD;
   const minimumPages = isGuard
@@ -291,13 +327,18 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
       const { ready } = sandbox;
       connections = ready.connections;
       targeted = ready.targeted;
-      const result = await runWorker(workerBundle, {
-        contender,
-        sandbox: ready,
-        enforcerEnvironment: enforcerEnvironment(ready.targeted),
-        timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
-        maxRuns: options.maxRuns,
-      }, options.memoryMB, options.cpuProfileDir);
+      const result = await runWorker(
+        workerBundle,
+        {
+          contender,
+          sandbox: ready,
+          enforcerEnvironment: enforcerEnvironment(ready.targeted),
+          timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
+          maxRuns: options.maxRuns,
+        },
+        options.memoryMB,
+        options.cpuProfileDir,
+      );
       const figures = figuresOf(spec, ready, result, await sandbox.inspect(contender === Contender.CVPN_GUARD));
       contenders.push(figures);
       console.log(
@@ -344,9 +385,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   const host = machine();
   const { simulation } = options;
-  console.log(`cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}`);
   console.log(
-    `scale: simulated time runs ${simulation.speed === undefined ? 'each scenario\'s speed' : `${simulation.speed}×`} faster than real time (printed per scenario); ` +
+    `cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}`,
+  );
+  console.log(
+    `scale: simulated time runs ${simulation.speed === undefined ? "each scenario's speed" : `${simulation.speed}×`} faster than real time (printed per scenario); ` +
       `EC2 latency ${simulation.latencyMs} ms (+ up to ${simulation.jitterMs} ms jitter) simulated per call; EC2 throttling as AWS (mutating burst 50, 5/s; describe burst 100, 20/s); ` +
       `the Lambda's remaining time, cvpn-guard's limiter and backoff and the baseline's SDK backoff follow the simulated clock; figures in simulated seconds unless marked wall. ` +
       `CPU time and the sandbox's own overheads do not scale: at N×, each real ms of them counts N simulated ms.`,
@@ -395,7 +438,7 @@ async function main(): Promise<void> {
         terminateConcurrency: SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY],
         memoryMB: options.memoryMB,
         nodeFlags: [...lambdaHeapFlags(options.memoryMB), ENFORCER_NODE_OPTIONS],
-        maxTerminationsPerRun: 'raised to each scenario\'s targeted count (default 100)',
+        maxTerminationsPerRun: "raised to each scenario's targeted count (default 100)",
       },
       bundle: { bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, coldInit },
       scenarios,

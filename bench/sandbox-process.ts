@@ -8,7 +8,13 @@ import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { AuditRecordType } from '../lambda/adapters/audit-item.js';
 import { ConnectionStatus, Outcome } from '../lambda/domain/constants.js';
 import { type Sandbox, startSandbox } from '../local/index.js';
-import type { AuditInspection, SandboxCommand, SandboxEvent, SandboxInspection, SimulationSettings } from './protocol.js';
+import type {
+  AuditInspection,
+  SandboxCommand,
+  SandboxEvent,
+  SandboxInspection,
+  SimulationSettings,
+} from './protocol.js';
 import { type GeneratedScenario, generateScenario, isTargeted, type ScenarioSpec } from './scenarios.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -69,7 +75,9 @@ async function start(spec: ScenarioSpec, startAt: string, simulation: Simulation
 
 async function inspect(withAudit: boolean): Promise<SandboxInspection> {
   if (!sandbox || !generated) throw new Error('inspect before start');
-  const statuses = new Map(sandbox.emulator.listConnections().map((view) => [view.connectionId, view.status as string]));
+  const statuses = new Map(
+    sandbox.emulator.listConnections().map((view) => [view.connectionId, view.status as string]),
+  );
   let targeted = 0;
   let targetedEnded = 0;
   const wronglyEnded: Record<string, number> = {};
@@ -96,7 +104,9 @@ async function inspect(withAudit: boolean): Promise<SandboxInspection> {
 /** Reads the audit table (the bench only: the product never scans it). Not counted: the counters were read first. */
 async function inspectAudit(box: Sandbox, scenario: GeneratedScenario): Promise<AuditInspection> {
   const client = new DynamoDBClient({ ...box.clientConfig(), maxAttempts: 10 });
-  const targetedIds = new Set(scenario.connections.filter((connection) => isTargeted(connection.role)).map((connection) => connection.id));
+  const targetedIds = new Set(
+    scenario.connections.filter((connection) => isTargeted(connection.role)).map((connection) => connection.id),
+  );
   const byOutcome: Record<string, number> = {};
   let summaries = 0;
   let pending = 0;
@@ -111,7 +121,8 @@ async function inspectAudit(box: Sandbox, scenario: GeneratedScenario): Promise<
       byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
       if (outcome === Outcome.PENDING) pending += 1;
       const connectionId = item.connectionId?.S;
-      if (outcome === Outcome.TERMINATED && connectionId && targetedIds.has(connectionId)) terminatedIds.add(connectionId);
+      if (outcome === Outcome.TERMINATED && connectionId && targetedIds.has(connectionId))
+        terminatedIds.add(connectionId);
     }
   }
   client.destroy();

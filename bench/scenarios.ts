@@ -56,7 +56,11 @@ export interface GeneratedConnection {
 export interface GeneratedScenario {
   readonly spec: ScenarioSpec;
   /** The sandbox scenario (endpoints and policy rows); connections are added apart, see `connections`. */
-  readonly scenario: { readonly region: string; readonly endpoints: { id: string; tags: Record<string, string> }[]; readonly policies: Record<string, unknown>[] };
+  readonly scenario: {
+    readonly region: string;
+    readonly endpoints: { id: string; tags: Record<string, string> }[];
+    readonly policies: Record<string, unknown>[];
+  };
   readonly connections: readonly GeneratedConnection[];
   /** User names the enforcing revoked-user rows list. */
   readonly revokedUsernames: readonly string[];
@@ -107,7 +111,10 @@ export function generateScenario(spec: ScenarioSpec, now: Date): GeneratedScenar
   const connections: GeneratedConnection[] = [];
   const revokedUsernames: string[] = [];
   const exemptUsernames: string[] = [];
-  const endpoints = Array.from({ length: spec.endpoints }, (_, index) => ({ id: endpointIdOf(index), tags: { Name: `bench-${index}` } }));
+  const endpoints = Array.from({ length: spec.endpoints }, (_, index) => ({
+    id: endpointIdOf(index),
+    tags: { Name: `bench-${index}` },
+  }));
   endpoints.forEach((endpoint, endpointIndex) => {
     const roles = rolesOf(spec);
     const prefix = `e${endpointIndex}`;
@@ -144,14 +151,40 @@ export function generateScenario(spec: ScenarioSpec, now: Date): GeneratedScenar
     });
   }
   policies.push(
-    { policyId: 'max-session-12h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: ENFORCED_MAX_SESSION_MINUTES, reason: 'reauthenticate twice a day' },
-    { policyId: 'max-session-8h', kind: 'max-session', mode: 'observe', endpoints: ['*'], maxSessionMinutes: OBSERVED_MAX_SESSION_MINUTES, reason: 'trying a working-day limit' },
+    {
+      policyId: 'max-session-12h',
+      kind: 'max-session',
+      mode: 'enforce',
+      endpoints: ['*'],
+      maxSessionMinutes: ENFORCED_MAX_SESSION_MINUTES,
+      reason: 'reauthenticate twice a day',
+    },
+    {
+      policyId: 'max-session-8h',
+      kind: 'max-session',
+      mode: 'observe',
+      endpoints: ['*'],
+      maxSessionMinutes: OBSERVED_MAX_SESSION_MINUTES,
+      reason: 'trying a working-day limit',
+    },
   );
   if (exemptUsernames.length > 0) {
-    policies.push({ policyId: 'break-glass', kind: 'exempt', usernames: exemptUsernames, reason: 'break-glass administrators' });
+    policies.push({
+      policyId: 'break-glass',
+      kind: 'exempt',
+      usernames: exemptUsernames,
+      reason: 'break-glass administrators',
+    });
   }
   if (spec.idleRow) {
-    policies.push({ policyId: 'idle-2h', kind: 'idle', mode: 'observe', endpoints: ['*'], idleMinutes: 120, reason: 'idle sessions hold licences' });
+    policies.push({
+      policyId: 'idle-2h',
+      kind: 'idle',
+      mode: 'observe',
+      endpoints: ['*'],
+      idleMinutes: 120,
+      reason: 'idle sessions hold licences',
+    });
   }
   return {
     spec,
@@ -189,7 +222,13 @@ function rolesOf(spec: ScenarioSpec): Role[] {
   const n = spec.connectionsPerEndpoint;
   const roles: Role[] = [];
   // Largest-remainder interleaving: each role appears at an even stride.
-  const placed: Record<Role, number> = { [Role.REVOKED]: 0, [Role.TOO_OLD]: 0, [Role.EXEMPT]: 0, [Role.OBSERVED]: 0, [Role.ORDINARY]: 0 };
+  const placed: Record<Role, number> = {
+    [Role.REVOKED]: 0,
+    [Role.TOO_OLD]: 0,
+    [Role.EXEMPT]: 0,
+    [Role.OBSERVED]: 0,
+    [Role.ORDINARY]: 0,
+  };
   const order = [Role.REVOKED, Role.TOO_OLD, Role.EXEMPT, Role.OBSERVED, Role.ORDINARY];
   for (let index = 0; index < n; index += 1) {
     let best: Role = Role.ORDINARY;

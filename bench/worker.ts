@@ -18,7 +18,16 @@ import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { SimulatedClock } from '../local/clock.js';
 import { baselineEc2Client, runBaseline } from './baseline.js';
-import { type BaselineFigures, Contender, type ClockSync, type MemoryFigures, type RunFigures, type WorkerEvent, type WorkerInput, type WorkerResult } from './protocol.js';
+import {
+  type BaselineFigures,
+  Contender,
+  type ClockSync,
+  type MemoryFigures,
+  type RunFigures,
+  type WorkerEvent,
+  type WorkerInput,
+  type WorkerResult,
+} from './protocol.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -51,7 +60,11 @@ class MemoryWatch {
   public stop(): MemoryFigures {
     this.sample();
     clearInterval(this.timer);
-    return { peakRssBytes: process.resourceUsage().maxRSS * 1024, readyRssBytes: this.readyRss, peakHeapUsedBytes: this.peakHeapUsed };
+    return {
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      readyRssBytes: this.readyRss,
+      peakHeapUsedBytes: this.peakHeapUsed,
+    };
   }
 
   private sample(): void {
@@ -66,7 +79,10 @@ class LatencyWatch {
   constructor(private readonly speed: number) {}
 
   /** Times every call the client sends (its retries included). */
-  public watch(service: string, client: { middlewareStack: { add: (middleware: never, options: { step: 'initialize'; name: string }) => void } }): void {
+  public watch(
+    service: string,
+    client: { middlewareStack: { add: (middleware: never, options: { step: 'initialize'; name: string }) => void } },
+  ): void {
     const middleware = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
       const started = performance.now();
       try {
@@ -82,7 +98,12 @@ class LatencyWatch {
   }
 
   public figures(): WorkerResult['apiLatency'] {
-    return Object.fromEntries([...this.totals].map(([service, total]) => [service, { calls: total.calls, meanSimulatedMs: (total.realMs / total.calls) * this.speed }]));
+    return Object.fromEntries(
+      [...this.totals].map(([service, total]) => [
+        service,
+        { calls: total.calls, meanSimulatedMs: (total.realMs / total.calls) * this.speed },
+      ]),
+    );
   }
 }
 
@@ -116,16 +137,28 @@ function observedGateway(gateway: ClientVpnGateway, clock: SimulatedClock, marks
   };
 }
 
-async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: () => MemoryWatch, latency: LatencyWatch): Promise<RunFigures[]> {
+async function runCvpnGuard(
+  input: WorkerInput,
+  clock: SimulatedClock,
+  memory: () => MemoryWatch,
+  latency: LatencyWatch,
+): Promise<RunFigures[]> {
   const { sandbox } = input;
-  const clients = createAwsClients({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials });
+  const clients = createAwsClients({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: sandbox.credentials,
+  });
   latency.watch('dynamodb', clients.dynamodb);
   latency.watch('ec2 describe', clients.ec2);
   latency.watch('ec2 terminate', clients.ec2Terminate);
   const config = loadConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
   let marks: RunMarks = { listedPerEndpoint: [], listedAt: 0 };
   const runtime = createRuntime(config, clients, clock);
-  const observed = { ...runtime, ports: { ...runtime.ports, gateway: observedGateway(runtime.ports.gateway, clock, () => marks) } };
+  const observed = {
+    ...runtime,
+    ports: { ...runtime.ports, gateway: observedGateway(runtime.ports.gateway, clock, () => marks) },
+  };
   const handler = createHandler(() => observed, {
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
@@ -147,7 +180,10 @@ async function runCvpnGuard(input: WorkerInput, clock: SimulatedClock, memory: (
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => deadline - clock.nowMs(),
     } as unknown as Context;
-    const report: RunReport = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
+    const report: RunReport = await handler(
+      { scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' },
+      context,
+    );
     const finishedAt = clock.nowMs();
     const cpu = process.cpuUsage(startedCpu);
     const figures: RunFigures = {
@@ -199,7 +235,10 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
   };
   if (input.contender === Contender.CVPN_GUARD) return finished(await runCvpnGuard(input, clock, memory, latency));
   const { sandbox } = input;
-  const ec2 = baselineEc2Client({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials }, sandbox.clock.speed);
+  const ec2 = baselineEc2Client(
+    { endpoint: sandbox.endpoint, region: sandbox.region, credentials: sandbox.credentials },
+    sandbox.clock.speed,
+  );
   latency.watch('ec2', ec2);
   memory();
   const baseline = await runBaseline(

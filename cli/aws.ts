@@ -24,26 +24,42 @@ export class CliClients {
   }
 
   public dynamodb(): Promise<DynamoDBClient> {
-    return this.once('dynamodb', async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(clientConfig(this.settings)));
+    return this.once(
+      'dynamodb',
+      async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(clientConfig(this.settings)),
+    );
   }
 
   /** The document client as the enforcer builds it: undefined attributes are left out. */
   public documents(): Promise<DynamoDBDocumentClient> {
     return this.once('documents', async () =>
-      (await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(await this.dynamodb(), DOCUMENT_CLIENT_OPTIONS),
+      (await import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(
+        await this.dynamodb(),
+        DOCUMENT_CLIENT_OPTIONS,
+      ),
     );
   }
 
   public ec2(): Promise<EC2Client> {
-    return this.once('ec2', async () => new (await import('@aws-sdk/client-ec2')).EC2Client(clientConfig(this.settings)));
+    return this.once(
+      'ec2',
+      async () => new (await import('@aws-sdk/client-ec2')).EC2Client(clientConfig(this.settings)),
+    );
   }
 
   public sts(): Promise<STSClient> {
-    return this.once('sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(clientConfig(this.settings, 2)));
+    return this.once(
+      'sts',
+      async () => new (await import('@aws-sdk/client-sts')).STSClient(clientConfig(this.settings, 2)),
+    );
   }
 
   public cloudformation(): Promise<CloudFormationClient> {
-    return this.once('cloudformation', async () => new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(clientConfig(this.settings)));
+    return this.once(
+      'cloudformation',
+      async () =>
+        new (await import('@aws-sdk/client-cloudformation')).CloudFormationClient(clientConfig(this.settings)),
+    );
   }
 
   /** Closes every client built, so the process ends as soon as the command is done. */
@@ -67,14 +83,20 @@ export async function describeStackOutputs(clients: CliClients, stackName: strin
   const { DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const output = await (await clients.cloudformation()).send(new DescribeStacksCommand({ StackName: stackName }));
   const stack = output.Stacks?.[0];
-  return Object.fromEntries((stack?.Outputs ?? []).flatMap((entry) => (entry.OutputKey && entry.OutputValue !== undefined ? [[entry.OutputKey, entry.OutputValue]] : [])));
+  return Object.fromEntries(
+    (stack?.Outputs ?? []).flatMap((entry) =>
+      entry.OutputKey && entry.OutputValue !== undefined ? [[entry.OutputKey, entry.OutputValue]] : [],
+    ),
+  );
 }
 
 /** The ARN of the caller (STS GetCallerIdentity); undefined when it cannot be read within a few seconds. */
 export async function callerArn(clients: CliClients, timeoutMs = 5000): Promise<string | undefined> {
   try {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-    const output = await (await clients.sts()).send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    const output = await (
+      await clients.sts()
+    ).send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return output.Arn;
   } catch {
     return undefined;
@@ -84,6 +106,8 @@ export async function callerArn(clients: CliClients, timeoutMs = 5000): Promise<
 /** The body of a deployed stack's template (CloudFormation GetTemplate, as processed). */
 export async function stackTemplateBody(clients: CliClients, stackName: string): Promise<string> {
   const { GetTemplateCommand } = await import('@aws-sdk/client-cloudformation');
-  const output = await (await clients.cloudformation()).send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }));
+  const output = await (
+    await clients.cloudformation()
+  ).send(new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }));
   return output.TemplateBody ?? '';
 }

@@ -79,11 +79,15 @@ export class CliContext {
   public async syncClock(): Promise<void> {
     if (!this.settings.sandbox || !this.settings.endpoint) return;
     try {
-      const response = await fetch(`${this.settings.endpoint}${ADMIN_PREFIX}/clock`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${this.settings.endpoint}${ADMIN_PREFIX}/clock`, {
+        signal: AbortSignal.timeout(2000),
+      });
       const state = (await response.json()) as { now?: string; frozen?: boolean };
       const simulated = Date.parse(state.now ?? '');
       if (!response.ok || Number.isNaN(simulated)) return;
-      this.clock = state.frozen ? { frozenAt: simulated, offsetMs: 0 } : { offsetMs: simulated - this.io.now().getTime() };
+      this.clock = state.frozen
+        ? { frozenAt: simulated, offsetMs: 0 }
+        : { offsetMs: simulated - this.io.now().getTime() };
     } catch {
       // Nothing answers: the command's own call will say so, with the fix.
     }

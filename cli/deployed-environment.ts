@@ -17,10 +17,23 @@ export function enforcerEnvironmentOf(templateBody: string): Record<string, stri
   const resources = (template as { Resources?: Record<string, unknown> } | null)?.Resources;
   if (!resources || typeof resources !== 'object') return undefined;
   for (const resource of Object.values(resources)) {
-    const { Type: type, Properties: properties } = (resource ?? {}) as { Type?: unknown; Properties?: { Environment?: { Variables?: unknown } } };
+    const { Type: type, Properties: properties } = (resource ?? {}) as {
+      Type?: unknown;
+      Properties?: { Environment?: { Variables?: unknown } };
+    };
     const variables = properties?.Environment?.Variables;
-    if (type !== 'AWS::Lambda::Function' || !variables || typeof variables !== 'object' || !(EnvVar.POLICIES_TABLE in variables)) continue;
-    return Object.fromEntries(Object.entries(variables as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    if (
+      type !== 'AWS::Lambda::Function' ||
+      !variables ||
+      typeof variables !== 'object' ||
+      !(EnvVar.POLICIES_TABLE in variables)
+    )
+      continue;
+    return Object.fromEntries(
+      Object.entries(variables as Record<string, unknown>).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    );
   }
   return undefined;
 }

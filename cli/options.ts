@@ -7,17 +7,26 @@ import { DEFAULT_SANDBOX_URL } from './target.js';
  * command (not on the program) so that they never take the sandbox command's own `--region`. `formats: false`
  * leaves `--output` to the command (files: yaml or json).
  */
-export function withTargetOptions(command: Command, formats: readonly OutputFormat[] | false = [OutputFormat.TABLE, OutputFormat.JSON]): Command {
-  if (formats !== false) command.addOption(new Option('-o, --output <format>', 'output format').choices(formats as string[]).default(OutputFormat.TABLE));
+export function withTargetOptions(
+  command: Command,
+  formats: readonly OutputFormat[] | false = [OutputFormat.TABLE, OutputFormat.JSON],
+): Command {
+  if (formats !== false)
+    command.addOption(
+      new Option('-o, --output <format>', 'output format').choices(formats as string[]).default(OutputFormat.TABLE),
+    );
   return command
-    .option('--stack <name>', 'read the table names from this deployed stack\'s outputs (CloudFormation)')
-    .option('--sandbox [url]', `use the local sandbox (default ${DEFAULT_SANDBOX_URL}): its tables, dummy credentials, us-east-1`)
+    .option('--stack <name>', "read the table names from this deployed stack's outputs (CloudFormation)")
+    .option(
+      '--sandbox [url]',
+      `use the local sandbox (default ${DEFAULT_SANDBOX_URL}): its tables, dummy credentials, us-east-1`,
+    )
     .option('--policies-table <name>', 'policies table (overrides --stack; env CVPN_GUARD_POLICIES_TABLE)')
     .option('--audit-table <name>', 'audit table (overrides --stack; env CVPN_GUARD_AUDIT_TABLE)')
     .option('--state-table <name>', 'state table (overrides --stack; env CVPN_GUARD_STATE_TABLE)')
-    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile\'s region)')
+    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
-    .option('--endpoint-url <url>', 'send every AWS call to this URL (as the AWS CLI\'s --endpoint-url)');
+    .option('--endpoint-url <url>', "send every AWS call to this URL (as the AWS CLI's --endpoint-url)");
 }
 
 /** A parser for a whole-number option (`--limit 50`): commander reports anything else as bad usage. */
@@ -33,12 +42,25 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
 
 /** A parser for a list option: comma-separated, repeatable (`--users alice,bob --users carol`). */
 export function listOf(value: string, previous: readonly string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== ''),
+  ];
 }
 
 /** Adds the options that say which endpoints the deployment enforces on (plan and doctor). */
 export function withSelectionOptions(command: Command): Command {
   return command
-    .option('--endpoint-ids <ids>', 'only these endpoints, comma-separated (default: with --stack the deployed enforcer\'s selection, else env CVPN_GUARD_ENDPOINT_IDS, else every endpoint)', listOf)
-    .option('--endpoint-tag <key=value>', 'only endpoints with this tag (default: with --stack the deployed enforcer\'s, else env CVPN_GUARD_ENDPOINT_TAG)');
+    .option(
+      '--endpoint-ids <ids>',
+      "only these endpoints, comma-separated (default: with --stack the deployed enforcer's selection, else env CVPN_GUARD_ENDPOINT_IDS, else every endpoint)",
+      listOf,
+    )
+    .option(
+      '--endpoint-tag <key=value>',
+      "only endpoints with this tag (default: with --stack the deployed enforcer's, else env CVPN_GUARD_ENDPOINT_TAG)",
+    );
 }

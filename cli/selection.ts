@@ -32,25 +32,37 @@ const DEFAULT_MAX_TERMINATIONS_PER_RUN = 100;
  * (the same names the function reads), else the enforcer's default: every endpoint, a cap of 100, no dry run.
  * `env` is the deployed function's environment when the stack is known, else the CLI's own.
  */
-export function runSettings(options: RunSettingsOptions, env: Readonly<Record<string, string | undefined>>): RunSettings {
+export function runSettings(
+  options: RunSettingsOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): RunSettings {
   const ids = options.endpointIds ?? splitList(env[EnvVar.ENDPOINT_IDS]);
   const idsFrom = options.endpointIds ? '--endpoint-ids' : EnvVar.ENDPOINT_IDS;
   const wrong = ids.filter((id) => !ENDPOINT_ID_PATTERN.test(id));
   if (wrong.length > 0) {
-    throw new CliUsageError(`${idsFrom} ${wrong.join(',')}: expected Client VPN endpoint ids (cvpn-endpoint- and 8 to 17 hex digits)`);
+    throw new CliUsageError(
+      `${idsFrom} ${wrong.join(',')}: expected Client VPN endpoint ids (cvpn-endpoint- and 8 to 17 hex digits)`,
+    );
   }
   const tagText = options.endpointTag ?? (env[EnvVar.ENDPOINT_TAG]?.trim() || undefined);
   const tagFrom = options.endpointTag !== undefined ? '--endpoint-tag' : EnvVar.ENDPOINT_TAG;
   let tag: { key: string; value: string } | undefined;
   if (tagText !== undefined) {
     const separator = tagText.indexOf('=');
-    if (separator <= 0) throw new CliUsageError(`${tagFrom} ${JSON.stringify(tagText)}: expected key=value, such as cvpn-guard=enforce`);
+    if (separator <= 0)
+      throw new CliUsageError(`${tagFrom} ${JSON.stringify(tagText)}: expected key=value, such as cvpn-guard=enforce`);
     tag = { key: tagText.slice(0, separator).trim(), value: tagText.slice(separator + 1).trim() };
   }
-  if (ids.length > 0 && tag) throw new CliUsageError(`give endpoint ids (${idsFrom}) or a tag (${tagFrom}), not both: the enforcer takes one of them`);
+  if (ids.length > 0 && tag)
+    throw new CliUsageError(
+      `give endpoint ids (${idsFrom}) or a tag (${tagFrom}), not both: the enforcer takes one of them`,
+    );
   const capText = env[EnvVar.MAX_TERMINATIONS_PER_RUN]?.trim();
   const cap = options.maxTerminationsPerRun ?? (capText ? Number(capText) : DEFAULT_MAX_TERMINATIONS_PER_RUN);
-  if (!Number.isInteger(cap) || cap < 0) throw new CliUsageError(`${EnvVar.MAX_TERMINATIONS_PER_RUN} ${JSON.stringify(capText)}: expected a whole number ≥ 0`);
+  if (!Number.isInteger(cap) || cap < 0)
+    throw new CliUsageError(
+      `${EnvVar.MAX_TERMINATIONS_PER_RUN} ${JSON.stringify(capText)}: expected a whole number ≥ 0`,
+    );
   const isOn = (name: string) => ['true', '1'].includes(env[name]?.trim() ?? '');
   return {
     selection: { ...(ids.length > 0 ? { endpointIds: ids } : {}), ...(tag ? { tag } : {}) },
@@ -85,9 +97,13 @@ export async function settingsEnvironment(context: CliContext): Promise<Readonly
   try {
     const deployed = enforcerEnvironmentOf(await stackTemplateBody(context.clients, stack));
     if (deployed) return deployed;
-    context.note(`note: stack ${stack} has no cvpn-guard enforcer function: endpoints and caps come from flags and environment`);
+    context.note(
+      `note: stack ${stack} has no cvpn-guard enforcer function: endpoints and caps come from flags and environment`,
+    );
   } catch (error) {
-    context.note(`note: could not read the enforcer's settings from stack ${stack} (${explainError(error, context.scene()).message}): endpoints and caps come from flags and environment`);
+    context.note(
+      `note: could not read the enforcer's settings from stack ${stack} (${explainError(error, context.scene()).message}): endpoints and caps come from flags and environment`,
+    );
   }
   return context.io.env;
 }

@@ -42,9 +42,24 @@ interface TableSource {
 }
 
 const TABLE_SOURCES: Readonly<Record<TableRole, TableSource>> = {
-  policies: { flag: '--policies-table', envVar: EnvVar.POLICIES_TABLE, output: StackOutput.POLICIES_TABLE_NAME, sandboxName: POLICIES_TABLE.sandboxName },
-  audit: { flag: '--audit-table', envVar: EnvVar.AUDIT_TABLE, output: StackOutput.AUDIT_TABLE_NAME, sandboxName: AUDIT_TABLE.sandboxName },
-  state: { flag: '--state-table', envVar: EnvVar.STATE_TABLE, output: StackOutput.STATE_TABLE_NAME, sandboxName: STATE_TABLE.sandboxName },
+  policies: {
+    flag: '--policies-table',
+    envVar: EnvVar.POLICIES_TABLE,
+    output: StackOutput.POLICIES_TABLE_NAME,
+    sandboxName: POLICIES_TABLE.sandboxName,
+  },
+  audit: {
+    flag: '--audit-table',
+    envVar: EnvVar.AUDIT_TABLE,
+    output: StackOutput.AUDIT_TABLE_NAME,
+    sandboxName: AUDIT_TABLE.sandboxName,
+  },
+  state: {
+    flag: '--state-table',
+    envVar: EnvVar.STATE_TABLE,
+    output: StackOutput.STATE_TABLE_NAME,
+    sandboxName: STATE_TABLE.sandboxName,
+  },
 };
 
 /** Reads a deployed stack's outputs by output key (CloudFormation DescribeStacks). */
@@ -61,13 +76,29 @@ export function resolveAwsSettings(options: TargetOptions): AwsSettings {
     return { region: options.region, endpoint: endpointUrl, profile: options.profile, sandbox: false };
   }
   if (options.stack !== undefined) {
-    throw new CliUsageError(`--stack ${options.stack} and --sandbox exclude each other: the sandbox has no CloudFormation; drop one of them`);
+    throw new CliUsageError(
+      `--stack ${options.stack} and --sandbox exclude each other: the sandbox has no CloudFormation; drop one of them`,
+    );
   }
   if (endpointUrl !== undefined) {
-    throw new CliUsageError('--endpoint-url and --sandbox exclude each other: give the sandbox URL to --sandbox (--sandbox=http://127.0.0.1:4566)');
+    throw new CliUsageError(
+      '--endpoint-url and --sandbox exclude each other: give the sandbox URL to --sandbox (--sandbox=http://127.0.0.1:4566)',
+    );
   }
-  const url = options.sandbox === true ? DEFAULT_SANDBOX_URL : checkUrl('--sandbox', options.sandbox, ' (put --sandbox after the command\'s arguments, or write --sandbox=URL)');
-  return { region: options.region ?? DEFAULT_REGION, endpoint: url, credentials: { ...SANDBOX_CREDENTIALS }, sandbox: true };
+  const url =
+    options.sandbox === true
+      ? DEFAULT_SANDBOX_URL
+      : checkUrl(
+          '--sandbox',
+          options.sandbox,
+          " (put --sandbox after the command's arguments, or write --sandbox=URL)",
+        );
+  return {
+    region: options.region ?? DEFAULT_REGION,
+    endpoint: url,
+    credentials: { ...SANDBOX_CREDENTIALS },
+    sandbox: true,
+  };
 }
 
 /**
@@ -128,10 +159,14 @@ function checkUrl(flag: string, value: string, hint = ''): string {
   try {
     url = new URL(value);
   } catch {
-    throw new CliUsageError(`${flag} ${JSON.stringify(value)} is not a URL: expected http://host:port or https://host${hint}`);
+    throw new CliUsageError(
+      `${flag} ${JSON.stringify(value)} is not a URL: expected http://host:port or https://host${hint}`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CliUsageError(`${flag} ${JSON.stringify(value)} is not an http(s) URL: expected http://host:port or https://host${hint}`);
+    throw new CliUsageError(
+      `${flag} ${JSON.stringify(value)} is not an http(s) URL: expected http://host:port or https://host${hint}`,
+    );
   }
   return value.replace(/\/+$/, '');
 }

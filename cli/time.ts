@@ -2,7 +2,8 @@ import { parseDuration } from '../local/time.js';
 import { CliUsageError } from './errors.js';
 
 /** What `--since`, `--until` and `--at` accept, for error messages and help. */
-export const INSTANT_HINT = 'a duration back from now such as "30m", "24h", "7d" or "1h30m", "now", or an ISO 8601 time such as "2026-11-26T08:00:00Z" or a day "2026-11-26" (UTC)';
+export const INSTANT_HINT =
+  'a duration back from now such as "30m", "24h", "7d" or "1h30m", "now", or an ISO 8601 time such as "2026-11-26T08:00:00Z" or a day "2026-11-26" (UTC)';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([zZ]|[+-]\d\d:?\d\d)$/;
 const ISO_DAY = /^\d{4}-\d\d-\d\d$/;

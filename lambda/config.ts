@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { EnvVar } from './environment.js';
 import { ENDPOINT_ID_PATTERN as ENDPOINT_ID } from './domain/constants.js';
 
-
 const flag = (name: string) =>
   z
     .enum(['true', 'false', '1', '0', ''], { message: `${name} must be "true" or "false"` })
@@ -24,7 +23,10 @@ const wholeNumber = (name: string, min: number, fallback: number) =>
     });
 
 const required = (name: string) =>
-  z.string({ message: `${name} is required (the table or resource name)` }).trim().min(1, `${name} must not be empty`);
+  z
+    .string({ message: `${name} is required (the table or resource name)` })
+    .trim()
+    .min(1, `${name} must not be empty`);
 
 const environmentSchema = z
   .object({
@@ -35,12 +37,18 @@ const environmentSchema = z
       .string()
       .optional()
       .transform((value) => (value?.trim() ? value.trim() : undefined))
-      .refine((value) => value === undefined || value.startsWith('arn:'), `${EnvVar.TOPIC_ARN} must be an SNS topic ARN (arn:aws:sns:…)`),
+      .refine(
+        (value) => value === undefined || value.startsWith('arn:'),
+        `${EnvVar.TOPIC_ARN} must be an SNS topic ARN (arn:aws:sns:…)`,
+      ),
     [EnvVar.ENDPOINT_IDS]: z
       .string()
       .optional()
       .transform((value, context) => {
-        const ids = (value ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+        const ids = (value ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
         const wrong = ids.filter((id) => !ENDPOINT_ID.test(id));
         if (wrong.length > 0) {
           context.addIssue({

@@ -105,11 +105,20 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
     await carryOut(ports, options, run, logger, plan);
     return await finish(ports, run, run.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED);
   } finally {
-    await ports.lease.release(options.runId).catch((error: unknown) => logger.warn('could not release the lease; it expires on its own', { error: String(error) }));
+    await ports.lease
+      .release(options.runId)
+      .catch((error: unknown) =>
+        logger.warn('could not release the lease; it expires on its own', { error: String(error) }),
+      );
   }
 }
 
-async function listConnections(ports: EnforcementPorts, options: EnforcementOptions, run: RunState, logger: RunLogger): Promise<Connection[]> {
+async function listConnections(
+  ports: EnforcementPorts,
+  options: EnforcementOptions,
+  run: RunState,
+  logger: RunLogger,
+): Promise<Connection[]> {
   let endpoints;
   try {
     endpoints = await ports.gateway.listEndpoints(options.endpointSelection);
@@ -120,7 +129,8 @@ async function listConnections(ports: EnforcementPorts, options: EnforcementOpti
   }
   const found = new Set(endpoints.map((endpoint) => endpoint.endpointId));
   for (const missing of options.endpointSelection.endpointIds ?? []) {
-    if (!found.has(missing)) run.endpointErrors.push(`${missing}: selected, but no such Client VPN endpoint in this account and region`);
+    if (!found.has(missing))
+      run.endpointErrors.push(`${missing}: selected, but no such Client VPN endpoint in this account and region`);
   }
   run.endpoints = endpoints.length;
   const queue = [...endpoints];
@@ -175,13 +185,20 @@ async function planRun(
   });
   run.decisions = evaluation.decisions;
   run.findings = [...input.findings, ...evaluation.findings];
-  if (evaluation.globallyCapped) logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
+  if (evaluation.globallyCapped)
+    logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
 
-  for (const finding of run.findings) logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
-  await run.recordFinals(ports.audit, run.findings.map((finding) => invalidPolicyRecord(options.runId, now, finding)));
+  for (const finding of run.findings)
+    logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
+  await run.recordFinals(
+    ports.audit,
+    run.findings.map((finding) => invalidPolicyRecord(options.runId, now, finding)),
+  );
 
   // A retried invocation of this tick keeps what the earlier attempt already recorded.
-  const done = new Map(input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]));
+  const done = new Map(
+    input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]),
+  );
   const fresh = evaluation.decisions.filter((decision) => {
     const earlier = done.get(decisionKeyOf(decision.connection.endpointId, decision.connection.connectionId));
     if (earlier) run.records.push(earlier);
@@ -189,10 +206,17 @@ async function planRun(
   });
   const toTerminate = fresh.filter((decision) => decision.verdict === Verdict.TERMINATE);
   return {
-    finals: fresh.filter((d) => d.verdict !== Verdict.TERMINATE).map((decision) => decisionRecord(options.runId, now, decision)),
+    finals: fresh
+      .filter((d) => d.verdict !== Verdict.TERMINATE)
+      .map((decision) => decisionRecord(options.runId, now, decision)),
     calls: planTerminations(toTerminate, connections),
-    saveIdle: input.rows.some((row) => row.kind === PolicyKind.IDLE) ? idleSaver(ports.idleState, evaluation.idleState, previousIdle) : undefined,
-    confirm: unconfirmed.length > 0 ? confirmer({ audit: ports.audit, logger }, run, unconfirmed, connections, options.runId) : undefined,
+    saveIdle: input.rows.some((row) => row.kind === PolicyKind.IDLE)
+      ? idleSaver(ports.idleState, evaluation.idleState, previousIdle)
+      : undefined,
+    confirm:
+      unconfirmed.length > 0
+        ? confirmer({ audit: ports.audit, logger }, run, unconfirmed, connections, options.runId)
+        : undefined,
   };
 }
 
@@ -208,12 +232,18 @@ function confirmer(
   runId: string,
 ): () => Promise<void> {
   const named = new Set(unconfirmed.map((record) => record.connectionId));
-  const listing = { connections: connections.filter((connection) => named.has(connection.connectionId)), readEndpoints: [...run.readEndpoints] };
+  const listing = {
+    connections: connections.filter((connection) => named.has(connection.connectionId)),
+    readEndpoints: [...run.readEndpoints],
+  };
   return async () => {
     const settled = await confirmTerminations(ports, unconfirmed, listing, runId, run.startedAt);
     run.lateFailures.push(...settled.failed);
     for (const failure of settled.failed) {
-      ports.logger.error('an earlier termination did not take effect: the connection is still up', { runId: failure.runId, connectionId: failure.connectionId });
+      ports.logger.error('an earlier termination did not take effect: the connection is still up', {
+        runId: failure.runId,
+        connectionId: failure.connectionId,
+      });
     }
   };
 }
@@ -224,8 +254,17 @@ function idleSaver(store: IdleStateStore, next: IdleState, previous: IdleState):
 }
 
 /** Makes the terminate calls and writes the other records and the idle memory meanwhile. */
-async function carryOut(ports: EnforcementPorts, options: EnforcementOptions, run: RunState, logger: RunLogger, plan: RunPlan): Promise<void> {
-  const executor = new TerminationExecutor({ gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger }, options.termination);
+async function carryOut(
+  ports: EnforcementPorts,
+  options: EnforcementOptions,
+  run: RunState,
+  logger: RunLogger,
+  plan: RunPlan,
+): Promise<void> {
+  const executor = new TerminationExecutor(
+    { gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger },
+    options.termination,
+  );
   // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
   // that call nothing, the idle memory and the settling of earlier terminations are written meanwhile
   // rather than before the first call. Each call still writes its own intent first; a failed write
@@ -274,7 +313,9 @@ async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus)
   });
   const digest = digestOf(report);
   if (digest && ports.notifier) {
-    await ports.notifier.publish(digest).catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
+    await ports.notifier
+      .publish(digest)
+      .catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
   }
   return report;
 }
@@ -331,4 +372,3 @@ class RunState {
     };
   }
 }
-

@@ -82,7 +82,9 @@ export function createHandler(
     return report;
   };
 
-  return middy(enforce).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  return middy(enforce)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
 }
 
 function publishMetrics(metrics: Metrics, report: RunReport): void {

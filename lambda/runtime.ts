@@ -17,7 +17,11 @@ export interface EnforcerRuntime {
 }
 
 /** Wires the AWS adapters to the ports. */
-export function createRuntime(config: EnforcerConfig, clients: AwsClients = createAwsClients(), clock: Clock = new SystemClock()): EnforcerRuntime {
+export function createRuntime(
+  config: EnforcerConfig,
+  clients: AwsClients = createAwsClients(),
+  clock: Clock = new SystemClock(),
+): EnforcerRuntime {
   return {
     config,
     ports: {

@@ -134,7 +134,12 @@ function toList(value: unknown): unknown {
       return value;
     }
   }
-  return text === '' ? [] : text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return text === ''
+    ? []
+    : text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
 }
 
 /** Trimmed string; empty string = not set. */
@@ -157,11 +162,13 @@ const SPECS = {
   [Setting.SCHEDULE]: { schema: z.string(), accepted: SCHEDULE_ACCEPTED },
   [Setting.ENDPOINT_IDS]: {
     schema: z.preprocess(toList, z.array(z.string().regex(ENDPOINT_ID_PATTERN)).max(100)),
-    accepted: 'a list of up to 100 Client VPN endpoint ids like cvpn-endpoint-0123456789abcdef0 (JSON list in cdk.json, comma-separated with -c); empty for every endpoint',
+    accepted:
+      'a list of up to 100 Client VPN endpoint ids like cvpn-endpoint-0123456789abcdef0 (JSON list in cdk.json, comma-separated with -c); empty for every endpoint',
   },
   [Setting.ENDPOINT_TAG]: {
     schema: z.preprocess(toOptionalString, z.string().optional()),
-    accepted: 'key=value (a tag key of 1 to 128 characters not starting with "aws:", a value of up to 256); empty for no tag',
+    accepted:
+      'key=value (a tag key of 1 to 128 characters not starting with "aws:", a value of up to 256); empty for no tag',
   },
   [Setting.DRY_RUN]: { schema: z.preprocess(toBoolean, z.boolean()), accepted: 'true or false' },
   [Setting.DISABLED]: { schema: z.preprocess(toBoolean, z.boolean()), accepted: 'true or false' },
@@ -173,11 +180,17 @@ const SPECS = {
     accepted: 'an e-mail address; empty for no subscription',
   },
   [Setting.LOG_RETENTION_DAYS]: {
-    schema: z.preprocess(toNumber, z.number().refine((days) => LOG_RETENTION_VALUES.includes(days))),
+    schema: z.preprocess(
+      toNumber,
+      z.number().refine((days) => LOG_RETENTION_VALUES.includes(days)),
+    ),
     accepted: `one of the CloudWatch Logs retention periods: ${LOG_RETENTION_VALUES.join(', ')} (9999 = never expire)`,
   },
   [Setting.TABLE_REMOVAL_POLICY]: {
-    schema: z.preprocess((value) => (typeof value === 'string' ? value.trim().toLowerCase() : value), z.enum(['retain', 'destroy'])),
+    schema: z.preprocess(
+      (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
+      z.enum(['retain', 'destroy']),
+    ),
     accepted: 'retain or destroy',
   },
   [Setting.MEMORY_SIZE]: { schema: integer(128, 10_240), accepted: 'a whole number of MB from 128 to 10240' },
@@ -210,7 +223,9 @@ function describeRefusal(key: Setting, value: unknown): string {
   const list = toList(value);
   if (!Array.isArray(list)) return 'not a list; ';
   const bad = list.filter((item) => typeof item !== 'string' || !ENDPOINT_ID_PATTERN.test(item));
-  return bad.length > 0 ? `${bad.map((item) => JSON.stringify(item)).join(', ')} ${bad.length === 1 ? 'is not an endpoint id' : 'are not endpoint ids'}; ` : '';
+  return bad.length > 0
+    ? `${bad.map((item) => JSON.stringify(item)).join(', ')} ${bad.length === 1 ? 'is not an endpoint id' : 'are not endpoint ids'}; `
+    : '';
 }
 
 const normalizeKey = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -247,12 +262,20 @@ export function loadConfig(read: ContextReader, contextKeys: readonly string[] =
 
   const schedule = typeof parsed.schedule === 'string' ? parseScheduleExpression(parsed.schedule) : undefined;
   if (schedule && !schedule.ok) {
-    issues.push({ key: Setting.SCHEDULE, value: parsed.schedule, message: `${schedule.reason}; expected ${SCHEDULE_ACCEPTED}` });
+    issues.push({
+      key: Setting.SCHEDULE,
+      value: parsed.schedule,
+      message: `${schedule.reason}; expected ${SCHEDULE_ACCEPTED}`,
+    });
   }
 
   const tag = parsed.endpointTag === undefined ? undefined : parseTag(parsed.endpointTag);
   if (parsed.endpointTag !== undefined && tag === undefined) {
-    issues.push({ key: Setting.ENDPOINT_TAG, value: parsed.endpointTag, message: `expected ${SPECS.endpointTag.accepted}` });
+    issues.push({
+      key: Setting.ENDPOINT_TAG,
+      value: parsed.endpointTag,
+      message: `expected ${SPECS.endpointTag.accepted}`,
+    });
   }
   if (tag && parsed.endpointIds !== undefined && parsed.endpointIds.length > 0) {
     issues.push({

@@ -30,7 +30,11 @@ export class CvpnGuardStack extends Stack {
     Tags.of(this).add('app', 'cvpn-guard');
 
     this.tables = new Tables(this, 'Tables', { removalPolicy: config.tableRemovalPolicy });
-    this.notifications = new Notifications(this, 'Notifications', config.notificationEmail === undefined ? {} : { email: config.notificationEmail });
+    this.notifications = new Notifications(
+      this,
+      'Notifications',
+      config.notificationEmail === undefined ? {} : { email: config.notificationEmail },
+    );
     this.enforcer = new Enforcer(this, 'Enforcer', {
       policiesTable: this.tables.policies,
       auditTable: this.tables.audit,
@@ -74,11 +78,26 @@ export class CvpnGuardStack extends Stack {
     });
 
     // Outputs live at stack level so their keys are exactly these names.
-    new CfnOutput(this, StackOutput.POLICIES_TABLE_NAME, { value: this.tables.policies.tableName, description: 'Policy rows' });
-    new CfnOutput(this, StackOutput.AUDIT_TABLE_NAME, { value: this.tables.audit.tableName, description: 'Audit records' });
-    new CfnOutput(this, StackOutput.STATE_TABLE_NAME, { value: this.tables.state.tableName, description: 'Idle memory and run lease' });
-    new CfnOutput(this, StackOutput.FUNCTION_NAME, { value: this.enforcer.function.functionName, description: 'Enforcer function' });
-    new CfnOutput(this, StackOutput.TOPIC_ARN, { value: this.notifications.topic.topicArn, description: 'Digests and alarms' });
+    new CfnOutput(this, StackOutput.POLICIES_TABLE_NAME, {
+      value: this.tables.policies.tableName,
+      description: 'Policy rows',
+    });
+    new CfnOutput(this, StackOutput.AUDIT_TABLE_NAME, {
+      value: this.tables.audit.tableName,
+      description: 'Audit records',
+    });
+    new CfnOutput(this, StackOutput.STATE_TABLE_NAME, {
+      value: this.tables.state.tableName,
+      description: 'Idle memory and run lease',
+    });
+    new CfnOutput(this, StackOutput.FUNCTION_NAME, {
+      value: this.enforcer.function.functionName,
+      description: 'Enforcer function',
+    });
+    new CfnOutput(this, StackOutput.TOPIC_ARN, {
+      value: this.notifications.topic.topicArn,
+      description: 'Digests and alarms',
+    });
     new CfnOutput(this, StackOutput.DASHBOARD_URL, {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,
       description: 'CloudWatch dashboard',

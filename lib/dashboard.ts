@@ -38,7 +38,11 @@ export class Dashboard extends Construct {
       widgets: [
         [
           graph('Decisions by outcome', DECISION_OUTCOMES.map(decisionsByOutcome), { stacked: true }),
-          graph('Terminated, by policy kind', DECISION_KINDS.map((kind) => decisionMetric(Outcome.TERMINATED, kind)), { stacked: true }),
+          graph(
+            'Terminated, by policy kind',
+            DECISION_KINDS.map((kind) => decisionMetric(Outcome.TERMINATED, kind)),
+            { stacked: true },
+          ),
           graph(
             'Would terminate (observe mode, dry run), by policy kind',
             DECISION_KINDS.map((kind) => decisionMetric(Outcome.WOULD_TERMINATE, kind)),
@@ -46,14 +50,19 @@ export class Dashboard extends Construct {
           ),
         ],
         [
-          graph('Connections seen per run', [runMetric(RunMetric.CONNECTIONS_SEEN, { statistic: cloudwatch.Stats.MAXIMUM, label: 'connections' })]),
+          graph('Connections seen per run', [
+            runMetric(RunMetric.CONNECTIONS_SEEN, { statistic: cloudwatch.Stats.MAXIMUM, label: 'connections' }),
+          ]),
           graph('Run duration (ms)', [
             runMetric(RunMetric.RUN_DURATION, { statistic: cloudwatch.Stats.AVERAGE, label: 'average' }),
             runMetric(RunMetric.RUN_DURATION, { statistic: cloudwatch.Stats.MAXIMUM, label: 'maximum' }),
           ]),
           graph('Throttling', [
             runMetric(RunMetric.THROTTLED_CALLS, { label: 'EC2 calls throttled (retried)' }),
-            props.function.metricThrottles({ statistic: cloudwatch.Stats.SUM, label: 'function invocations throttled' }),
+            props.function.metricThrottles({
+              statistic: cloudwatch.Stats.SUM,
+              label: 'function invocations throttled',
+            }),
           ]),
         ],
         [
@@ -67,9 +76,17 @@ export class Dashboard extends Construct {
           graph('Function', [
             props.function.metricInvocations({ statistic: cloudwatch.Stats.SUM, label: 'invocations' }),
             props.function.metricErrors({ statistic: cloudwatch.Stats.SUM, label: 'errors' }),
-            props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, label: 'dead letters' }),
+            props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: 'dead letters',
+            }),
           ]),
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...(props.alarms ?? [])], width: WIDTH, height: HEIGHT }),
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: [...(props.alarms ?? [])],
+            width: WIDTH,
+            height: HEIGHT,
+          }),
         ],
       ],
     });

@@ -26,7 +26,8 @@ export const ENFORCER_ENTRY = join(PROJECT_ROOT, 'lambda', 'handler.ts');
  * Prepended to the ESM bundle: some CommonJS dependencies `require()` Node built-ins, which an
  * ES module cannot do without a `require` of its own.
  */
-const ESM_REQUIRE_SHIM = "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+const ESM_REQUIRE_SHIM =
+  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
 
 /**
  * How the function's code is bundled (the local esbuild, never Docker). Exported so the benchmark
@@ -203,7 +204,11 @@ export class Enforcer extends Construct {
         conditions: {
           StringEquals: {
             'aws:SourceAccount': stack.account,
-            'aws:SourceArn': stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
           },
         },
       }),
@@ -233,7 +238,8 @@ export class Enforcer extends Construct {
     });
     Validations.of(this.schedulerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
-      reason: 'Added by the LambdaInvoke target (grantInvoke): it covers versions and aliases of this one function only.',
+      reason:
+        'Added by the LambdaInvoke target (grantInvoke): it covers versions and aliases of this one function only.',
     });
   }
 
@@ -253,7 +259,8 @@ export class Enforcer extends Construct {
     );
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ec2:DescribeClientVpnEndpoints and ec2:DescribeClientVpnConnections support no resource-level permissions; the statement is limited to the stack region.',
+      reason:
+        'ec2:DescribeClientVpnEndpoints and ec2:DescribeClientVpnConnections support no resource-level permissions; the statement is limited to the stack region.',
     });
 
     const endpointArn = (endpointId: string): string =>
@@ -273,7 +280,9 @@ export class Enforcer extends Construct {
         sid: endpoints.kind === 'tag' ? 'TerminateOnTaggedEndpoints' : 'TerminateOnEndpointsOfThisRegion',
         actions: ['ec2:TerminateClientVpnConnections'],
         resources: [endpointArn('*')],
-        ...(endpoints.kind === 'tag' ? { conditions: { StringEquals: { [`aws:ResourceTag/${endpoints.key}`]: endpoints.value } } } : {}),
+        ...(endpoints.kind === 'tag'
+          ? { conditions: { StringEquals: { [`aws:ResourceTag/${endpoints.key}`]: endpoints.value } } }
+          : {}),
       }),
     );
     Validations.of(this.role).acknowledge({
@@ -290,7 +299,13 @@ export class Enforcer extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadPolicies',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:DescribeTable',
+        ],
         resources: [props.policiesTable.tableArn],
       }),
     );
@@ -298,7 +313,13 @@ export class Enforcer extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteAudit',
-        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
+        actions: [
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:DescribeTable',
+        ],
         resources: [props.auditTable.tableArn],
       }),
     );
@@ -333,9 +354,14 @@ export class Enforcer extends Construct {
       new iam.PolicyStatement({ sid: 'PublishDigests', actions: ['sns:Publish'], resources: [props.topic.topicArn] }),
     );
     const keyArns = [props.deadLetterQueueKey.keyArn];
-    if (props.topic.masterKey && props.topic.masterKey !== props.deadLetterQueueKey) keyArns.push(props.topic.masterKey.keyArn);
+    if (props.topic.masterKey && props.topic.masterKey !== props.deadLetterQueueKey)
+      keyArns.push(props.topic.masterKey.keyArn);
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'EncryptMessages', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: keyArns }),
+      new iam.PolicyStatement({
+        sid: 'EncryptMessages',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: keyArns,
+      }),
     );
   }
 }

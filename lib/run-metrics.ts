@@ -36,7 +36,11 @@ export function runMetric(metricName: RunMetric, options: cloudwatch.MetricOptio
 }
 
 /** Decisions of one outcome made by one policy kind, summed over 5 minutes. */
-export function decisionMetric(outcome: DecisionOutcome, kind: EnforcingKind, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+export function decisionMetric(
+  outcome: DecisionOutcome,
+  kind: EnforcingKind,
+  options: cloudwatch.MetricOptions = {},
+): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName: DECISIONS_METRIC,
@@ -50,7 +54,9 @@ export function decisionMetric(outcome: DecisionOutcome, kind: EnforcingKind, op
 
 /** Decisions of one outcome, every kind added up (SUM of the series: a kind with no data adds nothing). Ids are unique per outcome, so several fit in one graph. */
 export function decisionsByOutcome(outcome: DecisionOutcome): cloudwatch.MathExpression {
-  const usingMetrics = Object.fromEntries(DECISION_KINDS.map((kind, index) => [`${outcome.replace(/-/g, '_')}_${index}`, decisionMetric(outcome, kind)]));
+  const usingMetrics = Object.fromEntries(
+    DECISION_KINDS.map((kind, index) => [`${outcome.replace(/-/g, '_')}_${index}`, decisionMetric(outcome, kind)]),
+  );
   return new cloudwatch.MathExpression({
     expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`,
     usingMetrics,

@@ -16,7 +16,8 @@ export interface ParsedSchedule {
 }
 
 /** The result of parsing: the schedule, or the reason it is refused. */
-export type ScheduleParseResult = { readonly ok: true; readonly schedule: ParsedSchedule } | { readonly ok: false; readonly reason: string };
+export type ScheduleParseResult =
+  { readonly ok: true; readonly schedule: ParsedSchedule } | { readonly ok: false; readonly reason: string };
 
 const UNIT_SECONDS = { minute: 60, hour: 3600, day: 86_400 } as const;
 
@@ -45,8 +46,10 @@ export function parseScheduleExpression(expression: string): ScheduleParseResult
     const unit = rate[2] as string;
     const singular = unit.replace(/s$/, '') as keyof typeof UNIT_SECONDS;
     if (value < 1) return { ok: false, reason: 'the rate must be at least 1' };
-    if (value === 1 && unit !== singular) return { ok: false, reason: `use the singular unit for 1: rate(1 ${singular})` };
-    if (value > 1 && unit === singular) return { ok: false, reason: `use the plural unit for ${value}: rate(${value} ${singular}s)` };
+    if (value === 1 && unit !== singular)
+      return { ok: false, reason: `use the singular unit for 1: rate(1 ${singular})` };
+    if (value > 1 && unit === singular)
+      return { ok: false, reason: `use the plural unit for ${value}: rate(${value} ${singular}s)` };
     return { ok: true, schedule: { expression: text, periodSeconds: value * UNIT_SECONDS[singular] } };
   }
   const cron = CRON.exec(text);
@@ -57,7 +60,8 @@ export function parseScheduleExpression(expression: string): ScheduleParseResult
     }
     for (const [index, field] of CRON_FIELDS.entries()) {
       const value = fields[index] as string;
-      if (!field.pattern.test(value)) return { ok: false, reason: `cron field ${field.name} "${value}" holds characters it does not accept` };
+      if (!field.pattern.test(value))
+        return { ok: false, reason: `cron field ${field.name} "${value}" holds characters it does not accept` };
     }
     const dayOfMonth = fields[2];
     const dayOfWeek = fields[4];

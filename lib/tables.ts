@@ -23,7 +23,11 @@ function attribute(key: KeyAttribute): dynamodb.Attribute {
  * Deletion protection is on whenever the table is retained: a table to be destroyed with the
  * stack must be deletable.
  */
-export function tableFromDefinition(scope: Construct, definition: TableDefinition, options: TableOptions): dynamodb.Table {
+export function tableFromDefinition(
+  scope: Construct,
+  definition: TableDefinition,
+  options: TableOptions,
+): dynamodb.Table {
   const retained = options.removalPolicy === RemovalPolicy.RETAIN;
   const table = new dynamodb.Table(scope, definition.logicalId, {
     partitionKey: attribute(definition.partitionKey),
@@ -74,7 +78,10 @@ export class Tables extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.policies = tableFromDefinition(this, POLICIES_TABLE, { pointInTimeRecovery: true, removalPolicy });
     this.audit = tableFromDefinition(this, AUDIT_TABLE, { pointInTimeRecovery: true, removalPolicy });
-    this.state = tableFromDefinition(this, STATE_TABLE, { pointInTimeRecovery: false, removalPolicy: RemovalPolicy.DESTROY });
+    this.state = tableFromDefinition(this, STATE_TABLE, {
+      pointInTimeRecovery: false,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     Validations.of(this.state).acknowledge({
       id: 'AwsSolutions-DDB3',
       reason:

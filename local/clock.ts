@@ -92,7 +92,10 @@ export class SimulatedClock {
   /** Moves time forward (ms, or a duration like `"95m"`) and freezes there. Negative moves back. */
   public advance(by: number | string): void {
     const ms = parseDuration(by);
-    if (ms === undefined) throw new SandboxOptionError(`clock advance: got ${JSON.stringify(by)}; expected ${DURATION_HINT} or milliseconds`);
+    if (ms === undefined)
+      throw new SandboxOptionError(
+        `clock advance: got ${JSON.stringify(by)}; expected ${DURATION_HINT} or milliseconds`,
+      );
     this.set(this.nowMs() + ms);
   }
 
@@ -191,7 +194,9 @@ export class SimulatedClock {
 
 function checkSpeed(speed: number): number {
   if (!Number.isFinite(speed) || speed <= 0) {
-    throw new SandboxOptionError(`clock speed: got ${JSON.stringify(speed)}; expected a number greater than 0 (1 = real time, 10 = ten times faster)`);
+    throw new SandboxOptionError(
+      `clock speed: got ${JSON.stringify(speed)}; expected a number greater than 0 (1 = real time, 10 = ten times faster)`,
+    );
   }
   return speed;
 }
@@ -199,7 +204,9 @@ function checkSpeed(speed: number): number {
 function toEpochMs(time: Date | string | number, what: string): number {
   const ms = time instanceof Date ? time.getTime() : typeof time === 'number' ? time : new Date(time).getTime();
   if (!Number.isFinite(ms)) {
-    throw new SandboxOptionError(`${what}: got ${JSON.stringify(time)}; expected an ISO 8601 time like "2026-11-26T08:00:00Z", epoch milliseconds or a Date`);
+    throw new SandboxOptionError(
+      `${what}: got ${JSON.stringify(time)}; expected an ISO 8601 time like "2026-11-26T08:00:00Z", epoch milliseconds or a Date`,
+    );
   }
   return ms;
 }

@@ -44,7 +44,10 @@ const auditColumns: readonly Column<AuditRecord>[] = [
   { header: 'identity', value: (r) => r.username ?? r.commonName ?? '' },
   { header: 'policy', value: (r) => r.policyId },
   { header: 'outcome', value: (r) => r.outcome },
-  { header: 'status', value: (r) => (r.previousStatus && r.currentStatus ? `${r.previousStatus} → ${r.currentStatus}` : '') },
+  {
+    header: 'status',
+    value: (r) => (r.previousStatus && r.currentStatus ? `${r.previousStatus} → ${r.currentStatus}` : ''),
+  },
   { header: 'request id', value: (r) => r.requestId ?? r.errorCode ?? '' },
 ];
 
@@ -66,10 +69,15 @@ async function main(): Promise<void> {
     });
 
     console.log(`cvpn-guard demo — scenario ${relative(process.cwd(), scenario)}`);
-    console.log(`sandbox on ${sandbox.endpoint}; simulated clock starts ${START}; ${TICKS} schedule ticks ${TICK_MINUTES} minutes apart\n`);
+    console.log(
+      `sandbox on ${sandbox.endpoint}; simulated clock starts ${START}; ${TICKS} schedule ticks ${TICK_MINUTES} minutes apart\n`,
+    );
     const runIds: string[] = [];
     for (let tick = 1; tick <= TICKS; tick += 1) {
-      const scheduledTime = sandbox.clock.now().toISOString().replace(/\.000Z$/, 'Z');
+      const scheduledTime = sandbox.clock
+        .now()
+        .toISOString()
+        .replace(/\.000Z$/, 'Z');
       const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
       const context = { getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
       const report: RunReport = await handler({ scheduledTime, source: 'schedule' }, context);
@@ -83,16 +91,23 @@ async function main(): Promise<void> {
     console.log(`Audit table: ${records.length} records (one per decision per run)\n`);
     console.log(renderTable(auditColumns, records));
     console.log(`SNS digests published: ${sandbox.sns.messages.length}`);
-    console.log('Next: `npm test` runs the tests; `npx cvpn-guard sandbox --scenario examples/demo.json` keeps the sandbox up for the CLI or the AWS CLI.');
+    console.log(
+      'Next: `npm test` runs the tests; `npx cvpn-guard sandbox --scenario examples/demo.json` keeps the sandbox up for the CLI or the AWS CLI.',
+    );
   } finally {
     await sandbox.stop();
   }
 }
 
 function printTick(tick: number, report: RunReport): void {
-  const counts = Object.entries(report.counts).map(([outcome, count]) => `${count} ${outcome}`).join(', ') || 'no decisions';
+  const counts =
+    Object.entries(report.counts)
+      .map(([outcome, count]) => `${count} ${outcome}`)
+      .join(', ') || 'no decisions';
   console.log(`Tick ${tick} — ${report.runId} (${report.status}${report.dryRun ? ', dry run' : ''})`);
-  console.log(`  ${report.connectionsSeen} connections on ${report.endpoints} endpoints; ${counts}; ${report.terminateCalls} terminate calls`);
+  console.log(
+    `  ${report.connectionsSeen} connections on ${report.endpoints} endpoints; ${counts}; ${report.terminateCalls} terminate calls`,
+  );
   for (const finding of report.findings) console.log(`  invalid policy row: ${finding.message}`);
   for (const problem of report.endpointErrors) console.log(`  endpoint not read: ${problem}`);
   const decisions = report.records.filter((record) => record.connectionId);
@@ -101,7 +116,10 @@ function printTick(tick: number, report: RunReport): void {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
 }
 
 main().catch((error: unknown) => {

@@ -95,8 +95,13 @@ function checkRule(rule: FaultRule): FaultRule {
   if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) {
     throw new SandboxControlError(`${where}: count must be a whole number ≥ 0`);
   }
-  if (rule.actions !== undefined && !(Array.isArray(rule.actions) && rule.actions.every((a) => typeof a === 'string'))) {
-    throw new SandboxControlError(`${where}: actions must be a list of action names or groups (@write, @read, @mutating, @describe)`);
+  if (
+    rule.actions !== undefined &&
+    !(Array.isArray(rule.actions) && rule.actions.every((a) => typeof a === 'string'))
+  ) {
+    throw new SandboxControlError(
+      `${where}: actions must be a list of action names or groups (@write, @read, @mutating, @describe)`,
+    );
   }
   return { ...rule };
 }

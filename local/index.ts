@@ -10,7 +10,14 @@ export {
 } from './ec2/client-vpn-emulator.js';
 export { Ec2Action } from './ec2/actions.js';
 export { Ec2ErrorCode } from './ec2/errors.js';
-export type { ConnectionPatch, ConnectionSpec, ConnectionView, EndpointSpec, EndpointView, TrafficProfile } from './ec2/model.js';
+export type {
+  ConnectionPatch,
+  ConnectionSpec,
+  ConnectionView,
+  EndpointSpec,
+  EndpointView,
+  TrafficProfile,
+} from './ec2/model.js';
 export type { PermissionDenial } from './ec2/permissions.js';
 export { CallCounters, type ActionCounter } from './counters.js';
 export { FaultInjector, FaultKind, type FaultRule, type FaultRuleState } from './faults.js';
@@ -19,5 +26,12 @@ export { ActionGroup, Service } from './services.js';
 export type { PublishedMessage, SnsEmulator } from './sns/sns-emulator.js';
 export { loadScenario, parseScenario, readScenarioFile } from './scenario/load.js';
 export type { Scenario } from './scenario/schema.js';
-export { ADMIN_PREFIX, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REGION, SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS } from './constants.js';
+export {
+  ADMIN_PREFIX,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_REGION,
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_CREDENTIALS,
+} from './constants.js';
 export * from './errors.js';

@@ -46,7 +46,8 @@ function checkRule(rule: LatencyRule): LatencyRule {
   if (typeof rule.service !== 'string' || rule.service === '') {
     throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts) or "*"`);
   }
-  if (!(typeof rule.ms === 'number' && rule.ms >= 0)) throw new SandboxControlError(`${where}: ms must be a number ≥ 0`);
+  if (!(typeof rule.ms === 'number' && rule.ms >= 0))
+    throw new SandboxControlError(`${where}: ms must be a number ≥ 0`);
   if (rule.jitterMs !== undefined && !(typeof rule.jitterMs === 'number' && rule.jitterMs >= 0)) {
     throw new SandboxControlError(`${where}: jitterMs must be a number ≥ 0`);
   }

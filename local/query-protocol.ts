@@ -10,7 +10,12 @@ export class QueryApiError extends Error {
   /** `Sender` (the caller's fault) or `Receiver` (the service's). */
   public readonly type: 'Sender' | 'Receiver';
 
-  constructor(code: string, message: string, status = 400, type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender') {
+  constructor(
+    code: string,
+    message: string,
+    status = 400,
+    type: 'Sender' | 'Receiver' = status >= 500 ? 'Receiver' : 'Sender',
+  ) {
     super(message);
     this.name = 'QueryApiError';
     this.code = code;

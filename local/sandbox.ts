@@ -2,7 +2,13 @@ import { EnvVar } from '../lambda/environment.js';
 import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE } from '../lambda/tables.js';
 import { createAdminApi } from './admin/admin-api.js';
 import { type ClockOptions, SimulatedClock } from './clock.js';
-import { DEFAULT_HOST, DEFAULT_REGION, DEFAULT_TOPIC_NAME, SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS } from './constants.js';
+import {
+  DEFAULT_HOST,
+  DEFAULT_REGION,
+  DEFAULT_TOPIC_NAME,
+  SANDBOX_ACCOUNT_ID,
+  SANDBOX_CREDENTIALS,
+} from './constants.js';
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
 import { ClientVpnEmulator, type PaginationOptions, type ThrottlingOptions } from './ec2/client-vpn-emulator.js';
@@ -183,7 +189,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new SandboxOptionError(`port: got ${JSON.stringify(port)}; expected a whole number from 0 to 65535 (0 picks a free port)`);
+    throw new SandboxOptionError(
+      `port: got ${JSON.stringify(port)}; expected a whole number from 0 to 65535 (0 picks a free port)`,
+    );
   }
   const scenario = options.scenario === undefined ? undefined : loadScenario(options.scenario);
   const region = options.region ?? scenario?.region ?? DEFAULT_REGION;
@@ -204,7 +212,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
   const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
-  const sandbox = new Sandbox(host, region, clock, emulator, sns, faults, latency, counters, scenario, dynamodb, options);
+  const sandbox = new Sandbox(
+    host,
+    region,
+    clock,
+    emulator,
+    sns,
+    faults,
+    latency,
+    counters,
+    scenario,
+    dynamodb,
+    options,
+  );
   try {
     await seed(sandbox, dynamodb);
     const edge = await EdgeServer.start({
@@ -215,7 +235,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults,
       latency,
       admin: createAdminApi(sandbox),
-      handlers: [new Ec2QueryHandler(emulator), new DynamoDbHandler(dynamodb), new SnsQueryHandler(sns), new StsQueryHandler(SANDBOX_ACCOUNT_ID)],
+      handlers: [
+        new Ec2QueryHandler(emulator),
+        new DynamoDbHandler(dynamodb),
+        new SnsQueryHandler(sns),
+        new StsQueryHandler(SANDBOX_ACCOUNT_ID),
+      ],
     });
     sandbox.attachEdge(edge);
   } catch (error) {

@@ -7,7 +7,8 @@ const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/g;
 /** What a duration looks like, for error messages. */
 export const DURATION_HINT = 'a duration like "90s", "95m", "1h30m", "-9h" or "2d"';
 /** What a time looks like, for error messages. */
-export const TIME_HINT = 'a time relative to the scenario\'s now like "-95m" or "-9h", "now", or an ISO 8601 time like "2026-11-26T08:00:00Z"';
+export const TIME_HINT =
+  'a time relative to the scenario\'s now like "-95m" or "-9h", "now", or an ISO 8601 time like "2026-11-26T08:00:00Z"';
 
 /**
  * Milliseconds in a duration: `"90s"`, `"95m"`, `"1h30m"`, `"-9h"`, `"2d"`, `"250ms"`; a number is

@@ -27,22 +27,33 @@ interface ListOptions {
 
 /** Adds `cvpn-guard audit …`: read the audit table through its indexes, newest first. */
 export function registerAuditCommands(program: Command): Command {
-  const audit = program.command('audit').description('Read the audit table: decisions and run summaries, newest first, through its indexes.');
+  const audit = program
+    .command('audit')
+    .description('Read the audit table: decisions and run summaries, newest first, through its indexes.');
 
   withTargetOptions(
     audit
       .command('list')
       .description('List decision records, newest first (one index query per filter; never a table scan).')
-      .option('--since <when>', `records at or after (default ${DEFAULT_SINCE} when no --user/--endpoint/--policy/--run); ${INSTANT_HINT}`)
+      .option(
+        '--since <when>',
+        `records at or after (default ${DEFAULT_SINCE} when no --user/--endpoint/--policy/--run); ${INSTANT_HINT}`,
+      )
       .option('--until <when>', 'records at or before (default now)')
-      .option('--user <name>', 'records of one user name (or certificate common name), as matched: case-insensitive, exact')
+      .option(
+        '--user <name>',
+        'records of one user name (or certificate common name), as matched: case-insensitive, exact',
+      )
       .option('--endpoint <id>', 'records of one Client VPN endpoint')
       .option('--policy <id>', 'records decided by one policy row')
       .option('--run <id>', 'records of one run')
       .option('--outcome <outcomes>', `only these outcomes, comma-separated: ${OUTCOMES.join(', ')}`, listOf)
       .option('--limit <n>', 'most records to print', wholeNumber(1, 10_000), 50)
       .option('--next-token <token>', 'go on where an earlier listing stopped (same filters)')
-      .addHelpText('after', '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n',
+      ),
     FORMATS,
   ).action(action(listRecords));
 
@@ -57,9 +68,13 @@ export function registerAuditCommands(program: Command): Command {
     FORMATS,
   ).action(action(listRuns));
 
-  withTargetOptions(audit.command('show').description("A run's summary and every record of it.").argument('<run-id>', 'run id (see audit runs)'), FORMATS).action(
-    action(showRun),
-  );
+  withTargetOptions(
+    audit
+      .command('show')
+      .description("A run's summary and every record of it.")
+      .argument('<run-id>', 'run id (see audit runs)'),
+    FORMATS,
+  ).action(action(showRun));
 
   return audit;
 }
@@ -77,18 +92,34 @@ async function listRecords(context: CliContext, options: ListOptions): Promise<v
   if (!indexed && options.since === undefined && options.nextToken === undefined && format === OutputFormat.TABLE) {
     context.note(`records of the last ${DEFAULT_SINCE} (--since to change)`);
   }
-  const since = options.since !== undefined ? parseInstant('--since', options.since, now) : indexed ? undefined : parseInstant('--since', DEFAULT_SINCE, now);
+  const since =
+    options.since !== undefined
+      ? parseInstant('--since', options.since, now)
+      : indexed
+        ? undefined
+        : parseInstant('--since', DEFAULT_SINCE, now);
   const until = options.until !== undefined ? parseInstant('--until', options.until, now) : indexed ? undefined : now;
   checkWindow(since, until);
   const query = await queryOf(context);
   const page = await query.records(
-    { runId: options.run, identity: options.user, endpointId: options.endpoint, policyId: options.policy, outcomes, since, until },
+    {
+      runId: options.run,
+      identity: options.user,
+      endpointId: options.endpoint,
+      policyId: options.policy,
+      outcomes,
+      since,
+      until,
+    },
     { limit: options.limit, nextToken: options.nextToken },
   );
   printRecords(context, format, page.items, page.nextToken);
 }
 
-async function listRuns(context: CliContext, options: { since?: string; until?: string; limit: number; nextToken?: string }): Promise<void> {
+async function listRuns(
+  context: CliContext,
+  options: { since?: string; until?: string; limit: number; nextToken?: string },
+): Promise<void> {
   const format = context.format(FORMATS, 'audit runs');
   const now = context.now();
   const since = parseInstant('--since', options.since ?? DEFAULT_SINCE, now);
@@ -105,7 +136,8 @@ async function listRuns(context: CliContext, options: { since?: string; until?: 
     if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
     return;
   }
-  if (page.items.length === 0) context.print(`No runs between ${formatAt(since.toISOString())} and ${formatAt(until.toISOString())}.\n`);
+  if (page.items.length === 0)
+    context.print(`No runs between ${formatAt(since.toISOString())} and ${formatAt(until.toISOString())}.\n`);
   else context.print(renderTable(RUN_COLUMNS, page.items));
   if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
 }
@@ -115,7 +147,9 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
   const query = await queryOf(context);
   const { summary, records } = await query.run(runId);
   if (!summary && records.length === 0) {
-    throw new CliUsageError(`no run ${JSON.stringify(runId)} in the audit table: see the run ids with cvpn-guard audit runs --since 7d`);
+    throw new CliUsageError(
+      `no run ${JSON.stringify(runId)} in the audit table: see the run ids with cvpn-guard audit runs --since 7d`,
+    );
   }
   if (format === OutputFormat.JSON) {
     context.print(renderJson({ summary: summary ?? null, records }));
@@ -145,10 +179,19 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
   } else {
     context.print(`run ${runId}: no summary (the run has not finished, or it died; its records follow)\n`);
   }
-  context.print(records.length > 0 ? `\n${renderTable(RECORD_COLUMNS, records)}` : '\nNo decision records: nothing broke a policy.\n');
+  context.print(
+    records.length > 0
+      ? `\n${renderTable(RECORD_COLUMNS, records)}`
+      : '\nNo decision records: nothing broke a policy.\n',
+  );
 }
 
-function printRecords(context: CliContext, format: OutputFormat, records: readonly AuditRecord[], nextToken: string | undefined): void {
+function printRecords(
+  context: CliContext,
+  format: OutputFormat,
+  records: readonly AuditRecord[],
+  nextToken: string | undefined,
+): void {
   if (format === OutputFormat.JSON) {
     context.print(renderJson({ records, ...(nextToken ? { nextToken } : {}) }));
     return;
@@ -161,13 +204,16 @@ function printRecords(context: CliContext, format: OutputFormat, records: readon
 function checkOutcomes(given: readonly string[] | undefined): Outcome[] | undefined {
   if (!given || given.length === 0) return undefined;
   const wrong = given.filter((outcome) => !OUTCOMES.includes(outcome));
-  if (wrong.length > 0) throw new CliUsageError(`--outcome ${wrong.join(',')}: expected outcomes among ${OUTCOMES.join(', ')}`);
+  if (wrong.length > 0)
+    throw new CliUsageError(`--outcome ${wrong.join(',')}: expected outcomes among ${OUTCOMES.join(', ')}`);
   return given as Outcome[];
 }
 
 function checkWindow(since: Date | undefined, until: Date | undefined): void {
   if (since && until && since.getTime() > until.getTime()) {
-    throw new CliUsageError(`--since ${formatAt(since.toISOString())} is after --until ${formatAt(until.toISOString())}: swap them`);
+    throw new CliUsageError(
+      `--since ${formatAt(since.toISOString())} is after --until ${formatAt(until.toISOString())}: swap them`,
+    );
   }
 }
 
@@ -190,7 +236,11 @@ const RECORD_COLUMNS: readonly Column<AuditRecord>[] = [
   { header: 'CONNECTION', value: (record) => record.connectionId },
   { header: 'IDENTITY', value: identityOf },
   { header: 'RUN', value: (record) => record.runId },
-  { header: 'REASON', value: (record) => (record.errorCode && record.outcome === Outcome.FAILED ? `${record.reason} [${record.errorCode}]` : record.reason) },
+  {
+    header: 'REASON',
+    value: (record) =>
+      record.errorCode && record.outcome === Outcome.FAILED ? `${record.reason} [${record.errorCode}]` : record.reason,
+  },
 ];
 
 const RECORD_CSV_COLUMNS: readonly Column<AuditRecord>[] = [

@@ -58,7 +58,7 @@ export function registerDoctorCommand(program: Command): Command {
   )
     .addHelpText(
       'after',
-      '\nPermission checks use the credentials this command runs with: run it with the enforcer\'s role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n',
+      "\nPermission checks use the credentials this command runs with: run it with the enforcer's role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n",
     )
     .action(action(runDoctor));
 }
@@ -74,7 +74,9 @@ async function runDoctor(context: CliContext, options: RunSettingsOptions): Prom
 
   const arn = await callerArn(context.clients);
   if (format === OutputFormat.TABLE) {
-    context.print(`cvpn-guard doctor: tables from ${context.tables.describe()}; ${describeSelection(settings.selection)}${context.settings.region ? `; region ${context.settings.region}` : ''}\n`);
+    context.print(
+      `cvpn-guard doctor: tables from ${context.tables.describe()}; ${describeSelection(settings.selection)}${context.settings.region ? `; region ${context.settings.region}` : ''}\n`,
+    );
   }
   report(
     arn
@@ -110,10 +112,19 @@ async function runDoctor(context: CliContext, options: RunSettingsOptions): Prom
         fix: 'check --region, and the endpoint ids or tag the deployment selects',
       });
     } else {
-      report({ check: 'endpoints', status: CheckStatus.PASS, detail: `${endpoints.length} selected: ${endpoints.join(', ')}` });
+      report({
+        check: 'endpoints',
+        status: CheckStatus.PASS,
+        detail: `${endpoints.length} selected: ${endpoints.join(', ')}`,
+      });
     }
   } catch (error) {
-    report({ check: 'endpoints', status: CheckStatus.FAIL, detail: `DescribeClientVpnEndpoints failed: ${explainError(error, context.scene()).message}`, fix: 'allow ec2:DescribeClientVpnEndpoints' });
+    report({
+      check: 'endpoints',
+      status: CheckStatus.FAIL,
+      detail: `DescribeClientVpnEndpoints failed: ${explainError(error, context.scene()).message}`,
+      fix: 'allow ec2:DescribeClientVpnEndpoints',
+    });
   }
   const arnPrefix = await endpointArnPrefix(context, arn);
   for (const endpointId of endpoints) {
@@ -156,23 +167,37 @@ async function checkTable(context: CliContext, role: TableRole, definition: Tabl
   }
   const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb');
   try {
-    const { Table: table } = await (await context.clients.dynamodb()).send(new DescribeTableCommand({ TableName: name }));
+    const { Table: table } = await (
+      await context.clients.dynamodb()
+    ).send(new DescribeTableCommand({ TableName: name }));
     const keyOf = (type: 'HASH' | 'RANGE') => table?.KeySchema?.find((key) => key.KeyType === type)?.AttributeName;
     const problems: string[] = [];
-    if (keyOf('HASH') !== definition.partitionKey.name) problems.push(`partition key ${keyOf('HASH')}, expected ${definition.partitionKey.name}`);
-    if (keyOf('RANGE') !== definition.sortKey?.name) problems.push(`sort key ${keyOf('RANGE') ?? 'none'}, expected ${definition.sortKey?.name ?? 'none'}`);
+    if (keyOf('HASH') !== definition.partitionKey.name)
+      problems.push(`partition key ${keyOf('HASH')}, expected ${definition.partitionKey.name}`);
+    if (keyOf('RANGE') !== definition.sortKey?.name)
+      problems.push(`sort key ${keyOf('RANGE') ?? 'none'}, expected ${definition.sortKey?.name ?? 'none'}`);
     const indexes = new Set((table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
     const missing = definition.indexes.map((index) => index.indexName).filter((index) => !indexes.has(index));
     if (missing.length > 0) problems.push(`indexes missing: ${missing.join(', ')}`);
     if (table?.TableStatus && table.TableStatus !== 'ACTIVE') problems.push(`status ${table.TableStatus}`);
     if (problems.length > 0) {
-      return { check, status: CheckStatus.FAIL, detail: `${name}: ${problems.join('; ')}`, fix: `is ${name} the ${role} table of a cvpn-guard deployment? Check --stack / --${role}-table` };
+      return {
+        check,
+        status: CheckStatus.FAIL,
+        detail: `${name}: ${problems.join('; ')}`,
+        fix: `is ${name} the ${role} table of a cvpn-guard deployment? Check --stack / --${role}-table`,
+      };
     }
     return { check, status: CheckStatus.PASS, detail: `${name} reachable, active, keys and indexes as expected` };
   } catch (error) {
     const code = errorCode(error);
     if (code === 'AccessDeniedException') {
-      return { check, status: CheckStatus.WARN, detail: `${name}: DescribeTable not allowed, so keys were not checked`, fix: 'allow dynamodb:DescribeTable to check the table' };
+      return {
+        check,
+        status: CheckStatus.WARN,
+        detail: `${name}: DescribeTable not allowed, so keys were not checked`,
+        fix: 'allow dynamodb:DescribeTable to check the table',
+      };
     }
     return { check, status: CheckStatus.FAIL, detail: `${name}: ${explainError(error, context.scene()).message}` };
   }
@@ -183,9 +208,14 @@ async function checkPolicies(context: CliContext): Promise<CheckResult> {
   const check = 'policy rows';
   try {
     const { DynamoPolicyRepository } = await import('../../lambda/adapters/DynamoPolicyRepository.js');
-    const { rows, findings } = await new DynamoPolicyRepository(await context.clients.dynamodb(), await context.tables.name('policies')).loadAll();
+    const { rows, findings } = await new DynamoPolicyRepository(
+      await context.clients.dynamodb(),
+      await context.tables.name('policies'),
+    ).loadAll();
     if (findings.length === 0) return { check, status: CheckStatus.PASS, detail: `${rows.length} rows, all valid` };
-    const invalid = findings.map((finding) => `${finding.policyId} (${finding.issues[0] ? issueLine(finding.issues[0]) : 'invalid'})`);
+    const invalid = findings.map(
+      (finding) => `${finding.policyId} (${finding.issues[0] ? issueLine(finding.issues[0]) : 'invalid'})`,
+    );
     return {
       check,
       status: CheckStatus.FAIL,
@@ -197,15 +227,30 @@ async function checkPolicies(context: CliContext): Promise<CheckResult> {
   }
 }
 
-async function checkListable(gateway: ClientVpnGateway, endpointId: string): Promise<{ result: CheckResult; connections: readonly Connection[] }> {
+async function checkListable(
+  gateway: ClientVpnGateway,
+  endpointId: string,
+): Promise<{ result: CheckResult; connections: readonly Connection[] }> {
   const check = `${endpointId} connections`;
   try {
     const connections = await gateway.listConnections(endpointId);
     const active = connections.filter((connection) => connection.status === 'active').length;
-    return { result: { check, status: CheckStatus.PASS, detail: `listable: ${connections.length} connections (${active} active)` }, connections };
+    return {
+      result: {
+        check,
+        status: CheckStatus.PASS,
+        detail: `listable: ${connections.length} connections (${active} active)`,
+      },
+      connections,
+    };
   } catch (error) {
     return {
-      result: { check, status: CheckStatus.FAIL, detail: `DescribeClientVpnConnections failed: ${error instanceof Error ? error.message : String(error)}`, fix: 'allow ec2:DescribeClientVpnConnections' },
+      result: {
+        check,
+        status: CheckStatus.FAIL,
+        detail: `DescribeClientVpnConnections failed: ${error instanceof Error ? error.message : String(error)}`,
+        fix: 'allow ec2:DescribeClientVpnConnections',
+      },
       connections: [],
     };
   }
@@ -232,26 +277,44 @@ async function checkTerminatePermission(
   const ask = async (call: Parameters<ClientVpnGateway['terminate']>[0]): Promise<CheckResult | 'inconclusive'> => {
     try {
       await gateway.terminate(call, { dryRun: true });
-      return { check, status: CheckStatus.WARN, detail: 'the DryRun call answered without DryRunOperation: the permission could not be told', fix: 'check the endpoint URL: is it EC2?' };
+      return {
+        check,
+        status: CheckStatus.WARN,
+        detail: 'the DryRun call answered without DryRunOperation: the permission could not be told',
+        fix: 'check the endpoint URL: is it EC2?',
+      };
     } catch (error) {
-      if (error instanceof ClientVpnDryRunSucceededError) return { check, status: CheckStatus.PASS, detail: 'allowed (DryRun answered DryRunOperation)' };
+      if (error instanceof ClientVpnDryRunSucceededError)
+        return { check, status: CheckStatus.PASS, detail: 'allowed (DryRun answered DryRunOperation)' };
       if (error instanceof ClientVpnUnauthorizedError) return missing;
       if (error instanceof ClientVpnNotFoundError || errorCode(error).startsWith('Invalid')) return 'inconclusive';
-      return { check, status: CheckStatus.WARN, detail: `could not tell: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        check,
+        status: CheckStatus.WARN,
+        detail: `could not tell: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   };
   const byProbe = await ask({ by: 'username', endpointId, username: PROBE_USERNAME, decisions: [] });
   if (byProbe !== 'inconclusive') return byProbe;
   // Prefer a connection that has already ended: even a DryRun is best aimed at nobody.
-  const target = [...connections].sort((left, right) => Number(left.status === 'active') - Number(right.status === 'active'))[0];
+  const target = [...connections].sort(
+    (left, right) => Number(left.status === 'active') - Number(right.status === 'active'),
+  )[0];
   if (target) {
-    const byConnection = await ask({ by: 'connection-id', endpointId, connectionId: target.connectionId, decisions: [] });
+    const byConnection = await ask({
+      by: 'connection-id',
+      endpointId,
+      connectionId: target.connectionId,
+      decisions: [],
+    });
     if (byConnection !== 'inconclusive') return byConnection;
   }
   return {
     check,
     status: CheckStatus.WARN,
-    detail: 'could not tell: EC2 checked the target before the permission and the endpoint has no connection to ask with',
+    detail:
+      'could not tell: EC2 checked the target before the permission and the endpoint has no connection to ask with',
     fix: 'run doctor again while someone is connected',
   };
 }

@@ -39,13 +39,28 @@ export function registerPlanCommand(program: Command): Command {
     withSelectionOptions(
       program
         .command('plan')
-        .description('Preview a run: load the policies and current connections, evaluate them with the enforcer\'s engine, print what a run would do and why. Never terminates, never writes.')
-        .option('--at <when>', 'evaluate as if the run happened at this time (default now); an ISO 8601 time such as 2026-11-26T19:30:00+01:00')
-        .option('--max-terminations-per-run <n>', 'the global cap (default: env CVPN_GUARD_MAX_TERMINATIONS_PER_RUN, else 100)', wholeNumber(0))
-        .option('--dry-run', 'as the deployment\'s dry-run switch: every terminate becomes would-terminate (default: env CVPN_GUARD_DRY_RUN)'),
+        .description(
+          "Preview a run: load the policies and current connections, evaluate them with the enforcer's engine, print what a run would do and why. Never terminates, never writes.",
+        )
+        .option(
+          '--at <when>',
+          'evaluate as if the run happened at this time (default now); an ISO 8601 time such as 2026-11-26T19:30:00+01:00',
+        )
+        .option(
+          '--max-terminations-per-run <n>',
+          'the global cap (default: env CVPN_GUARD_MAX_TERMINATIONS_PER_RUN, else 100)',
+          wholeNumber(0),
+        )
+        .option(
+          '--dry-run',
+          "as the deployment's dry-run switch: every terminate becomes would-terminate (default: env CVPN_GUARD_DRY_RUN)",
+        ),
     ),
   )
-    .addHelpText('after', '\nExamples:\n  cvpn-guard plan --stack CvpnGuard\n  cvpn-guard plan --sandbox --at 2026-11-26T20:00:00Z --output json\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  cvpn-guard plan --stack CvpnGuard\n  cvpn-guard plan --sandbox --at 2026-11-26T20:00:00Z --output json\n',
+    )
     .action(action(runPlan));
 }
 
@@ -71,7 +86,8 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
   const calls = planTerminations(evaluation.decisions, listing.connections);
   const findings = [...load.findings, ...evaluation.findings];
   const active = listing.connections.filter((connection) => connection.status === ConnectionStatus.ACTIVE);
-  const unseen = idleRows.length > 0 ? active.filter((connection) => !idleState.has(connection.connectionId)).length : 0;
+  const unseen =
+    idleRows.length > 0 ? active.filter((connection) => !idleState.has(connection.connectionId)).length : 0;
 
   if (format === OutputFormat.JSON) {
     context.print(
@@ -95,7 +111,17 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
       }),
     );
   } else {
-    printPlan(context, { at, settings, listing, evaluation, calls, findings, policyRows: load.rows.length + load.findings.length, active: active.length, unseen });
+    printPlan(context, {
+      at,
+      settings,
+      listing,
+      evaluation,
+      calls,
+      findings,
+      policyRows: load.rows.length + load.findings.length,
+      active: active.length,
+      unseen,
+    });
   }
   if (listing.errors.length > 0) throw new CliSilentExit(ExitCode.FAILURE);
 }
@@ -122,9 +148,14 @@ async function listConnections(gateway: ClientVpnGateway, selection: EndpointSel
 
 async function loadIdleState(context: CliContext, endpointIds: readonly string[]) {
   const { DynamoIdleStateStore } = await import('../../lambda/adapters/DynamoIdleStateStore.js');
-  const clock = { now: () => context.now(), sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+  const clock = {
+    now: () => context.now(),
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  };
   // The retention only matters to saves, which the preview never makes.
-  return new DynamoIdleStateStore(await context.clients.documents(), await context.tables.name('state'), clock, 1).load(endpointIds);
+  return new DynamoIdleStateStore(await context.clients.documents(), await context.tables.name('state'), clock, 1).load(
+    endpointIds,
+  );
 }
 
 interface PlanView {
@@ -148,14 +179,20 @@ function printPlan(context: CliContext, view: PlanView): void {
     '',
   ];
   context.print(lines.join('\n'));
-  if (evaluation.decisions.length === 0) context.print('No connection breaks a policy: a run would terminate nothing.\n');
+  if (evaluation.decisions.length === 0)
+    context.print('No connection breaks a policy: a run would terminate nothing.\n');
   else {
     context.print(
       renderTable(
         [
           { header: 'ENDPOINT', value: (decision: Decision) => decision.connection.endpointId },
           { header: 'CONNECTION', value: (decision) => decision.connection.connectionId },
-          { header: 'IDENTITY', value: (decision) => decision.connection.username ?? (decision.connection.commonName ? `cn:${decision.connection.commonName}` : '') },
+          {
+            header: 'IDENTITY',
+            value: (decision) =>
+              decision.connection.username ??
+              (decision.connection.commonName ? `cn:${decision.connection.commonName}` : ''),
+          },
           { header: 'VERDICT', value: (decision) => decision.verdict },
           { header: 'POLICY', value: (decision) => decision.decidingPolicyId },
           { header: 'MODE', value: (decision) => decision.mode },
@@ -165,31 +202,53 @@ function printPlan(context: CliContext, view: PlanView): void {
       ),
     );
     const counts = Object.values(Verdict)
-      .map((verdict) => [verdict, evaluation.decisions.filter((decision) => decision.verdict === verdict).length] as const)
+      .map(
+        (verdict) => [verdict, evaluation.decisions.filter((decision) => decision.verdict === verdict).length] as const,
+      )
       .filter(([, count]) => count > 0)
       .map(([verdict, count]) => `${count} ${verdict}`);
     context.print(`\n${counts.join(', ')}\n`);
   }
   if (settings.disabled) {
-    context.print('\nThe deployment\'s kill switch is on (CVPN_GUARD_DISABLED): a run would read nothing and terminate nothing.\n');
+    context.print(
+      "\nThe deployment's kill switch is on (CVPN_GUARD_DISABLED): a run would read nothing and terminate nothing.\n",
+    );
   }
   if (evaluation.globallyCapped) {
-    context.print(`The global cap (${settings.maxTerminationsPerRun} per run) is exceeded: the run would terminate none of them (capped) and raise the alarm.\n`);
+    context.print(
+      `The global cap (${settings.maxTerminationsPerRun} per run) is exceeded: the run would terminate none of them (capped) and raise the alarm.\n`,
+    );
   }
   if (evaluation.cappedPolicies.length > 0) {
     context.print(`Over their own maxTerminations, so capped: ${evaluation.cappedPolicies.join(', ')}.\n`);
   }
   if (calls.length > 0) {
-    context.print(`\nA run would make ${calls.length} TerminateClientVpnConnections ${calls.length === 1 ? 'call' : 'calls'}:\n`);
-    context.print(calls.map((call) => `  ${call.endpointId}  ${call.by === 'username' ? `Username=${call.username} (${call.decisions.length} connection${call.decisions.length === 1 ? '' : 's'})` : `ConnectionId=${call.connectionId}`}`).join('\n') + '\n');
+    context.print(
+      `\nA run would make ${calls.length} TerminateClientVpnConnections ${calls.length === 1 ? 'call' : 'calls'}:\n`,
+    );
+    context.print(
+      calls
+        .map(
+          (call) =>
+            `  ${call.endpointId}  ${call.by === 'username' ? `Username=${call.username} (${call.decisions.length} connection${call.decisions.length === 1 ? '' : 's'})` : `ConnectionId=${call.connectionId}`}`,
+        )
+        .join('\n') + '\n',
+    );
   }
   if (view.unseen > 0) {
-    context.print(`\n${view.unseen} active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.\n`);
+    context.print(
+      `\n${view.unseen} active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.\n`,
+    );
   }
   if (view.findings.length > 0) {
-    context.print(`\nInvalid policy rows match nothing (a run records each as invalid-policy):\n${view.findings.map((finding) => invalidRowBlock(finding)).join('\n')}\n`);
+    context.print(
+      `\nInvalid policy rows match nothing (a run records each as invalid-policy):\n${view.findings.map((finding) => invalidRowBlock(finding)).join('\n')}\n`,
+    );
   }
-  if (listing.errors.length > 0) context.note(`could not read every endpoint; the plan leaves them out:\n${listing.errors.map((error) => `  ${error}`).join('\n')}`);
+  if (listing.errors.length > 0)
+    context.note(
+      `could not read every endpoint; the plan leaves them out:\n${listing.errors.map((error) => `  ${error}`).join('\n')}`,
+    );
 }
 
 function decisionJson(decision: Decision) {

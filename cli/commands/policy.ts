@@ -75,24 +75,36 @@ export function registerPolicyCommands(program: Command): Command {
       .option('--disabled', 'write the row disabled')
       .option('--replace', 'overwrite a row with the same id')
       .option('--by <name>', 'your name for updatedBy (next to the caller ARN)')
-      .addHelpText('after', '\nExamples:\n  cvpn-guard policy add revoked-user --id offboard-jdoe --users jdoe --reason "left the company" --enforce\n  cvpn-guard policy add idle --id idle-30m --idle-minutes 30 --reason "free idle seats"\n'),
+      .addHelpText(
+        'after',
+        '\nExamples:\n  cvpn-guard policy add revoked-user --id offboard-jdoe --users jdoe --reason "left the company" --enforce\n  cvpn-guard policy add idle --id idle-30m --idle-minutes 30 --reason "free idle seats"\n',
+      ),
   ).action(action(addRow));
 
   withTargetOptions(
     policy
       .command('put')
-      .description('Write policy rows from a JSON or YAML file (one row or a list); all are validated before any is written.')
+      .description(
+        'Write policy rows from a JSON or YAML file (one row or a list); all are validated before any is written.',
+      )
       .requiredOption('-f, --file <path>', 'JSON or YAML file ("-" for stdin)')
       .option('--replace', 'overwrite rows that exist, whatever their version')
       .option('--by <name>', 'your name for updatedBy (next to the caller ARN)')
-      .addHelpText('after', '\nA row that carries `version` (as `policy export` writes it) is an edit of that version: it is\nwritten only if the table still holds that version. A row without `version` must be new, unless --replace.\n'),
+      .addHelpText(
+        'after',
+        '\nA row that carries `version` (as `policy export` writes it) is an edit of that version: it is\nwritten only if the table still holds that version. A row without `version` must be new, unless --replace.\n',
+      ),
   ).action(action(putRows));
 
   policy
     .command('validate')
     .description('Check policy rows in a file against the schema; writes nothing, needs no AWS access.')
     .requiredOption('-f, --file <path>', 'JSON or YAML file ("-" for stdin)')
-    .addOption(new Option('-o, --output <format>', 'output format').choices([OutputFormat.TABLE, OutputFormat.JSON]).default(OutputFormat.TABLE))
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices([OutputFormat.TABLE, OutputFormat.JSON])
+        .default(OutputFormat.TABLE),
+    )
     .action(action(validateFile));
 
   withTargetOptions(
@@ -103,9 +115,9 @@ export function registerPolicyCommands(program: Command): Command {
       .option('--enabled', 'only enabled rows'),
   ).action(action(listRows));
 
-  withTargetOptions(policy.command('show').description('Show one policy row and whether it is valid.').argument('<id>', 'policyId')).action(
-    action(showRow),
-  );
+  withTargetOptions(
+    policy.command('show').description('Show one policy row and whether it is valid.').argument('<id>', 'policyId'),
+  ).action(action(showRow));
 
   for (const [name, description, changes] of [
     ['enable', 'Enable a policy row.', { enabled: true }],
@@ -158,7 +170,12 @@ async function stampOf(context: CliContext, by: string | undefined): Promise<Pol
 }
 
 /** Validates a row to write with its change stamp applied; a usage error listing every field at fault otherwise. */
-function validForWrite(item: Record<string, unknown>, stamp: PolicyChangeStamp, where?: string, flags = false): PolicyRow {
+function validForWrite(
+  item: Record<string, unknown>,
+  stamp: PolicyChangeStamp,
+  where?: string,
+  flags = false,
+): PolicyRow {
   const parsed = parsePolicyRow({ ...withoutBookkeeping(item), ...stamp });
   if (parsed.ok) return parsed.row;
   throw new CliUsageError(rowErrorText(parsed.error, where, flags));
@@ -169,20 +186,30 @@ function rowErrorText(error: PolicyValidationError, where: string | undefined, f
     const flag = flags ? FLAG_OF_ATTRIBUTE[issue.field.split('.')[0] ?? ''] : undefined;
     return `  - ${flag ? issueLine({ ...issue, field: `${issue.field} (${flag})` }) : issueLine(issue)}`;
   });
-  return [`policy row ${JSON.stringify(error.policyId)}${where ? ` (${where})` : ''} is invalid; nothing was written:`, ...lines].join('\n');
+  return [
+    `policy row ${JSON.stringify(error.policyId)}${where ? ` (${where})` : ''} is invalid; nothing was written:`,
+    ...lines,
+  ].join('\n');
 }
 
-async function addRow(context: CliContext, kind: PolicyKind, options: AddRowOptions & { replace?: boolean; by?: string }): Promise<void> {
+async function addRow(
+  context: CliContext,
+  kind: PolicyKind,
+  options: AddRowOptions & { replace?: boolean; by?: string },
+): Promise<void> {
   context.format([OutputFormat.TABLE, OutputFormat.JSON], 'policy add');
   const item = rowFromFlags(kind, options, context.now());
   // Check before asking AWS anything: a typo fails fast, offline.
   validForWrite(item, { updatedBy: 'cvpn-guard', updatedAt: context.now().toISOString() }, undefined, true);
-  if (kind === PolicyKind.EXEMPT && options.enforce) context.note('note: exempt rows never terminate; --enforce does not apply to them');
+  if (kind === PolicyKind.EXEMPT && options.enforce)
+    context.note('note: exempt rows never terminate; --enforce does not apply to them');
   const store = await storeOf(context);
   const stamp = await stampOf(context, options.by);
   const row = validForWrite(item, stamp, undefined, true);
   const current = options.replace ? await store.get(row.policyId) : undefined;
-  const condition: PolicyWriteCondition = current ? { expect: 'version', version: current.version } : { expect: 'absent' };
+  const condition: PolicyWriteCondition = current
+    ? { expect: 'version', version: current.version }
+    : { expect: 'absent' };
   let version: number;
   try {
     version = await store.put(withoutBookkeeping(row) as typeof row, condition, stamp);
@@ -207,12 +234,15 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
   const fileRows = await readPolicyFile(options.file, context.io.stdin);
   const checked = checkFileRows(fileRows);
   if (checked.errors.length > 0) {
-    context.note(`${checked.errors.join('\n')}\n${checked.errors.length} of ${fileRows.length} rows are invalid; nothing was written.`);
+    context.note(
+      `${checked.errors.join('\n')}\n${checked.errors.length} of ${fileRows.length} rows are invalid; nothing was written.`,
+    );
     throw new CliSilentExit(ExitCode.USAGE);
   }
   const store = await storeOf(context);
   const stamp = await stampOf(context, options.by);
-  const results: { policyId: string; action: string; version?: number; previousVersion?: number; error?: string }[] = [];
+  const results: { policyId: string; action: string; version?: number; previousVersion?: number; error?: string }[] =
+    [];
   let exitCode: ExitCode = ExitCode.OK;
   for (const { row, item, where } of checked.rows) {
     try {
@@ -232,18 +262,29 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
           : { expect: 'absent' };
       const written = validForWrite(row, stamp, where);
       const version = await store.put(withoutBookkeeping(written) as typeof written, condition, stamp);
-      results.push({ policyId: row.policyId, action: condition.expect === 'absent' ? 'created' : 'updated', version, previousVersion: current?.version });
+      results.push({
+        policyId: row.policyId,
+        action: condition.expect === 'absent' ? 'created' : 'updated',
+        version,
+        previousVersion: current?.version,
+      });
     } catch (error) {
       const explained = explainError(writeError(error), context.scene());
       results.push({ policyId: row.policyId, action: 'failed', error: explained.message });
-      exitCode = exitCode === ExitCode.FAILURE || explained.exitCode === ExitCode.FAILURE ? ExitCode.FAILURE : explained.exitCode;
+      exitCode =
+        exitCode === ExitCode.FAILURE || explained.exitCode === ExitCode.FAILURE
+          ? ExitCode.FAILURE
+          : explained.exitCode;
     }
   }
   if (context.options.output === OutputFormat.JSON) context.print(renderJson(results));
   else {
     for (const result of results) {
       if (result.action === 'failed') context.note(`cvpn-guard: ${result.error}`);
-      else if (result.action === 'updated') context.print(`updated ${result.policyId} (${describeVersion(result.previousVersion)} → version ${result.version})\n`);
+      else if (result.action === 'updated')
+        context.print(
+          `updated ${result.policyId} (${describeVersion(result.previousVersion)} → version ${result.version})\n`,
+        );
       else context.print(`${result.action} ${result.policyId} (version ${result.version ?? '-'})\n`);
     }
   }
@@ -251,7 +292,10 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
 }
 
 /** Rows of a file checked as a whole: every row valid, each id once. */
-function checkFileRows(fileRows: readonly FileRow[]): { rows: { row: PolicyRow; item: Record<string, unknown>; where: string }[]; errors: string[] } {
+function checkFileRows(fileRows: readonly FileRow[]): {
+  rows: { row: PolicyRow; item: Record<string, unknown>; where: string }[];
+  errors: string[];
+} {
   const rows: { row: PolicyRow; item: Record<string, unknown>; where: string }[] = [];
   const errors: string[] = [];
   const seen = new Map<string, string>();
@@ -262,7 +306,10 @@ function checkFileRows(fileRows: readonly FileRow[]): { rows: { row: PolicyRow; 
       continue;
     }
     const earlier = seen.get(parsed.row.policyId);
-    if (earlier) errors.push(`policy row ${JSON.stringify(parsed.row.policyId)} (${where}) appears twice: also ${earlier}; keep one`);
+    if (earlier)
+      errors.push(
+        `policy row ${JSON.stringify(parsed.row.policyId)} (${where}) appears twice: also ${earlier}; keep one`,
+      );
     seen.set(parsed.row.policyId, where);
     rows.push({ row: parsed.row, item: item as Record<string, unknown>, where });
   }
@@ -277,11 +324,17 @@ async function validateFile(context: CliContext, options: { file: string }): Pro
       const parsed = parsePolicyRow(item);
       return parsed.ok ? [] : [{ where, ...invalidRowJson(parsed.error) }];
     });
-    context.print(renderJson({ valid: checked.errors.length === 0, rows: fileRows.length, invalid, problems: checked.errors }));
+    context.print(
+      renderJson({ valid: checked.errors.length === 0, rows: fileRows.length, invalid, problems: checked.errors }),
+    );
   } else if (checked.errors.length === 0) {
-    context.print(`${options.file}: ${fileRows.length} valid policy ${fileRows.length === 1 ? 'row' : 'rows'} (${checked.rows.map(({ row }) => row.policyId).join(', ')})\n`);
+    context.print(
+      `${options.file}: ${fileRows.length} valid policy ${fileRows.length === 1 ? 'row' : 'rows'} (${checked.rows.map(({ row }) => row.policyId).join(', ')})\n`,
+    );
   } else {
-    context.note(`${checked.errors.join('\n')}\n${options.file}: ${checked.errors.length} of ${fileRows.length} rows are invalid.`);
+    context.note(
+      `${checked.errors.join('\n')}\n${options.file}: ${checked.errors.length} of ${fileRows.length} rows are invalid.`,
+    );
   }
   if (checked.errors.length > 0) throw new CliSilentExit(ExitCode.USAGE);
 }
@@ -319,7 +372,9 @@ async function listRows(context: CliContext, options: { kind?: PolicyKind; enabl
   const valid = shown.filter((entry): entry is ReadRow & { row: PolicyRow } => entry.row !== undefined);
   const invalid = shown.filter((entry) => entry.error !== undefined);
   if (shown.length === 0) {
-    context.print(all.length === 0 ? 'No policy rows. Add one: cvpn-guard policy add --help\n' : 'No policy row matches.\n');
+    context.print(
+      all.length === 0 ? 'No policy rows. Add one: cvpn-guard policy add --help\n' : 'No policy row matches.\n',
+    );
     return;
   }
   if (valid.length > 0) {
@@ -360,15 +415,32 @@ async function showRow(context: CliContext, id: string): Promise<void> {
       renderJson({
         policyId: stored.policyId,
         valid: parsed.ok,
-        ...(parsed.ok ? { state: stateOf(parsed.row, context.now()) } : { issues: invalidRowJson(parsed.error).issues }),
+        ...(parsed.ok
+          ? { state: stateOf(parsed.row, context.now()) }
+          : { issues: invalidRowJson(parsed.error).issues }),
         row: plainItem(stored.item),
       }),
     );
     return;
   }
   const item = orderedItem(stored.item);
-  context.print(renderPairs(Object.entries(item).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : typeof value === 'object' && value !== null ? JSON.stringify(value) : (value as string)])));
-  context.print(parsed.ok ? `\nvalid; ${stateOf(parsed.row, context.now())}: ${ruleSummary(parsed.row)}\n` : `\n${invalidRowBlock(parsed.error)}\nIt matches nothing until fixed.\n`);
+  context.print(
+    renderPairs(
+      Object.entries(item).map(([name, value]) => [
+        name,
+        Array.isArray(value)
+          ? value.join(', ')
+          : typeof value === 'object' && value !== null
+            ? JSON.stringify(value)
+            : (value as string),
+      ]),
+    ),
+  );
+  context.print(
+    parsed.ok
+      ? `\nvalid; ${stateOf(parsed.row, context.now())}: ${ruleSummary(parsed.row)}\n`
+      : `\n${invalidRowBlock(parsed.error)}\nIt matches nothing until fixed.\n`,
+  );
 }
 
 async function changeRow(
@@ -382,12 +454,23 @@ async function changeRow(
   const store = await storeOf(context);
   const stored = await existing(store, id);
   if (stored.item.kind === PolicyKind.EXEMPT && 'mode' in changes) {
-    throw new CliUsageError(`policy row ${JSON.stringify(id)} is an exempt row: it never terminates, so it has no mode to change`);
+    throw new CliUsageError(
+      `policy row ${JSON.stringify(id)} is an exempt row: it never terminates, so it has no mode to change`,
+    );
   }
-  const unchanged = Object.entries(changes).every(([name, value]) => stored.item[name] === value || (name === 'enabled' && value === true && stored.item.enabled === undefined));
+  const unchanged = Object.entries(changes).every(
+    ([name, value]) =>
+      stored.item[name] === value || (name === 'enabled' && value === true && stored.item.enabled === undefined),
+  );
   if (unchanged) {
-    if (format === OutputFormat.JSON) context.print(renderJson({ policyId: id, action: 'unchanged', version: stored.version }));
-    else context.print(`${id} is already ${Object.values(changes).map((value) => (value === true ? 'enabled' : value === false ? 'disabled' : `in ${String(value)} mode`)).join(', ')} (${describeVersion(stored.version)}); nothing written\n`);
+    if (format === OutputFormat.JSON)
+      context.print(renderJson({ policyId: id, action: 'unchanged', version: stored.version }));
+    else
+      context.print(
+        `${id} is already ${Object.values(changes)
+          .map((value) => (value === true ? 'enabled' : value === false ? 'disabled' : `in ${String(value)} mode`))
+          .join(', ')} (${describeVersion(stored.version)}); nothing written\n`,
+      );
     return;
   }
   const stamp = await stampOf(context, options.by);
@@ -403,8 +486,12 @@ async function changeRow(
   } catch (error) {
     throw writeError(error);
   }
-  if (format === OutputFormat.JSON) context.print(renderJson({ policyId: id, action: 'updated', version, previousVersion: stored.version }));
-  else context.print(`${command === 'enforce' || command === 'observe' ? `${id} now in ${command} mode` : `${command}d ${id}`} (${describeVersion(stored.version)} → version ${version})\n`);
+  if (format === OutputFormat.JSON)
+    context.print(renderJson({ policyId: id, action: 'updated', version, previousVersion: stored.version }));
+  else
+    context.print(
+      `${command === 'enforce' || command === 'observe' ? `${id} now in ${command} mode` : `${command}d ${id}`} (${describeVersion(stored.version)} → version ${version})\n`,
+    );
 }
 
 async function deleteRow(context: CliContext, id: string, options: { yes?: boolean }): Promise<void> {
@@ -413,7 +500,9 @@ async function deleteRow(context: CliContext, id: string, options: { yes?: boole
   const stored = await existing(store, id);
   if (!options.yes) {
     if (!context.io.interactive) {
-      throw new CliUsageError(`policy delete ${id} needs confirmation and there is no terminal to ask on: pass --yes to delete it`);
+      throw new CliUsageError(
+        `policy delete ${id} needs confirmation and there is no terminal to ask on: pass --yes to delete it`,
+      );
     }
     const what = `${String(stored.item.kind ?? 'unknown kind')}, ${describeVersion(stored.version)}`;
     if (!(await confirm(context.io, `Delete policy row ${id} (${what})? It stops applying at the next run.`))) {
@@ -425,17 +514,22 @@ async function deleteRow(context: CliContext, id: string, options: { yes?: boole
   } catch (error) {
     throw writeError(error);
   }
-  if (format === OutputFormat.JSON) context.print(renderJson({ policyId: id, action: 'deleted', version: stored.version }));
+  if (format === OutputFormat.JSON)
+    context.print(renderJson({ policyId: id, action: 'deleted', version: stored.version }));
   else context.print(`deleted ${id} (was ${describeVersion(stored.version)})\n`);
 }
 
 async function exportRows(context: CliContext, options: { output: string }): Promise<void> {
   const all = await readAll(context);
   const items = all.map(({ stored }) => orderedItem(stored.item));
-  context.print(options.output === 'json' ? renderJson(items) : items.length === 0 ? '[]\n' : stringify(items, YAML_OPTIONS));
+  context.print(
+    options.output === 'json' ? renderJson(items) : items.length === 0 ? '[]\n' : stringify(items, YAML_OPTIONS),
+  );
   const invalid = all.filter(({ error }) => error !== undefined);
   if (invalid.length > 0) {
-    context.note(`note: ${invalid.length} exported ${invalid.length === 1 ? 'row is' : 'rows are'} invalid (${invalid.map(({ stored }) => stored.policyId).join(', ')}): fix them before \`policy put\` takes the file`);
+    context.note(
+      `note: ${invalid.length} exported ${invalid.length === 1 ? 'row is' : 'rows are'} invalid (${invalid.map(({ stored }) => stored.policyId).join(', ')}): fix them before \`policy put\` takes the file`,
+    );
   }
 }
 
@@ -446,7 +540,9 @@ async function printSkeleton(context: CliContext, kind: PolicyKind, options: { o
 async function existing(store: PolicyStore, id: string): Promise<StoredPolicy> {
   const stored = await store.get(id);
   if (stored) return stored;
-  throw new CliUsageError(`no policy row ${JSON.stringify(id)} in the policies table: see the ids with cvpn-guard policy list`);
+  throw new CliUsageError(
+    `no policy row ${JSON.stringify(id)} in the policies table: see the ids with cvpn-guard policy list`,
+  );
 }
 
 /** A failed write as the error a person reads, with the way out. */
@@ -458,7 +554,10 @@ function writeError(error: unknown): unknown {
     );
   }
   if (error instanceof PolicyConflictError) {
-    return new CliOperationError(`conflict: ${error.message}; nothing was written. Read it again (cvpn-guard policy show ${error.policyId}) and redo your change on top of it`, { cause: error });
+    return new CliOperationError(
+      `conflict: ${error.message}; nothing was written. Read it again (cvpn-guard policy show ${error.policyId}) and redo your change on top of it`,
+      { cause: error },
+    );
   }
   return error;
 }
@@ -468,19 +567,25 @@ function modeText(row: PolicyRow): string {
 }
 
 function withoutBookkeeping(item: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !(BOOKKEEPING as readonly string[]).includes(name)));
+  return Object.fromEntries(
+    Object.entries(item).filter(([name]) => !(BOOKKEEPING as readonly string[]).includes(name)),
+  );
 }
 
 /** True when the stored item already says what the row says (bookkeeping aside). */
 function sameContent(stored: Readonly<Record<string, unknown>>, row: PolicyRow): boolean {
   const parsed = parsePolicyRow(stored);
   if (!parsed.ok) return false;
-  return JSON.stringify(orderedItem(withoutBookkeeping(parsed.row))) === JSON.stringify(orderedItem(withoutBookkeeping(row)));
+  return (
+    JSON.stringify(orderedItem(withoutBookkeeping(parsed.row))) === JSON.stringify(orderedItem(withoutBookkeeping(row)))
+  );
 }
 
 /** An item with string sets as lists (what JSON and YAML can hold). */
 function plainItem(item: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value instanceof Set ? [...(value as Set<unknown>)] : value]));
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [name, value instanceof Set ? [...(value as Set<unknown>)] : value]),
+  );
 }
 
 const ATTRIBUTE_ORDER = [
@@ -514,5 +619,7 @@ function orderedItem(item: Readonly<Record<string, unknown>>): Record<string, un
     const index = ATTRIBUTE_ORDER.indexOf(name);
     return index === -1 ? ATTRIBUTE_ORDER.length : index;
   };
-  return Object.fromEntries(Object.entries(plain).sort(([left], [right]) => rank(left) - rank(right) || left.localeCompare(right)));
+  return Object.fromEntries(
+    Object.entries(plain).sort(([left], [right]) => rank(left) - rank(right) || left.localeCompare(right)),
+  );
 }

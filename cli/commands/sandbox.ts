@@ -68,7 +68,9 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
 
 function reportStartFailure(error: unknown, options: SandboxCommandOptions): number {
   if (error instanceof SandboxScenarioError) {
-    process.stderr.write(`cvpn-guard sandbox: ${error.message}\nFix the scenario (its format is in local/README.md) and start again.\n`);
+    process.stderr.write(
+      `cvpn-guard sandbox: ${error.message}\nFix the scenario (its format is in local/README.md) and start again.\n`,
+    );
     return EXIT_USAGE;
   }
   if (error instanceof SandboxOptionError) {
@@ -82,7 +84,9 @@ function reportStartFailure(error: unknown, options: SandboxCommandOptions): num
     return EXIT_FAILURE;
   }
   const where = options.dataDir ? ` (data dir ${options.dataDir})` : '';
-  process.stderr.write(`cvpn-guard sandbox: could not start${where}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `cvpn-guard sandbox: could not start${where}: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   return EXIT_FAILURE;
 }
 
@@ -133,7 +137,9 @@ function signalListener(): { received: Promise<void>; dispose: () => void } {
 function parsePort(value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new InvalidArgumentError(`expected a whole number from 0 to 65535 (0 picks a free port); got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `expected a whole number from 0 to 65535 (0 picks a free port); got ${JSON.stringify(value)}`,
+    );
   }
   return port;
 }
@@ -141,7 +147,9 @@ function parsePort(value: string): number {
 function parseSpeed(value: string): number {
   const speed = Number(value);
   if (!Number.isFinite(speed) || speed <= 0) {
-    throw new InvalidArgumentError(`expected a number greater than 0 (1 = real time, 10 = ten times faster); got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      `expected a number greater than 0 (1 = real time, 10 = ten times faster); got ${JSON.stringify(value)}`,
+    );
   }
   return speed;
 }

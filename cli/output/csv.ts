@@ -8,7 +8,10 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * or a line break. A field that a spreadsheet would take for a formula is prefixed with `'`.
  */
 export function renderCsv<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
-  const lines = [columns.map((column) => csvField(column.header)), ...rows.map((row) => columns.map((column) => csvField(cellText(column.value(row)))))];
+  const lines = [
+    columns.map((column) => csvField(column.header)),
+    ...rows.map((row) => columns.map((column) => csvField(cellText(column.value(row))))),
+  ];
   return lines.map((fields) => fields.join(',')).join('\r\n') + '\r\n';
 }
 

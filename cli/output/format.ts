@@ -18,5 +18,7 @@ export const OUTPUT_FORMATS: readonly OutputFormat[] = Object.values(OutputForma
 /** Checks that a command supports the format asked for; CSV is for listings of records only. */
 export function requireFormat(format: OutputFormat, supported: readonly OutputFormat[], command: string): OutputFormat {
   if (supported.includes(format)) return format;
-  throw new CliUsageError(`--output ${format} is not available for \`${command}\`: use ${supported.map((name) => `--output ${name}`).join(' or ')}`);
+  throw new CliUsageError(
+    `--output ${format} is not available for \`${command}\`: use ${supported.map((name) => `--output ${name}`).join(' or ')}`,
+  );
 }

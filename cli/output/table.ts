@@ -10,20 +10,30 @@ const GAP = '  ';
  */
 export function renderTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   const cells = rows.map((row) => columns.map((column) => safeCell(cellText(column.value(row)))));
-  const widths = columns.map((column, index) => Math.max(width(column.header), ...cells.map((line) => width(line[index] ?? ''))));
+  const widths = columns.map((column, index) =>
+    Math.max(width(column.header), ...cells.map((line) => width(line[index] ?? ''))),
+  );
   const line = (values: readonly string[]) =>
     values
-      .map((value, index) => (index === values.length - 1 ? value : value + ' '.repeat((widths[index] ?? 0) - width(value))))
+      .map((value, index) =>
+        index === values.length - 1 ? value : value + ' '.repeat((widths[index] ?? 0) - width(value)),
+      )
       .join(GAP)
       .trimEnd();
   return [line(columns.map((column) => column.header)), ...cells.map(line)].join('\n') + '\n';
 }
 
 /** Attribute/value pairs, one per line, names aligned: how one item is shown. */
-export function renderPairs(pairs: readonly (readonly [string, string | number | boolean | undefined | null])[]): string {
+export function renderPairs(
+  pairs: readonly (readonly [string, string | number | boolean | undefined | null])[],
+): string {
   const shown = pairs.filter(([, value]) => value !== undefined && value !== null && value !== '');
   const nameWidth = Math.max(0, ...shown.map(([name]) => width(name)));
-  return shown.map(([name, value]) => `${name}${' '.repeat(nameWidth - width(name))}  ${safeCell(cellText(value))}`).join('\n') + '\n';
+  return (
+    shown
+      .map(([name, value]) => `${name}${' '.repeat(nameWidth - width(name))}  ${safeCell(cellText(value))}`)
+      .join('\n') + '\n'
+  );
 }
 
 /** Printed width of a text: code points (good enough for the ids, names and reasons shown here). */

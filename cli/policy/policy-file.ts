@@ -17,7 +17,10 @@ export async function readPolicyFile(path: string, stdin: NodeJS.ReadableStream 
   const text = await readText(path, stdin);
   const name = path === '-' ? 'stdin' : path;
   const documents = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
-  if (!Array.isArray(documents)) throw new CliUsageError(`${name} holds no policy row: expected a row (an object) or a list of rows, in JSON or YAML`);
+  if (!Array.isArray(documents))
+    throw new CliUsageError(
+      `${name} holds no policy row: expected a row (an object) or a list of rows, in JSON or YAML`,
+    );
   const values: unknown[] = [];
   for (const document of documents) {
     const problem = document.errors[0];
@@ -31,13 +34,19 @@ export async function readPolicyFile(path: string, stdin: NodeJS.ReadableStream 
       value = document.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // The yaml library refuses an alias bomb (a few lines that expand to millions of nodes) by throwing.
-      throw new CliUsageError(`${name} is not a policy file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new CliUsageError(
+        `${name} is not a policy file: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
     if (value === null || value === undefined) continue;
     if (Array.isArray(value)) values.push(...value);
     else values.push(value);
   }
-  if (values.length === 0) throw new CliUsageError(`${name} holds no policy row: expected a row (an object) or a list of rows, in JSON or YAML`);
+  if (values.length === 0)
+    throw new CliUsageError(
+      `${name} holds no policy row: expected a row (an object) or a list of rows, in JSON or YAML`,
+    );
   return values.map((item, index) => ({ where: values.length === 1 ? name : `${name} row ${index + 1}`, item }));
 }
 
@@ -51,7 +60,14 @@ async function readText(path: string, stdin: NodeJS.ReadableStream): Promise<str
     return await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(error);
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : String(error);
     throw new CliUsageError(`cannot read --file ${path}: ${why}`, { cause: error });
   }
 }

@@ -13,7 +13,10 @@ export function invalidRowBlock(error: PolicyValidationError, where?: string): s
 }
 
 /** A validation error for JSON output. */
-export function invalidRowJson(error: PolicyValidationError): { policyId: string; issues: { field: string; value?: unknown; expected: string; message: string }[] } {
+export function invalidRowJson(error: PolicyValidationError): {
+  policyId: string;
+  issues: { field: string; value?: unknown; expected: string; message: string }[];
+} {
   return {
     policyId: error.policyId,
     issues: error.issues.map((issue) => ({ ...issue, message: issueLine(issue) })),

@@ -1,7 +1,6 @@
 import { stringify } from 'yaml';
 import { PolicyKind, PolicyMode, ROW_SCHEMAS as SCHEMAS } from '../../lambda/domain/index.js';
 
-
 /** Attributes the CLI writes itself on every change; a skeleton leaves them out. */
 const BOOKKEEPING = ['updatedBy', 'updatedAt', 'version'];
 
@@ -106,10 +105,19 @@ export function skeletonYaml(kind: PolicyKind): string {
   for (const [name, value] of Object.entries(sample)) {
     lines.push(...comment(shape[name]?.description), stringify({ [name]: value }, { version: '1.1' }).trimEnd(), '');
   }
-  const optional = Object.keys(shape).filter((name) => !(name in sample) && !BOOKKEEPING.includes(name) && name in OPTIONAL_EXAMPLES);
+  const optional = Object.keys(shape).filter(
+    (name) => !(name in sample) && !BOOKKEEPING.includes(name) && name in OPTIONAL_EXAMPLES,
+  );
   if (optional.length > 0) lines.push('# Optional attributes (remove the "# " to use one):', '');
   for (const name of optional) {
-    lines.push(...comment(shape[name]?.description), ...stringify({ [name]: OPTIONAL_EXAMPLES[name] }, { version: '1.1' }).trimEnd().split('\n').map((line) => `# ${line}`), '');
+    lines.push(
+      ...comment(shape[name]?.description),
+      ...stringify({ [name]: OPTIONAL_EXAMPLES[name] }, { version: '1.1' })
+        .trimEnd()
+        .split('\n')
+        .map((line) => `# ${line}`),
+      '',
+    );
   }
   lines.push(`# ${BOOKKEEPING.join(', ')} are written by the CLI on every change.`);
   return `${lines.join('\n')}\n`;

@@ -41,7 +41,12 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   /** Writes a completion while the record is as `condition` expects; otherwise someone got there first and nothing changes. */
-  private async update(key: DecisionKey, completion: AuditCompletion, condition: string, expected: Record<string, string>): Promise<void> {
+  private async update(
+    key: DecisionKey,
+    completion: AuditCompletion,
+    condition: string,
+    expected: Record<string, string>,
+  ): Promise<void> {
     const { awaitingConfirmation, ...attributes } = completion;
     const fields = Object.entries(attributes).filter(([, value]) => value !== undefined && value !== '');
     const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
@@ -56,7 +61,11 @@ export class DynamoAuditLog implements AuditLog {
           UpdateExpression: `SET ${[...assignments, ...pendingKey].join(', ')}${awaitingConfirmation ? '' : ' REMOVE pendingKey'}`,
           ConditionExpression: condition,
           ExpressionAttributeNames: { ...names, ...(condition.includes('#outcome') ? { '#outcome': 'outcome' } : {}) },
-          ExpressionAttributeValues: { ...values, ...expected, ...(awaitingConfirmation ? { ':unconfirmed': UNCONFIRMED_KEY } : {}) },
+          ExpressionAttributeValues: {
+            ...values,
+            ...expected,
+            ...(awaitingConfirmation ? { ':unconfirmed': UNCONFIRMED_KEY } : {}),
+          },
         }),
       );
     } catch (error) {
@@ -110,7 +119,9 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   public async putSummary(summary: RunSummary): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: summaryToItem(summary, this.retentionDays) }));
+    await this.documents.send(
+      new PutCommand({ TableName: this.tableName, Item: summaryToItem(summary, this.retentionDays) }),
+    );
   }
 
   private async putIfAbsent(item: Record<string, unknown>): Promise<boolean> {

@@ -65,10 +65,22 @@ export class DynamoAuditQuery implements AuditQuery {
   ) {}
 
   public async records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<AuditRecord>> {
-    const criteria = { runId: filter.runId, identity: identityOf(filter.identity), endpointId: filter.endpointId, policyId: filter.policyId, outcomes: filter.outcomes };
+    const criteria = {
+      runId: filter.runId,
+      identity: identityOf(filter.identity),
+      endpointId: filter.endpointId,
+      policyId: filter.policyId,
+      outcomes: filter.outcomes,
+    };
     const { token, window } = resume(page.nextToken, fingerprintOf(['records', criteria]), filter);
     const partitions = recordPartitions({ ...filter, ...window });
-    const result = await this.read(partitions, recordFilter({ ...filter, ...window }, partitions[0]), window, page.limit, token);
+    const result = await this.read(
+      partitions,
+      recordFilter({ ...filter, ...window }, partitions[0]),
+      window,
+      page.limit,
+      token,
+    );
     return { items: result.items.map(itemToRecord), nextToken: result.nextToken };
   }
 
@@ -91,7 +103,8 @@ export class DynamoAuditQuery implements AuditQuery {
     limit: number,
     token: PageToken,
   ): Promise<{ items: Record<string, unknown>[]; nextToken?: string }> {
-    if (token.p > partitions.length) throw new AuditPageTokenError('the page token is not one this query handed out (it is malformed)');
+    if (token.p > partitions.length)
+      throw new AuditPageTokenError('the page token is not one this query handed out (it is malformed)');
     const items: Record<string, unknown>[] = [];
     let index = token.p;
     let startKey = token.k;
@@ -127,13 +140,16 @@ export class DynamoAuditQuery implements AuditQuery {
 
 /** The partitions that hold the records a filter asks for, best index first: run, identity, endpoint, policy, days. */
 function recordPartitions(filter: AuditRecordFilter): Partition[] {
-  if (filter.runId !== undefined) return [{ keyName: AUDIT_TABLE.partitionKey.name, keyValue: runPk(filter.runId), sortedByTime: false }];
+  if (filter.runId !== undefined)
+    return [{ keyName: AUDIT_TABLE.partitionKey.name, keyValue: runPk(filter.runId), sortedByTime: false }];
   const identity = identityOf(filter.identity);
   if (identity !== undefined) return [onIndex(AuditIndex.BY_IDENTITY, 'identityKey', identity)];
   if (filter.endpointId !== undefined) return [onIndex(AuditIndex.BY_ENDPOINT, 'endpointId', filter.endpointId)];
   if (filter.policyId !== undefined) return [onIndex(AuditIndex.BY_POLICY, 'policyId', filter.policyId)];
   if (filter.since === undefined || filter.until === undefined) {
-    throw new RangeError('an audit query without run, identity, endpoint or policy needs since and until (the days to read)');
+    throw new RangeError(
+      'an audit query without run, identity, endpoint or policy needs since and until (the days to read)',
+    );
   }
   return days(filter.since, filter.until).map((day) => byTime(dayTimeKey(day)));
 }
@@ -186,7 +202,11 @@ function queryOf(partition: Partition, filter: Filter, window: TimeWindow) {
     if (window.since) values[':since'] = window.since.toISOString();
     if (window.until) values[':until'] = window.until.toISOString();
     keyCondition +=
-      window.since && window.until ? ' AND #at BETWEEN :since AND :until' : window.since ? ' AND #at >= :since' : ' AND #at <= :until';
+      window.since && window.until
+        ? ' AND #at BETWEEN :since AND :until'
+        : window.since
+          ? ' AND #at >= :since'
+          : ' AND #at <= :until';
   }
   return {
     ...(partition.indexName ? { IndexName: partition.indexName } : {}),
@@ -217,7 +237,11 @@ function identityOf(identity: string | undefined): string | undefined {
 function days(since: Date, until: Date): string[] {
   const first = Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate());
   const list: string[] = [];
-  for (let day = Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate()); day >= first; day -= DAY_MS) {
+  for (
+    let day = Date.UTC(until.getUTCFullYear(), until.getUTCMonth(), until.getUTCDate());
+    day >= first;
+    day -= DAY_MS
+  ) {
     list.push(new Date(day).toISOString());
   }
   return list;
@@ -234,10 +258,17 @@ function fingerprintOf(query: unknown): string {
 }
 
 /** Where to start: the first page of `window`, or where a token stopped, in the token's own window. */
-function resume(text: string | undefined, fingerprint: string, window: TimeWindow): { token: PageToken; window: TimeWindow } {
+function resume(
+  text: string | undefined,
+  fingerprint: string,
+  window: TimeWindow,
+): { token: PageToken; window: TimeWindow } {
   if (text === undefined) return { token: { q: fingerprint, p: 0 }, window };
   const token = decodeToken(text, fingerprint);
-  return { token, window: { since: token.s ? new Date(token.s) : undefined, until: token.u ? new Date(token.u) : undefined } };
+  return {
+    token,
+    window: { since: token.s ? new Date(token.s) : undefined, until: token.u ? new Date(token.u) : undefined },
+  };
 }
 
 function encodeToken(token: PageToken): string {
@@ -251,13 +282,19 @@ function decodeToken(text: string, fingerprint: string): PageToken {
   } catch (cause) {
     throw new AuditPageTokenError('the page token is not one this query handed out (it does not decode)', { cause });
   }
-  const isTime = (value: unknown) => value === undefined || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
-  const keyValid = typeof token === 'object' && token !== null && (token.k === undefined || (typeof token.k === 'object' && token.k !== null && !Array.isArray(token.k)));
+  const isTime = (value: unknown) =>
+    value === undefined || (typeof value === 'string' && !Number.isNaN(Date.parse(value)));
+  const keyValid =
+    typeof token === 'object' &&
+    token !== null &&
+    (token.k === undefined || (typeof token.k === 'object' && token.k !== null && !Array.isArray(token.k)));
   if (!keyValid || !Number.isInteger(token.p) || token.p < 0 || !isTime(token.s) || !isTime(token.u)) {
     throw new AuditPageTokenError('the page token is not one this query handed out (it is malformed)');
   }
   if (token.q !== fingerprint) {
-    throw new AuditPageTokenError('the page token belongs to another query: give the same filters as the query that printed it');
+    throw new AuditPageTokenError(
+      'the page token belongs to another query: give the same filters as the query that printed it',
+    );
   }
   return token;
 }

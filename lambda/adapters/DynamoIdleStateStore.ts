@@ -28,7 +28,11 @@ export class DynamoIdleStateStore implements IdleStateStore {
     for (const endpointId of endpointIds) {
       const pages = paginateQuery(
         { client: this.documents },
-        { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': idlePk(endpointId) } },
+        {
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': idlePk(endpointId) },
+        },
       );
       for await (const page of pages) {
         for (const item of page.Items ?? []) {
@@ -52,7 +56,8 @@ export class DynamoIdleStateStore implements IdleStateStore {
       }
     }
     const batches: Record<string, unknown>[][] = [];
-    for (let start = 0; start < requests.length; start += BATCH_SIZE) batches.push(requests.slice(start, start + BATCH_SIZE));
+    for (let start = 0; start < requests.length; start += BATCH_SIZE)
+      batches.push(requests.slice(start, start + BATCH_SIZE));
     for (let start = 0; start < batches.length; start += PARALLEL_BATCHES) {
       await Promise.all(batches.slice(start, start + PARALLEL_BATCHES).map((batch) => this.writeBatch(batch)));
     }
@@ -62,7 +67,9 @@ export class DynamoIdleStateStore implements IdleStateStore {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > MAX_BATCH_ATTEMPTS) {
-        throw new Error(`idle state: ${pending.length} writes to ${this.tableName} still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`);
+        throw new Error(
+          `idle state: ${pending.length} writes to ${this.tableName} still unprocessed after ${MAX_BATCH_ATTEMPTS} attempts`,
+        );
       }
       if (attempt > 1) await this.clock.sleep(Math.min(2000, 50 * 2 ** attempt) * Math.random());
       const output = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
@@ -88,12 +95,17 @@ function stateToItem(entry: ConnectionIdleState, ttl: number): Record<string, un
 
 function itemToState(endpointId: string, item: Record<string, unknown>): ConnectionIdleState | undefined {
   const lastSeenAt = new Date(String(item.lastSeenAt));
-  if (typeof item.sk !== 'string' || typeof item.lastBytes !== 'number' || Number.isNaN(lastSeenAt.getTime())) return undefined;
+  if (typeof item.sk !== 'string' || typeof item.lastBytes !== 'number' || Number.isNaN(lastSeenAt.getTime()))
+    return undefined;
   const thresholds: IdleThreshold[] = [];
   for (const raw of Array.isArray(item.thresholds) ? item.thresholds : []) {
     const threshold = raw as Record<string, unknown>;
     const activeAt = new Date(String(threshold.activeAt));
-    if (typeof threshold.minBytes !== 'number' || typeof threshold.baselineBytes !== 'number' || Number.isNaN(activeAt.getTime())) {
+    if (
+      typeof threshold.minBytes !== 'number' ||
+      typeof threshold.baselineBytes !== 'number' ||
+      Number.isNaN(activeAt.getTime())
+    ) {
       return undefined;
     }
     thresholds.push({ minBytes: threshold.minBytes, baselineBytes: threshold.baselineBytes, activeAt });

@@ -16,7 +16,10 @@ export class DynamoPolicyRepository implements PolicyRepository {
   public async loadAll(): Promise<PolicyLoad> {
     const rows: PolicyRow[] = [];
     const findings: PolicyValidationError[] = [];
-    for await (const page of paginateScan({ client: this.dynamodb }, { TableName: this.tableName, ConsistentRead: true })) {
+    for await (const page of paginateScan(
+      { client: this.dynamodb },
+      { TableName: this.tableName, ConsistentRead: true },
+    )) {
       for (const item of page.Items ?? []) {
         const parsed = parsePolicyRow(unwrapNumbers(unmarshall(item, { wrapNumbers: true })));
         if (parsed.ok) rows.push(parsed.row);
@@ -31,7 +34,9 @@ export class DynamoPolicyRepository implements PolicyRepository {
 export function unwrapNumbers(value: unknown): unknown {
   if (value instanceof NumberValueImpl) {
     const number = Number(value.value);
-    return Number.isSafeInteger(number) || (Number.isFinite(number) && !Number.isInteger(number)) ? number : value.value;
+    return Number.isSafeInteger(number) || (Number.isFinite(number) && !Number.isInteger(number))
+      ? number
+      : value.value;
   }
   if (Array.isArray(value)) return value.map(unwrapNumbers);
   if (value instanceof Set) return new Set([...value].map(unwrapNumbers));

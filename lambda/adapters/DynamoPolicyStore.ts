@@ -42,7 +42,10 @@ export class DynamoPolicyStore implements PolicyStore {
 
   public async list(): Promise<StoredPolicy[]> {
     const stored: StoredPolicy[] = [];
-    for await (const page of paginateScan({ client: this.dynamodb }, { TableName: this.tableName, ConsistentRead: true })) {
+    for await (const page of paginateScan(
+      { client: this.dynamodb },
+      { TableName: this.tableName, ConsistentRead: true },
+    )) {
       for (const item of page.Items ?? []) stored.push(toStored(item));
     }
     return stored.sort((left, right) => (left.policyId < right.policyId ? -1 : left.policyId > right.policyId ? 1 : 0));
@@ -88,7 +91,9 @@ export class DynamoPolicyStore implements PolicyStore {
     const assignments = Object.entries({ ...changes, ...stamp, version: next }).filter(([name]) => name !== KEY);
     const guard = conditionOf({ expect: 'version', version });
     const names = Object.fromEntries(assignments.map(([name], index) => [`#s${index}`, name]));
-    const values = marshall(Object.fromEntries(assignments.map(([, value], index) => [`:s${index}`, value])), { removeUndefinedValues: true });
+    const values = marshall(Object.fromEntries(assignments.map(([, value], index) => [`:s${index}`, value])), {
+      removeUndefinedValues: true,
+    });
     try {
       await this.dynamodb.send(
         new UpdateItemCommand({
@@ -134,7 +139,8 @@ export class DynamoPolicyStore implements PolicyStore {
 
 /** The condition that makes a write land only on the row the writer read. */
 function conditionOf(condition: PolicyWriteCondition): Condition {
-  if (condition.expect === 'absent') return { expression: 'attribute_not_exists(#key)', names: { '#key': KEY }, values: {} };
+  if (condition.expect === 'absent')
+    return { expression: 'attribute_not_exists(#key)', names: { '#key': KEY }, values: {} };
   if (condition.version === undefined) {
     return {
       expression: 'attribute_exists(#key) AND attribute_not_exists(#version)',
@@ -142,11 +148,18 @@ function conditionOf(condition: PolicyWriteCondition): Condition {
       values: {},
     };
   }
-  return { expression: '#version = :expected', names: { '#version': 'version' }, values: { ':expected': { N: String(condition.version) } } };
+  return {
+    expression: '#version = :expected',
+    names: { '#version': 'version' },
+    values: { ':expected': { N: String(condition.version) } },
+  };
 }
 
 function toStored(raw: Record<string, AttributeValue>): StoredPolicy {
   const item = unwrapNumbers(unmarshall(raw, { wrapNumbers: true })) as Record<string, unknown>;
-  const version = typeof item.version === 'number' && Number.isSafeInteger(item.version) && item.version >= 0 ? item.version : undefined;
+  const version =
+    typeof item.version === 'number' && Number.isSafeInteger(item.version) && item.version >= 0
+      ? item.version
+      : undefined;
   return { policyId: String(item[KEY] ?? ''), item, version };
 }

@@ -28,7 +28,11 @@ export class DynamoRunLease implements RunLease {
             ttl: Math.ceil(expiresAt.getTime() / 1000),
           },
           ConditionExpression: `attribute_not_exists(pk) OR expiresAtMs < :now OR ${sameRun}`,
-          ExpressionAttributeValues: { ':now': now.getTime(), ':runId': runId, ...(holder === undefined ? {} : { ':holder': holder }) },
+          ExpressionAttributeValues: {
+            ':now': now.getTime(),
+            ':runId': runId,
+            ...(holder === undefined ? {} : { ':holder': holder }),
+          },
         }),
       );
       return true;

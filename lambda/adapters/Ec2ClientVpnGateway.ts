@@ -58,14 +58,24 @@ export class Ec2ClientVpnGateway implements ClientVpnGateway {
     const target = call.by === 'username' ? { Username: call.username } : { ConnectionId: call.connectionId };
     try {
       const output = await this.terminateEc2.send(
-        new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: call.endpointId, ...target, DryRun: options.dryRun }),
+        new TerminateClientVpnConnectionsCommand({
+          ClientVpnEndpointId: call.endpointId,
+          ...target,
+          DryRun: options.dryRun,
+        }),
       );
       return {
         requestId: output.$metadata.requestId,
         attempts: output.$metadata.attempts ?? 1,
         statuses: (output.ConnectionStatuses ?? []).flatMap((status) =>
           status.ConnectionId
-            ? [{ connectionId: status.ConnectionId, previousStatus: status.PreviousStatus?.Code, currentStatus: status.CurrentStatus?.Code }]
+            ? [
+                {
+                  connectionId: status.ConnectionId,
+                  previousStatus: status.PreviousStatus?.Code,
+                  currentStatus: status.CurrentStatus?.Code,
+                },
+              ]
             : [],
         ),
       };

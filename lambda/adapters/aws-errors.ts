@@ -15,7 +15,12 @@ interface SdkErrorShape {
   $metadata?: { requestId?: string; attempts?: number; httpStatusCode?: number };
 }
 
-const THROTTLE_CODES = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+const THROTTLE_CODES = new Set([
+  'RequestLimitExceeded',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+]);
 const UNAUTHORIZED_CODES = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException', 'AuthFailure']);
 
 /** The AWS error code of an SDK error (its `name`), or the error's own name. */

@@ -45,7 +45,8 @@ export class PolicyValidationError extends DomainError {
       const found = 'value' in issue ? `got ${describeValue(issue.value)}` : 'the attribute is missing';
       return `${issue.field}: expected ${issue.expected}, ${found}`;
     });
-    const more = issues.length > MAX_ISSUES_IN_MESSAGE ? [`and ${issues.length - MAX_ISSUES_IN_MESSAGE} more issues`] : [];
+    const more =
+      issues.length > MAX_ISSUES_IN_MESSAGE ? [`and ${issues.length - MAX_ISSUES_IN_MESSAGE} more issues`] : [];
     return `policy row ${JSON.stringify(policyId)} is invalid and matches nothing: ${[...lines, ...more].join('; ')}`;
   }
 }

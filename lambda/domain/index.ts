@@ -31,7 +31,12 @@ export { isRowActive, inEndpointScope } from './policy/policy-scope.js';
 
 export { normalizeIdentity } from './identity/normalize-identity.js';
 export { identityKey } from './identity/identity-key.js';
-export { matchIdentity, inIdentityScope, type MatchedIdentity, type IdentitySelectors } from './identity/match-identity.js';
+export {
+  matchIdentity,
+  inIdentityScope,
+  type MatchedIdentity,
+  type IdentitySelectors,
+} from './identity/match-identity.js';
 
 export { advanceIdleState } from './idle/advance-idle-state.js';
 export { totalBytes } from './idle/total-bytes.js';

@@ -33,9 +33,18 @@ export interface PolicyStore {
   /** One item by id (consistent read), or undefined. */
   get(policyId: string): Promise<StoredPolicy | undefined>;
   /** Writes the whole row (any `version` in it is replaced); returns the version written. */
-  put(row: Readonly<Record<string, unknown>> & { readonly policyId: string }, condition: PolicyWriteCondition, stamp: PolicyChangeStamp): Promise<number>;
+  put(
+    row: Readonly<Record<string, unknown>> & { readonly policyId: string },
+    condition: PolicyWriteCondition,
+    stamp: PolicyChangeStamp,
+  ): Promise<number>;
   /** Sets some attributes of an existing row at `version`; returns the version written. */
-  update(policyId: string, changes: Readonly<Record<string, unknown>>, version: number | undefined, stamp: PolicyChangeStamp): Promise<number>;
+  update(
+    policyId: string,
+    changes: Readonly<Record<string, unknown>>,
+    version: number | undefined,
+    stamp: PolicyChangeStamp,
+  ): Promise<number>;
   /** Deletes a row, only while it still has `version`. */
   delete(policyId: string, version: number | undefined): Promise<void>;
 }

@@ -14,7 +14,10 @@ export class PolicyExistsError extends ConditionalWriteError {
     public readonly actualVersion: number | undefined,
     options?: { cause?: unknown },
   ) {
-    super(`policy row ${JSON.stringify(policyId)} already exists (${describeVersion(actualVersion)})`, { ...options, code: 'ConditionalCheckFailedException' });
+    super(`policy row ${JSON.stringify(policyId)} already exists (${describeVersion(actualVersion)})`, {
+      ...options,
+      code: 'ConditionalCheckFailedException',
+    });
     this.name = 'PolicyExistsError';
   }
 }

@@ -83,7 +83,10 @@ export class TerminationExecutor {
   }
 
   /** Makes every call; `recordOf` gives each decision's audit record. */
-  public async execute(calls: readonly TerminationCall[], recordOf: (decision: Decision) => AuditRecord): Promise<TerminationReport> {
+  public async execute(
+    calls: readonly TerminationCall[],
+    recordOf: (decision: Decision) => AuditRecord,
+  ): Promise<TerminationReport> {
     // Calls the token bucket cannot admit before the margin would all be deferred at the end, when the
     // least time is left (thousands of writes on a large fleet): they are recorded while the others wait for tokens.
     const admissible = this.admissibleCalls();
@@ -125,15 +128,26 @@ export class TerminationExecutor {
     return !this.outOfTime;
   }
 
-  private async defer(call: TerminationCall, recordOf: (decision: Decision) => AuditRecord, why: string): Promise<void> {
+  private async defer(
+    call: TerminationCall,
+    recordOf: (decision: Decision) => AuditRecord,
+    why: string,
+  ): Promise<void> {
     for (const decision of call.decisions) {
       const record = recordOf(decision);
-      const deferred: AuditRecord = { ...record, outcome: Outcome.DEFERRED, reason: `${record.reason}; deferred: ${why}, the next run takes it up` };
+      const deferred: AuditRecord = {
+        ...record,
+        outcome: Outcome.DEFERRED,
+        reason: `${record.reason}; deferred: ${why}, the next run takes it up`,
+      };
       try {
         await this.ports.audit.putFinal(deferred);
       } catch (error) {
         this.auditFailures += 1;
-        this.ports.logger.error('could not record a deferred decision', { connectionId: record.connectionId, error: String(error) });
+        this.ports.logger.error('could not record a deferred decision', {
+          connectionId: record.connectionId,
+          error: String(error),
+        });
       }
       this.records.push(deferred);
     }
@@ -183,19 +197,28 @@ export class TerminationExecutor {
       } catch (error) {
         this.auditFailures += 1;
         problem ??= `the audit intent could not be written (${String(error)})`;
-        this.ports.logger.error('audit intent write failed: no terminate call without an intent', { connectionId: intent.connectionId, error: String(error) });
+        this.ports.logger.error('audit intent write failed: no terminate call without an intent', {
+          connectionId: intent.connectionId,
+          error: String(error),
+        });
       }
     }
     if (problem === undefined) return true;
     const now = this.ports.clock.now().toISOString();
     for (const intent of written) {
-      await this.complete(intent, { outcome: Outcome.DEFERRED, reason: `${intent.reason}; deferred: ${problem}`, completedAt: now });
+      await this.complete(intent, {
+        outcome: Outcome.DEFERRED,
+        reason: `${intent.reason}; deferred: ${problem}`,
+        completedAt: now,
+      });
     }
     return false;
   }
 
   /** Calls until EC2 answers, retrying throttled and transient failures (5xx, no answer) with jittered backoff. */
-  private async callWithRetries(call: TerminationCall): Promise<{ result?: TerminationResult; error?: unknown; unanswered: boolean }> {
+  private async callWithRetries(
+    call: TerminationCall,
+  ): Promise<{ result?: TerminationResult; error?: unknown; unanswered: boolean }> {
     const maxAttempts = this.settings.maxAttempts ?? 5;
     const random = this.settings.random ?? Math.random;
     let unanswered = false;
@@ -216,7 +239,10 @@ export class TerminationExecutor {
           failures += 1;
         }
         if (failures >= maxAttempts || !this.hasTime()) return { error, unanswered };
-        const ceiling = Math.min(this.settings.backoffCapMs ?? 8000, (this.settings.backoffBaseMs ?? 250) * 2 ** (attempt - 1));
+        const ceiling = Math.min(
+          this.settings.backoffCapMs ?? 8000,
+          (this.settings.backoffBaseMs ?? 250) * 2 ** (attempt - 1),
+        );
         await this.ports.clock.sleep(random() * ceiling);
         await this.bucket.take();
       }
@@ -234,7 +260,10 @@ export class TerminationExecutor {
         if (attempt === COMPLETE_ATTEMPTS) {
           // The intent stays `pending`; the next run reconciles it against the connection's real status.
           this.auditFailures += 1;
-          this.ports.logger.error('audit outcome write failed: left pending for the next run', { connectionId: key.connectionId, error: String(error) });
+          this.ports.logger.error('audit outcome write failed: left pending for the next run', {
+            connectionId: key.connectionId,
+            error: String(error),
+          });
           this.records.push(intent);
         } else {
           await this.ports.clock.sleep(100 * attempt);
@@ -255,15 +284,35 @@ function completionOf(
   const calledBy = call.by;
   if (result) {
     const status = result.statuses.find((change) => change.connectionId === intent.connectionId);
-    const common = { completedAt, calledBy, requestId: result.requestId, previousStatus: status?.previousStatus, currentStatus: status?.currentStatus };
+    const common = {
+      completedAt,
+      calledBy,
+      requestId: result.requestId,
+      previousStatus: status?.previousStatus,
+      currentStatus: status?.currentStatus,
+    };
     if (status?.currentStatus && ENDED.has(status.currentStatus)) {
       // `terminating` is EC2 accepting the call, not the end: a later run confirms it (or finds it failed).
-      return { ...common, outcome: Outcome.TERMINATED, awaitingConfirmation: status.currentStatus !== ConnectionStatus.TERMINATED };
+      return {
+        ...common,
+        outcome: Outcome.TERMINATED,
+        awaitingConfirmation: status.currentStatus !== ConnectionStatus.TERMINATED,
+      };
     }
     if (status) {
-      return { ...common, outcome: Outcome.FAILED, errorCode: status.currentStatus ?? 'UnknownStatus', errorMessage: `EC2 left the connection ${status.currentStatus ?? 'in an unknown status'}` };
+      return {
+        ...common,
+        outcome: Outcome.FAILED,
+        errorCode: status.currentStatus ?? 'UnknownStatus',
+        errorMessage: `EC2 left the connection ${status.currentStatus ?? 'in an unknown status'}`,
+      };
     }
-    return { ...common, outcome: Outcome.FAILED, errorCode: 'NotInResponse', errorMessage: 'EC2 did not report this connection in its answer' };
+    return {
+      ...common,
+      outcome: Outcome.FAILED,
+      errorCode: 'NotInResponse',
+      errorMessage: 'EC2 did not report this connection in its answer',
+    };
   }
   const portError = error instanceof PortError ? error : undefined;
   const throttledOut = error instanceof ClientVpnThrottledError;
@@ -271,7 +320,9 @@ function completionOf(
     completedAt,
     calledBy,
     outcome: throttledOut ? Outcome.DEFERRED : Outcome.FAILED,
-    reason: throttledOut ? `${intent.reason}; deferred: EC2 kept throttling the call, the next run takes it up` : undefined,
+    reason: throttledOut
+      ? `${intent.reason}; deferred: EC2 kept throttling the call, the next run takes it up`
+      : undefined,
     requestId: portError?.requestId,
     errorCode: portError?.code ?? (error instanceof Error ? error.name : 'UnknownError'),
     errorMessage: error instanceof Error ? error.message : String(error),

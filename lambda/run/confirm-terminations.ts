@@ -32,7 +32,11 @@ export async function confirmTerminations(
   let confirmed = 0;
   const failed: AuditRecord[] = [];
   const settleable = unconfirmed.filter(
-    (record) => record.endpointId && record.connectionId && read.has(record.endpointId) && byId.get(record.connectionId)?.status !== ConnectionStatus.TERMINATING,
+    (record) =>
+      record.endpointId &&
+      record.connectionId &&
+      read.has(record.endpointId) &&
+      byId.get(record.connectionId)?.status !== ConnectionStatus.TERMINATING,
   );
   await forEachBounded(settleable, SETTLES_IN_FLIGHT, async (record) => {
     const status = byId.get(record.connectionId!)?.status;
@@ -50,11 +54,18 @@ export async function confirmTerminations(
         await ports.audit.settle(key, settled);
         failed.push({ ...record, ...settled });
       } else {
-        await ports.audit.settle(key, { outcome: Outcome.TERMINATED, currentStatus: status ?? 'not-listed', completedAt });
+        await ports.audit.settle(key, {
+          outcome: Outcome.TERMINATED,
+          currentStatus: status ?? 'not-listed',
+          completedAt,
+        });
         confirmed += 1;
       }
     } catch (error) {
-      ports.logger.warn('could not settle an unconfirmed termination; the next run tries again', { connectionId: record.connectionId, error: String(error) });
+      ports.logger.warn('could not settle an unconfirmed termination; the next run tries again', {
+        connectionId: record.connectionId,
+        error: String(error),
+      });
     }
   });
   return { confirmed, failed };

@@ -14,13 +14,27 @@ export function digestOf(report: RunReport): RunDigest | undefined {
   const parts = counts.filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`);
   if (invalid > 0) parts.push(`${invalid} invalid ${invalid === 1 ? 'policy' : 'policies'}`);
   if (late > 0) parts.push(`${late} earlier ${late === 1 ? 'termination' : 'terminations'} failed`);
-  const decisions = limited(report.records.filter((record) => (NOTEWORTHY as readonly string[]).includes(record.outcome)).map((record) => line(record)));
+  const decisions = limited(
+    report.records
+      .filter((record) => (NOTEWORTHY as readonly string[]).includes(record.outcome))
+      .map((record) => line(record)),
+  );
   const message = [
     `cvpn-guard run ${report.runId}${report.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}.`,
     `Connections seen: ${report.connectionsSeen} on ${report.endpoints} endpoint(s).`,
-    ...(report.endpointErrors.length ? ['', 'Endpoints that could not be read:', ...report.endpointErrors.map((e) => `- ${e}`)] : []),
-    ...(invalid ? ['', 'Invalid policy rows (they match nothing until fixed):', ...report.findings.map((f) => `- ${f.message}`)] : []),
-    ...(late ? ['', 'Earlier terminations EC2 accepted that did not take effect (the connections are still up; end them by hand):', ...limited(report.lateFailures.map((record) => `${line(record)} (run ${record.runId})`))] : []),
+    ...(report.endpointErrors.length
+      ? ['', 'Endpoints that could not be read:', ...report.endpointErrors.map((e) => `- ${e}`)]
+      : []),
+    ...(invalid
+      ? ['', 'Invalid policy rows (they match nothing until fixed):', ...report.findings.map((f) => `- ${f.message}`)]
+      : []),
+    ...(late
+      ? [
+          '',
+          'Earlier terminations EC2 accepted that did not take effect (the connections are still up; end them by hand):',
+          ...limited(report.lateFailures.map((record) => `${line(record)} (run ${record.runId})`)),
+        ]
+      : []),
     ...(decisions.length ? ['', 'Decisions:', ...decisions] : []),
     '',
     `Every record: cvpn-guard audit show ${report.runId}`,

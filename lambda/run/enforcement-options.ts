@@ -18,7 +18,10 @@ export function enforcementOptions(config: EnforcerConfig, invocation: Invocatio
     runId: invocation.runId,
     dryRun: config.dryRun || invocation.dryRun === true,
     disabled: config.disabled,
-    endpointSelection: { endpointIds: config.endpointIds.length ? config.endpointIds : undefined, tag: config.endpointTag },
+    endpointSelection: {
+      endpointIds: config.endpointIds.length ? config.endpointIds : undefined,
+      tag: config.endpointTag,
+    },
     maxTerminationsPerRun: config.maxTerminationsPerRun,
     leaseMs: config.leaseMs,
     invocationId: invocation.invocationId,

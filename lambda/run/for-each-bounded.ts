@@ -2,7 +2,11 @@
  * Runs `task` on every item with at most `limit` tasks in flight. After the first failure no further
  * task starts; once those in flight have settled, that first failure is thrown.
  */
-export async function forEachBounded<T>(items: readonly T[], limit: number, task: (item: T) => Promise<unknown>): Promise<void> {
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<unknown>,
+): Promise<void> {
   let next = 0;
   let failure: { readonly error: unknown } | undefined;
   const worker = async (): Promise<void> => {

@@ -17,7 +17,12 @@ const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TE
  * still up → `failed` (the next evaluation decides about it afresh).
  */
 export async function reconcilePending(
-  ports: { readonly audit: AuditLog; readonly gateway: ClientVpnGateway; readonly clock: Clock; readonly logger: RunLogger },
+  ports: {
+    readonly audit: AuditLog;
+    readonly gateway: ClientVpnGateway;
+    readonly clock: Clock;
+    readonly logger: RunLogger;
+  },
   runId: string,
 ): Promise<ReconcileReport> {
   const pending = await ports.audit.listPending();

@@ -29,20 +29,32 @@ interface RouteEntry {
 export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => Promise<ServiceResponse> {
   const routes: RouteEntry[] = [
     { method: 'GET', pattern: '', summary: 'this index', run: () => index(sandbox, routes) },
-    { method: 'GET', pattern: '/health', summary: 'liveness', run: () => ({ status: 'ok', now: sandbox.clock.now().toISOString() }) },
+    {
+      method: 'GET',
+      pattern: '/health',
+      summary: 'liveness',
+      run: () => ({ status: 'ok', now: sandbox.clock.now().toISOString() }),
+    },
     { method: 'GET', pattern: '/clock', summary: 'the simulated clock', run: () => sandbox.clock.state() },
     {
       method: 'POST',
       pattern: '/clock',
-      summary: 'change the clock: {"set": ISO} | {"advance": "95m"} | {"speed": 10} | {"freeze": true} | {"resume": true}',
+      summary:
+        'change the clock: {"set": ISO} | {"advance": "95m"} | {"speed": 10} | {"freeze": true} | {"resume": true}',
       run: (_request, body) => changeClock(sandbox, body),
     },
-    { method: 'GET', pattern: '/endpoints', summary: 'every endpoint', run: () => sandbox.emulator.listEndpoints().map(endpointJson) },
+    {
+      method: 'GET',
+      pattern: '/endpoints',
+      summary: 'every endpoint',
+      run: () => sandbox.emulator.listEndpoints().map(endpointJson),
+    },
     {
       method: 'GET',
       pattern: '/connections',
       summary: 'every connection as it is now (?endpoint=id to narrow)',
-      run: (request) => sandbox.emulator.listConnections(request.query.get('endpoint') ?? undefined).map(connectionJson),
+      run: (request) =>
+        sandbox.emulator.listConnections(request.query.get('endpoint') ?? undefined).map(connectionJson),
     },
     {
       method: 'POST',
@@ -50,7 +62,9 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
       summary: 'add a connection, written as in a scenario (times relative to the clock)',
       run: (_request, body) => {
         const connection = parseConnection(body, 'admin connection');
-        return toConnectionSpecs(connection, sandbox.clock.now()).map((spec) => connectionJson(sandbox.emulator.addConnection(spec)));
+        return toConnectionSpecs(connection, sandbox.clock.now()).map((spec) =>
+          connectionJson(sandbox.emulator.addConnection(spec)),
+        );
       },
     },
     {
@@ -62,8 +76,10 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
     {
       method: 'PATCH',
       pattern: '/connections/:id',
-      summary: 'change a connection: profile, username, commonName, clientIp, statusMessage, postureComplianceStatuses, failTermination, addIngressBytes, addEgressBytes',
-      run: (_request, body, [id]) => connectionJson(sandbox.emulator.modifyConnection(id ?? '', objectBody(body) as ConnectionPatch)),
+      summary:
+        'change a connection: profile, username, commonName, clientIp, statusMessage, postureComplianceStatuses, failTermination, addIngressBytes, addEgressBytes',
+      run: (_request, body, [id]) =>
+        connectionJson(sandbox.emulator.modifyConnection(id ?? '', objectBody(body) as ConnectionPatch)),
     },
     {
       method: 'POST',
@@ -85,7 +101,8 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
     {
       method: 'PUT',
       pattern: '/faults',
-      summary: 'replace the fault rules {"rules": [{"service", "actions"?, "kind": "error|throttle|drop", "rate"?, "count"?}], "seed"?}',
+      summary:
+        'replace the fault rules {"rules": [{"service", "actions"?, "kind": "error|throttle|drop", "rate"?, "count"?}], "seed"?}',
       run: (_request, body) => {
         const { rules, seed } = objectBody(body) as { rules?: FaultRule[]; seed?: number };
         sandbox.faults.set(arrayField(rules, 'rules'));
@@ -102,7 +119,12 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
         return { rules: sandbox.faults.list() };
       },
     },
-    { method: 'DELETE', pattern: '/faults', summary: 'remove every fault rule', run: () => (sandbox.faults.clear(), { rules: [] }) },
+    {
+      method: 'DELETE',
+      pattern: '/faults',
+      summary: 'remove every fault rule',
+      run: () => (sandbox.faults.clear(), { rules: [] }),
+    },
     { method: 'GET', pattern: '/latency', summary: 'latency rules', run: () => ({ rules: sandbox.latency.list() }) },
     {
       method: 'PUT',
@@ -113,12 +135,23 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
         return { rules: sandbox.latency.list() };
       },
     },
-    { method: 'DELETE', pattern: '/latency', summary: 'remove every latency rule', run: () => (sandbox.latency.clear(), { rules: [] }) },
-    { method: 'GET', pattern: '/throttling', summary: 'EC2 throttling', run: () => sandbox.emulator.throttlingConfig() },
+    {
+      method: 'DELETE',
+      pattern: '/latency',
+      summary: 'remove every latency rule',
+      run: () => (sandbox.latency.clear(), { rules: [] }),
+    },
+    {
+      method: 'GET',
+      pattern: '/throttling',
+      summary: 'EC2 throttling',
+      run: () => sandbox.emulator.throttlingConfig(),
+    },
     {
       method: 'PUT',
       pattern: '/throttling',
-      summary: 'change EC2 throttling {"enabled"?, "mutating"?: {"burst", "refillPerSecond"}, "describe"?: {…}} (buckets refill)',
+      summary:
+        'change EC2 throttling {"enabled"?, "mutating"?: {"burst", "refillPerSecond"}, "describe"?: {…}} (buckets refill)',
       run: (_request, body) => sandbox.emulator.configureThrottling(objectBody(body) as ThrottlingOptions),
     },
     {
@@ -127,11 +160,17 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
       summary: 'refill every bucket',
       run: () => (sandbox.emulator.resetThrottling(), sandbox.emulator.throttlingConfig()),
     },
-    { method: 'GET', pattern: '/permissions', summary: 'denied EC2 permissions', run: () => ({ deny: sandbox.emulator.permissions.list() }) },
+    {
+      method: 'GET',
+      pattern: '/permissions',
+      summary: 'denied EC2 permissions',
+      run: () => ({ deny: sandbox.emulator.permissions.list() }),
+    },
     {
       method: 'PUT',
       pattern: '/permissions',
-      summary: 'replace the denials {"deny": [{"action": "TerminateClientVpnConnections" | "*", "endpoint"?: id | "*"}]}',
+      summary:
+        'replace the denials {"deny": [{"action": "TerminateClientVpnConnections" | "*", "endpoint"?: id | "*"}]}',
       run: (_request, body) => {
         sandbox.emulator.permissions.set(arrayField((objectBody(body) as { deny?: PermissionDenial[] }).deny, 'deny'));
         return { deny: sandbox.emulator.permissions.list() };
@@ -143,15 +182,31 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
       summary: 'allow everything again',
       run: () => (sandbox.emulator.permissions.clear(), { deny: [] }),
     },
-    { method: 'GET', pattern: '/counters', summary: 'calls per service and action', run: () => sandbox.counters.snapshot() },
+    {
+      method: 'GET',
+      pattern: '/counters',
+      summary: 'calls per service and action',
+      run: () => sandbox.counters.snapshot(),
+    },
     { method: 'DELETE', pattern: '/counters', summary: 'zero the counters', run: () => (sandbox.counters.reset(), {}) },
     { method: 'GET', pattern: '/sns/topics', summary: 'SNS topics', run: () => ({ topics: sandbox.sns.topics() }) },
-    { method: 'GET', pattern: '/sns/messages', summary: 'messages published to SNS', run: () => ({ messages: sandbox.sns.messages.map(messageJson) }) },
-    { method: 'DELETE', pattern: '/sns/messages', summary: 'forget published messages', run: () => (sandbox.sns.clearMessages(), { messages: [] }) },
+    {
+      method: 'GET',
+      pattern: '/sns/messages',
+      summary: 'messages published to SNS',
+      run: () => ({ messages: sandbox.sns.messages.map(messageJson) }),
+    },
+    {
+      method: 'DELETE',
+      pattern: '/sns/messages',
+      summary: 'forget published messages',
+      run: () => (sandbox.sns.clearMessages(), { messages: [] }),
+    },
     {
       method: 'POST',
       pattern: '/reset',
-      summary: 'back to the start: scenario reloaded, tables emptied and seeded, clock, counters, faults, latency, denials, messages reset',
+      summary:
+        'back to the start: scenario reloaded, tables emptied and seeded, clock, counters, faults, latency, denials, messages reset',
       run: async () => {
         await sandbox.reset();
         return { status: 'reset', now: sandbox.clock.now().toISOString() };
@@ -161,11 +216,16 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
 
   return async (request) => {
     const path = request.path.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
-    const matches = routes.map((route) => ({ route, params: match(route.pattern, path) })).filter((m) => m.params !== undefined);
-    if (matches.length === 0) return json(404, { error: `no admin route ${path || '/'}; GET ${ADMIN_PREFIX} lists them` });
+    const matches = routes
+      .map((route) => ({ route, params: match(route.pattern, path) }))
+      .filter((m) => m.params !== undefined);
+    if (matches.length === 0)
+      return json(404, { error: `no admin route ${path || '/'}; GET ${ADMIN_PREFIX} lists them` });
     const chosen = matches.find((m) => m.route.method === request.method);
     if (!chosen) {
-      return json(405, { error: `${request.method} is not allowed on ${ADMIN_PREFIX}${path}; allowed: ${matches.map((m) => m.route.method).join(', ')}` });
+      return json(405, {
+        error: `${request.method} is not allowed on ${ADMIN_PREFIX}${path}; allowed: ${matches.map((m) => m.route.method).join(', ')}`,
+      });
     }
     try {
       const body = parseBody(request);
@@ -174,7 +234,8 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
     } catch (error) {
       if (error instanceof SandboxControlError) return json(error.status, { error: error.message });
       if (error instanceof SandboxScenarioError) return json(400, { error: error.message, issues: error.issues });
-      if (error instanceof SandboxOptionError || error instanceof SandboxError) return json(400, { error: error.message });
+      if (error instanceof SandboxOptionError || error instanceof SandboxError)
+        return json(400, { error: error.message });
       throw error;
     }
   };
@@ -191,7 +252,13 @@ function index(sandbox: Sandbox, routes: readonly RouteEntry[]) {
 }
 
 function changeClock(sandbox: Sandbox, body: unknown): ClockState {
-  const change = objectBody(body) as { set?: string | number; advance?: string | number; speed?: number; freeze?: boolean; resume?: boolean };
+  const change = objectBody(body) as {
+    set?: string | number;
+    advance?: string | number;
+    speed?: number;
+    freeze?: boolean;
+    resume?: boolean;
+  };
   const known = ['set', 'advance', 'speed', 'freeze', 'resume'];
   const unknown = Object.keys(change).filter((key) => !known.includes(key));
   if (unknown.length > 0 || Object.keys(change).length === 0) {
@@ -228,7 +295,8 @@ function parseBody(request: ServiceRequest): unknown {
 }
 
 function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new SandboxControlError('expected a JSON object body');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new SandboxControlError('expected a JSON object body');
   return body as Record<string, unknown>;
 }
 

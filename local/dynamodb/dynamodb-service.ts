@@ -54,7 +54,10 @@ export class DynamoDbBackend {
       });
     } catch (error) {
       if (claimedDir) releaseDataDir(claimedDir);
-      throw new SandboxError(`dynalite could not start${options.dataDir ? ` on ${options.dataDir}` : ''}: ${String(error)}`, { cause: error });
+      throw new SandboxError(
+        `dynalite could not start${options.dataDir ? ` on ${options.dataDir}` : ''}: ${String(error)}`,
+        { cause: error },
+      );
     }
     const port = (server.address() as AddressInfo).port;
     const client = new DynamoDBClient({
@@ -82,7 +85,10 @@ export class DynamoDbBackend {
     for (const table of TABLES) {
       if (existing.has(table.sandboxName)) continue;
       await this.client.send(new CreateTableCommand(createTableInput(table)));
-      await waitUntilTableExists({ client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: table.sandboxName });
+      await waitUntilTableExists(
+        { client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+        { TableName: table.sandboxName },
+      );
     }
   }
 
@@ -92,7 +98,10 @@ export class DynamoDbBackend {
     for (const table of TABLES) {
       if (!existing.has(table.sandboxName)) continue;
       await this.client.send(new DeleteTableCommand({ TableName: table.sandboxName }));
-      await waitUntilTableNotExists({ client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 }, { TableName: table.sandboxName });
+      await waitUntilTableNotExists(
+        { client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+        { TableName: table.sandboxName },
+      );
     }
     await this.createTables();
   }
@@ -101,7 +110,10 @@ export class DynamoDbBackend {
   public async putItems(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
     for (const item of items) {
       await this.client.send(
-        new PutItemCommand({ TableName: tableName, Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }) }),
+        new PutItemCommand({
+          TableName: tableName,
+          Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
+        }),
       );
     }
   }
@@ -109,7 +121,11 @@ export class DynamoDbBackend {
   /** Forwards one request to dynalite and returns its answer. */
   public forward(request: ServiceRequest): Promise<ServiceResponse> {
     return new Promise((resolve, reject) => {
-      const headers = { ...request.headers, host: `127.0.0.1:${this.port}`, 'content-length': String(request.body.length) };
+      const headers = {
+        ...request.headers,
+        host: `127.0.0.1:${this.port}`,
+        'content-length': String(request.body.length),
+      };
       delete headers['transfer-encoding'];
       const upstream = httpRequest(
         { host: '127.0.0.1', port: this.port, method: request.method, path: request.path, headers, agent: this.agent },
@@ -233,7 +249,10 @@ function errorCodeOf(body: Buffer): string | undefined {
 /** CreateTable input for one table definition: keys, indexes (projection ALL), on demand. */
 export function createTableInput(table: TableDefinition) {
   const attributes = new Map<string, AttributeDefinition>();
-  const keySchema = (partition: TableDefinition['partitionKey'], sort?: TableDefinition['sortKey']): KeySchemaElement[] => {
+  const keySchema = (
+    partition: TableDefinition['partitionKey'],
+    sort?: TableDefinition['sortKey'],
+  ): KeySchemaElement[] => {
     const keys: KeySchemaElement[] = [{ AttributeName: partition.name, KeyType: 'HASH' }];
     attributes.set(partition.name, { AttributeName: partition.name, AttributeType: partition.type });
     if (sort) {

@@ -198,7 +198,9 @@ export class ClientVpnEmulator {
   /** Adds an endpoint. */
   public addEndpoint(spec: EndpointSpec): EndpointView {
     if (!ENDPOINT_ID.test(spec.id)) {
-      throw new SandboxControlError(`endpoint id ${JSON.stringify(spec.id)}: expected "cvpn-endpoint-" followed by 8 to 17 hex digits`);
+      throw new SandboxControlError(
+        `endpoint id ${JSON.stringify(spec.id)}: expected "cvpn-endpoint-" followed by 8 to 17 hex digits`,
+      );
     }
     if (this.endpoints.has(spec.id)) throw new SandboxControlError(`endpoint ${spec.id} already exists`, 409);
     const cidr = spec.clientCidrBlock ?? '10.100.0.0/22';
@@ -257,9 +259,12 @@ export class ClientVpnEmulator {
     const seq = this.nextSeq++;
     const connectionId = spec.connectionId ?? this.generateConnectionId(spec.endpointId, seq);
     if (!CONNECTION_ID.test(connectionId)) {
-      throw new SandboxControlError(`connection id ${JSON.stringify(connectionId)}: expected "cvpn-connection-" followed by 8 to 17 hex digits`);
+      throw new SandboxControlError(
+        `connection id ${JSON.stringify(connectionId)}: expected "cvpn-connection-" followed by 8 to 17 hex digits`,
+      );
     }
-    if (this.connections.has(connectionId)) throw new SandboxControlError(`connection ${connectionId} already exists`, 409);
+    if (this.connections.has(connectionId))
+      throw new SandboxControlError(`connection ${connectionId} already exists`, 409);
     const now = this.clock.nowMs();
     const establishedAt = spec.establishedAt?.getTime() ?? now;
     const status = spec.status ?? ConnectionStatus.ACTIVE;
@@ -318,7 +323,8 @@ export class ClientVpnEmulator {
     if (patch.commonName !== undefined) record.commonName = patch.commonName || undefined;
     if (patch.clientIp !== undefined) record.clientIp = patch.clientIp;
     if (patch.statusMessage !== undefined) record.statusMessage = patch.statusMessage || undefined;
-    if (patch.postureComplianceStatuses !== undefined) record.postureComplianceStatuses = [...patch.postureComplianceStatuses];
+    if (patch.postureComplianceStatuses !== undefined)
+      record.postureComplianceStatuses = [...patch.postureComplianceStatuses];
     if (patch.failTermination !== undefined) record.failTermination = patch.failTermination;
     const perPacket = this.profile(record.profile).bytesPerPacket ?? DEFAULT_BYTES_PER_PACKET;
     if (patch.addIngressBytes) {
@@ -415,7 +421,10 @@ export class ClientVpnEmulator {
   }
 
   /** DescribeClientVpnConnections: active connections and those ended within the retention window. */
-  public describeClientVpnConnections(input: DescribeConnectionsInput): { connections: ConnectionView[]; nextToken?: string } {
+  public describeClientVpnConnections(input: DescribeConnectionsInput): {
+    connections: ConnectionView[];
+    nextToken?: string;
+  } {
     const endpointId = required(input.endpointId, 'ClientVpnEndpointId');
     const pageSize = this.pageSize(input.maxResults);
     const filters = checkFilters(input.filters, CONNECTION_FILTERS);
@@ -495,7 +504,10 @@ export class ClientVpnEmulator {
   }
 
   private pageSize(maxResults: number | undefined): number {
-    if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < MIN_RESULTS || maxResults > MAX_RESULTS)) {
+    if (
+      maxResults !== undefined &&
+      (!Number.isInteger(maxResults) || maxResults < MIN_RESULTS || maxResults > MAX_RESULTS)
+    ) {
       throw ec2Errors.invalidValue(
         `Value (${maxResults}) for parameter MaxResults is invalid. Expecting a value between ${MIN_RESULTS} and ${MAX_RESULTS}.`,
       );
@@ -511,7 +523,11 @@ export class ClientVpnEmulator {
   private readToken(token: string | undefined, kind: string, scope: string): number {
     if (token === undefined || token === '') return 0;
     try {
-      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { k?: unknown; s?: unknown; n?: unknown };
+      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+        k?: unknown;
+        s?: unknown;
+        n?: unknown;
+      };
       if (parsed.k === kind && parsed.s === scope && Number.isInteger(parsed.n)) return parsed.n as number;
     } catch {
       // answered below
@@ -538,7 +554,9 @@ export class ClientVpnEmulator {
   private profile(name: string): TrafficProfile {
     const profile = this.profiles.get(name);
     if (!profile) {
-      throw new SandboxControlError(`traffic profile ${JSON.stringify(name)} is not defined; defined: ${[...this.profiles.keys()].join(', ')}`);
+      throw new SandboxControlError(
+        `traffic profile ${JSON.stringify(name)} is not defined; defined: ${[...this.profiles.keys()].join(', ')}`,
+      );
     }
     return profile;
   }
@@ -586,7 +604,8 @@ export class ClientVpnEmulator {
   }
 
   private traffic(record: ConnectionRecord, now: number) {
-    const profile = this.profiles.get(record.profile) ?? BUILT_IN_PROFILES.idle ?? { ingressBytesPerMinute: 0, egressBytesPerMinute: 0 };
+    const profile = this.profiles.get(record.profile) ??
+      BUILT_IN_PROFILES.idle ?? { ingressBytesPerMinute: 0, egressBytesPerMinute: 0 };
     const until = Math.min(now, this.endedAt(record, now) ?? now);
     const minutes = Math.max(0, until - record.baseAt) / 60_000;
     const perPacket = profile.bytesPerPacket ?? DEFAULT_BYTES_PER_PACKET;
@@ -629,9 +648,14 @@ function mergeThrottling(base: ThrottlingConfig, options: ThrottlingOptions | un
     mutating: { ...base.mutating, ...options?.mutating },
     describe: { ...base.describe, ...options?.describe },
   };
-  for (const [name, size] of [['mutating', merged.mutating], ['describe', merged.describe]] as const) {
+  for (const [name, size] of [
+    ['mutating', merged.mutating],
+    ['describe', merged.describe],
+  ] as const) {
     if (!(size.burst >= 1 && size.refillPerSecond >= 0)) {
-      throw new SandboxControlError(`throttling.${name}: burst must be ≥ 1 and refillPerSecond ≥ 0; got ${JSON.stringify(size)}`);
+      throw new SandboxControlError(
+        `throttling.${name}: burst must be ≥ 1 and refillPerSecond ≥ 0; got ${JSON.stringify(size)}`,
+      );
     }
   }
   return merged;
@@ -645,7 +669,9 @@ function required(value: string | undefined, name: string): string {
 function checkFilters(filters: readonly Ec2Filter[] | undefined, allowed: ReadonlySet<string>): readonly Ec2Filter[] {
   for (const filter of filters ?? []) {
     if (!allowed.has(filter.name)) {
-      throw ec2Errors.invalidValue(`The filter '${filter.name}' is invalid. Valid filters: ${[...allowed].join(', ')}.`);
+      throw ec2Errors.invalidValue(
+        `The filter '${filter.name}' is invalid. Valid filters: ${[...allowed].join(', ')}.`,
+      );
     }
     if (filter.values.length === 0) {
       throw ec2Errors.invalidValue(`The filter '${filter.name}' must have at least one value.`);
@@ -660,7 +686,12 @@ function endpointFilterValue(endpoint: EndpointRecord, name: string): string {
 
 function endpointView(record: EndpointRecord): EndpointView {
   const { seq: _seq, nextHost: _nextHost, ...view } = record;
-  return { ...view, tags: { ...view.tags }, authentication: [...view.authentication], dnsServers: [...view.dnsServers] };
+  return {
+    ...view,
+    tags: { ...view.tags },
+    authentication: [...view.authentication],
+    dnsServers: [...view.dnsServers],
+  };
 }
 
 function nextClientIp(endpoint: EndpointRecord): string | undefined {

@@ -17,7 +17,8 @@ export class Permissions {
 
   /** Denies `action` on `endpoint` (every endpoint by default). */
   public deny(action: string, endpoint = '*'): void {
-    if (typeof action !== 'string' || action === '') throw new SandboxControlError('permission: action must be an EC2 action name or "*"');
+    if (typeof action !== 'string' || action === '')
+      throw new SandboxControlError('permission: action must be an EC2 action name or "*"');
     if (!this.denials.some((d) => d.action === action && (d.endpoint ?? '*') === endpoint)) {
       this.denials.push({ action, endpoint });
     }

@@ -1,4 +1,10 @@
-import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION, queryParameters } from '../edge/types.js';
+import {
+  type ServiceHandler,
+  type ServiceRequest,
+  type ServiceResponse,
+  NO_ACTION,
+  queryParameters,
+} from '../edge/types.js';
 import { SANDBOX_ACCOUNT_ID } from '../constants.js';
 import { Service } from '../services.js';
 import { formatEc2ConnectionTime, formatEc2EndpointTime } from '../time.js';
@@ -52,7 +58,10 @@ export class Ec2QueryHandler implements ServiceHandler {
           dryRun: booleanParam(params, 'DryRun'),
         });
         return envelope(action, requestId, [
-          itemList('clientVpnEndpoint', result.endpoints.map((endpoint) => endpointXml(endpoint, this.emulator.region))),
+          itemList(
+            'clientVpnEndpoint',
+            result.endpoints.map((endpoint) => endpointXml(endpoint, this.emulator.region)),
+          ),
           text('nextToken', result.nextToken),
         ]);
       }
@@ -115,11 +124,20 @@ function endpointXml(endpoint: EndpointView, region: string): string {
     text('vpnProtocol', 'openvpn'),
     text('transportProtocol', endpoint.transportProtocol),
     text('vpnPort', endpoint.vpnPort),
-    text('serverCertificateArn', `arn:aws:acm:${region}:${SANDBOX_ACCOUNT_ID}:certificate/${endpoint.id.slice(-12)}-server`),
-    itemList('authenticationOptions', endpoint.authentication.map((type) => authenticationXml(type, endpoint.id, region))),
+    text(
+      'serverCertificateArn',
+      `arn:aws:acm:${region}:${SANDBOX_ACCOUNT_ID}:certificate/${endpoint.id.slice(-12)}-server`,
+    ),
+    itemList(
+      'authenticationOptions',
+      endpoint.authentication.map((type) => authenticationXml(type, endpoint.id, region)),
+    ),
     // The SDKs read these three members capitalised: the EC2 model gives them no lower-case name.
     node('connectionLogOptions', [text('Enabled', false)]),
-    itemList('tagSet', Object.entries(endpoint.tags).map(([key, value]) => text('key', key) + text('value', value))),
+    itemList(
+      'tagSet',
+      Object.entries(endpoint.tags).map(([key, value]) => text('key', key) + text('value', value)),
+    ),
     itemList('securityGroupIdSet', []),
     text('vpcId', endpoint.vpcId),
     node('clientConnectOptions', [text('enabled', false), node('status', [text('code', 'applied')])]),
@@ -137,12 +155,19 @@ function authenticationXml(type: string, endpointId: string, region: string): st
     case 'federated-authentication':
       return (
         text('type', type) +
-        node('federatedAuthentication', [text('samlProviderArn', `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:saml-provider/sandbox-${suffix}`)])
+        node('federatedAuthentication', [
+          text('samlProviderArn', `arn:aws:iam::${SANDBOX_ACCOUNT_ID}:saml-provider/sandbox-${suffix}`),
+        ])
       );
     default:
       return (
         text('type', type) +
-        node('mutualAuthentication', [text('clientRootCertificateChain', `arn:aws:acm:${region}:${SANDBOX_ACCOUNT_ID}:certificate/${suffix}-client`)])
+        node('mutualAuthentication', [
+          text(
+            'clientRootCertificateChain',
+            `arn:aws:acm:${region}:${SANDBOX_ACCOUNT_ID}:certificate/${suffix}-client`,
+          ),
+        ])
       );
   }
 }
@@ -194,7 +219,8 @@ function stringParam(params: URLSearchParams, name: string): string | undefined 
 function integerParam(params: URLSearchParams, name: string): number | undefined {
   const value = params.get(name);
   if (value === null) return undefined;
-  if (!/^-?\d+$/.test(value.trim())) throw ec2Errors.invalidValue(`Invalid value '${value}' for ${name}. It must be an integer.`);
+  if (!/^-?\d+$/.test(value.trim()))
+    throw ec2Errors.invalidValue(`Invalid value '${value}' for ${name}. It must be an integer.`);
   return Number(value.trim());
 }
 
@@ -216,13 +242,18 @@ function listParam(params: URLSearchParams, name: string): string[] {
 /** `Filter.N.Name` with `Filter.N.Value.M`. */
 function filtersParam(params: URLSearchParams): Ec2Filter[] {
   const names = indexed(params, /^Filter\.(\d+)\.Name$/);
-  const indices = new Set([...params.keys()].map((key) => /^Filter\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => !!n));
+  const indices = new Set(
+    [...params.keys()].map((key) => /^Filter\.(\d+)\./.exec(key)?.[1]).filter((n): n is string => !!n),
+  );
   return [...indices]
     .sort((a, b) => Number(a) - Number(b))
     .map((index) => {
       const name = names.find(([n]) => n === Number(index))?.[1];
       if (name === undefined) throw ec2Errors.missingParameter(`Filter.${index}.Name`);
-      return { name, values: indexed(params, new RegExp(`^Filter\\.${index}\\.Value\\.(\\d+)$`)).map(([, value]) => value) };
+      return {
+        name,
+        values: indexed(params, new RegExp(`^Filter\\.${index}\\.Value\\.(\\d+)$`)).map(([, value]) => value),
+      };
     });
 }
 

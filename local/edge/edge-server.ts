@@ -93,7 +93,11 @@ export class EdgeServer {
     res.setHeader('x-amzn-requestid', requestId);
     const body = await readBody(req);
     if (body === undefined) {
-      this.write(res, { status: 413, headers: { 'content-type': 'text/plain' }, body: `request body over ${MAX_BODY_BYTES} bytes` });
+      this.write(res, {
+        status: 413,
+        headers: { 'content-type': 'text/plain' },
+        body: `request body over ${MAX_BODY_BYTES} bytes`,
+      });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -128,7 +132,11 @@ export class EdgeServer {
       return;
     }
     const response = fault ? handler.faultResponse(request, action, fault.kind) : await handler.handle(request, action);
-    counters.recordOutcome(handler.service, action, { status: response.status, code: response.errorCode, injected: fault !== undefined });
+    counters.recordOutcome(handler.service, action, {
+      status: response.status,
+      code: response.errorCode,
+      injected: fault !== undefined,
+    });
     this.write(res, response);
   }
 
@@ -174,7 +182,10 @@ function unknownService(request: ServiceRequest, service: string | undefined): S
   if (!speaksXml(request, service)) {
     return {
       status: 501,
-      headers: { 'content-type': contentType.startsWith('application/x-amz-json') ? contentType : 'application/json', 'x-amzn-errortype': code },
+      headers: {
+        'content-type': contentType.startsWith('application/x-amz-json') ? contentType : 'application/json',
+        'x-amzn-errortype': code,
+      },
       body: JSON.stringify({ __type: code, message }),
       errorCode: code,
     };

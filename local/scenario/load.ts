@@ -5,7 +5,13 @@ import type { ClientVpnEmulator } from '../ec2/client-vpn-emulator.js';
 import { AuthenticationType, type ConnectionSpec, type EndpointSpec, type EndpointStatus } from '../ec2/model.js';
 import { SandboxScenarioError, type ScenarioIssue } from '../errors.js';
 import { parseDuration, parseTime } from '../time.js';
-import { ConnectionSchema, type Scenario, type ScenarioConnection, type ScenarioEndpoint, ScenarioSchema } from './schema.js';
+import {
+  ConnectionSchema,
+  type Scenario,
+  type ScenarioConnection,
+  type ScenarioEndpoint,
+  ScenarioSchema,
+} from './schema.js';
 
 const AUTHENTICATION = {
   certificate: AuthenticationType.CERTIFICATE,
@@ -25,13 +31,26 @@ export function readScenarioFile(path: string): Scenario {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(error);
-    throw new SandboxScenarioError(path, [{ path: '(file)', message: `cannot be read: ${reason}; pass the path of a JSON scenario such as examples/demo.json` }], { cause: error });
+    throw new SandboxScenarioError(
+      path,
+      [
+        {
+          path: '(file)',
+          message: `cannot be read: ${reason}; pass the path of a JSON scenario such as examples/demo.json`,
+        },
+      ],
+      { cause: error },
+    );
   }
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new SandboxScenarioError(path, [{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }], { cause: error });
+    throw new SandboxScenarioError(
+      path,
+      [{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }],
+      { cause: error },
+    );
   }
   return parseScenario(document, path);
 }
@@ -116,7 +135,9 @@ function toIssues(error: z.ZodError, document: unknown): ScenarioIssue[] {
       return { path, message: `unknown field ${keys}; check its spelling against local/README.md` };
     }
     const found = valueAt(document, issue.path);
-    return found.exists ? { path, value: found.value, message: issue.message } : { path, message: issue.message.replace(/, received undefined$/, ', but it is missing') };
+    return found.exists
+      ? { path, value: found.value, message: issue.message }
+      : { path, message: issue.message.replace(/, received undefined$/, ', but it is missing') };
   });
 }
 

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulatedClock } from '../clock.js';
-import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION, queryParameters } from '../edge/types.js';
+import {
+  type ServiceHandler,
+  type ServiceRequest,
+  type ServiceResponse,
+  NO_ACTION,
+  queryParameters,
+} from '../edge/types.js';
 import { QueryApiError, queryError, queryResult } from '../query-protocol.js';
 import { Service } from '../services.js';
 import { node, text } from '../xml.js';
@@ -85,10 +91,16 @@ export class SnsEmulator {
   public publish(input: PublishInput, requestId: string = randomUUID()): PublishedMessage {
     const topicArn = input.topicArn ?? input.targetArn;
     if (!topicArn) {
-      throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter');
+      throw new QueryApiError(
+        'InvalidParameter',
+        'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+      );
     }
     if (input.topicArn && input.targetArn) {
-      throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn Reason: Only one of TopicArn or TargetArn may be set');
+      throw new QueryApiError(
+        'InvalidParameter',
+        'Invalid parameter: TopicArn Reason: Only one of TopicArn or TargetArn may be set',
+      );
     }
     if (!this.topicArns.has(topicArn)) throw new QueryApiError('NotFound', 'Topic does not exist', 404);
     if (input.message === undefined || input.message === '') {
@@ -105,7 +117,10 @@ export class SnsEmulator {
     }
     if (input.messageStructure !== undefined) checkStructure(input.messageStructure, input.message);
     if (topicArn.endsWith('.fifo') && !input.messageGroupId) {
-      throw new QueryApiError('InvalidParameter', 'Invalid parameter: The MessageGroupId parameter is required for FIFO topics');
+      throw new QueryApiError(
+        'InvalidParameter',
+        'Invalid parameter: The MessageGroupId parameter is required for FIFO topics',
+      );
     }
     const message: PublishedMessage = {
       messageId: randomUUID(),
@@ -167,12 +182,24 @@ export class SnsQueryHandler implements ServiceHandler {
         }
         case 'CreateTopic': {
           const name = params.get('Name');
-          if (!name) throw new QueryApiError('InvalidParameter', 'Invalid parameter: Name Reason: no value for required parameter');
+          if (!name)
+            throw new QueryApiError(
+              'InvalidParameter',
+              'Invalid parameter: Name Reason: no value for required parameter',
+            );
           return queryResult(action, SNS_XMLNS, text('TopicArn', this.sns.createTopic(name)), request.requestId);
         }
         case 'ListTopics': {
           const members = this.sns.topics().map((arn) => text('TopicArn', arn));
-          return queryResult(action, SNS_XMLNS, node('Topics', members.map((m) => `<member>${m}</member>`)), request.requestId);
+          return queryResult(
+            action,
+            SNS_XMLNS,
+            node(
+              'Topics',
+              members.map((m) => `<member>${m}</member>`),
+            ),
+            request.requestId,
+          );
         }
         case NO_ACTION:
           throw new QueryApiError('MissingAction', 'The request must contain the parameter Action.');
@@ -203,11 +230,18 @@ function attributes(params: URLSearchParams): Record<string, PublishedAttribute>
     const prefix = `MessageAttributes.entry.${match[1]}.Value`;
     const dataType = params.get(`${prefix}.DataType`);
     if (!dataType) {
-      throw new QueryApiError('ParameterValueInvalid', `The message attribute '${name}' must contain non-empty message attribute type.`);
+      throw new QueryApiError(
+        'ParameterValueInvalid',
+        `The message attribute '${name}' must contain non-empty message attribute type.`,
+      );
     }
     const stringValue = params.get(`${prefix}.StringValue`) ?? undefined;
     const binaryValue = params.get(`${prefix}.BinaryValue`) ?? undefined;
-    result[name] = { dataType, ...(stringValue !== undefined ? { stringValue } : {}), ...(binaryValue !== undefined ? { binaryValue } : {}) };
+    result[name] = {
+      dataType,
+      ...(stringValue !== undefined ? { stringValue } : {}),
+      ...(binaryValue !== undefined ? { binaryValue } : {}),
+    };
   }
   return result;
 }
@@ -225,10 +259,19 @@ function checkStructure(structure: string, message: string): void {
   try {
     parsed = JSON.parse(message);
   } catch {
-    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message Structure - JSON message body failed to parse');
+    throw new QueryApiError(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    );
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') {
-    throw new QueryApiError('InvalidParameter', 'Invalid parameter: Message Structure - No default entry in JSON message body');
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    typeof (parsed as Record<string, unknown>).default !== 'string'
+  ) {
+    throw new QueryApiError(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - No default entry in JSON message body',
+    );
   }
 }
-

@@ -1,4 +1,10 @@
-import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION, queryParameters } from '../edge/types.js';
+import {
+  type ServiceHandler,
+  type ServiceRequest,
+  type ServiceResponse,
+  NO_ACTION,
+  queryParameters,
+} from '../edge/types.js';
 import { QueryApiError, queryError, queryResult } from '../query-protocol.js';
 import { Service } from '../services.js';
 import { text } from '../xml.js';

@@ -28,7 +28,11 @@ describe('Enforcer bundle', () => {
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('Compliance 1: deploys as index.handler on Node.js 24, arm64', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+    });
   });
 
   it('Compliance 2: is one ES module (index.mjs) with its source map, and nothing else', () => {
@@ -45,7 +49,10 @@ describe('Enforcer bundle', () => {
   });
 
   it('Compliance 4: maps back to the TypeScript sources, without embedding them', () => {
-    const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+    const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as {
+      sources: string[];
+      sourcesContent?: unknown;
+    };
 
     expect(bundle.trimEnd().slice(-40)).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map$/);
     expect(map.sources.some((source) => source.endsWith('lambda/handler.ts'))).toBe(true);
@@ -53,7 +60,9 @@ describe('Enforcer bundle', () => {
   });
 
   it('Compliance 5: carries the AWS SDK (tree-shaken) instead of importing the runtime copy', () => {
-    const staticImports = [...bundle.matchAll(/import\s*(?:\{[^}]*\}|[\w$*][^"';]*?)\s*from\s*["']([^"']+)["']/g)].map((match) => match[1]);
+    const staticImports = [...bundle.matchAll(/import\s*(?:\{[^}]*\}|[\w$*][^"';]*?)\s*from\s*["']([^"']+)["']/g)].map(
+      (match) => match[1],
+    );
     const dynamicImports = [...bundle.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]);
     // require("@aws-sdk/<package>") left for the runtime to resolve, skipping the SDK's help texts
     // that quote "[require(…)]" and its Symbol.for("@aws-sdk/…") registry keys.
@@ -65,7 +74,11 @@ describe('Enforcer bundle', () => {
     expect(staticImports.filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
     expect(dynamicImports.filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
     expect(sdkRequires).toEqual([]);
-    expect(['DescribeClientVpnConnections', 'TerminateClientVpnConnections', 'PutItem', 'Publish'].filter((operation) => !bundle.includes(operation))).toEqual([]);
+    expect(
+      ['DescribeClientVpnConnections', 'TerminateClientVpnConnections', 'PutItem', 'Publish'].filter(
+        (operation) => !bundle.includes(operation),
+      ),
+    ).toEqual([]);
     // The whole of @aws-sdk/client-ec2 alone is tens of MB; the shaken bundle is a small fraction.
     expect(bundle.length).toBeLessThan(4 * 1024 * 1024);
   });
@@ -75,7 +88,10 @@ describe('Enforcer bundle', () => {
     try {
       copyFileSync(join(assetDir, 'index.mjs'), join(isolated, 'index.mjs'));
       const script = `const m = await import(${JSON.stringify(pathToFileURL(join(isolated, 'index.mjs')).href)}); process.stdout.write(typeof m.handler);`;
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: isolated, encoding: 'utf8' });
+      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: isolated,
+        encoding: 'utf8',
+      });
 
       expect(existsSync(join(isolated, 'node_modules'))).toBe(false);
       expect(output).toBe('function');

@@ -134,33 +134,44 @@ describe('loadConfig', () => {
   it('Noncompliance 1: endpointIds and endpointTag together are refused', () => {
     const error = refusal({ endpointIds: [ENDPOINT_A], endpointTag: 'team=vpn' });
 
-    expect(error.issues).toEqual([expect.objectContaining({ key: 'endpointTag', message: expect.stringContaining('exclusive') })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ key: 'endpointTag', message: expect.stringContaining('exclusive') }),
+    ]);
   });
 
   it('Noncompliance 2: a timeout not shorter than the schedule period is refused', () => {
     const error = refusal({ schedule: 'rate(2 minutes)', timeoutSeconds: 120 });
 
     expect(error.issues).toEqual([
-      expect.objectContaining({ key: 'timeoutSeconds', message: expect.stringContaining('less than the schedule period (120 s') }),
+      expect.objectContaining({
+        key: 'timeoutSeconds',
+        message: expect.stringContaining('less than the schedule period (120 s'),
+      }),
     ]);
   });
 
   it('Noncompliance 3: a timeout not shorter than the lease is refused', () => {
     const error = refusal({ leaseSeconds: 240 });
 
-    expect(error.issues).toEqual([expect.objectContaining({ key: 'timeoutSeconds', message: expect.stringContaining('leaseSeconds (240)') })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ key: 'timeoutSeconds', message: expect.stringContaining('leaseSeconds (240)') }),
+    ]);
   });
 
   it('Noncompliance 4: a time margin not shorter than the timeout is refused', () => {
     const error = refusal({ timeMarginSeconds: 240 });
 
-    expect(error.issues).toEqual([expect.objectContaining({ key: 'timeMarginSeconds', message: expect.stringContaining('timeoutSeconds (240)') })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ key: 'timeMarginSeconds', message: expect.stringContaining('timeoutSeconds (240)') }),
+    ]);
   });
 
   it('Noncompliance 5: a misspelled key is refused with the right name', () => {
     const error = refusal({ dryrun: true });
 
-    expect(error.issues).toEqual([expect.objectContaining({ key: 'dryrun', message: 'unknown setting; did you mean dryRun?' })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ key: 'dryrun', message: 'unknown setting; did you mean dryRun?' }),
+    ]);
   });
 
   it('Noncompliance 6: reports every bad setting at once', () => {
@@ -170,8 +181,12 @@ describe('loadConfig', () => {
   });
 
   it('Noncompliance 7: synthesis fails on a bad setting, naming it', () => {
-    expect(() => buildApp({ maxTerminationsPerRun: '-1' })).toThrow(/maxTerminationsPerRun="-1": expected a whole number from 0 to 10000/);
-    expect(() => buildApp({ endpointIds: 'vpn-123' })).toThrow(/endpointIds="vpn-123": "vpn-123" is not an endpoint id/);
+    expect(() => buildApp({ maxTerminationsPerRun: '-1' })).toThrow(
+      /maxTerminationsPerRun="-1": expected a whole number from 0 to 10000/,
+    );
+    expect(() => buildApp({ endpointIds: 'vpn-123' })).toThrow(
+      /endpointIds="vpn-123": "vpn-123" is not an endpoint id/,
+    );
     expect(() => buildApp({ schedule: 'rate(5 mins)' })).toThrow(/schedule="rate\(5 mins\)"/);
   });
 });

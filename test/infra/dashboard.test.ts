@@ -39,15 +39,32 @@ describe('Dashboard', () => {
   it('Compliance 2: shows decisions for every outcome and policy kind', () => {
     for (const outcome of DECISION_OUTCOMES) {
       for (const kind of KIND_PRECEDENCE) {
-        expect(metrics).toContain(JSON.stringify([METRICS_NAMESPACE, DECISIONS_METRIC, 'kind', kind, 'outcome', outcome, 'service', SERVICE_NAME]).slice(1, -1));
+        expect(metrics).toContain(
+          JSON.stringify([
+            METRICS_NAMESPACE,
+            DECISIONS_METRIC,
+            'kind',
+            kind,
+            'outcome',
+            outcome,
+            'service',
+            SERVICE_NAME,
+          ]).slice(1, -1),
+        );
       }
     }
   });
 
-  it.each([RunMetric.CONNECTIONS_SEEN, RunMetric.RUN_DURATION, RunMetric.THROTTLED_CALLS, RunMetric.FAILED, RunMetric.CAPPED, RunMetric.DEFERRED, RunMetric.INVALID_POLICIES, RunMetric.ENDPOINT_ERRORS])(
-    'Compliance 3: shows the run metric %s',
-    (metricName) => {
-      expect(metrics).toContain(JSON.stringify([METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME]).slice(1, -1));
-    },
-  );
+  it.each([
+    RunMetric.CONNECTIONS_SEEN,
+    RunMetric.RUN_DURATION,
+    RunMetric.THROTTLED_CALLS,
+    RunMetric.FAILED,
+    RunMetric.CAPPED,
+    RunMetric.DEFERRED,
+    RunMetric.INVALID_POLICIES,
+    RunMetric.ENDPOINT_ERRORS,
+  ])('Compliance 3: shows the run metric %s', (metricName) => {
+    expect(metrics).toContain(JSON.stringify([METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME]).slice(1, -1));
+  });
 });

@@ -36,7 +36,10 @@ describe('Enforcer', () => {
     });
 
     it('Compliance 3: sets every environment variable from the configuration', () => {
-      const variables = template.toJSON().Resources[functionId].Properties.Environment.Variables as Record<string, unknown>;
+      const variables = template.toJSON().Resources[functionId].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
 
       expect(variables).toEqual({
         [EnvVar.POLICIES_TABLE]: { Ref: 'PoliciesTable' },
@@ -101,7 +104,8 @@ describe('Enforcer', () => {
 
     it('Compliance 5: passes the endpoint tag through, and no ids', () => {
       const tagged = synthTemplate({ endpointTag: 'team=vpn' });
-      const variables = Object.values(tagged.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
+      const variables = Object.values(tagged.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment
+        .Variables;
 
       expect(variables[EnvVar.ENDPOINT_TAG]).toBe('team=vpn');
       expect(variables[EnvVar.ENDPOINT_IDS]).toBeUndefined();

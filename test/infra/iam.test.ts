@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { actionsOf, ENDPOINT_A, ENDPOINT_B, logicalId, resourcesOf, roleStatements, synthTemplate, type Statement } from './stack-factory.js';
+import {
+  actionsOf,
+  ENDPOINT_A,
+  ENDPOINT_B,
+  logicalId,
+  resourcesOf,
+  roleStatements,
+  synthTemplate,
+  type Statement,
+} from './stack-factory.js';
 
 const TERMINATE = 'ec2:TerminateClientVpnConnections';
 
@@ -8,11 +17,20 @@ const TERMINATE = 'ec2:TerminateClientVpnConnections';
 const endpointArn = (endpointId: string) => ({
   'Fn::Join': [
     '',
-    ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:client-vpn-endpoint/${endpointId}`],
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ec2:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:client-vpn-endpoint/${endpointId}`,
+    ],
   ],
 });
 
-const statementsWith = (statements: Statement[], action: string) => statements.filter((statement) => actionsOf(statement).includes(action));
+const statementsWith = (statements: Statement[], action: string) =>
+  statements.filter((statement) => actionsOf(statement).includes(action));
 
 /** Whether a resource (a string or an intrinsic) references the resource with this logical id. */
 const references = (resource: unknown, id: string) => JSON.stringify(resource).includes(`"${id}"`);
@@ -27,7 +45,9 @@ describe('Enforcer IAM', () => {
 
   describe('Client VPN', () => {
     it('Compliance 1: the two Describe actions, which allow no resource-level permission, are limited to the stack region', () => {
-      const describe = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('ec2:Describe')));
+      const describe = statements.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('ec2:Describe')),
+      );
 
       expect(describe).toEqual([
         {
@@ -41,15 +61,26 @@ describe('Enforcer IAM', () => {
     });
 
     it('Compliance 2: with endpoint ids, terminate is allowed on those endpoint ARNs only', () => {
-      const terminate = statementsWith(roleStatements(synthTemplate({ endpointIds: [ENDPOINT_A, ENDPOINT_B] }), 'EnforcerFunctionRole'), TERMINATE);
+      const terminate = statementsWith(
+        roleStatements(synthTemplate({ endpointIds: [ENDPOINT_A, ENDPOINT_B] }), 'EnforcerFunctionRole'),
+        TERMINATE,
+      );
 
       expect(terminate).toEqual([
-        { Sid: 'TerminateOnSelectedEndpoints', Effect: 'Allow', Action: TERMINATE, Resource: [endpointArn(ENDPOINT_A), endpointArn(ENDPOINT_B)] },
+        {
+          Sid: 'TerminateOnSelectedEndpoints',
+          Effect: 'Allow',
+          Action: TERMINATE,
+          Resource: [endpointArn(ENDPOINT_A), endpointArn(ENDPOINT_B)],
+        },
       ]);
     });
 
     it('Compliance 3: with an endpoint tag, terminate is allowed only on endpoints carrying the tag', () => {
-      const terminate = statementsWith(roleStatements(synthTemplate({ endpointTag: 'cvpn-guard=enforce' }), 'EnforcerFunctionRole'), TERMINATE);
+      const terminate = statementsWith(
+        roleStatements(synthTemplate({ endpointTag: 'cvpn-guard=enforce' }), 'EnforcerFunctionRole'),
+        TERMINATE,
+      );
 
       expect(terminate).toEqual([
         {
@@ -74,7 +105,9 @@ describe('Enforcer IAM', () => {
         const everyStatement = Object.values(synthTemplate(context).findResources('AWS::IAM::Policy')).flatMap(
           (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
         );
-        const terminate = everyStatement.filter((statement) => actionsOf(statement).some((action) => ['ec2:*', '*', TERMINATE].includes(action)));
+        const terminate = everyStatement.filter((statement) =>
+          actionsOf(statement).some((action) => ['ec2:*', '*', TERMINATE].includes(action)),
+        );
 
         expect(terminate).toHaveLength(1);
         expect(resourcesOf(terminate[0] as Statement)).not.toContain('*');
@@ -84,16 +117,29 @@ describe('Enforcer IAM', () => {
     it('Noncompliance 2: no other EC2 action is allowed', () => {
       const ec2Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('ec2:'));
 
-      expect(ec2Actions.sort()).toEqual(['ec2:DescribeClientVpnConnections', 'ec2:DescribeClientVpnEndpoints', TERMINATE]);
+      expect(ec2Actions.sort()).toEqual([
+        'ec2:DescribeClientVpnConnections',
+        'ec2:DescribeClientVpnEndpoints',
+        TERMINATE,
+      ]);
     });
   });
 
   describe('tables', () => {
     const actionsOn = (id: string) =>
-      statements.filter((statement) => resourcesOf(statement).some((resource) => references(resource, id))).flatMap(actionsOf).sort();
+      statements
+        .filter((statement) => resourcesOf(statement).some((resource) => references(resource, id)))
+        .flatMap(actionsOf)
+        .sort();
 
     it('Compliance 1: the policies table is read-only', () => {
-      expect(actionsOn('PoliciesTable')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan']);
+      expect(actionsOn('PoliciesTable')).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+      ]);
     });
 
     it('Compliance 2: the audit table may be put, updated and read, and only the pending index queried', () => {
@@ -114,8 +160,12 @@ describe('Enforcer IAM', () => {
       const everyStatement = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
         (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
       );
-      const onAudit = everyStatement.filter((statement) => resourcesOf(statement).some((resource) => resource === '*' || references(resource, 'AuditTable')));
-      const forbidden = onAudit.flatMap(actionsOf).filter((action) => /^dynamodb:(Delete|BatchWrite|PartiQLDelete|\*)|^\*$/.test(action));
+      const onAudit = everyStatement.filter((statement) =>
+        resourcesOf(statement).some((resource) => resource === '*' || references(resource, 'AuditTable')),
+      );
+      const forbidden = onAudit
+        .flatMap(actionsOf)
+        .filter((action) => /^dynamodb:(Delete|BatchWrite|PartiQLDelete|\*)|^\*$/.test(action));
 
       expect(onAudit.length).toBeGreaterThan(0);
       expect(forbidden).toEqual([]);
@@ -148,7 +198,12 @@ describe('Enforcer IAM', () => {
       const kms = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:')));
 
       expect(kms).toEqual([
-        { Sid: 'EncryptMessages', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+        {
+          Sid: 'EncryptMessages',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          Resource: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        },
       ]);
     });
 
@@ -156,15 +211,23 @@ describe('Enforcer IAM', () => {
       const logGroupId = logicalId(template, 'AWS::Logs::LogGroup', 'EnforcerLogGroup');
       const queueId = logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue');
 
-      expect(statements.filter((statement) => actionsOf(statement).some((action) => /^(logs|sqs):/.test(action)))).toEqual([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+      expect(
+        statements.filter((statement) => actionsOf(statement).some((action) => /^(logs|sqs):/.test(action))),
+      ).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
       ]);
     });
 
     it('Noncompliance 1: no action is a wildcard and no Allow has Resource "*" but the Describe statement', () => {
       expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
-      expect(statements.filter((statement) => resourcesOf(statement).includes('*')).map((statement) => statement.Sid)).toEqual(['DescribeClientVpn']);
+      expect(
+        statements.filter((statement) => resourcesOf(statement).includes('*')).map((statement) => statement.Sid),
+      ).toEqual(['DescribeClientVpn']);
     });
   });
 
@@ -173,8 +236,17 @@ describe('Enforcer IAM', () => {
       const functionId = logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction');
       const scheduler = roleStatements(template, 'EnforcerSchedulerRole');
 
-      expect(scheduler.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'lambda:InvokeFunction', 'sqs:SendMessage']);
-      expect(statementsWith(scheduler, 'lambda:InvokeFunction').flatMap(resourcesOf).every((resource) => references(resource, functionId))).toBe(true);
+      expect(scheduler.flatMap(actionsOf).sort()).toEqual([
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'lambda:InvokeFunction',
+        'sqs:SendMessage',
+      ]);
+      expect(
+        statementsWith(scheduler, 'lambda:InvokeFunction')
+          .flatMap(resourcesOf)
+          .every((resource) => references(resource, functionId)),
+      ).toBe(true);
     });
   });
 });

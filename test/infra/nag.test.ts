@@ -25,7 +25,10 @@ describe('cdk-nag AwsSolutions', () => {
     ['every endpoint (defaults)', {}],
     ['endpoint ids', { endpointIds: [ENDPOINT_A] }],
     ['endpoint tag', { endpointTag: 'team=vpn' }],
-    ['destroyable tables, e-mail, dry run', { tableRemovalPolicy: 'destroy', notificationEmail: 'secops@example.com', dryRun: true }],
+    [
+      'destroyable tables, e-mail, dry run',
+      { tableRemovalPolicy: 'destroy', notificationEmail: 'secops@example.com', dryRun: true },
+    ],
   ])('Compliance 1: %s synthesizes with no unacknowledged finding', (_name, context) => {
     expect(() => Template.fromStack(buildApp(context).stack)).not.toThrow();
   });
@@ -43,8 +46,14 @@ describe('cdk-nag AwsSolutions', () => {
     expect(found.map(({ path, id }) => [path, id])).toEqual([
       ['CvpnGuard/Tables/StateTable', 'AwsSolutions-DDB3'],
       ['CvpnGuard/Enforcer/FunctionRole', 'AwsSolutions-IAM5[Resource::*]'],
-      ['CvpnGuard/Enforcer/FunctionRole', 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:client-vpn-endpoint/*]'],
-      ['CvpnGuard/Enforcer/SchedulerRole', expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<EnforcerFunction[0-9A-F]{8}\.Arn>:\*\]$/)],
+      [
+        'CvpnGuard/Enforcer/FunctionRole',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:client-vpn-endpoint/*]',
+      ],
+      [
+        'CvpnGuard/Enforcer/SchedulerRole',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<EnforcerFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+      ],
     ]);
     for (const { reason } of found) expect(reason.length).toBeGreaterThan(60);
   });

@@ -20,7 +20,9 @@ describe('Notifications', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: topicId }],
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
   });
@@ -57,13 +59,19 @@ describe('Alarms', () => {
     topicId = logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic');
   });
 
-  const firesOnFirst = { Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' };
+  const firesOnFirst = {
+    Threshold: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    EvaluationPeriods: 1,
+    TreatMissingData: 'notBreaching',
+  };
 
   it('Compliance 1: there are five alarms, each sent to the topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
     expect(alarms).toHaveLength(5);
-    for (const alarm of alarms) expect(alarm.Properties).toMatchObject({ ...firesOnFirst, AlarmActions: [{ Ref: topicId }] });
+    for (const alarm of alarms)
+      expect(alarm.Properties).toMatchObject({ ...firesOnFirst, AlarmActions: [{ Ref: topicId }] });
   });
 
   it('Compliance 2: on function errors', () => {
@@ -71,7 +79,9 @@ describe('Alarms', () => {
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
       Statistic: 'Sum',
-      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') } }],
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') } },
+      ],
     });
   });
 
@@ -80,18 +90,26 @@ describe('Alarms', () => {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Statistic: 'Maximum',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue'), 'QueueName'] },
+        },
+      ],
     });
   });
 
-  it.each([RunMetric.FAILED, RunMetric.CAPPED, RunMetric.INVALID_POLICIES])('Compliance 4: on the run metric %s', (metricName) => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      ...firesOnFirst,
-      Namespace: METRICS_NAMESPACE,
-      MetricName: metricName,
-      Statistic: 'Sum',
-      Period: 300,
-      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
-    });
-  });
+  it.each([RunMetric.FAILED, RunMetric.CAPPED, RunMetric.INVALID_POLICIES])(
+    'Compliance 4: on the run metric %s',
+    (metricName) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...firesOnFirst,
+        Namespace: METRICS_NAMESPACE,
+        MetricName: metricName,
+        Statistic: 'Sum',
+        Period: 300,
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      });
+    },
+  );
 });

@@ -11,8 +11,12 @@ describe('Outputs', () => {
     expect(outputs[StackOutput.POLICIES_TABLE_NAME]?.Value).toEqual({ Ref: 'PoliciesTable' });
     expect(outputs[StackOutput.AUDIT_TABLE_NAME]?.Value).toEqual({ Ref: 'AuditTable' });
     expect(outputs[StackOutput.STATE_TABLE_NAME]?.Value).toEqual({ Ref: 'StateTable' });
-    expect(outputs[StackOutput.FUNCTION_NAME]?.Value).toEqual({ Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') });
-    expect(outputs[StackOutput.TOPIC_ARN]?.Value).toEqual({ Ref: logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic') });
+    expect(outputs[StackOutput.FUNCTION_NAME]?.Value).toEqual({
+      Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction'),
+    });
+    expect(outputs[StackOutput.TOPIC_ARN]?.Value).toEqual({
+      Ref: logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic'),
+    });
     expect(outputs[StackOutput.DASHBOARD_URL]?.Value).toEqual({
       'Fn::Join': [
         '',

@@ -84,13 +84,20 @@ function resolve(resources: Resources, value: unknown): unknown {
 
 /** IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. */
 function glob(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }
 
-const list = (value: unknown): string[] => (value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string]);
+const list = (value: unknown): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string];
 
-function conditionHolds(condition: Record<string, Record<string, unknown>> | undefined, context: Readonly<Record<string, string>>): boolean {
+function conditionHolds(
+  condition: Record<string, Record<string, unknown>> | undefined,
+  context: Readonly<Record<string, string>>,
+): boolean {
   if (!condition) return true;
   return Object.entries(condition).every(([operator, keys]) =>
     Object.entries(keys).every(([key, expected]) => {
@@ -111,7 +118,8 @@ function conditionHolds(condition: Record<string, Record<string, unknown>> | und
 }
 
 function matches(statement: PolicyStatement, request: Request): boolean {
-  if (statement.NotAction !== undefined || statement.NotResource !== undefined) throw new Error('NotAction / NotResource: teach the evaluator');
+  if (statement.NotAction !== undefined || statement.NotResource !== undefined)
+    throw new Error('NotAction / NotResource: teach the evaluator');
   return (
     list(statement.Action).some((action) => glob(action, request.action, true)) &&
     list(statement.Resource).some((resource) => glob(resource, request.resource)) &&
@@ -122,14 +130,20 @@ function matches(statement: PolicyStatement, request: Request): boolean {
 /** The role's identity policies (inline and attached in the template), resolved; managed policies are refused. */
 function roleStatementsResolved(template: Template, rolePrefix: string): PolicyStatement[] {
   const resources = template.toJSON().Resources as Resources;
-  const roleIds = Object.keys(resources).filter((id) => id.startsWith(rolePrefix) && resources[id]?.Type === 'AWS::IAM::Role');
+  const roleIds = Object.keys(resources).filter(
+    (id) => id.startsWith(rolePrefix) && resources[id]?.Type === 'AWS::IAM::Role',
+  );
   if (roleIds.length !== 1) throw new Error(`expected one role ${rolePrefix}, found ${roleIds.join(', ') || 'none'}`);
   const role = resources[roleIds[0] as string]?.Properties ?? {};
   if (role.ManagedPolicyArns !== undefined) throw new Error('the role carries managed policies: evaluate them too');
-  const inline = ((role.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement);
+  const inline = ((role.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
+    (policy) => policy.PolicyDocument.Statement,
+  );
   const attached = Object.values(resources)
     .filter((resource) => resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy')
-    .filter((resource) => ((resource.Properties?.Roles ?? []) as { Ref: string }[]).some((ref) => ref.Ref === roleIds[0]))
+    .filter((resource) =>
+      ((resource.Properties?.Roles ?? []) as { Ref: string }[]).some((ref) => ref.Ref === roleIds[0]),
+    )
     .flatMap((resource) => (resource.Properties?.PolicyDocument as { Statement: unknown[] }).Statement);
   return [...inline, ...attached].map((statement) => resolve(resources, statement) as PolicyStatement);
 }
@@ -137,10 +151,14 @@ function roleStatementsResolved(template: Template, rolePrefix: string): PolicyS
 /** IAM's answer for one principal: an explicit deny wins, then any allow, else the implicit deny. */
 function allows(statements: readonly PolicyStatement[], request: Request): boolean {
   const matching = statements.filter((statement) => matches(statement, request));
-  return !matching.some((statement) => statement.Effect === 'Deny') && matching.some((statement) => statement.Effect === 'Allow');
+  return (
+    !matching.some((statement) => statement.Effect === 'Deny') &&
+    matching.some((statement) => statement.Effect === 'Allow')
+  );
 }
 
-const endpointArn = (endpointId: string, region = REGION, account = ACCOUNT) => `arn:${PARTITION}:ec2:${region}:${account}:client-vpn-endpoint/${endpointId}`;
+const endpointArn = (endpointId: string, region = REGION, account = ACCOUNT) =>
+  `arn:${PARTITION}:ec2:${region}:${account}:client-vpn-endpoint/${endpointId}`;
 
 /** The enforcer's role, and the ARNs of the stack's own resources, for one deployment. */
 function enforcerOf(context: Record<string, unknown>) {
@@ -191,13 +209,21 @@ describe('What an attacker holding the enforcer role can do', () => {
       ? []
       : ([
           ['an endpoint the deployment does not select, untagged', endpointArn(UNSELECTED), {}],
-          ['an endpoint carrying another value of the tag', endpointArn(UNSELECTED), { 'aws:ResourceTag/cvpn-guard': 'observe' }],
+          [
+            'an endpoint carrying another value of the tag',
+            endpointArn(UNSELECTED),
+            { 'aws:ResourceTag/cvpn-guard': 'observe' },
+          ],
         ] as const);
     it.each([
       ...outsideSelection,
       ['a selected endpoint id in another region', endpointArn(ENDPOINT_A, 'us-east-1'), tagged],
       ['a selected endpoint id in another account', endpointArn(ENDPOINT_A, REGION, OTHER_ACCOUNT), tagged],
-      ['a resource that is not a Client VPN endpoint', `arn:${PARTITION}:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`, tagged],
+      [
+        'a resource that is not a Client VPN endpoint',
+        `arn:${PARTITION}:ec2:${REGION}:${ACCOUNT}:instance/i-0123456789abcdef0`,
+        tagged,
+      ],
       ['every resource', '*', tagged],
     ] as const)('Noncompliance 1: cannot terminate on %s', (_what, resource, requestContext) => {
       expect(role.can({ action: 'ec2:TerminateClientVpnConnections', resource, context: requestContext })).toBe(false);
@@ -256,7 +282,14 @@ describe('What an attacker holding the enforcer role can do', () => {
       ['sqs:PurgeQueue', () => role.queue],
       ['sns:Subscribe', () => role.topic],
       ['sns:SetTopicAttributes', () => role.topic],
-      ['logs:DeleteLogGroup', () => arnOf(role.template.toJSON().Resources as Resources, logicalId(role.template, 'AWS::Logs::LogGroup', 'EnforcerLogGroup'))],
+      [
+        'logs:DeleteLogGroup',
+        () =>
+          arnOf(
+            role.template.toJSON().Resources as Resources,
+            logicalId(role.template, 'AWS::Logs::LogGroup', 'EnforcerLogGroup'),
+          ),
+      ],
       ['ec2:ModifyClientVpnEndpoint', () => endpointArn(ENDPOINT_A)],
       ['ec2:AuthorizeClientVpnIngress', () => endpointArn(ENDPOINT_A)],
       ['ec2:ExportClientVpnClientConfiguration', () => endpointArn(ENDPOINT_A)],
@@ -273,10 +306,30 @@ describe('The evaluator', () => {
     const statements = roleStatementsResolved(role.template, 'EnforcerFunctionRole');
     const widened = (statement: PolicyStatement) => (request: Request) => allows([...statements, statement], request);
 
-    expect(widened({ Effect: 'Allow', Action: 'dynamodb:*', Resource: role.audit })({ action: 'dynamodb:DeleteItem', resource: role.audit })).toBe(true);
-    expect(widened({ Effect: 'Allow', Action: 'ec2:Terminate*', Resource: '*' })({ action: 'ec2:TerminateClientVpnConnections', resource: endpointArn(UNSELECTED) })).toBe(true);
-    expect(widened({ Effect: 'Allow', Action: 'SNS:publish', Resource: `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:*` })({ action: 'sns:Publish', resource: `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:other` })).toBe(true);
-    expect(widened({ Effect: 'Deny', Action: 'sns:Publish', Resource: '*' })({ action: 'sns:Publish', resource: role.topic })).toBe(false);
+    expect(
+      widened({ Effect: 'Allow', Action: 'dynamodb:*', Resource: role.audit })({
+        action: 'dynamodb:DeleteItem',
+        resource: role.audit,
+      }),
+    ).toBe(true);
+    expect(
+      widened({ Effect: 'Allow', Action: 'ec2:Terminate*', Resource: '*' })({
+        action: 'ec2:TerminateClientVpnConnections',
+        resource: endpointArn(UNSELECTED),
+      }),
+    ).toBe(true);
+    expect(
+      widened({ Effect: 'Allow', Action: 'SNS:publish', Resource: `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:*` })({
+        action: 'sns:Publish',
+        resource: `arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:other`,
+      }),
+    ).toBe(true);
+    expect(
+      widened({ Effect: 'Deny', Action: 'sns:Publish', Resource: '*' })({
+        action: 'sns:Publish',
+        resource: role.topic,
+      }),
+    ).toBe(false);
   });
 });
 
@@ -288,25 +341,45 @@ describe('Data at rest and in transit', () => {
   it('Compliance 1: the stack stores data only in tables, a queue, a topic and a log group (a new kind of store must be checked here)', () => {
     const stores = Object.values(resources)
       .map((resource) => resource.Type)
-      .filter((type) => /DynamoDB::Table$|SQS::Queue$|SNS::Topic$|Logs::LogGroup$|S3::Bucket$|RDS::|EFS::|ElastiCache|Kinesis|SecretsManager|SSM::Parameter|Backup::/.test(type));
+      .filter((type) =>
+        /DynamoDB::Table$|SQS::Queue$|SNS::Topic$|Logs::LogGroup$|S3::Bucket$|RDS::|EFS::|ElastiCache|Kinesis|SecretsManager|SSM::Parameter|Backup::/.test(
+          type,
+        ),
+      );
 
-    expect([...new Set(stores)].sort()).toEqual(['AWS::DynamoDB::Table', 'AWS::Logs::LogGroup', 'AWS::SNS::Topic', 'AWS::SQS::Queue']);
+    expect([...new Set(stores)].sort()).toEqual([
+      'AWS::DynamoDB::Table',
+      'AWS::Logs::LogGroup',
+      'AWS::SNS::Topic',
+      'AWS::SQS::Queue',
+    ]);
   });
 
   it('Compliance 2: every table, queue and topic is encrypted, each customer key rotated', () => {
-    for (const [id, table] of ofType('AWS::DynamoDB::Table')) expect([id, (table.Properties?.SSESpecification as { SSEEnabled?: boolean })?.SSEEnabled]).toEqual([id, true]);
-    for (const [id, queue] of ofType('AWS::SQS::Queue')) expect([id, queue.Properties?.KmsMasterKeyId]).toEqual([id, expect.anything()]);
-    for (const [id, topic] of ofType('AWS::SNS::Topic')) expect([id, topic.Properties?.KmsMasterKeyId]).toEqual([id, expect.anything()]);
-    for (const [id, key] of ofType('AWS::KMS::Key')) expect([id, key.Properties?.EnableKeyRotation]).toEqual([id, true]);
+    for (const [id, table] of ofType('AWS::DynamoDB::Table'))
+      expect([id, (table.Properties?.SSESpecification as { SSEEnabled?: boolean })?.SSEEnabled]).toEqual([id, true]);
+    for (const [id, queue] of ofType('AWS::SQS::Queue'))
+      expect([id, queue.Properties?.KmsMasterKeyId]).toEqual([id, expect.anything()]);
+    for (const [id, topic] of ofType('AWS::SNS::Topic'))
+      expect([id, topic.Properties?.KmsMasterKeyId]).toEqual([id, expect.anything()]);
+    for (const [id, key] of ofType('AWS::KMS::Key'))
+      expect([id, key.Properties?.EnableKeyRotation]).toEqual([id, true]);
   });
 
   it('Compliance 3: the queue and the topic refuse requests without TLS', () => {
-    const policies = [...ofType('AWS::SQS::QueuePolicy'), ...ofType('AWS::SNS::TopicPolicy')].map(([, policy]) => resolve(resources, policy.Properties?.PolicyDocument) as { Statement: PolicyStatement[] });
+    const policies = [...ofType('AWS::SQS::QueuePolicy'), ...ofType('AWS::SNS::TopicPolicy')].map(
+      ([, policy]) => resolve(resources, policy.Properties?.PolicyDocument) as { Statement: PolicyStatement[] },
+    );
     const queue = arnOf(resources, logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue'));
     const topic = arnOf(resources, logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic'));
-    const denies = (request: Request) => policies.some((policy) => policy.Statement.some((statement) => statement.Effect === 'Deny' && matches(statement, request)));
+    const denies = (request: Request) =>
+      policies.some((policy) =>
+        policy.Statement.some((statement) => statement.Effect === 'Deny' && matches(statement, request)),
+      );
 
-    expect(denies({ action: 'sqs:SendMessage', resource: queue, context: { 'aws:SecureTransport': 'false' } })).toBe(true);
+    expect(denies({ action: 'sqs:SendMessage', resource: queue, context: { 'aws:SecureTransport': 'false' } })).toBe(
+      true,
+    );
     expect(denies({ action: 'sns:Publish', resource: topic, context: { 'aws:SecureTransport': 'false' } })).toBe(true);
     expect(denies({ action: 'sns:Publish', resource: topic, context: { 'aws:SecureTransport': 'true' } })).toBe(false);
   });
@@ -318,9 +391,16 @@ describe('Data at rest and in transit', () => {
 
   it('Noncompliance 2: the function environment holds no credential', () => {
     const [, fn] = ofType('AWS::Lambda::Function')[0] ?? [];
-    const variables = ((fn?.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ?? {}) as Record<string, unknown>;
+    const variables = ((fn?.Properties?.Environment as { Variables?: Record<string, unknown> })?.Variables ??
+      {}) as Record<string, unknown>;
 
-    expect(Object.keys(variables).filter((name) => /SECRET|TOKEN|PASSWORD|ACCESS_KEY|CREDENTIAL/i.test(name))).toEqual([]);
-    expect(Object.values(variables).filter((value) => typeof value === 'string' && /^[A-Za-z0-9/+=]{40}$|^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value))).toEqual([]);
+    expect(Object.keys(variables).filter((name) => /SECRET|TOKEN|PASSWORD|ACCESS_KEY|CREDENTIAL/i.test(name))).toEqual(
+      [],
+    );
+    expect(
+      Object.values(variables).filter(
+        (value) => typeof value === 'string' && /^[A-Za-z0-9/+=]{40}$|^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value),
+      ),
+    ).toEqual([]);
   });
 });

@@ -16,7 +16,11 @@ describe('Tables', () => {
   });
 
   it('Compliance 1: keeps exactly the three tables under their stable logical ids', () => {
-    expect(Object.keys(template.findResources('AWS::DynamoDB::Table')).sort()).toEqual(['AuditTable', 'PoliciesTable', 'StateTable']);
+    expect(Object.keys(template.findResources('AWS::DynamoDB::Table')).sort()).toEqual([
+      'AuditTable',
+      'PoliciesTable',
+      'StateTable',
+    ]);
   });
 
   it.each(TABLES.map((definition): [string, TableDefinition] => [definition.logicalId, definition]))(
@@ -26,13 +30,24 @@ describe('Tables', () => {
 
       expect(table.Properties.KeySchema).toEqual(keySchema(definition));
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-      const indexes = (table.Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string; KeySchema: unknown; Projection: unknown }[];
+      const indexes = (table.Properties.GlobalSecondaryIndexes ?? []) as {
+        IndexName: string;
+        KeySchema: unknown;
+        Projection: unknown;
+      }[];
       expect(indexes.map((index) => index.IndexName)).toEqual(definition.indexes.map((index) => index.indexName));
       for (const [position, index] of definition.indexes.entries()) {
-        expect(indexes[position]).toEqual({ IndexName: index.indexName, KeySchema: keySchema(index), Projection: { ProjectionType: 'ALL' } });
+        expect(indexes[position]).toEqual({
+          IndexName: index.indexName,
+          KeySchema: keySchema(index),
+          Projection: { ProjectionType: 'ALL' },
+        });
       }
       if (definition.ttlAttribute) {
-        expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: definition.ttlAttribute, Enabled: true });
+        expect(table.Properties.TimeToLiveSpecification).toEqual({
+          AttributeName: definition.ttlAttribute,
+          Enabled: true,
+        });
       } else {
         expect(table.Properties.TimeToLiveSpecification).toBeUndefined();
       }
@@ -83,7 +98,10 @@ describe('Tables', () => {
     for (const logicalId of [POLICIES_TABLE.logicalId, AUDIT_TABLE.logicalId]) {
       expect(destroyed[logicalId]).toMatchObject({
         DeletionPolicy: 'Delete',
-        Properties: { DeletionProtectionEnabled: false, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } },
+        Properties: {
+          DeletionProtectionEnabled: false,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        },
       });
     }
   });

@@ -100,26 +100,102 @@ const NEEDED: Readonly<Record<string, readonly string[]>> = {
 
 /** `policy add` with what its kind needs, and any other flags with any values. */
 const arbNearlyRightAdd = fc
-  .tuple(fc.constantFrom(...KINDS), fc.nat(), arbValue, fc.array(fc.constantFrom('--endpoints', '--users', '--common-names', '--expires', '--max-terminations', '--min-bytes', '--by'), { maxLength: 2 }).chain((names) => fc.tuple(...names.map(arbFlag))), fc.subarray(['--enforce', '--disabled', '--replace']))
-  .map(([kind, n, reason, flags, switches]) => ['policy', 'add', kind, '--id', `fuzz-${n % 20}`, '--reason', reason.trim() ? reason : 'fuzzing', ...(NEEDED[kind] ?? []), ...flags.flat(), ...switches]);
+  .tuple(
+    fc.constantFrom(...KINDS),
+    fc.nat(),
+    arbValue,
+    fc
+      .array(
+        fc.constantFrom(
+          '--endpoints',
+          '--users',
+          '--common-names',
+          '--expires',
+          '--max-terminations',
+          '--min-bytes',
+          '--by',
+        ),
+        { maxLength: 2 },
+      )
+      .chain((names) => fc.tuple(...names.map(arbFlag))),
+    fc.subarray(['--enforce', '--disabled', '--replace']),
+  )
+  .map(([kind, n, reason, flags, switches]) => [
+    'policy',
+    'add',
+    kind,
+    '--id',
+    `fuzz-${n % 20}`,
+    '--reason',
+    reason.trim() ? reason : 'fuzzing',
+    ...(NEEDED[kind] ?? []),
+    ...flags.flat(),
+    ...switches,
+  ]);
 
 const arbCommand: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 4, arbitrary: arbNearlyRightAdd },
-  { weight: 2, arbitrary: fc.tuple(fc.constantFrom('enable', 'disable', 'enforce', 'observe'), fc.constantFrom('offboarded', 'max-8h', 'break-glass', 'typo', 'fuzz-1', 'fuzz-2')).map(([verb, id]) => ['policy', verb, id]) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('enable', 'disable', 'enforce', 'observe'),
+        fc.constantFrom('offboarded', 'max-8h', 'break-glass', 'typo', 'fuzz-1', 'fuzz-2'),
+      )
+      .map(([verb, id]) => ['policy', verb, id]),
+  },
   fc
-    .tuple(fc.constantFrom(...KINDS, 'no-such-kind'), fc.constantFrom(...IDS), arbValue, arbValue, arbAddFlags, fc.subarray(['--enforce', '--disabled', '--replace']))
-    .map(([kind, id, odd, reason, flags, switches]) => ['policy', 'add', kind, '--id', odd.length % 2 ? id : odd, '--reason', reason, ...flags, ...switches]),
-  fc.tuple(fc.constantFrom('show', 'enable', 'disable', 'enforce', 'observe'), fc.oneof(fc.constantFrom(...IDS), arbValue)).map(([verb, id]) => ['policy', verb, id]),
-  fc.tuple(fc.oneof(fc.constantFrom(...IDS), arbValue), fc.boolean()).map(([id, yes]) => ['policy', 'delete', id, ...(yes ? ['--yes'] : [])]),
-  fc.tuple(fc.constantFrom('list', 'export'), fc.subarray(['--enabled'])).map(([verb, flags]) => ['policy', verb, ...flags]),
+    .tuple(
+      fc.constantFrom(...KINDS, 'no-such-kind'),
+      fc.constantFrom(...IDS),
+      arbValue,
+      arbValue,
+      arbAddFlags,
+      fc.subarray(['--enforce', '--disabled', '--replace']),
+    )
+    .map(([kind, id, odd, reason, flags, switches]) => [
+      'policy',
+      'add',
+      kind,
+      '--id',
+      odd.length % 2 ? id : odd,
+      '--reason',
+      reason,
+      ...flags,
+      ...switches,
+    ]),
+  fc
+    .tuple(
+      fc.constantFrom('show', 'enable', 'disable', 'enforce', 'observe'),
+      fc.oneof(fc.constantFrom(...IDS), arbValue),
+    )
+    .map(([verb, id]) => ['policy', verb, id]),
+  fc
+    .tuple(fc.oneof(fc.constantFrom(...IDS), arbValue), fc.boolean())
+    .map(([id, yes]) => ['policy', 'delete', id, ...(yes ? ['--yes'] : [])]),
+  fc
+    .tuple(fc.constantFrom('list', 'export'), fc.subarray(['--enabled']))
+    .map(([verb, flags]) => ['policy', verb, ...flags]),
   fc.tuple(fc.oneof(fc.constantFrom(...KINDS), arbValue)).map(([kind]) => ['policy', 'skeleton', kind]),
   fc
-    .subarray(['--since', '--until', '--user', '--endpoint', '--policy', '--run', '--outcome', '--limit', '--next-token'])
+    .subarray([
+      '--since',
+      '--until',
+      '--user',
+      '--endpoint',
+      '--policy',
+      '--run',
+      '--outcome',
+      '--limit',
+      '--next-token',
+    ])
     .chain((names) => fc.tuple(...names.map(arbFlag)))
     .map((pairs) => ['audit', 'list', ...pairs.flat()]),
   fc.tuple(arbFlag('--since'), arbFlag('--limit')).map(([since, limit]) => ['audit', 'runs', ...since, ...limit]),
   arbValue.map((run) => ['audit', 'show', run]),
-  fc.tuple(arbFlag('--at'), fc.subarray(['--dry-run']), arbFlag('--endpoint-ids')).map(([at, dry, ids]) => ['plan', ...at, ...dry, ...ids]),
+  fc
+    .tuple(arbFlag('--at'), fc.subarray(['--dry-run']), arbFlag('--endpoint-ids'))
+    .map(([at, dry, ids]) => ['plan', ...at, ...dry, ...ids]),
   fc.constant<string[]>(['doctor']),
   fc.array(arbValue, { maxLength: 4 }),
 );
@@ -129,7 +205,9 @@ const arbArgv = fc
   .tuple(
     arbCommand,
     fc.option(fc.constantFrom('json', 'csv', 'yaml', 'table', 'xml'), { nil: undefined }),
-    fc.option(fc.constantFrom('--verbose', '--debug', 'extra', '--sandbox', '--region', '--stack', '-h'), { nil: undefined }),
+    fc.option(fc.constantFrom('--verbose', '--debug', 'extra', '--sandbox', '--region', '--stack', '-h'), {
+      nil: undefined,
+    }),
   )
   .map(([command, output, stray]) => [...command, ...(output ? ['--output', output] : []), ...(stray ? [stray] : [])]);
 
@@ -151,7 +229,12 @@ describe(`fuzzing the CLI's arguments (seed ${FUZZ_SEED})`, () => {
     await fc.assert(
       fc.asyncProperty(arbArgv, async (argv) => {
         // Arrange
-        const before = new Map((await scanAll(clients, sandbox.tables.policies)).map((item) => [String(item.policyId), JSON.stringify(item)]));
+        const before = new Map(
+          (await scanAll(clients, sandbox.tables.policies)).map((item) => [
+            String(item.policyId),
+            JSON.stringify(item),
+          ]),
+        );
 
         // Act
         const result = await runCliInProcess([...argv, `--sandbox=${sandbox.endpoint}`]);
@@ -161,7 +244,8 @@ describe(`fuzzing the CLI's arguments (seed ${FUZZ_SEED})`, () => {
         expect([0, 1, 2]).toContain(result.code);
         expect(`${result.stdout}${result.stderr}`).not.toMatch(STACK_TRACE);
         // A failure says why: a `cvpn-guard:` or commander `error:` line, or doctor's failed checks.
-        if (result.code !== 0) expect(`${result.stdout}${result.stderr}`).toMatch(argv[0] === 'doctor' ? /\S/ : /^(cvpn-guard: |error: )/m);
+        if (result.code !== 0)
+          expect(`${result.stdout}${result.stderr}`).toMatch(argv[0] === 'doctor' ? /\S/ : /^(cvpn-guard: |error: )/m);
         for (const item of await scanAll(clients, sandbox.tables.policies)) {
           const id = String(item.policyId);
           if (before.get(id) === JSON.stringify(item)) continue;

@@ -58,7 +58,15 @@ const YAML_EDGES = [
 
 /** Hand-edited rows (huge lists left to the policy-row fuzzing: here they only slow the YAML parser down). */
 const arbEditedRow = arbValidRow
-  .chain((row) => fc.tuple(fc.constant(row), fc.array(editsOf(row).filter((edit) => !edit.what.includes('more entries')), { maxLength: 2 })))
+  .chain((row) =>
+    fc.tuple(
+      fc.constant(row),
+      fc.array(
+        editsOf(row).filter((edit) => !edit.what.includes('more entries')),
+        { maxLength: 2 },
+      ),
+    ),
+  )
   .map(([row, edits]) => edits.reduce((edited, edit) => edit.apply(edited), row));
 
 /** File contents: anything from noise to nearly right. */
@@ -66,16 +74,36 @@ const arbFileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value)) },
-  { weight: 3, arbitrary: fc.array(arbEditedRow, { minLength: 1, maxLength: 4 }).map((rows) => JSON.stringify(rows.length === 1 ? rows[0] : rows, (_key, value: unknown) => (value instanceof Set ? [...value] : value))) },
-  { weight: 3, arbitrary: fc.array(arbEditedRow, { minLength: 1, maxLength: 4 }).map((rows) => stringify(rows.length === 1 ? rows[0] : rows)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(arbEditedRow, { minLength: 1, maxLength: 4 })
+      .map((rows) =>
+        JSON.stringify(rows.length === 1 ? rows[0] : rows, (_key, value: unknown) =>
+          value instanceof Set ? [...value] : value,
+        ),
+      ),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(arbEditedRow, { minLength: 1, maxLength: 4 })
+      .map((rows) => stringify(rows.length === 1 ? rows[0] : rows)),
+  },
   { weight: 1, arbitrary: fc.constantFrom(...YAML_EDGES) },
   {
     weight: 1,
-    arbitrary: fc.tuple(arbEditedRow, fc.nat(), fc.constantFrom('\u0000', '\ufffd', '\u202e', '"', "'", ':', '#', '&', '*', '\n  ')).map(([row, at, junk]) => {
-      const text = stringify(row);
-      const cut = at % (text.length + 1);
-      return `${text.slice(0, cut)}${junk}${text.slice(cut)}`;
-    }),
+    arbitrary: fc
+      .tuple(
+        arbEditedRow,
+        fc.nat(),
+        fc.constantFrom('\u0000', '\ufffd', '\u202e', '"', "'", ':', '#', '&', '*', '\n  '),
+      )
+      .map(([row, at, junk]) => {
+        const text = stringify(row);
+        const cut = at % (text.length + 1);
+        return `${text.slice(0, cut)}${junk}${text.slice(cut)}`;
+      }),
   },
 );
 
@@ -147,13 +175,17 @@ describe(`fuzzing the files the CLI reads (seed ${FUZZ_SEED})`, () => {
         seen[expected === 'unreadable' ? 'unreadable' : expected ? 'valid' : 'invalid'] += 1;
 
         // Act
-        const result = await runCliInProcess(['policy', 'validate', '--file', path, '--output', output], { AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: SECRET });
+        const result = await runCliInProcess(['policy', 'validate', '--file', path, '--output', output], {
+          AWS_SECRET_ACCESS_KEY: SECRET,
+          AWS_SESSION_TOKEN: SECRET,
+        });
 
         // Assert
         expect(result.code).toBe(expected === true ? 0 : 2);
         expect(`${result.stdout}${result.stderr}`).not.toMatch(STACK_TRACE);
         expect(`${result.stdout}${result.stderr}`).not.toContain(SECRET);
-        if (expected === 'unreadable') expect(result.stderr).toMatch(new RegExp(`^cvpn-guard: .*${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+        if (expected === 'unreadable')
+          expect(result.stderr).toMatch(new RegExp(`^cvpn-guard: .*${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
         else if (output === 'json') expect(JSON.parse(result.stdout)).toMatchObject({ valid: expected });
         else if (!expected) expect(result.stderr).toContain(path);
       }),

@@ -25,7 +25,14 @@ const ACCESS_KEY_ID = 'ASIACLIFAKEFAKE77777';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYCLISECRETKEY';
 const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjECLISESSIONTOKENFAKE//////////wEaCXVzLWVhc3QtMSJH';
 
-const ROW = { policyId: 'idle-30m', kind: 'idle', mode: 'observe', endpoints: ['*'], idleMinutes: 30, reason: 'free seats' };
+const ROW = {
+  policyId: 'idle-30m',
+  kind: 'idle',
+  mode: 'observe',
+  endpoints: ['*'],
+  idleMinutes: 30,
+  reason: 'free seats',
+};
 const STAMP = { updatedBy: 'arn:aws:iam::000000000000:user/bob', updatedAt: '2026-11-26T10:00:00Z' };
 
 describe('the CLI', () => {
@@ -57,7 +64,11 @@ describe('the CLI', () => {
       `--audit-table=${sandbox.tables.audit}`,
       `--state-table=${sandbox.tables.state}`,
     ];
-    const secrets = { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY, AWS_SESSION_TOKEN: SESSION_TOKEN };
+    const secrets = {
+      AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: SECRET_ACCESS_KEY,
+      AWS_SESSION_TOKEN: SESSION_TOKEN,
+    };
 
     it('through every command, their failures and the AWS errors they explain', async () => {
       // Arrange
@@ -89,7 +100,14 @@ describe('the CLI', () => {
       const printed: string[] = [];
 
       // Act: the commands as they are, then again while DynamoDB, EC2 and STS fail.
-      for (const faults of [[], [{ service: 'dynamodb', kind: 'error' as const }, { service: 'ec2', kind: 'throttle' as const }, { service: 'sts', kind: 'drop' as const }]]) {
+      for (const faults of [
+        [],
+        [
+          { service: 'dynamodb', kind: 'error' as const },
+          { service: 'ec2', kind: 'throttle' as const },
+          { service: 'sts', kind: 'drop' as const },
+        ],
+      ]) {
         sandbox.faults.set(faults);
         for (const command of commands) {
           const result = await runCliInProcess([...command, ...explicit()], secrets);
@@ -107,7 +125,9 @@ describe('the CLI', () => {
       expect(all).not.toContain(SESSION_TOKEN);
       expect(all).not.toContain(SESSION_TOKEN.slice(0, 20));
       // Nor what it wrote to the table.
-      expect(JSON.stringify(await store.list())).not.toMatch(new RegExp(`${SECRET_ACCESS_KEY.slice(0, 20)}|${SESSION_TOKEN.slice(0, 20)}`.replace(/\//g, '\\/')));
+      expect(JSON.stringify(await store.list())).not.toMatch(
+        new RegExp(`${SECRET_ACCESS_KEY.slice(0, 20)}|${SESSION_TOKEN.slice(0, 20)}`.replace(/\//g, '\\/')),
+      );
     }, 60_000);
   });
 
@@ -127,7 +147,23 @@ describe('the CLI', () => {
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
-            fc.constantFrom<unknown>(1, 0, -1, 3, 1.5, 2.0000001, Number.MAX_SAFE_INTEGER, '2', ' 2', '1', null, [2], { N: '2' }, true, 1e21),
+            fc.constantFrom<unknown>(
+              1,
+              0,
+              -1,
+              3,
+              1.5,
+              2.0000001,
+              Number.MAX_SAFE_INTEGER,
+              '2',
+              ' 2',
+              '1',
+              null,
+              [2],
+              { N: '2' },
+              true,
+              1e21,
+            ),
             fc.integer({ min: -5, max: 50 }).filter((version) => version !== 2),
             fc.string({ maxLength: 4 }),
           ),
@@ -156,7 +192,19 @@ describe('the CLI', () => {
     it('by adding a row with the id of an existing one, without --replace', async () => {
       const { content } = await setUp();
 
-      const result = await runCliInProcess(['policy', 'add', 'idle', '--id', ROW.policyId, '--idle-minutes', '5', '--reason', 'mine', '--enforce', sandboxFlag()]);
+      const result = await runCliInProcess([
+        'policy',
+        'add',
+        'idle',
+        '--id',
+        ROW.policyId,
+        '--idle-minutes',
+        '5',
+        '--reason',
+        'mine',
+        '--enforce',
+        sandboxFlag(),
+      ]);
 
       expect(result.code).toBe(2);
       expect((await store.get(ROW.policyId))?.item).toEqual(content);
@@ -165,10 +213,15 @@ describe('the CLI', () => {
     it('by racing: of ten writers who read the same version, exactly one wins', async () => {
       const { newer } = await setUp();
 
-      const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, index) => store.update(ROW.policyId, { idleMinutes: 100 + index }, newer, STAMP)));
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, index) =>
+          store.update(ROW.policyId, { idleMinutes: 100 + index }, newer, STAMP),
+        ),
+      );
 
       expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-      for (const outcome of outcomes) if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(PolicyConflictError);
+      for (const outcome of outcomes)
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(PolicyConflictError);
       expect((await store.get(ROW.policyId))?.version).toBe(newer + 1);
     });
 
@@ -196,7 +249,7 @@ describe('the CLI', () => {
     });
   });
 
-  describe('deletes only on a person\'s explicit yes', () => {
+  describe("deletes only on a person's explicit yes", () => {
     beforeAll(async () => {
       await sandbox.reset();
     });
@@ -224,9 +277,36 @@ describe('the CLI', () => {
     it(`anything else is a no: other words, odd unicode, no answer at all (seed ${FUZZ_SEED}, 500 cases)`, async () => {
       const yes = /^\s*y(es)?\s*$/i;
       const arbAnswer = fc.oneof(
-        fc.constantFrom('', '\n', 'n', 'no', 'yes please', 'y y', 'Y E S', 'ye', 'yess', 'ok', 'sure', '1', 'true', 'ｙ', 'ｙｅｓ', 'y\u200b', '\u202ey', 'y\u0000', 'ya', 'oui', 'да'),
+        fc.constantFrom(
+          '',
+          '\n',
+          'n',
+          'no',
+          'yes please',
+          'y y',
+          'Y E S',
+          'ye',
+          'yess',
+          'ok',
+          'sure',
+          '1',
+          'true',
+          'ｙ',
+          'ｙｅｓ',
+          'y\u200b',
+          '\u202ey',
+          'y\u0000',
+          'ya',
+          'oui',
+          'да',
+        ),
         fc.string({ maxLength: 8 }),
-        fc.tuple(fc.constantFrom('y', 'yes'), fc.constantFrom(...ODD_CHARACTERS.filter((character) => !/\s/.test(character)))).map(([word, odd]) => `${word}${odd}`),
+        fc
+          .tuple(
+            fc.constantFrom('y', 'yes'),
+            fc.constantFrom(...ODD_CHARACTERS.filter((character) => !/\s/.test(character))),
+          )
+          .map(([word, odd]) => `${word}${odd}`),
       );
       await fc.assert(
         fc.asyncProperty(arbAnswer, fc.boolean(), async (answer, secondLineYes) => {

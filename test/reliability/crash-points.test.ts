@@ -67,7 +67,8 @@ describe('a run killed at a crash point', () => {
     // Assert
     expect(dead.killed).toBe(true);
     expect(dead.invocation.ok).toBe(false);
-    if (point === 'after-intent' || point === 'after-call') expect(dead.left.some((record) => record.outcome === 'pending')).toBe(true);
+    if (point === 'after-intent' || point === 'after-call')
+      expect(dead.left.some((record) => record.outcome === 'pending')).toBe(true);
     // The dead run still holds the lease (300 s): the tick 5 minutes later may not take it yet. (Dying
     // mid-call, its retried outcome writes moved the simulated clock on, so its lease may have run out.)
     if (point === 'after-lease' || point === 'before-summary') expect(statuses[0]).toBe('skipped');
@@ -76,13 +77,16 @@ describe('a run killed at a crash point', () => {
     expect((await checkInvariants(sandbox, dead.clients, expectation, { settled: true })).violations).toEqual([]);
   });
 
-  it.each(POINTS)('%s (%s): Lambda\'s retry of the tick recovers at once', async (point) => {
+  it.each(POINTS)("%s (%s): Lambda's retry of the tick recovers at once", async (point) => {
     // Arrange
     const expectation = expectationOf(sandbox);
     const dead = await die(point);
 
     // Act: the same event and request id, in a new container; then the next tick.
-    const retry = await new SandboxLambda(sandbox, { env: SELECTED_ENV }).invoke({ event: dead.event, requestId: 'request-dying' });
+    const retry = await new SandboxLambda(sandbox, { env: SELECTED_ENV }).invoke({
+      event: dead.event,
+      requestId: 'request-dying',
+    });
     sandbox.clock.advance('5m');
     const next = await new SandboxLambda(sandbox, { env: SELECTED_ENV }).invoke();
 
@@ -93,7 +97,9 @@ describe('a run killed at a crash point', () => {
     expect(retry.ok && retry.report.reconciled).toBe(pendingLeft);
     // The retry's report, summary record and digest count what its intents became, not what they were.
     expect(retry.ok && retry.report.counts.pending).toBeUndefined();
-    const summaries = (await scanAll(dead.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'summary' && retry.ok && item.runId === retry.report.runId);
+    const summaries = (await scanAll(dead.clients, sandbox.tables.audit)).filter(
+      (item) => item.recordType === 'summary' && retry.ok && item.runId === retry.report.runId,
+    );
     expect(summaries.map((summary) => (summary.counts as Record<string, number>).pending)).toEqual([undefined]);
     expect(next.ok && next.report.status).toBe('completed');
     expect((await checkInvariants(sandbox, dead.clients, expectation, { settled: true })).violations).toEqual([]);

@@ -29,13 +29,31 @@ import { ENDPOINT_A, START } from './support/scenario.js';
 const ec2Mock = mockClient(EC2Client);
 
 const POLICIES = [
-  { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left' },
-  { policyId: 'max-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'a working day' },
+  {
+    policyId: 'offboarded',
+    kind: 'revoked-user',
+    mode: 'enforce',
+    endpoints: ['*'],
+    usernames: ['mallory'],
+    reason: 'left',
+  },
+  {
+    policyId: 'max-8h',
+    kind: 'max-session',
+    mode: 'enforce',
+    endpoints: ['*'],
+    maxSessionMinutes: 480,
+    reason: 'a working day',
+  },
   { policyId: 'idle-30', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinutes: 30, reason: 'idle' },
 ];
 
 /** A connection as EC2 describes it: active, established 2 h before the run. */
-function described(id: number, username: string | undefined, overrides: Partial<ClientVpnConnection> = {}): ClientVpnConnection {
+function described(
+  id: number,
+  username: string | undefined,
+  overrides: Partial<ClientVpnConnection> = {},
+): ClientVpnConnection {
   return {
     ConnectionId: `cvpn-connection-${id.toString(16).padStart(17, '0')}`,
     ClientVpnEndpointId: ENDPOINT_A,
@@ -50,7 +68,12 @@ function described(id: number, username: string | undefined, overrides: Partial<
 const idOf = (id: number) => `cvpn-connection-${id.toString(16).padStart(17, '0')}`;
 
 function serviceError(name: string, status: number): EC2ServiceException {
-  return new EC2ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: `req-${name}` }, message: `${name} happened` });
+  return new EC2ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, requestId: `req-${name}` },
+    message: `${name} happened`,
+  });
 }
 
 /** What the mocked EC2 lists, so a terminate by user name can answer for that user's connections. */
@@ -58,10 +81,18 @@ let listed: ClientVpnConnection[] = [];
 
 /** Terminate answers as EC2 does when the call went through: the connections it names are terminating. */
 function terminating(input: { ConnectionId?: string; Username?: string }) {
-  const ids = input.ConnectionId ? [input.ConnectionId] : listed.filter((c) => c.Username === input.Username && c.Status?.Code === 'active').map((c) => c.ConnectionId ?? '');
+  const ids = input.ConnectionId
+    ? [input.ConnectionId]
+    : listed
+        .filter((c) => c.Username === input.Username && c.Status?.Code === 'active')
+        .map((c) => c.ConnectionId ?? '');
   return {
     ClientVpnEndpointId: ENDPOINT_A,
-    ConnectionStatuses: ids.map((ConnectionId) => ({ ConnectionId, PreviousStatus: { Code: 'active' as const }, CurrentStatus: { Code: 'terminating' as const } })),
+    ConnectionStatuses: ids.map((ConnectionId) => ({
+      ConnectionId,
+      PreviousStatus: { Code: 'active' as const },
+      CurrentStatus: { Code: 'terminating' as const },
+    })),
     $metadata: { requestId: 'req-ok' },
   };
 }
@@ -73,22 +104,38 @@ function listing(connections: ClientVpnConnection[]): void {
 }
 
 /** One run with the real gateway over the mocked EC2, the other ports in memory. */
-async function run(policies: Record<string, unknown>[] = POLICIES): Promise<{ report: RunReport; ports: ReturnType<typeof memoryPorts> }> {
+async function run(
+  policies: Record<string, unknown>[] = POLICIES,
+): Promise<{ report: RunReport; ports: ReturnType<typeof memoryPorts> }> {
   const ports = memoryPorts([], [], policies);
-  const gateway = new Ec2ClientVpnGateway(new EC2Client({ region: 'us-east-1', maxAttempts: 1 }), () => ports.clock.now());
+  const gateway = new Ec2ClientVpnGateway(new EC2Client({ region: 'us-east-1', maxAttempts: 1 }), () =>
+    ports.clock.now(),
+  );
   const config = loadConfig({ [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's' });
-  const report = await runEnforcement({ ...ports, gateway }, enforcementOptions(config, { runId: 'run-ec2-answers', remainingTimeMs: () => 300_000 }));
+  const report = await runEnforcement(
+    { ...ports, gateway },
+    enforcementOptions(config, { runId: 'run-ec2-answers', remainingTimeMs: () => 300_000 }),
+  );
   return { report, ports };
 }
 
-const terminatedIds = (report: RunReport) => report.records.filter((record) => record.outcome === 'terminated').map((record) => record.connectionId).sort();
-const terminateTargets = () => ec2Mock.commandCalls(TerminateClientVpnConnectionsCommand).map((call) => call.args[0].input.ConnectionId ?? `user:${call.args[0].input.Username}`);
+const terminatedIds = (report: RunReport) =>
+  report.records
+    .filter((record) => record.outcome === 'terminated')
+    .map((record) => record.connectionId)
+    .sort();
+const terminateTargets = () =>
+  ec2Mock
+    .commandCalls(TerminateClientVpnConnectionsCommand)
+    .map((call) => call.args[0].input.ConnectionId ?? `user:${call.args[0].input.Username}`);
 const ONE_CALL_FOR_MALLORY = ['user:mallory'];
 
 describe('EC2 answers the run survives (aws-sdk-client-mock)', () => {
   beforeEach(() => {
     ec2Mock.reset();
-    ec2Mock.on(DescribeClientVpnEndpointsCommand).resolves({ ClientVpnEndpoints: [{ ClientVpnEndpointId: ENDPOINT_A }] });
+    ec2Mock
+      .on(DescribeClientVpnEndpointsCommand)
+      .resolves({ ClientVpnEndpoints: [{ ClientVpnEndpointId: ENDPOINT_A }] });
     ec2Mock.on(TerminateClientVpnConnectionsCommand).callsFake(terminating);
   });
 
@@ -116,9 +163,10 @@ describe('EC2 answers the run survives (aws-sdk-client-mock)', () => {
   it('stops on a NextToken that loops, and terminates each connection it read once', async () => {
     listed = [described(1, 'mallory'), described(2, 'mallory')];
     // Pages go c1 → c2 → c1 → … for ever; each page lists the same two connections again.
-    ec2Mock
-      .on(DescribeClientVpnConnectionsCommand)
-      .callsFake((input: { NextToken?: string }) => ({ Connections: [described(1, 'mallory'), described(2, 'mallory')], NextToken: input.NextToken === 'c1' ? 'c2' : 'c1' }));
+    ec2Mock.on(DescribeClientVpnConnectionsCommand).callsFake((input: { NextToken?: string }) => ({
+      Connections: [described(1, 'mallory'), described(2, 'mallory')],
+      NextToken: input.NextToken === 'c1' ? 'c2' : 'c1',
+    }));
 
     const { report } = await run();
 
@@ -131,20 +179,28 @@ describe('EC2 answers the run survives (aws-sdk-client-mock)', () => {
 
   it('never ends a connection on a field EC2 left out', async () => {
     listing([
-        described(1, 'mallory'),
-        // No id: it cannot be acted on, and is left out.
-        { ...described(2, 'mallory'), ConnectionId: undefined },
-        // No status: never active.
-        { ...described(3, 'mallory'), Status: undefined },
-        { ...described(4, 'mallory'), Status: {} },
-        // No user name (a certificate user): a revoked-user row naming users does not match it.
-        described(5, undefined, { CommonName: 'mallory' }),
-        // No establishment time: counts as established now, so no session limit fires.
-        described(6, 'bob', { ConnectionEstablishedTime: undefined, Timestamp: undefined }),
-        described(7, 'bob', { ConnectionEstablishedTime: 'not a time', Timestamp: '' }),
-        // No byte counters: unknown traffic is activity, never idleness.
-        described(8, 'carol', { IngressBytes: undefined, EgressBytes: undefined, ConnectionEstablishedTime: '2026-11-26 09:50:00' }),
-        described(9, 'carol', { IngressBytes: 'lots', EgressBytes: '-1', ConnectionEstablishedTime: '2026-11-26 09:50:00' }),
+      described(1, 'mallory'),
+      // No id: it cannot be acted on, and is left out.
+      { ...described(2, 'mallory'), ConnectionId: undefined },
+      // No status: never active.
+      { ...described(3, 'mallory'), Status: undefined },
+      { ...described(4, 'mallory'), Status: {} },
+      // No user name (a certificate user): a revoked-user row naming users does not match it.
+      described(5, undefined, { CommonName: 'mallory' }),
+      // No establishment time: counts as established now, so no session limit fires.
+      described(6, 'bob', { ConnectionEstablishedTime: undefined, Timestamp: undefined }),
+      described(7, 'bob', { ConnectionEstablishedTime: 'not a time', Timestamp: '' }),
+      // No byte counters: unknown traffic is activity, never idleness.
+      described(8, 'carol', {
+        IngressBytes: undefined,
+        EgressBytes: undefined,
+        ConnectionEstablishedTime: '2026-11-26 09:50:00',
+      }),
+      described(9, 'carol', {
+        IngressBytes: 'lots',
+        EgressBytes: '-1',
+        ConnectionEstablishedTime: '2026-11-26 09:50:00',
+      }),
     ]);
 
     const first = await run();
@@ -157,8 +213,21 @@ describe('EC2 answers the run survives (aws-sdk-client-mock)', () => {
   it('never calls by user name while a connection of that user has a status the run cannot read (EC2 would end it too)', async () => {
     // The call by user name ends every connection EC2 holds active for the user; the run only knows
     // that this second one, exempt by its certificate, is not listed as anything it can read.
-    const rows = [...POLICIES, { policyId: 'break-glass', kind: 'exempt', endpoints: ['*'], commonNames: ['break-glass.example.com'], reason: 'break glass' }];
-    listing([described(1, 'mallory'), described(3, 'mallory', { Status: undefined, CommonName: 'break-glass.example.com' }), described(4, 'mallory', { Status: { Code: 'pending-unknown' as 'active' } })]);
+    const rows = [
+      ...POLICIES,
+      {
+        policyId: 'break-glass',
+        kind: 'exempt',
+        endpoints: ['*'],
+        commonNames: ['break-glass.example.com'],
+        reason: 'break glass',
+      },
+    ];
+    listing([
+      described(1, 'mallory'),
+      described(3, 'mallory', { Status: undefined, CommonName: 'break-glass.example.com' }),
+      described(4, 'mallory', { Status: { Code: 'pending-unknown' as 'active' } }),
+    ]);
 
     const { report } = await run(rows);
 
@@ -181,41 +250,73 @@ describe('EC2 answers the run survives (aws-sdk-client-mock)', () => {
   });
 
   it.each([
-    ['an error code the run does not know (400)', serviceError('SomethingNewException', 400), 'failed', 'SomethingNewException', 1],
+    [
+      'an error code the run does not know (400)',
+      serviceError('SomethingNewException', 400),
+      'failed',
+      'SomethingNewException',
+      1,
+    ],
     ['a 500 every time', serviceError('InternalError', 500), 'failed', 'InternalError', 5],
     ['an unexpected 502 from a proxy', serviceError('BadGateway', 502), 'failed', 'BadGateway', 5],
-    ['a body the SDK cannot parse', Object.assign(new Error('Unexpected token < in XML'), { name: 'SyntaxError', $metadata: { httpStatusCode: 200 } }), 'failed', 'SyntaxError', 1],
+    [
+      'a body the SDK cannot parse',
+      Object.assign(new Error('Unexpected token < in XML'), {
+        name: 'SyntaxError',
+        $metadata: { httpStatusCode: 200 },
+      }),
+      'failed',
+      'SyntaxError',
+      1,
+    ],
     ['UnauthorizedOperation', serviceError('UnauthorizedOperation', 403), 'failed', 'UnauthorizedOperation', 1],
-    ['a connection EC2 no longer knows', serviceError('InvalidClientVpnConnection.IdNotFound', 400), 'failed', 'InvalidClientVpnConnection.IdNotFound', 1],
-  ])('records a terminate answered with %s, leaves nothing pending, and goes on', async (_name, error, outcome, code, calls) => {
-    listing([described(1, 'mallory'), described(2, 'grace', { ConnectionEstablishedTime: '2026-11-25 20:00:00' })]);
-    ec2Mock
-      .on(TerminateClientVpnConnectionsCommand)
-      .callsFake((input: { ConnectionId?: string; Username?: string }) => {
-        if (input.ConnectionId === idOf(1) || input.Username === 'mallory') throw error;
-        return terminating(input);
-      });
+    [
+      'a connection EC2 no longer knows',
+      serviceError('InvalidClientVpnConnection.IdNotFound', 400),
+      'failed',
+      'InvalidClientVpnConnection.IdNotFound',
+      1,
+    ],
+  ])(
+    'records a terminate answered with %s, leaves nothing pending, and goes on',
+    async (_name, error, outcome, code, calls) => {
+      listing([described(1, 'mallory'), described(2, 'grace', { ConnectionEstablishedTime: '2026-11-25 20:00:00' })]);
+      ec2Mock
+        .on(TerminateClientVpnConnectionsCommand)
+        .callsFake((input: { ConnectionId?: string; Username?: string }) => {
+          if (input.ConnectionId === idOf(1) || input.Username === 'mallory') throw error;
+          return terminating(input);
+        });
 
-    const { report } = await run();
+      const { report } = await run();
 
-    const record = report.records.find((r) => r.connectionId === idOf(1));
-    expect(record?.outcome).toBe(outcome);
-    expect(record?.errorCode).toBe(code);
-    expect(report.records.find((r) => r.connectionId === idOf(2))?.outcome).toBe('terminated');
-    expect(report.counts.pending).toBeUndefined();
-    expect(terminateTargets().filter((target) => target === 'user:mallory')).toHaveLength(calls);
-  });
+      const record = report.records.find((r) => r.connectionId === idOf(1));
+      expect(record?.outcome).toBe(outcome);
+      expect(record?.errorCode).toBe(code);
+      expect(report.records.find((r) => r.connectionId === idOf(2))?.outcome).toBe('terminated');
+      expect(report.counts.pending).toBeUndefined();
+      expect(terminateTargets().filter((target) => target === 'user:mallory')).toHaveLength(calls);
+    },
+  );
 
   it.each([
-    ['the connection still active', [{ ConnectionId: idOf(1), PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'active' } }]],
-    ['failed-to-terminate', [{ ConnectionId: idOf(1), PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'failed-to-terminate' } }]],
+    [
+      'the connection still active',
+      [{ ConnectionId: idOf(1), PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'active' } }],
+    ],
+    [
+      'failed-to-terminate',
+      [{ ConnectionId: idOf(1), PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'failed-to-terminate' } }],
+    ],
     ['a status code EC2 never documented', [{ ConnectionId: idOf(1), CurrentStatus: { Code: 'evaporated' } }]],
     ['no status at all', [{ ConnectionId: idOf(1) }]],
     ['another connection only', [{ ConnectionId: idOf(99), CurrentStatus: { Code: 'terminating' } }]],
     ['no connection statuses', undefined],
   ])('never records as terminated a call whose answer shows %s', async (_name, statuses) => {
     listing([described(1, 'mallory')]);
-    ec2Mock.on(TerminateClientVpnConnectionsCommand).resolves({ ClientVpnEndpointId: ENDPOINT_A, ConnectionStatuses: statuses as never });
+    ec2Mock
+      .on(TerminateClientVpnConnectionsCommand)
+      .resolves({ ClientVpnEndpointId: ENDPOINT_A, ConnectionStatuses: statuses as never });
 
     const { report } = await run();
 
@@ -273,7 +374,13 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
       scenario: {
         endpoints: [{ id: ENDPOINT_A }],
         connections: [
-          { endpoint: ENDPOINT_A, username: 'mallory', id: 'cvpn-connection-0000000000000f41', established: '-2h', failTermination: true },
+          {
+            endpoint: ENDPOINT_A,
+            username: 'mallory',
+            id: 'cvpn-connection-0000000000000f41',
+            established: '-2h',
+            failTermination: true,
+          },
           { endpoint: ENDPOINT_A, username: 'mallory', id: 'cvpn-connection-0000000000000f42', established: '-2h' },
         ],
         policies: [POLICIES[0]],
@@ -299,7 +406,9 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
       currentStatus: 'failed-to-terminate',
       errorCode: 'failed-to-terminate',
     });
-    expect(second.ok && second.report.lateFailures.map((record) => record.connectionId)).toEqual(['cvpn-connection-0000000000000f41']);
+    expect(second.ok && second.report.lateFailures.map((record) => record.connectionId)).toEqual([
+      'cvpn-connection-0000000000000f41',
+    ]);
     expect(records.filter((record) => record.outcome === 'pending')).toEqual([]);
     // Two terminate calls in all (one by user name, or one per id): the second run does not call again.
     expect(box.counters.get('ec2', 'TerminateClientVpnConnections').calls).toBeLessThanOrEqual(2);
@@ -313,7 +422,15 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
       port: 0,
       scenario: {
         endpoints: [{ id: ENDPOINT_A }],
-        connections: [{ endpoint: ENDPOINT_A, username: 'mallory', id: 'cvpn-connection-0000000000000f41', established: '-2h', failTermination: true }],
+        connections: [
+          {
+            endpoint: ENDPOINT_A,
+            username: 'mallory',
+            id: 'cvpn-connection-0000000000000f41',
+            established: '-2h',
+            failTermination: true,
+          },
+        ],
         policies: [POLICIES[0]],
       },
       clock: { start: START, frozen: true },
@@ -332,4 +449,3 @@ describe('EC2 answers the run survives (the Client VPN emulator)', () => {
     expect(box.sns.messages.at(-1)?.subject).toContain('1 earlier termination failed');
   });
 });
-

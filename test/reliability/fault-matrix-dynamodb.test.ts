@@ -10,12 +10,32 @@ import { type MatrixCase, type MatrixRow, matrixSummary, runMatrixCase } from '.
 import { scenario, START } from './support/scenario.js';
 
 const MATRIX: readonly MatrixCase[] = [
-  { name: 'DynamoDB answers 500 to 30% of writes', seed: 21, faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'error', rate: 0.3 }] },
-  { name: 'DynamoDB answers 500 to 60% of writes', seed: 24, faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'error', rate: 0.6 }] },
+  {
+    name: 'DynamoDB answers 500 to 30% of writes',
+    seed: 21,
+    faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'error', rate: 0.3 }],
+  },
+  {
+    name: 'DynamoDB answers 500 to 60% of writes',
+    seed: 24,
+    faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'error', rate: 0.6 }],
+  },
   // The SDK's adaptive retry mode slows a client to half a request a second after its first throttle: a short burst keeps the test short.
-  { name: 'DynamoDB throttles a burst of writes', seed: 22, faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'throttle', rate: 0.3, count: 4 }] },
-  { name: 'DynamoDB drops 20% of writes', seed: 23, faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'drop', rate: 0.2 }] },
-  { name: 'DynamoDB fails 20% of reads', seed: 25, faults: [{ service: 'dynamodb', actions: ['@read'], kind: 'error', rate: 0.2 }] },
+  {
+    name: 'DynamoDB throttles a burst of writes',
+    seed: 22,
+    faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'throttle', rate: 0.3, count: 4 }],
+  },
+  {
+    name: 'DynamoDB drops 20% of writes',
+    seed: 23,
+    faults: [{ service: 'dynamodb', actions: ['@write'], kind: 'drop', rate: 0.2 }],
+  },
+  {
+    name: 'DynamoDB fails 20% of reads',
+    seed: 25,
+    faults: [{ service: 'dynamodb', actions: ['@read'], kind: 'error', rate: 0.2 }],
+  },
   {
     name: 'EC2 and DynamoDB fail at once',
     seed: 31,
@@ -41,13 +61,16 @@ describe('the fault matrix: DynamoDB', () => {
     console.log(matrixSummary('Fault matrix: DynamoDB', rows));
   });
 
-  it.each(MATRIX.map((entry) => [entry.name, entry] as const))('%s: the invariants hold during the faults and after a healthy run', async (_name, entry) => {
-    const row = await runMatrixCase(sandbox, entry);
-    rows.push(row);
+  it.each(MATRIX.map((entry) => [entry.name, entry] as const))(
+    '%s: the invariants hold during the faults and after a healthy run',
+    async (_name, entry) => {
+      const row = await runMatrixCase(sandbox, entry);
+      rows.push(row);
 
-    expect(row.violations).toEqual([]);
-    expect(row.settledStatus).toBe('completed');
-    expect(row.terminated).toBe(row.targets);
-    expect(row.faultsInjected).toBeGreaterThan(0);
-  });
+      expect(row.violations).toEqual([]);
+      expect(row.settledStatus).toBe('completed');
+      expect(row.terminated).toBe(row.targets);
+      expect(row.faultsInjected).toBeGreaterThan(0);
+    },
+  );
 });

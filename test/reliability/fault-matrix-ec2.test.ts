@@ -11,7 +11,11 @@ import { scenario, START } from './support/scenario.js';
 const MATRIX: readonly MatrixCase[] = [
   { name: 'no faults', seed: 1, faults: [] },
   { name: 'EC2 throttles 50% of calls', seed: 11, faults: [{ service: 'ec2', kind: 'throttle', rate: 0.5 }] },
-  { name: 'EC2 throttles 50% of terminate calls', seed: 15, faults: [{ service: 'ec2', actions: ['@mutating'], kind: 'throttle', rate: 0.5 }] },
+  {
+    name: 'EC2 throttles 50% of terminate calls',
+    seed: 15,
+    faults: [{ service: 'ec2', actions: ['@mutating'], kind: 'throttle', rate: 0.5 }],
+  },
   { name: 'EC2 answers 500 to 30% of calls', seed: 12, faults: [{ service: 'ec2', kind: 'error', rate: 0.3 }] },
   { name: 'EC2 drops 25% of connections', seed: 13, faults: [{ service: 'ec2', kind: 'drop', rate: 0.25 }] },
   {
@@ -42,13 +46,16 @@ describe('the fault matrix: EC2', () => {
     console.log(matrixSummary('Fault matrix: EC2', rows));
   });
 
-  it.each(MATRIX.map((entry) => [entry.name, entry] as const))('%s: the invariants hold during the faults and after a healthy run', async (_name, entry) => {
-    const row = await runMatrixCase(sandbox, entry);
-    rows.push(row);
+  it.each(MATRIX.map((entry) => [entry.name, entry] as const))(
+    '%s: the invariants hold during the faults and after a healthy run',
+    async (_name, entry) => {
+      const row = await runMatrixCase(sandbox, entry);
+      rows.push(row);
 
-    expect(row.violations).toEqual([]);
-    expect(row.settledStatus).toBe('completed');
-    expect(row.terminated).toBe(row.targets);
-    if (entry.faults.length > 0) expect(row.faultsInjected).toBeGreaterThan(0);
-  });
+      expect(row.violations).toEqual([]);
+      expect(row.settledStatus).toBe('completed');
+      expect(row.terminated).toBe(row.targets);
+      if (entry.faults.length > 0) expect(row.faultsInjected).toBeGreaterThan(0);
+    },
+  );
 });

@@ -18,11 +18,29 @@ import { memoryPorts } from '../support/MemoryPorts.js';
 import { FUZZ_SEED, fuzzParameters } from './support/fuzz.js';
 import { quietMetrics } from './support/harness.js';
 
-const CONTEXT = { getRemainingTimeInMillis: () => 200_000, functionName: 'enforcer', awsRequestId: 'fuzz' } as unknown as Context;
+const CONTEXT = {
+  getRemainingTimeInMillis: () => 200_000,
+  functionName: 'enforcer',
+  awsRequestId: 'fuzz',
+} as unknown as Context;
 const POLICIES = [
-  { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left' },
+  {
+    policyId: 'offboarded',
+    kind: 'revoked-user',
+    mode: 'enforce',
+    endpoints: ['*'],
+    usernames: ['mallory'],
+    reason: 'left',
+  },
   { policyId: 'break-glass', kind: 'exempt', usernames: ['root'], reason: 'break glass' },
-  { policyId: 'max-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'a day' },
+  {
+    policyId: 'max-8h',
+    kind: 'max-session',
+    mode: 'enforce',
+    endpoints: ['*'],
+    maxSessionMinutes: 480,
+    reason: 'a day',
+  },
 ];
 const CONNECTIONS = [
   aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' }),
@@ -34,7 +52,12 @@ const MAY_END = new Set(['cvpn-connection-1']);
 
 async function invoke(event: unknown, env: Record<string, string> = {}) {
   const ports = memoryPorts([{ endpointId: ENDPOINT_A, tags: {} }], CONNECTIONS, POLICIES);
-  const config = loadConfig({ [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's', ...env });
+  const config = loadConfig({
+    [EnvVar.POLICIES_TABLE]: 'p',
+    [EnvVar.AUDIT_TABLE]: 'a',
+    [EnvVar.STATE_TABLE]: 's',
+    ...env,
+  });
   const handler = createHandler(() => ({ config, ports }), {
     logger: new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' }),
     metrics: quietMetrics(),
@@ -46,12 +69,16 @@ async function invoke(event: unknown, env: Record<string, string> = {}) {
   } catch (thrown) {
     error = thrown;
   }
-  const ended = ports.gateway.calls.flatMap((call) => call.decisions.map((decision) => decision.connection.connectionId));
+  const ended = ports.gateway.calls.flatMap((call) =>
+    call.decisions.map((decision) => decision.connection.connectionId),
+  );
   return { report, error, ended, auditRecords: ports.audit.records.size, summaries: ports.audit.summaries.size };
 }
 
 const arbTime = fc.oneof(
-  fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc
+    .date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true })
+    .map((date) => date.toISOString()),
   fc.constantFrom(
     '2026-11-26T10:05:00Z',
     '2026-11-26T10:05:00+14:00',
@@ -80,7 +107,17 @@ const arbNearTick = fc
       scheduledTime: arbTime,
       source: fc.oneof(fc.constantFrom('schedule', 'aws.scheduler', ''), fc.anything()),
       dryRun: arbDryRun,
-      extra: fc.constantFrom('DryRun', 'dry_run', 'detail', 'detail-type', 'time', 'resources', 'scheduledtime', 'constructor', 'toString'),
+      extra: fc.constantFrom(
+        'DryRun',
+        'dry_run',
+        'detail',
+        'detail-type',
+        'time',
+        'resources',
+        'scheduledtime',
+        'constructor',
+        'toString',
+      ),
       extraValue: fc.anything(),
       withExtra: fc.boolean(),
     },
@@ -101,10 +138,30 @@ const arbEnvelope = fc.record({
 });
 
 const arbEvent = fc.oneof(
-  { weight: 2, arbitrary: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true }) },
+  {
+    weight: 2,
+    arbitrary: fc.anything({
+      withBigInt: true,
+      withDate: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+    }),
+  },
   { weight: 4, arbitrary: arbNearTick },
   { weight: 1, arbitrary: arbEnvelope },
-  { weight: 1, arbitrary: fc.constantFrom(undefined, null, {}, { dryRun: true }, { dryRun: false }, { scheduledTime: '2026-11-26T10:05:00Z' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      undefined,
+      null,
+      {},
+      { dryRun: true },
+      { dryRun: false },
+      { scheduledTime: '2026-11-26T10:05:00Z' },
+    ),
+  },
 );
 
 describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
@@ -121,7 +178,9 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
         if (error !== undefined) {
           refused += 1;
           expect(error).toBeInstanceOf(EnforcementEventError);
-          expect((error as Error).message).toMatch(/^cvpn-guard: the event is not a schedule tick nor \{"dryRun": true\}: \S+: /);
+          expect((error as Error).message).toMatch(
+            /^cvpn-guard: the event is not a schedule tick nor \{"dryRun": true\}: \S+: /,
+          );
           expect([ended, auditRecords, summaries]).toEqual([[], 0, 0]);
           return;
         }
@@ -129,7 +188,8 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
         expect(report?.status).toBe('completed');
         const asked = event as { scheduledTime?: string; dryRun?: unknown } | undefined;
         if (asked?.dryRun === true) expect(ended).toEqual([]);
-        if (asked?.scheduledTime) expect(report?.runId).toBe(`run-${new Date(asked.scheduledTime).toISOString().replace(/\.000Z$/, 'Z')}`);
+        if (asked?.scheduledTime)
+          expect(report?.runId).toBe(`run-${new Date(asked.scheduledTime).toISOString().replace(/\.000Z$/, 'Z')}`);
         else expect(report?.runId).toMatch(/^manual-/);
       }),
       fuzzParameters(1500),

@@ -36,7 +36,10 @@ function throughDynamoDb(row: Row): unknown {
 function wantedEnded(evaluation: Evaluation): Set<string> {
   return new Set(
     evaluation.decisions
-      .filter((decision) => decision.verdict === 'terminate' || decision.verdict === 'would-terminate' || decision.verdict === 'capped')
+      .filter(
+        (decision) =>
+          decision.verdict === 'terminate' || decision.verdict === 'would-terminate' || decision.verdict === 'capped',
+      )
       .map((decision) => `${decision.connection.endpointId}/${decision.connection.connectionId}`),
   );
 }
@@ -71,7 +74,8 @@ describe(`fuzzing hand-edited policy rows (seed ${FUZZ_SEED})`, () => {
           const named = error.issues.map((issue) => issue.field.split('.')[0]);
           const accepted = [edit.field, ...(edit.alsoNamed ?? [])];
           if (edit.field !== 'kind') expect(named.some((field) => accepted.includes(field ?? ''))).toBe(true);
-          for (const issue of error.issues.slice(0, 10)) expect(error.message).toContain(`${issue.field}: expected ${issue.expected}`);
+          for (const issue of error.issues.slice(0, 10))
+            expect(error.message).toContain(`${issue.field}: expected ${issue.expected}`);
         }
       }),
       fuzzParameters(4000),
@@ -109,7 +113,12 @@ describe(`fuzzing hand-edited policy rows (seed ${FUZZ_SEED})`, () => {
         if (!parsed.ok) {
           expect(broken.findings.map((finding) => finding.policyId)).toContain(parsed.error.policyId);
           if (edited.policyId === original.policyId) expect(parsed.error.policyId).toBe(original.policyId);
-          else expect(parsed.error.policyId === NO_POLICY_ID || typeof edited.policyId !== 'string' || edited.policyId.startsWith(parsed.error.policyId.replace(/…$/, ''))).toBe(true);
+          else
+            expect(
+              parsed.error.policyId === NO_POLICY_ID ||
+                typeof edited.policyId !== 'string' ||
+                edited.policyId.startsWith(parsed.error.policyId.replace(/…$/, '')),
+            ).toBe(true);
         }
       }),
       fuzzParameters(2000),

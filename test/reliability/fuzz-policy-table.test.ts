@@ -21,7 +21,12 @@ function brokenCopies(count: number): Row[] {
   const intact = POLICIES.filter((row) => parsePolicyRow(row).ok);
   const arbCopy = fc
     .tuple(fc.constantFrom(...intact), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }))
-    .map(([row, seeds]) => seeds.reduce<Row>((edited, seed) => fc.sample(editsOf(row), { seed, numRuns: 1 })[0]?.apply(edited) ?? edited, row));
+    .map(([row, seeds]) =>
+      seeds.reduce<Row>(
+        (edited, seed) => fc.sample(editsOf(row), { seed, numRuns: 1 })[0]?.apply(edited) ?? edited,
+        row,
+      ),
+    );
   return fc
     .sample(arbCopy, { seed: FUZZ_SEED, numRuns: count })
     .map((row, index) => ({ ...row, policyId: `${String(row.policyId ?? 'no-id')}-edit-${index}` }))
@@ -50,7 +55,9 @@ describe(`hand-edited rows in the policies table (seed ${FUZZ_SEED})`, () => {
     const copies = brokenCopies(fuzzParameters(200).numRuns);
     await sandbox.putItems('policies', copies);
     const rejected = copies.filter((row) => !parsePolicyRow(row).ok).map((row) => String(row.policyId));
-    const lambda = new SandboxLambda(sandbox, { env: { ...SELECTED_ENV, CVPN_GUARD_MAX_TERMINATIONS_PER_RUN: '1000' } });
+    const lambda = new SandboxLambda(sandbox, {
+      env: { ...SELECTED_ENV, CVPN_GUARD_MAX_TERMINATIONS_PER_RUN: '1000' },
+    });
 
     // Act
     const result = await lambda.invoke();
@@ -60,7 +67,9 @@ describe(`hand-edited rows in the policies table (seed ${FUZZ_SEED})`, () => {
     if (!result.ok) return;
     expect(copies.length).toBeGreaterThan(150);
     expect(rejected.length).toBeGreaterThan(100);
-    const invalid = (await scanAll(lambda.clients, sandbox.tables.audit)).filter((item) => item.outcome === 'invalid-policy');
+    const invalid = (await scanAll(lambda.clients, sandbox.tables.audit)).filter(
+      (item) => item.outcome === 'invalid-policy',
+    );
     const named = invalid.map((item) => String(item.policyId));
     for (const policyId of rejected) expect(named).toContain(policyId);
     for (const item of invalid) expect(String(item.errorMessage)).toMatch(/^[\w.()[\] -]+: expected /);

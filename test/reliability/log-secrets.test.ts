@@ -25,7 +25,20 @@ describe('the output of a run', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({
       port: 0,
-      scenario: scenario([...POLICIES, { policyId: 'bad-zone', kind: 'off-hours', mode: 'enforce', endpoints: ['*'], days: ['mon'], start: '08:00', end: '18:00', timezone: 'Mars/Olympus_Mons', reason: 'x' }]),
+      scenario: scenario([
+        ...POLICIES,
+        {
+          policyId: 'bad-zone',
+          kind: 'off-hours',
+          mode: 'enforce',
+          endpoints: ['*'],
+          days: ['mon'],
+          start: '08:00',
+          end: '18:00',
+          timezone: 'Mars/Olympus_Mons',
+          reason: 'x',
+        },
+      ]),
       clock: { start: START, frozen: true },
       faults: [
         { service: 'ec2', kind: 'error', rate: 0.3 },
@@ -58,7 +71,11 @@ describe('the output of a run', () => {
     const env = { ...sandbox.environment(), ...SELECTED_ENV };
     // The clients as the function builds them: no credentials given, so the SDK takes them from the environment.
     const clients = createAwsClients({ endpoint: sandbox.endpoint, region: sandbox.region });
-    const lambda = new SandboxLambda(sandbox, { env: SELECTED_ENV, logger, wrap: () => createRuntime(loadConfig(env), clients, sandbox.clock) });
+    const lambda = new SandboxLambda(sandbox, {
+      env: SELECTED_ENV,
+      logger,
+      wrap: () => createRuntime(loadConfig(env), clients, sandbox.clock),
+    });
 
     // Act: a few ticks through the faults (one endpoint cannot be listed at all), then a healthy one.
     sandbox.emulator.permissions.deny('DescribeClientVpnConnections', ENDPOINT_B);
@@ -79,8 +96,14 @@ describe('the output of a run', () => {
     }
 
     // Assert: the run signed its calls with the secrets, and logged (errors included)…
-    expect(await clients.ec2.config.credentials()).toMatchObject({ secretAccessKey: SECRET_ACCESS_KEY, sessionToken: SESSION_TOKEN });
-    expect(await clients.dynamodb.config.credentials()).toMatchObject({ secretAccessKey: SECRET_ACCESS_KEY, sessionToken: SESSION_TOKEN });
+    expect(await clients.ec2.config.credentials()).toMatchObject({
+      secretAccessKey: SECRET_ACCESS_KEY,
+      sessionToken: SESSION_TOKEN,
+    });
+    expect(await clients.dynamodb.config.credentials()).toMatchObject({
+      secretAccessKey: SECRET_ACCESS_KEY,
+      sessionToken: SESSION_TOKEN,
+    });
     const logs = printed.join('');
     expect(outcomes).toContain('completed');
     expect(logs).toContain('"level":"ERROR","message":"listing connections failed"');

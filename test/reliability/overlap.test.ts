@@ -87,7 +87,10 @@ describe('two runs at once', () => {
     // Arrange: the first attempt dies holding the lease, before it terminates anything.
     const box = await start();
     const expectation = expectationOf(box);
-    const dying = new SandboxLambda(box, { env: SELECTED_ENV, wrap: (runtime) => killable(runtime, 'after-lease').runtime });
+    const dying = new SandboxLambda(box, {
+      env: SELECTED_ENV,
+      wrap: (runtime) => killable(runtime, 'after-lease').runtime,
+    });
     const event = dying.scheduleEvent();
     const died = await dying.invoke({ event, requestId: 'request-1' });
 

@@ -32,7 +32,16 @@ describe('a run under heavy throttling with little time left', () => {
           { endpoint: ENDPOINT_A, username: 'mallory', count: MALLORY, established: '-2h' },
           { endpoint: ENDPOINT_A, username: 'alice', count: 3, established: '-2h' },
         ],
-        policies: [{ policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left' }],
+        policies: [
+          {
+            policyId: 'offboarded',
+            kind: 'revoked-user',
+            mode: 'enforce',
+            endpoints: ['*'],
+            usernames: ['mallory'],
+            reason: 'left',
+          },
+        ],
       },
       clock: { start: START, frozen: true },
       throttling: { mutating: { burst: 3, refillPerSecond: 1 } },
@@ -40,8 +49,18 @@ describe('a run under heavy throttling with little time left', () => {
       faultSeed: 7,
     });
     sandbox = box;
-    const targets = new Set(box.emulator.listConnections().filter((c) => c.username === 'mallory').map((c) => c.connectionId));
-    const untouchable = new Set(box.emulator.listConnections().filter((c) => c.username !== 'mallory').map((c) => c.connectionId));
+    const targets = new Set(
+      box.emulator
+        .listConnections()
+        .filter((c) => c.username === 'mallory')
+        .map((c) => c.connectionId),
+    );
+    const untouchable = new Set(
+      box.emulator
+        .listConnections()
+        .filter((c) => c.username !== 'mallory')
+        .map((c) => c.connectionId),
+    );
     const startedAt = box.clock.nowMs();
     const leftAtCalls: number[] = [];
     const lambda = new SandboxLambda(box, {
@@ -76,7 +95,9 @@ describe('a run under heavy throttling with little time left', () => {
     expect(first.report.durationMs).toBeLessThan(BUDGET_MS);
     // A retry may start after one last backoff (at most 8 s), never past the budget.
     expect(Math.min(...leftAtCalls)).toBeGreaterThan(0);
-    expect((await checkInvariants(box, lambda.clients, { targets, untouchable }, { settled: false })).violations).toEqual([]);
+    expect(
+      (await checkInvariants(box, lambda.clients, { targets, untouchable }, { settled: false })).violations,
+    ).toEqual([]);
 
     // Act: the following ticks, the throttling over.
     box.faults.clear();
@@ -90,6 +111,8 @@ describe('a run under heavy throttling with little time left', () => {
 
     // Assert: the deferred connections are ended, each with exactly one terminated record.
     expect(later[0]).toContain('"terminated"');
-    expect((await checkInvariants(box, lambda.clients, { targets, untouchable }, { settled: true })).violations).toEqual([]);
+    expect(
+      (await checkInvariants(box, lambda.clients, { targets, untouchable }, { settled: true })).violations,
+    ).toEqual([]);
   });
 });

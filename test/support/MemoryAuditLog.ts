@@ -68,7 +68,10 @@ export class MemoryAuditLog implements AuditLog {
   }
 
   public async getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }> {
-    return { records: [...this.records.values()].filter((record) => record.runId === runId), summary: this.summaries.get(runId) };
+    return {
+      records: [...this.records.values()].filter((record) => record.runId === runId),
+      summary: this.summaries.get(runId),
+    };
   }
 
   public async putSummary(summary: RunSummary): Promise<void> {

@@ -28,7 +28,9 @@ export class MemoryGateway implements ClientVpnGateway {
   ) {}
 
   public async listEndpoints(selection: EndpointSelection): Promise<ClientVpnEndpoint[]> {
-    return this.endpoints.filter((endpoint) => !selection.endpointIds || selection.endpointIds.includes(endpoint.endpointId));
+    return this.endpoints.filter(
+      (endpoint) => !selection.endpointIds || selection.endpointIds.includes(endpoint.endpointId),
+    );
   }
 
   public async listConnections(endpointId: string): Promise<Connection[]> {
@@ -43,8 +45,14 @@ export class MemoryGateway implements ClientVpnGateway {
   public async terminate(call: TerminationCall): Promise<TerminationResult> {
     this.calls.push(call);
     const ended = call.decisions.map((decision) => decision.connection.connectionId);
-    this.connections = this.connections.map((c) => (ended.includes(c.connectionId) ? { ...c, status: 'terminating' } : c));
-    return { attempts: 1, requestId: `req-${this.calls.length}`, statuses: ended.map((connectionId) => ({ connectionId, previousStatus: 'active', currentStatus: 'terminating' })) };
+    this.connections = this.connections.map((c) =>
+      ended.includes(c.connectionId) ? { ...c, status: 'terminating' } : c,
+    );
+    return {
+      attempts: 1,
+      requestId: `req-${this.calls.length}`,
+      statuses: ended.map((connectionId) => ({ connectionId, previousStatus: 'active', currentStatus: 'terminating' })),
+    };
   }
 }
 
@@ -97,7 +105,11 @@ export class MemoryNotifier implements Notifier {
 }
 
 /** Every port in memory, wired for `runEnforcement`. */
-export function memoryPorts(endpoints: ClientVpnEndpoint[], connections: Connection[], policies: Record<string, unknown>[]) {
+export function memoryPorts(
+  endpoints: ClientVpnEndpoint[],
+  connections: Connection[],
+  policies: Record<string, unknown>[],
+) {
   const ports = {
     gateway: new MemoryGateway(endpoints, connections),
     policies: new MemoryPolicies(policies),

@@ -27,7 +27,14 @@ export function aDecision(connection: Connection, overrides: Partial<Decision> =
     decidingPolicyId: 'offboarded',
     decidingKind: 'revoked-user',
     mode: 'enforce',
-    fired: [{ policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', reason: `user ${connection.username} is revoked` }],
+    fired: [
+      {
+        policyId: 'offboarded',
+        kind: 'revoked-user',
+        mode: 'enforce',
+        reason: `user ${connection.username} is revoked`,
+      },
+    ],
     reason: `user ${connection.username} is revoked (policy offboarded)`,
     ...overrides,
   };

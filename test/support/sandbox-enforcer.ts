@@ -51,7 +51,8 @@ export function sandboxEnforcer(
 /** Every item of a sandbox table (tests only: the product never scans the audit table). */
 export async function scanAll(clients: AwsClients, tableName: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  for await (const page of paginateScan({ client: clients.documents }, { TableName: tableName })) items.push(...(page.Items ?? []));
+  for await (const page of paginateScan({ client: clients.documents }, { TableName: tableName }))
+    items.push(...(page.Items ?? []));
   return items;
 }
 

@@ -14,7 +14,9 @@ describe('createAwsClients', () => {
     const seen: IncomingMessage[] = [];
     const server = createServer((request, response) => {
       seen.push(request);
-      response.writeHead(200, { 'content-type': 'text/xml' }).end('<DescribeClientVpnEndpointsResponse><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>');
+      response
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end('<DescribeClientVpnEndpointsResponse><clientVpnEndpoint/></DescribeClientVpnEndpointsResponse>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

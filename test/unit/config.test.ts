@@ -28,11 +28,20 @@ describe('loadConfig', () => {
   });
 
   it('reads endpoint ids, a tag and the switches', () => {
-    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0, cvpn-endpoint-0aaaaaaa', [EnvVar.DRY_RUN]: 'true' })).toMatchObject({
+    expect(
+      loadConfig({
+        ...TABLES,
+        [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0, cvpn-endpoint-0aaaaaaa',
+        [EnvVar.DRY_RUN]: 'true',
+      }),
+    ).toMatchObject({
       endpointIds: ['cvpn-endpoint-0123456789abcdef0', 'cvpn-endpoint-0aaaaaaa'],
       dryRun: true,
     });
-    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_TAG]: 'cvpn-guard=enforce' }).endpointTag).toEqual({ key: 'cvpn-guard', value: 'enforce' });
+    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_TAG]: 'cvpn-guard=enforce' }).endpointTag).toEqual({
+      key: 'cvpn-guard',
+      value: 'enforce',
+    });
   });
 
   it.each([

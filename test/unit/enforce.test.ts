@@ -4,7 +4,14 @@ import { aConnection, ENDPOINT_A, ENDPOINT_B } from '../support/fixtures.js';
 import { memoryPorts } from '../support/MemoryPorts.js';
 
 const RUN = 'run-2026-11-26T10:00:00Z';
-const REVOKED = { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left the company' };
+const REVOKED = {
+  policyId: 'offboarded',
+  kind: 'revoked-user',
+  mode: 'enforce',
+  endpoints: ['*'],
+  usernames: ['mallory'],
+  reason: 'left the company',
+};
 
 function options(overrides: Partial<EnforcementOptions> = {}): EnforcementOptions {
   return {
@@ -21,7 +28,10 @@ function options(overrides: Partial<EnforcementOptions> = {}): EnforcementOption
 
 function world(policies: Record<string, unknown>[] = [REVOKED]) {
   return memoryPorts(
-    [{ endpointId: ENDPOINT_A, tags: {} }, { endpointId: ENDPOINT_B, tags: {} }],
+    [
+      { endpointId: ENDPOINT_A, tags: {} },
+      { endpointId: ENDPOINT_B, tags: {} },
+    ],
     [
       aConnection({ connectionId: 'cvpn-connection-a1', username: 'mallory' }),
       aConnection({ connectionId: 'cvpn-connection-b1', endpointId: ENDPOINT_B, username: 'mallory' }),
@@ -42,7 +52,11 @@ describe('runEnforcement', () => {
       ['cvpn-connection-a1', 'terminated'],
       ['cvpn-connection-b1', 'terminated'],
     ]);
-    expect(ports.audit.summaries.get(RUN)).toMatchObject({ status: 'completed', connectionsSeen: 3, counts: { terminated: 2 } });
+    expect(ports.audit.summaries.get(RUN)).toMatchObject({
+      status: 'completed',
+      connectionsSeen: 3,
+      counts: { terminated: 2 },
+    });
     expect(ports.lease.holder).toBeUndefined();
     expect(ports.notifier.digests[0]?.subject).toBe('cvpn-guard: 2 terminated');
   });
@@ -92,13 +106,21 @@ describe('runEnforcement', () => {
 
   it('reports a selected endpoint that does not exist, by id', async () => {
     const ports = world();
-    const report = await runEnforcement(ports, options({ endpointSelection: { endpointIds: [ENDPOINT_A, 'cvpn-endpoint-0ccccccccccccccc3'] } }));
-    expect(report.endpointErrors).toEqual([expect.stringContaining('cvpn-endpoint-0ccccccccccccccc3: selected, but no such')]);
+    const report = await runEnforcement(
+      ports,
+      options({ endpointSelection: { endpointIds: [ENDPOINT_A, 'cvpn-endpoint-0ccccccccccccccc3'] } }),
+    );
+    expect(report.endpointErrors).toEqual([
+      expect.stringContaining('cvpn-endpoint-0ccccccccccccccc3: selected, but no such'),
+    ]);
     expect(report.counts).toEqual({ terminated: 1 });
   });
 
   it('records an invalid row and still applies the valid ones', async () => {
-    const ports = world([REVOKED, { policyId: 'typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 30, reason: 'x' }]);
+    const ports = world([
+      REVOKED,
+      { policyId: 'typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 30, reason: 'x' },
+    ]);
     const report = await runEnforcement(ports, options());
     expect(report.counts).toEqual({ terminated: 2, 'invalid-policy': 1 });
     const finding = [...ports.audit.records.values()].find((record) => record.outcome === 'invalid-policy');
@@ -125,10 +147,15 @@ describe('runEnforcement', () => {
       endpointId: ENDPOINT_A,
       connectionId: 'cvpn-connection-a1',
     });
-    ports.gateway.connections = ports.gateway.connections.map((c) => (c.connectionId === 'cvpn-connection-a1' ? { ...c, status: 'terminated' } : c));
+    ports.gateway.connections = ports.gateway.connections.map((c) =>
+      c.connectionId === 'cvpn-connection-a1' ? { ...c, status: 'terminated' } : c,
+    );
     const report = await runEnforcement(ports, options());
     expect(report.reconciled).toBe(1);
     expect(await ports.audit.listPending()).toEqual([]);
-    expect((await ports.audit.getRun('run-earlier')).records[0]).toMatchObject({ outcome: 'terminated', currentStatus: 'terminated' });
+    expect((await ports.audit.getRun('run-earlier')).records[0]).toMatchObject({
+      outcome: 'terminated',
+      currentStatus: 'terminated',
+    });
   });
 });

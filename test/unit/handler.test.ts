@@ -10,12 +10,32 @@ import type { EnforcerRuntime } from '../../lambda/runtime.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
 import { memoryPorts } from '../support/MemoryPorts.js';
 
-const CONTEXT = { getRemainingTimeInMillis: () => 200_000, functionName: 'enforcer', awsRequestId: 'req' } as unknown as Context;
-const REVOKED = { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory'], reason: 'left' };
+const CONTEXT = {
+  getRemainingTimeInMillis: () => 200_000,
+  functionName: 'enforcer',
+  awsRequestId: 'req',
+} as unknown as Context;
+const REVOKED = {
+  policyId: 'offboarded',
+  kind: 'revoked-user',
+  mode: 'enforce',
+  endpoints: ['*'],
+  usernames: ['mallory'],
+  reason: 'left',
+};
 
 function setup(env: Record<string, string> = {}) {
-  const ports = memoryPorts([{ endpointId: ENDPOINT_A, tags: {} }], [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })], [REVOKED]);
-  const config = loadConfig({ [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's', ...env });
+  const ports = memoryPorts(
+    [{ endpointId: ENDPOINT_A, tags: {} }],
+    [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })],
+    [REVOKED],
+  );
+  const config = loadConfig({
+    [EnvVar.POLICIES_TABLE]: 'p',
+    [EnvVar.AUDIT_TABLE]: 'a',
+    [EnvVar.STATE_TABLE]: 's',
+    ...env,
+  });
   const makeRuntime = jest.fn((): EnforcerRuntime => ({ config, ports }));
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
   const added: Array<[string, number, Record<string, string>?]> = [];

@@ -23,10 +23,17 @@ export function applyCaps(
   maxTerminationsPerRun: number | undefined,
 ): CappedDecisions {
   const perRow = countTerminations(decisions);
-  const overRowCap = new Set([...perRow].filter(([policyId, count]) => count > (rowCaps.get(policyId) ?? Infinity)).map(([policyId]) => policyId));
+  const overRowCap = new Set(
+    [...perRow]
+      .filter(([policyId, count]) => count > (rowCaps.get(policyId) ?? Infinity))
+      .map(([policyId]) => policyId),
+  );
   const afterRowCaps = decisions.map((decision) =>
     decision.verdict === Verdict.TERMINATE && overRowCap.has(decision.decidingPolicyId)
-      ? capped(decision, `policy ${decision.decidingPolicyId} decided ${perRow.get(decision.decidingPolicyId)} terminations this run, more than its maxTerminations of ${rowCaps.get(decision.decidingPolicyId)}`)
+      ? capped(
+          decision,
+          `policy ${decision.decidingPolicyId} decided ${perRow.get(decision.decidingPolicyId)} terminations this run, more than its maxTerminations of ${rowCaps.get(decision.decidingPolicyId)}`,
+        )
       : decision,
   );
   const globalCap = effectiveCap(maxTerminationsPerRun);
@@ -34,7 +41,9 @@ export function applyCaps(
   const globallyCapped = left > globalCap;
   const final = globallyCapped
     ? afterRowCaps.map((decision) =>
-        decision.verdict === Verdict.TERMINATE ? capped(decision, `this run decided ${left} terminations, more than the global cap of ${globalCap}`) : decision,
+        decision.verdict === Verdict.TERMINATE
+          ? capped(decision, `this run decided ${left} terminations, more than the global cap of ${globalCap}`)
+          : decision,
       )
     : afterRowCaps;
   return { decisions: final, cappedPolicies: [...overRowCap].sort(), globallyCapped };
@@ -43,7 +52,8 @@ export function applyCaps(
 function countTerminations(decisions: readonly Decision[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const decision of decisions) {
-    if (decision.verdict === Verdict.TERMINATE) counts.set(decision.decidingPolicyId, (counts.get(decision.decidingPolicyId) ?? 0) + 1);
+    if (decision.verdict === Verdict.TERMINATE)
+      counts.set(decision.decidingPolicyId, (counts.get(decision.decidingPolicyId) ?? 0) + 1);
   }
   return counts;
 }
@@ -54,5 +64,9 @@ function effectiveCap(cap: number | undefined): number {
 }
 
 function capped(decision: Decision, why: string): Decision {
-  return { ...decision, verdict: Verdict.CAPPED, reason: `${decision.reason}; capped: ${why}, so none of them is terminated` };
+  return {
+    ...decision,
+    verdict: Verdict.CAPPED,
+    reason: `${decision.reason}; capped: ${why}, so none of them is terminated`,
+  };
 }

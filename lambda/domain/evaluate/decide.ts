@@ -11,7 +11,12 @@ import { compareFirings, decidingFiring } from './precedence.js';
  * over every rule (`exempted`); otherwise the deciding rule's mode gives `terminate` (enforce) or
  * `would-terminate` (observe, or any mode under the global dry run, which makes the decision `observe`).
  */
-export function decide(connection: Connection, firings: readonly Firing[], exemptions: readonly ExemptRow[], dryRun: boolean): Decision | undefined {
+export function decide(
+  connection: Connection,
+  firings: readonly Firing[],
+  exemptions: readonly ExemptRow[],
+  dryRun: boolean,
+): Decision | undefined {
   const fired = [...firings].sort(compareFirings);
   if (!isNonEmpty(fired)) return undefined;
   const deciding = decidingFiring(fired);
@@ -26,14 +31,22 @@ export function decide(connection: Connection, firings: readonly Firing[], exemp
   const exemption = firstExemption(exemptions, connection);
   if (exemption !== undefined) {
     const [row, identity] = exemption;
-    return { ...base, verdict: Verdict.EXEMPTED, exemptedBy: row.policyId, reason: exemptedReason(row, identity, deciding) };
+    return {
+      ...base,
+      verdict: Verdict.EXEMPTED,
+      exemptedBy: row.policyId,
+      reason: exemptedReason(row, identity, deciding),
+    };
   }
   if (terminates) return { ...base, verdict: Verdict.TERMINATE, reason: deciding.reason };
   const why = dryRun ? 'dry run' : 'observe mode';
   return { ...base, verdict: Verdict.WOULD_TERMINATE, reason: `${deciding.reason}; ${why}: not terminated` };
 }
 
-function firstExemption(exemptions: readonly ExemptRow[], connection: Connection): [ExemptRow, MatchedIdentity] | undefined {
+function firstExemption(
+  exemptions: readonly ExemptRow[],
+  connection: Connection,
+): [ExemptRow, MatchedIdentity] | undefined {
   for (const row of exemptions) {
     const identity = exemptionCovers(row, connection);
     if (identity !== undefined) return [row, identity];

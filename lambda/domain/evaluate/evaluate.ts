@@ -36,7 +36,8 @@ export function evaluate(
   now: Date,
   options: EvaluateOptions = {},
 ): Evaluation {
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new DomainError(`evaluate needs a valid date for now, got ${String(now)}`);
+  if (!(now instanceof Date) || Number.isNaN(now.getTime()))
+    throw new DomainError(`evaluate needs a valid date for now, got ${String(now)}`);
   const { rows, findings } = parseRows(policies);
   const inForce = rows.filter((row) => isRowActive(row, now));
   const enforcing = inForce.filter(isEnforcing);
@@ -44,7 +45,10 @@ export function evaluate(
   const active = activeConnections(connections);
   const nextIdleState = advanceIdleState(idleState, active, idleThresholds(enforcing), now);
   const firings = fireAll(enforcing, active, { now, idleState: nextIdleState });
-  const decisions = active.flatMap((connection) => decide(connection, firings.get(connectionKey(connection)) ?? [], exemptions, options.dryRun === true) ?? []);
+  const decisions = active.flatMap(
+    (connection) =>
+      decide(connection, firings.get(connectionKey(connection)) ?? [], exemptions, options.dryRun === true) ?? [],
+  );
   const capped = applyCaps(decisions, rowCaps(enforcing), options.maxTerminationsPerRun);
   return { ...capped, findings, idleState: nextIdleState };
 }
@@ -53,16 +57,24 @@ export function evaluate(
 function activeConnections(connections: readonly Connection[]): Connection[] {
   const byKey = new Map<string, Connection>();
   for (const connection of connections) {
-    if (connection.status === ConnectionStatus.ACTIVE && !byKey.has(connectionKey(connection))) byKey.set(connectionKey(connection), connection);
+    if (connection.status === ConnectionStatus.ACTIVE && !byKey.has(connectionKey(connection)))
+      byKey.set(connectionKey(connection), connection);
   }
   return [...byKey.values()].sort(compareConnections);
 }
 
 /** Every rule that fired, by connection key. */
-function fireAll(rows: readonly EnforcingRow[], connections: readonly Connection[], context: RuleContext): Map<string, Firing[]> {
+function fireAll(
+  rows: readonly EnforcingRow[],
+  connections: readonly Connection[],
+  context: RuleContext,
+): Map<string, Firing[]> {
   const fired = rows.flatMap((row) => {
     const everyoneWhenAbsent = row.kind !== PolicyKind.REVOKED_USER;
-    const scoped = connections.filter((connection) => inEndpointScope(row, connection.endpointId) && inIdentityScope(row, connection, everyoneWhenAbsent));
+    const scoped = connections.filter(
+      (connection) =>
+        inEndpointScope(row, connection.endpointId) && inIdentityScope(row, connection, everyoneWhenAbsent),
+    );
     return fireRow(row, scoped, context);
   });
   const byConnection = groupBy(fired, ({ connection }) => connectionKey(connection));
@@ -74,7 +86,9 @@ function idleThresholds(rows: readonly EnforcingRow[]): number[] {
 }
 
 function rowCaps(rows: readonly EnforcingRow[]): Map<string, number> {
-  return new Map(rows.flatMap((row) => (row.maxTerminations === undefined ? [] : [[row.policyId, row.maxTerminations] as const])));
+  return new Map(
+    rows.flatMap((row) => (row.maxTerminations === undefined ? [] : [[row.policyId, row.maxTerminations] as const])),
+  );
 }
 
 function isEnforcing(row: PolicyRow): row is EnforcingRow {

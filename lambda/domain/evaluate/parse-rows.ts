@@ -30,5 +30,7 @@ export function parseRows(policies: readonly unknown[]): ParsedRows {
 }
 
 function duplicate(policyId: string): PolicyValidationError {
-  return new PolicyValidationError(policyId, [{ field: 'policyId', value: policyId, expected: 'a policyId no other row has' }]);
+  return new PolicyValidationError(policyId, [
+    { field: 'policyId', value: policyId, expected: 'a policyId no other row has' },
+  ]);
 }

@@ -4,7 +4,10 @@ import type { Firing } from '../types.js';
 
 /** Strongest first: by kind precedence (`revoked-user` > `max-connections` > `max-session` > `off-hours` > `idle`), then policy id. */
 export function compareFirings(left: Firing, right: Firing): number {
-  return KIND_PRECEDENCE.indexOf(left.kind) - KIND_PRECEDENCE.indexOf(right.kind) || compareText(left.policyId, right.policyId);
+  return (
+    KIND_PRECEDENCE.indexOf(left.kind) - KIND_PRECEDENCE.indexOf(right.kind) ||
+    compareText(left.policyId, right.policyId)
+  );
 }
 
 /**

@@ -9,7 +9,11 @@ export function formatDays(days: readonly Weekday[]): string {
     if (run !== undefined && run.at(-1) === index - 1) run.push(index);
     else runs.push([index]);
   }
-  return runs.flatMap((run) => (run.length >= 3 ? [`${WEEKDAYS[run[0] ?? 0]}–${WEEKDAYS[run.at(-1) ?? 0]}`] : run.map((index) => WEEKDAYS[index]))).join(', ');
+  return runs
+    .flatMap((run) =>
+      run.length >= 3 ? [`${WEEKDAYS[run[0] ?? 0]}–${WEEKDAYS[run.at(-1) ?? 0]}`] : run.map((index) => WEEKDAYS[index]),
+    )
+    .join(', ');
 }
 
 /** A day with a capital, as reasons show the current day: `Sat`. */

@@ -29,8 +29,10 @@ const foldedCache = new WeakMap<IdentitySelectors, FoldedSelectors>();
  */
 export function matchIdentity(selectors: IdentitySelectors, connection: Connection): MatchedIdentity | undefined {
   const folded = foldSelectors(selectors);
-  if (matches(folded.usernames, connection.username)) return { attribute: 'username', value: connection.username as string };
-  if (matches(folded.commonNames, connection.commonName)) return { attribute: 'commonName', value: connection.commonName as string };
+  if (matches(folded.usernames, connection.username))
+    return { attribute: 'username', value: connection.username as string };
+  if (matches(folded.commonNames, connection.commonName))
+    return { attribute: 'commonName', value: connection.commonName as string };
   return undefined;
 }
 
@@ -44,7 +46,11 @@ export function hasSelectors(selectors: IdentitySelectors): boolean {
  * true for the kinds where absent selectors mean every identity, false for `revoked-user` and `exempt`,
  * which never widen to everyone.
  */
-export function inIdentityScope(selectors: IdentitySelectors, connection: Connection, everyoneWhenAbsent: boolean): boolean {
+export function inIdentityScope(
+  selectors: IdentitySelectors,
+  connection: Connection,
+  everyoneWhenAbsent: boolean,
+): boolean {
   if (!hasSelectors(selectors)) return everyoneWhenAbsent;
   return matchIdentity(selectors, connection) !== undefined;
 }

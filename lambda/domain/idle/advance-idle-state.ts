@@ -43,10 +43,17 @@ function observe(
   const surelyActive = known === undefined || readable === undefined || bytes < known.lastBytes;
   const nextThresholds = thresholds.map((minBytes): IdleThreshold => {
     const memory = known?.thresholds.find((threshold) => threshold.minBytes === minBytes);
-    if (memory === undefined || surelyActive || !isStill(bytes, memory)) return { minBytes, baselineBytes: bytes, activeAt: now };
+    if (memory === undefined || surelyActive || !isStill(bytes, memory))
+      return { minBytes, baselineBytes: bytes, activeAt: now };
     return memory;
   });
-  return { endpointId: connection.endpointId, connectionId: connection.connectionId, lastBytes: bytes, lastSeenAt: now, thresholds: nextThresholds };
+  return {
+    endpointId: connection.endpointId,
+    connectionId: connection.connectionId,
+    lastBytes: bytes,
+    lastSeenAt: now,
+    thresholds: nextThresholds,
+  };
 }
 
 /** True when traffic since the baseline is at most the threshold's `minBytes` (and the count did not fall below it). */

@@ -5,7 +5,11 @@ import { groupBy } from '../order/group-by.js';
 import type { Connection, Decision, TerminationCall } from '../types.js';
 
 /** Statuses EC2 documents for connections a call by user name no longer ends. */
-const NOT_ACTIVE = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TERMINATED, ConnectionStatus.FAILED_TO_TERMINATE]);
+const NOT_ACTIVE = new Set<string>([
+  ConnectionStatus.TERMINATING,
+  ConnectionStatus.TERMINATED,
+  ConnectionStatus.FAILED_TO_TERMINATE,
+]);
 
 /**
  * The TerminateClientVpnConnections calls that carry out the `terminate` decisions (every other verdict
@@ -22,10 +26,15 @@ const NOT_ACTIVE = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStat
  * `connections` are every connection listed this run (any status). Calls are sorted by endpoint id, then
  * `by` (`connection-id` before `username`), then connection id or user name; decisions in a call by connection id.
  */
-export function planTerminations(decisions: readonly Decision[], connections: readonly Connection[]): TerminationCall[] {
+export function planTerminations(
+  decisions: readonly Decision[],
+  connections: readonly Connection[],
+): TerminationCall[] {
   const terminations = decisions.filter((decision) => decision.verdict === Verdict.TERMINATE).sort(byConnectionId);
   const namesakes = new NamesakeIndex(connections.filter((connection) => !NOT_ACTIVE.has(connection.status)));
-  const byHolder = groupBy(terminations, (decision) => JSON.stringify([decision.connection.endpointId, decision.connection.username ?? null]));
+  const byHolder = groupBy(terminations, (decision) =>
+    JSON.stringify([decision.connection.endpointId, decision.connection.username ?? null]),
+  );
   return [...byHolder.values()].flatMap((group) => callsFor(group, namesakes)).sort(compareCalls);
 }
 
@@ -65,14 +74,27 @@ function callsFor(group: readonly Decision[], namesakes: NamesakeIndex): Termina
     return [{ by: 'username', endpointId, username, decisions: group }];
   }
   const byConnection = groupBy(group, (decision) => decision.connection.connectionId);
-  return [...byConnection].map(([connectionId, targeted]) => ({ by: 'connection-id', endpointId, connectionId, decisions: targeted }));
+  return [...byConnection].map(([connectionId, targeted]) => ({
+    by: 'connection-id',
+    endpointId,
+    connectionId,
+    decisions: targeted,
+  }));
 }
 
-function canCallByUsername(group: readonly Decision[], username: string, namesakes: NamesakeIndex, endpointId: string): boolean {
-  if (username.trim() === '' || !group.every((decision) => decision.decidingKind === PolicyKind.REVOKED_USER)) return false;
+function canCallByUsername(
+  group: readonly Decision[],
+  username: string,
+  namesakes: NamesakeIndex,
+  endpointId: string,
+): boolean {
+  if (username.trim() === '' || !group.every((decision) => decision.decidingKind === PolicyKind.REVOKED_USER))
+    return false;
   // Every connection of this exact user name folds to the same name, and so does every lookalike.
   const sameFolded = namesakes.of(endpointId, username);
-  const holders = new Set(sameFolded.filter((connection) => connection.username === username).map((connection) => connection.connectionId));
+  const holders = new Set(
+    sameFolded.filter((connection) => connection.username === username).map((connection) => connection.connectionId),
+  );
   const targeted = new Set(group.map((decision) => decision.connection.connectionId));
   const lookalike = sameFolded.some((connection) => connection.username !== username);
   return holders.size <= MAX_CONNECTIONS_PER_USERNAME_CALL && sameSet(holders, targeted) && !lookalike;
@@ -87,7 +109,11 @@ function byConnectionId(left: Decision, right: Decision): number {
 }
 
 function compareCalls(left: TerminationCall, right: TerminationCall): number {
-  return compareText(left.endpointId, right.endpointId) || compareText(left.by, right.by) || compareText(target(left), target(right));
+  return (
+    compareText(left.endpointId, right.endpointId) ||
+    compareText(left.by, right.by) ||
+    compareText(target(left), target(right))
+  );
 }
 
 function target(call: TerminationCall): string {

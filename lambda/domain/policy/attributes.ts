@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { ALL_ENDPOINTS, ENDPOINT_ID_PATTERN, PolicyKind, PolicyLimits, PolicyMode, POLICY_ID_PATTERN, WEEKDAYS } from '../constants.js';
+import {
+  ALL_ENDPOINTS,
+  ENDPOINT_ID_PATTERN,
+  PolicyKind,
+  PolicyLimits,
+  PolicyMode,
+  POLICY_ID_PATTERN,
+  WEEKDAYS,
+} from '../constants.js';
 
 /** What a person may write in an attribute, in words: the `expected …` of an error message. */
 export const acceptedValues = z.registry<{ readonly accepts: string }>();
@@ -37,7 +45,13 @@ export const policyId = attribute(
 
 /** `kind`, fixed to one kind per row schema. */
 export function kind<K extends PolicyKind>(value: K): z.ZodLiteral<K> {
-  return attribute(z.literal(value), 'What the row enforces.', `one of ${Object.values(PolicyKind).map((k) => `"${k}"`).join(', ')}`);
+  return attribute(
+    z.literal(value),
+    'What the row enforces.',
+    `one of ${Object.values(PolicyKind)
+      .map((k) => `"${k}"`)
+      .join(', ')}`,
+  );
 }
 
 /** `enabled`: a disabled row is inactive. */
@@ -55,7 +69,11 @@ export const mode = attribute(
 );
 
 /** `mode` on an exempt row: allowed, ignored. */
-export const ignoredMode = attribute(mode.optional(), 'Ignored: an exemption never terminates.', '"enforce" or "observe"');
+export const ignoredMode = attribute(
+  mode.optional(),
+  'Ignored: an exemption never terminates.',
+  '"enforce" or "observe"',
+);
 
 /** One entry of `endpoints`: the wildcard, or a string matching ENDPOINT_ID_PATTERN. */
 const ENDPOINT_ENTRY = new RegExp(`^(\\${ALL_ENDPOINTS}|${ENDPOINT_ID_PATTERN.source.replace(/^\^|\$$/g, '')})$`);
@@ -75,7 +93,11 @@ const ENDPOINTS_ACCEPTS = `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} endpo
 export const endpoints = attribute(endpointEntries, ENDPOINTS_MEANING, ENDPOINTS_ACCEPTS);
 
 /** `endpoints` on an exempt row: defaults to every endpoint. */
-export const exemptEndpoints = attribute(endpointEntries.default([ALL_ENDPOINTS]), ENDPOINTS_MEANING, `${ENDPOINTS_ACCEPTS}; default ["${ALL_ENDPOINTS}"]`);
+export const exemptEndpoints = attribute(
+  endpointEntries.default([ALL_ENDPOINTS]),
+  ENDPOINTS_MEANING,
+  `${ENDPOINTS_ACCEPTS}; default ["${ALL_ENDPOINTS}"]`,
+);
 
 function identityEntries(noun: string, wildcardHint: string, minEntries: number) {
   const entry = z
@@ -110,7 +132,11 @@ export function namingSelector(attributeName: 'usernames' | 'commonNames', kindN
 }
 
 /** `expiresAt`: from this instant on the row is inactive. */
-export const expiresAt = attribute(z.iso.datetime({ offset: true }).optional(), 'From this instant on, the row is inactive.', ISO_DATE_TIME);
+export const expiresAt = attribute(
+  z.iso.datetime({ offset: true }).optional(),
+  'From this instant on, the row is inactive.',
+  ISO_DATE_TIME,
+);
 
 /** `maxTerminations`: per-run cap of this row; above it, none of its terminations happen. */
 export const maxTerminations = attribute(
@@ -120,16 +146,32 @@ export const maxTerminations = attribute(
 );
 
 /** `reason`: why the row exists, for the people who read decisions. */
-export const reason = attribute(text(), 'Why the row exists, in words.', `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`);
+export const reason = attribute(
+  text(),
+  'Why the row exists, in words.',
+  `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`,
+);
 
 /** `updatedBy`: who last changed the row. */
-export const updatedBy = attribute(text().optional(), 'Who last changed the row.', `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`);
+export const updatedBy = attribute(
+  text().optional(),
+  'Who last changed the row.',
+  `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`,
+);
 
 /** `updatedAt`: when the row last changed. */
-export const updatedAt = attribute(z.iso.datetime({ offset: true }).optional(), 'When the row last changed.', ISO_DATE_TIME);
+export const updatedAt = attribute(
+  z.iso.datetime({ offset: true }).optional(),
+  'When the row last changed.',
+  ISO_DATE_TIME,
+);
 
 /** `version`: optimistic locking counter. */
-export const version = attribute(wholeNumber(0).optional(), 'Optimistic locking: incremented by each change.', 'a whole number ≥ 0 (DynamoDB type N)');
+export const version = attribute(
+  wholeNumber(0).optional(),
+  'Optimistic locking: incremented by each change.',
+  'a whole number ≥ 0 (DynamoDB type N)',
+);
 
 /** The days of an off-hours window. */
 export const days = attribute(

@@ -14,7 +14,8 @@ export function policyRowJsonSchema(): object {
   return {
     $schema,
     title: 'cvpn-guard policy row',
-    description: 'One item of the policies table, keyed by policyId. Flat attributes: strings, numbers, booleans and lists of strings (string sets are read as lists).',
+    description:
+      'One item of the policies table, keyed by policyId. Flat attributes: strings, numbers, booleans and lists of strings (string sets are read as lists).',
     ...rest,
   };
 }

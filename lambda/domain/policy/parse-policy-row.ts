@@ -6,7 +6,8 @@ import { ROW_SCHEMAS, type PolicyRow } from './schema.js';
 import { toFieldIssues } from './to-field-issues.js';
 
 /** The outcome of parsing one policy row: the typed row, or why it matches nothing. */
-export type ParsedPolicyRow = { readonly ok: true; readonly row: PolicyRow } | { readonly ok: false; readonly error: PolicyValidationError };
+export type ParsedPolicyRow =
+  { readonly ok: true; readonly row: PolicyRow } | { readonly ok: false; readonly error: PolicyValidationError };
 
 /** `policyId` of an error about a row that has no usable one. */
 export const NO_POLICY_ID = '(no policyId)';
@@ -24,7 +25,10 @@ export function parsePolicyRow(item: unknown): ParsedPolicyRow {
   let policyId = NO_POLICY_ID;
   try {
     const raw = normalizeItem(item);
-    if (raw === undefined) return invalid(policyId, [{ field: '(row)', value: item, expected: 'an object of attributes (one DynamoDB item)' }]);
+    if (raw === undefined)
+      return invalid(policyId, [
+        { field: '(row)', value: item, expected: 'an object of attributes (one DynamoDB item)' },
+      ]);
     policyId = policyIdOf(raw.policyId);
     return parseRecord(raw, item as Record<string, unknown>, policyId);
   } catch (cause) {
@@ -37,7 +41,9 @@ function parseRecord(raw: Record<string, unknown>, item: Record<string, unknown>
   const kind = raw.kind;
   if (typeof kind !== 'string' || !KINDS.includes(kind)) {
     const expected = `one of ${KINDS.map((name) => `"${name}"`).join(', ')}`;
-    return invalid(policyId, [Object.hasOwn(raw, 'kind') ? { field: 'kind', value: kind, expected } : { field: 'kind', expected }]);
+    return invalid(policyId, [
+      Object.hasOwn(raw, 'kind') ? { field: 'kind', value: kind, expected } : { field: 'kind', expected },
+    ]);
   }
   const schema = ROW_SCHEMAS[kind as PolicyKind];
   const result: z.ZodSafeParseResult<PolicyRow> = schema.safeParse(raw);
@@ -49,7 +55,9 @@ function parseRecord(raw: Record<string, unknown>, item: Record<string, unknown>
 function policyIdOf(value: unknown): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string' || value.trim() === '') return NO_POLICY_ID;
-  return value.length > PolicyLimits.POLICY_ID_MAX_LENGTH ? `${value.slice(0, PolicyLimits.POLICY_ID_MAX_LENGTH)}…` : value;
+  return value.length > PolicyLimits.POLICY_ID_MAX_LENGTH
+    ? `${value.slice(0, PolicyLimits.POLICY_ID_MAX_LENGTH)}…`
+    : value;
 }
 
 function invalid(policyId: string, issues: readonly PolicyFieldIssue[], cause?: unknown): ParsedPolicyRow {

@@ -90,13 +90,19 @@ export const offHoursRowSchema = z
     ...everyoneUnlessSelected,
     days: a.days,
     start: a.wallClock('When the allowed window opens, local time.'),
-    end: a.wallClock('When the allowed window closes (excluded), local time; before start, the window runs past midnight into the next day.'),
+    end: a.wallClock(
+      'When the allowed window closes (excluded), local time; before start, the window runs past midnight into the next day.',
+    ),
     timezone: a.timezone,
     ...tail,
   })
   .superRefine((row, context) => {
     if (row.start !== row.end) return;
-    context.addIssue({ code: 'custom', path: ['end'], message: `a time other than start ${row.start} (the window would be empty)` });
+    context.addIssue({
+      code: 'custom',
+      path: ['end'],
+      message: `a time other than start ${row.start} (the window would be empty)`,
+    });
   })
   .describe('Ends a connection when now, in timezone, is outside every allowed window.');
 

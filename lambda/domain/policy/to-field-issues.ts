@@ -23,14 +23,24 @@ export function toFieldIssues(
   return [...byField.values()];
 }
 
-function fieldIssuesOf(issue: z.core.$ZodIssue, raw: Record<string, unknown>, schema: z.ZodObject, kindName: string): PolicyFieldIssue[] {
+function fieldIssuesOf(
+  issue: z.core.$ZodIssue,
+  raw: Record<string, unknown>,
+  schema: z.ZodObject,
+  kindName: string,
+): PolicyFieldIssue[] {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => ({ field: key, value: raw[key], expected: unknownAttributeHint(key, schema, kindName) }));
+    return issue.keys.map((key) => ({
+      field: key,
+      value: raw[key],
+      expected: unknownAttributeHint(key, schema, kindName),
+    }));
   }
   const path = issue.path.map(String);
   const [attribute] = path;
   const field = path.length > 0 ? path.join('.') : '(row)';
-  const expected = issue.code === 'custom' || attribute === undefined ? issue.message : acceptedOf(schema, attribute, issue.message);
+  const expected =
+    issue.code === 'custom' || attribute === undefined ? issue.message : acceptedOf(schema, attribute, issue.message);
   const found = valueAt(raw, issue.path);
   return [found.present ? { field, value: found.value, expected } : { field, expected }];
 }
@@ -53,7 +63,8 @@ function valueAt(raw: Record<string, unknown>, path: readonly PropertyKey[]): { 
   let current: unknown = raw;
   for (const key of path) {
     const container = current instanceof Set ? [...(current as Set<unknown>)] : current;
-    if (typeof container !== 'object' || container === null || !Object.hasOwn(container, key)) return { present: false };
+    if (typeof container !== 'object' || container === null || !Object.hasOwn(container, key))
+      return { present: false };
     current = (container as Record<PropertyKey, unknown>)[key];
   }
   return { present: true, value: current };
@@ -72,7 +83,13 @@ function isSwap(x: string, y: string): boolean {
   if (x.length !== y.length) return false;
   const differences = [...x].flatMap((char, index) => (char === y[index] ? [] : [index]));
   const [first, second] = differences;
-  return differences.length === 2 && first !== undefined && second === first + 1 && x[first] === y[second] && x[second] === y[first];
+  return (
+    differences.length === 2 &&
+    first !== undefined &&
+    second === first + 1 &&
+    x[first] === y[second] &&
+    x[second] === y[first]
+  );
 }
 
 function editDistance(x: string, y: string): number {

@@ -30,7 +30,12 @@ export function fireRow(row: EnforcingRow, scoped: readonly Connection[], contex
   }
 }
 
-function run<R extends EnforcingRow, E>(rule: Rule<R, E>, row: R, scoped: readonly Connection[], context: RuleContext): ConnectionFiring[] {
+function run<R extends EnforcingRow, E>(
+  rule: Rule<R, E>,
+  row: R,
+  scoped: readonly Connection[],
+  context: RuleContext,
+): ConnectionFiring[] {
   return rule.fires(row, scoped, context).map(({ connection, evidence }) => ({
     connection,
     firing: { policyId: row.policyId, kind: row.kind, mode: row.mode, reason: rule.reason(row, evidence) },

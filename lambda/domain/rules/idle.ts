@@ -21,11 +21,16 @@ export interface IdleEvidence {
  * by more than `minBytes` for at least `idleMinutes`. A connection without memory for the row's threshold
  * does not fire (it is being seen for the first time).
  */
-export function idleFires(row: IdleRow, connection: Connection, { now, idleState }: RuleContext): IdleEvidence | undefined {
+export function idleFires(
+  row: IdleRow,
+  connection: Connection,
+  { now, idleState }: RuleContext,
+): IdleEvidence | undefined {
   const memory = idleState.get(connection.connectionId);
   if (memory === undefined || memory.endpointId !== connection.endpointId) return undefined;
   const threshold = memory.thresholds.find((entry) => entry.minBytes === row.minBytes);
-  if (threshold === undefined || now.getTime() - threshold.activeAt.getTime() < row.idleMinutes * MINUTE_MS) return undefined;
+  if (threshold === undefined || now.getTime() - threshold.activeAt.getTime() < row.idleMinutes * MINUTE_MS)
+    return undefined;
   return {
     idleMinutes: minutesBetween(threshold.activeAt, now),
     bytesSince: Math.max(0, (totalBytes(connection) ?? threshold.baselineBytes) - threshold.baselineBytes),

@@ -19,7 +19,10 @@ export interface MaxConnectionsEvidence {
  * `establishedAt`, then connection id) and fires on the others. The count is across every endpoint the row
  * scopes. Exempt connections count too; an exemption spares its connection but never moves the cut.
  */
-export function maxConnectionsFires(row: MaxConnectionsRow, scoped: readonly Connection[]): RuleHit<MaxConnectionsEvidence>[] {
+export function maxConnectionsFires(
+  row: MaxConnectionsRow,
+  scoped: readonly Connection[],
+): RuleHit<MaxConnectionsEvidence>[] {
   const byIdentity = new Map<string, Connection[]>();
   for (const connection of scoped) {
     const key = identityKey(connection);
@@ -56,5 +59,9 @@ function newestFirst(left: Connection, right: Connection): number {
     const value = connection.establishedAt.getTime();
     return Number.isNaN(value) ? Number.NEGATIVE_INFINITY : value;
   };
-  return time(right) - time(left) || compareText(left.connectionId, right.connectionId) || compareText(left.endpointId, right.endpointId);
+  return (
+    time(right) - time(left) ||
+    compareText(left.connectionId, right.connectionId) ||
+    compareText(left.endpointId, right.endpointId)
+  );
 }

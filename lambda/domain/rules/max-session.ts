@@ -11,9 +11,15 @@ export interface MaxSessionEvidence {
 }
 
 /** Fires when the connection is older than `maxSessionMinutes` (strictly) at `now`. */
-export function maxSessionFires(row: MaxSessionRow, connection: Connection, { now }: RuleContext): MaxSessionEvidence | undefined {
+export function maxSessionFires(
+  row: MaxSessionRow,
+  connection: Connection,
+  { now }: RuleContext,
+): MaxSessionEvidence | undefined {
   const ageMs = now.getTime() - connection.establishedAt.getTime();
-  return ageMs > row.maxSessionMinutes * MINUTE_MS ? { ageMinutes: minutesBetween(connection.establishedAt, now) } : undefined;
+  return ageMs > row.maxSessionMinutes * MINUTE_MS
+    ? { ageMinutes: minutesBetween(connection.establishedAt, now) }
+    : undefined;
 }
 
 /** `session 9 h 12 min old, limit 8 h (policy max-8h)`. */

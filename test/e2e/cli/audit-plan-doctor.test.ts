@@ -22,11 +22,49 @@ const SCENARIO = {
     { endpoint: ENG, id: 'cvpn-connection-0e2e000000000b002', username: 'bob', established: '-3h' },
   ],
   policies: [
-    { policyId: 'revoke-mallory', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['Mallory'], reason: 'offboarded', version: 1 },
-    { policyId: 'max-session-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'reconnect daily', version: 1 },
-    { policyId: 'eng-2h', kind: 'max-session', mode: 'observe', endpoints: [ENG], maxSessionMinutes: 120, reason: 'trying a shorter limit', version: 1 },
-    { policyId: 'exempt-breakglass', kind: 'exempt', usernames: ['breakglass'], reason: 'incident response', version: 1 },
-    { policyId: 'idle-30m', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinutes: 30, reason: 'free idle seats', version: 1 },
+    {
+      policyId: 'revoke-mallory',
+      kind: 'revoked-user',
+      mode: 'enforce',
+      endpoints: ['*'],
+      usernames: ['Mallory'],
+      reason: 'offboarded',
+      version: 1,
+    },
+    {
+      policyId: 'max-session-8h',
+      kind: 'max-session',
+      mode: 'enforce',
+      endpoints: ['*'],
+      maxSessionMinutes: 480,
+      reason: 'reconnect daily',
+      version: 1,
+    },
+    {
+      policyId: 'eng-2h',
+      kind: 'max-session',
+      mode: 'observe',
+      endpoints: [ENG],
+      maxSessionMinutes: 120,
+      reason: 'trying a shorter limit',
+      version: 1,
+    },
+    {
+      policyId: 'exempt-breakglass',
+      kind: 'exempt',
+      usernames: ['breakglass'],
+      reason: 'incident response',
+      version: 1,
+    },
+    {
+      policyId: 'idle-30m',
+      kind: 'idle',
+      mode: 'enforce',
+      endpoints: ['*'],
+      idleMinutes: 30,
+      reason: 'free idle seats',
+      version: 1,
+    },
   ],
 };
 
@@ -59,13 +97,18 @@ afterAll(async () => {
 describe('cvpn-guard plan', () => {
   it('prints what a run would do and why, and neither terminates nor writes anything', async () => {
     // Act
-    const [asJson, asTable] = await Promise.all([runCli(['plan', '--output', 'json', ...sandboxFlag]), runCli(['plan', ...sandboxFlag])]);
+    const [asJson, asTable] = await Promise.all([
+      runCli(['plan', '--output', 'json', ...sandboxFlag]),
+      runCli(['plan', ...sandboxFlag]),
+    ]);
 
     // Assert
     expect(asJson.code).toBe(0);
     const plan = jsonOf<PlanJson>(asJson);
     expect(plan.connectionsSeen).toBe(6);
-    expect(plan.decisions.map(({ connectionId, verdict, policyId }) => [connectionId.slice(-4), verdict, policyId])).toEqual([
+    expect(
+      plan.decisions.map(({ connectionId, verdict, policyId }) => [connectionId.slice(-4), verdict, policyId]),
+    ).toEqual([
       ['a001', 'terminate', 'revoke-mallory'],
       ['a002', 'terminate', 'max-session-8h'],
       ['a004', 'exempted', 'max-session-8h'],
@@ -73,17 +116,28 @@ describe('cvpn-guard plan', () => {
       ['b002', 'would-terminate', 'eng-2h'],
     ]);
     expect(plan.calls).toEqual([
-      { endpointId: CORP, by: 'connection-id', connectionId: 'cvpn-connection-0e2e000000000a002', connectionIds: ['cvpn-connection-0e2e000000000a002'] },
+      {
+        endpointId: CORP,
+        by: 'connection-id',
+        connectionId: 'cvpn-connection-0e2e000000000a002',
+        connectionIds: ['cvpn-connection-0e2e000000000a002'],
+      },
       { endpointId: CORP, by: 'username', username: 'mallory', connectionIds: ['cvpn-connection-0e2e000000000a001'] },
       { endpointId: ENG, by: 'username', username: 'mallory', connectionIds: ['cvpn-connection-0e2e000000000b001'] },
     ]);
     expect(asTable.code).toBe(0);
-    expect(asTable.stdout).toContain('Plan at 2026-11-26T10:00:00Z: a preview; nothing is terminated, nothing is written.');
-    expect(asTable.stdout).toMatch(/cvpn-connection-0e2e000000000b002 +bob +would-terminate +eng-2h +observe +session 3 h old, limit 2 h/);
+    expect(asTable.stdout).toContain(
+      'Plan at 2026-11-26T10:00:00Z: a preview; nothing is terminated, nothing is written.',
+    );
+    expect(asTable.stdout).toMatch(
+      /cvpn-connection-0e2e000000000b002 +bob +would-terminate +eng-2h +observe +session 3 h old, limit 2 h/,
+    );
     expect(asTable.stdout).toContain('3 terminate, 1 would-terminate, 1 exempted');
     expect(asTable.stdout).toContain(`  ${ENG}  Username=mallory (1 connection)`);
     // Idle memory is read, never written: before the first run every connection is new to it.
-    expect(asTable.stdout).toContain('6 active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.');
+    expect(asTable.stdout).toContain(
+      '6 active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.',
+    );
     expect(sandbox.counters.snapshot().ec2?.TerminateClientVpnConnections).toBeUndefined();
     expect(await itemCount(sandbox.tables.audit)).toBe(0);
     expect(await itemCount(sandbox.tables.state)).toBe(0);
@@ -99,33 +153,66 @@ describe('cvpn-guard audit, after a real run', () => {
 
   it('lists runs from their summaries, as a table and as JSON', async () => {
     // Act
-    const [table, json] = await Promise.all([runCli(['audit', 'runs', ...sandboxFlag]), runCli(['audit', 'runs', '--output', 'json', ...sandboxFlag])]);
+    const [table, json] = await Promise.all([
+      runCli(['audit', 'runs', ...sandboxFlag]),
+      runCli(['audit', 'runs', '--output', 'json', ...sandboxFlag]),
+    ]);
 
     // Assert
     expect(report.counts).toEqual({ terminated: 3, exempted: 1, 'would-terminate': 1 });
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^TIME +RUN +STATUS +SEEN +TERMINATED +WOULD-TERMINATE +FAILED +CAPPED +DEFERRED +INVALID +DURATION\n/);
+    expect(table.stdout).toMatch(
+      /^TIME +RUN +STATUS +SEEN +TERMINATED +WOULD-TERMINATE +FAILED +CAPPED +DEFERRED +INVALID +DURATION\n/,
+    );
     expect(table.stdout).toMatch(/2026-11-26T10:00:00Z +run-2026-11-26T10:00:00Z +completed +6 +3 +1 +0 +0 +0 +0 /);
     const { runs } = jsonOf<{ runs: RunSummary[] }>(json);
-    expect(runs).toEqual([expect.objectContaining({ runId: RUN_ID, connectionsSeen: 6, counts: { terminated: 3, exempted: 1, 'would-terminate': 1 } })]);
+    expect(runs).toEqual([
+      expect.objectContaining({
+        runId: RUN_ID,
+        connectionsSeen: 6,
+        counts: { terminated: 3, exempted: 1, 'would-terminate': 1 },
+      }),
+    ]);
   }, 60_000);
 
   it('finds everything that happened to a user, matched as the run matches (case-insensitive, exact)', async () => {
     // Act
-    const run = await runCli(['audit', 'list', '--user', 'MALLORY', '--since', '7d', '--output', 'json', ...sandboxFlag]);
+    const run = await runCli([
+      'audit',
+      'list',
+      '--user',
+      'MALLORY',
+      '--since',
+      '7d',
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
 
     // Assert
     expect(run.code).toBe(0);
     const { records } = jsonOf<{ records: AuditRecord[] }>(run);
-    expect(records.map((record) => [record.connectionId, record.outcome, record.policyId, record.calledBy]).sort()).toEqual([
+    expect(
+      records.map((record) => [record.connectionId, record.outcome, record.policyId, record.calledBy]).sort(),
+    ).toEqual([
       ['cvpn-connection-0e2e000000000a001', 'terminated', 'revoke-mallory', 'username'],
       ['cvpn-connection-0e2e000000000b001', 'terminated', 'revoke-mallory', 'username'],
     ]);
   }, 60_000);
 
-  it('filters a policy\'s records by outcome and writes CSV a spreadsheet opens', async () => {
+  it("filters a policy's records by outcome and writes CSV a spreadsheet opens", async () => {
     // Act
-    const run = await runCli(['audit', 'list', '--policy', 'eng-2h', '--outcome', 'would-terminate', '--output', 'csv', ...sandboxFlag]);
+    const run = await runCli([
+      'audit',
+      'list',
+      '--policy',
+      'eng-2h',
+      '--outcome',
+      'would-terminate',
+      '--output',
+      'csv',
+      ...sandboxFlag,
+    ]);
 
     // Assert
     expect(run.code).toBe(0);
@@ -133,15 +220,29 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(lines[0]).toBe(
       'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,reason',
     );
-    expect(lines[1]).toMatch(new RegExp(`^2026-11-26T10:00:00.000Z,${RUN_ID},would-terminate,eng-2h,max-session,observe,${ENG},cvpn-connection-0e2e000000000b002,bob,`));
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^2026-11-26T10:00:00.000Z,${RUN_ID},would-terminate,eng-2h,max-session,observe,${ENG},cvpn-connection-0e2e000000000b002,bob,`,
+      ),
+    );
     expect(lines).toHaveLength(3);
   }, 60_000);
 
-  it('pages through the day\'s records newest first, a page token going on where the last page stopped', async () => {
+  it("pages through the day's records newest first, a page token going on where the last page stopped", async () => {
     // Act
     const first = await runCli(['audit', 'list', '--limit', '3', '--output', 'json', ...sandboxFlag]);
     const { records: firstPage, nextToken } = jsonOf<{ records: AuditRecord[]; nextToken?: string }>(first);
-    const second = await runCli(['audit', 'list', '--limit', '3', '--next-token', nextToken ?? '', '--output', 'json', ...sandboxFlag]);
+    const second = await runCli([
+      'audit',
+      'list',
+      '--limit',
+      '3',
+      '--next-token',
+      nextToken ?? '',
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
     const { records: secondPage, nextToken: after } = jsonOf<{ records: AuditRecord[]; nextToken?: string }>(second);
 
     // Assert
@@ -156,13 +257,18 @@ describe('cvpn-guard audit, after a real run', () => {
 
   it('shows one run: its summary and every record', async () => {
     // Act
-    const [table, json] = await Promise.all([runCli(['audit', 'show', RUN_ID, ...sandboxFlag]), runCli(['audit', 'show', RUN_ID, '--output', 'json', ...sandboxFlag])]);
+    const [table, json] = await Promise.all([
+      runCli(['audit', 'show', RUN_ID, ...sandboxFlag]),
+      runCli(['audit', 'show', RUN_ID, '--output', 'json', ...sandboxFlag]),
+    ]);
 
     // Assert
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^run +run-2026-11-26T10:00:00Z\n/);
     expect(table.stdout).toMatch(/outcomes +3 terminated, 1 exempted, 1 would-terminate|outcomes +.*3 terminated/);
-    expect(table.stdout).toMatch(/exempted +max-session-8h +cvpn-endpoint-0e2e00000000000a1 +cvpn-connection-0e2e000000000a004 +breakglass/);
+    expect(table.stdout).toMatch(
+      /exempted +max-session-8h +cvpn-endpoint-0e2e00000000000a1 +cvpn-connection-0e2e000000000a004 +breakglass/,
+    );
     const shown = jsonOf<{ summary: RunSummary; records: AuditRecord[] }>(json);
     expect(shown.summary).toMatchObject({ runId: RUN_ID, status: 'completed' });
     expect(shown.records).toHaveLength(5);
@@ -176,9 +282,15 @@ describe('cvpn-guard audit, after a real run', () => {
     ]);
 
     // Assert
-    expect(unknownRun).toMatchObject({ code: 2, stderr: 'cvpn-guard: no run "run-1999-01-01T00:00:00Z" in the audit table: see the run ids with cvpn-guard audit runs --since 7d\n' });
+    expect(unknownRun).toMatchObject({
+      code: 2,
+      stderr:
+        'cvpn-guard: no run "run-1999-01-01T00:00:00Z" in the audit table: see the run ids with cvpn-guard audit runs --since 7d\n',
+    });
     expect(badOutcome.code).toBe(2);
-    expect(badOutcome.stderr).toContain('cvpn-guard: --outcome killed: expected outcomes among pending, terminated, would-terminate, failed, capped, exempted, deferred, invalid-policy');
+    expect(badOutcome.stderr).toContain(
+      'cvpn-guard: --outcome killed: expected outcomes among pending, terminated, would-terminate, failed, capped, exempted, deferred, invalid-policy',
+    );
   }, 60_000);
 });
 
@@ -209,21 +321,35 @@ describe('cvpn-guard doctor', () => {
     // Arrange
     sandbox.counters.reset();
     sandbox.emulator.permissions.deny('TerminateClientVpnConnections', ENG);
-    await sandbox.putItems('policies', [{ policyId: 'idle-typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 15, reason: 'console edit' }]);
+    await sandbox.putItems('policies', [
+      {
+        policyId: 'idle-typo',
+        kind: 'idle',
+        mode: 'enforce',
+        endpoints: ['*'],
+        idleMinute: 15,
+        reason: 'console edit',
+      },
+    ]);
 
     // Act
     const run = await runCli(['doctor', '--output', 'json', ...sandboxFlag]);
 
     // Assert
     expect(run.code).toBe(1);
-    const result = jsonOf<{ ok: boolean; verdict: string; checks: { check: string; status: string; detail: string; fix?: string }[] }>(run);
+    const result = jsonOf<{
+      ok: boolean;
+      verdict: string;
+      checks: { check: string; status: string; detail: string; fix?: string }[];
+    }>(run);
     expect(result.ok).toBe(false);
     expect(result.verdict).toBe('NOT READY: 2 of 10 checks failed');
     expect(result.checks.filter((check) => check.status === 'fail')).toEqual([
       {
         check: 'policy rows',
         status: 'fail',
-        detail: '1 of 6 rows are invalid and match nothing: idle-typo (idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing)',
+        detail:
+          '1 of 6 rows are invalid and match nothing: idle-typo (idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing)',
         fix: 'see every error with cvpn-guard policy list; fix with policy export, edit, policy put --file',
       },
       {
@@ -234,6 +360,10 @@ describe('cvpn-guard doctor', () => {
       },
     ]);
     // Every terminate call was a DryRun: none ended a connection.
-    expect(sandbox.counters.snapshot().ec2?.TerminateClientVpnConnections).toMatchObject({ calls: 2, succeeded: 0, errors: { DryRunOperation: 1, UnauthorizedOperation: 1 } });
+    expect(sandbox.counters.snapshot().ec2?.TerminateClientVpnConnections).toMatchObject({
+      calls: 2,
+      succeeded: 0,
+      errors: { DryRunOperation: 1, UnauthorizedOperation: 1 },
+    });
   }, 60_000);
 });

@@ -15,7 +15,15 @@ const SCENARIO = {
   endpoints: [{ id: ENDPOINT }],
   connections: [{ endpoint: ENDPOINT, username: 'alice', established: '-1h' }],
   policies: [
-    { policyId: 'max-session-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'reconnect daily', version: 1 },
+    {
+      policyId: 'max-session-8h',
+      kind: 'max-session',
+      mode: 'enforce',
+      endpoints: ['*'],
+      maxSessionMinutes: 480,
+      reason: 'reconnect daily',
+      version: 1,
+    },
     { policyId: 'exempt-robot', kind: 'exempt', usernames: ['robot'], reason: 'keeps its session', version: 4 },
   ],
 };
@@ -54,23 +62,61 @@ afterAll(async () => {
 describe('cvpn-guard policy add and list', () => {
   it('adds a row in observe mode with who and when, and lists it back as JSON', async () => {
     // Act
-    const added = await runCli(['policy', 'add', 'revoked-user', '--id', 'offboard-jdoe', '--users', 'jdoe', '--reason', 'left the company (HR-1234)', '--by', 'alice'], { env: viaEnv });
+    const added = await runCli(
+      [
+        'policy',
+        'add',
+        'revoked-user',
+        '--id',
+        'offboard-jdoe',
+        '--users',
+        'jdoe',
+        '--reason',
+        'left the company (HR-1234)',
+        '--by',
+        'alice',
+      ],
+      { env: viaEnv },
+    );
     const listed = await runCli(['policy', 'list', '--output', 'json'], { env: viaEnv });
 
     // Assert
-    expect(added).toMatchObject({ code: 0, stdout: 'added policy row offboard-jdoe (revoked-user, observe, version 1)\n' });
+    expect(added).toMatchObject({
+      code: 0,
+      stdout: 'added policy row offboard-jdoe (revoked-user, observe, version 1)\n',
+    });
     expect(added.stderr).toContain('cvpn-guard audit list --policy offboard-jdoe --outcome would-terminate');
     expect(listed.code).toBe(0);
     const row = jsonOf<ListedRow[]>(listed).find((entry) => entry.policyId === 'offboard-jdoe');
     expect(row).toMatchObject({
       valid: true,
-      row: { kind: 'revoked-user', mode: 'observe', enabled: true, endpoints: ['*'], usernames: ['jdoe'], version: 1, updatedBy: 'alice (arn:aws:iam::000000000000:user/sandbox)', updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) },
+      row: {
+        kind: 'revoked-user',
+        mode: 'observe',
+        enabled: true,
+        endpoints: ['*'],
+        usernames: ['jdoe'],
+        version: 1,
+        updatedBy: 'alice (arn:aws:iam::000000000000:user/sandbox)',
+        updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      },
     });
   }, 60_000);
 
   it('refuses an id that exists (exit 2) and says how to replace it', async () => {
     // Act
-    const again = await runCli(['policy', 'add', 'max-session', '--id', 'max-session-8h', '--max-session-minutes', '60', '--reason', 'x', ...viaFlag]);
+    const again = await runCli([
+      'policy',
+      'add',
+      'max-session',
+      '--id',
+      'max-session-8h',
+      '--max-session-minutes',
+      '60',
+      '--reason',
+      'x',
+      ...viaFlag,
+    ]);
 
     // Assert
     expect(again.code).toBe(2);
@@ -82,12 +128,25 @@ describe('cvpn-guard policy add and list', () => {
 
   it('names the field, the flag and the value when a flag is wrong, and writes nothing (exit 2)', async () => {
     // Act
-    const run = await runCli(['policy', 'add', 'idle', '--id', 'idle-bad', '--idle-minutes', 'thirty', '--reason', 'x', ...viaFlag]);
+    const run = await runCli([
+      'policy',
+      'add',
+      'idle',
+      '--id',
+      'idle-bad',
+      '--idle-minutes',
+      'thirty',
+      '--reason',
+      'x',
+      ...viaFlag,
+    ]);
 
     // Assert
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('policy row "idle-bad" is invalid; nothing was written:');
-    expect(run.stderr).toContain('idleMinutes (--idle-minutes): expected a whole number from 1 to 10080 (DynamoDB type N), got the string "thirty"');
+    expect(run.stderr).toContain(
+      'idleMinutes (--idle-minutes): expected a whole number from 1 to 10080 (DynamoDB type N), got the string "thirty"',
+    );
     expect(await store.get('idle-bad')).toBeUndefined();
   }, 60_000);
 
@@ -107,7 +166,16 @@ describe('cvpn-guard policy add and list', () => {
 
   it('lists rows that sit in the table invalid (a hand edit) with their errors, and deletes one with --yes', async () => {
     // Arrange
-    await sandbox.putItems('policies', [{ policyId: 'idle-typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 15, reason: 'console edit' }]);
+    await sandbox.putItems('policies', [
+      {
+        policyId: 'idle-typo',
+        kind: 'idle',
+        mode: 'enforce',
+        endpoints: ['*'],
+        idleMinute: 15,
+        reason: 'console edit',
+      },
+    ]);
 
     // Act
     const listed = await runCli(['policy', 'list', ...viaFlag]);
@@ -116,10 +184,17 @@ describe('cvpn-guard policy add and list', () => {
     // Assert
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^POLICY ID +KIND +STATE +MODE/);
-    expect(listed.stdout).toMatch(/max-session-8h +max-session +enabled +enforce +all +everyone +sessions longer than 8 h/);
+    expect(listed.stdout).toMatch(
+      /max-session-8h +max-session +enabled +enforce +all +everyone +sessions longer than 8 h/,
+    );
     expect(listed.stdout).toContain('1 invalid row matches nothing until fixed');
-    expect(listed.stdout).toContain('policy row "idle-typo" is invalid:\n  - idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing\n  - idleMinute: expected one of the attributes of an idle row (did you mean idleMinutes?)');
-    expect(deleted).toMatchObject({ code: 0, stdout: 'deleted idle-typo (was no version (a row written without one))\n' });
+    expect(listed.stdout).toContain(
+      'policy row "idle-typo" is invalid:\n  - idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), the attribute is missing\n  - idleMinute: expected one of the attributes of an idle row (did you mean idleMinutes?)',
+    );
+    expect(deleted).toMatchObject({
+      code: 0,
+      stdout: 'deleted idle-typo (was no version (a row written without one))\n',
+    });
     expect(await store.get('idle-typo')).toBeUndefined();
   }, 60_000);
 });
@@ -134,7 +209,12 @@ describe('cvpn-guard policy edits', () => {
     expect(enforced).toMatchObject({ code: 0, stdout: 'offboard-jdoe now in enforce mode (version 1 → version 2)\n' });
     expect(jsonOf(again)).toEqual({ policyId: 'offboard-jdoe', action: 'unchanged', version: 2 });
     // Against --sandbox, time is the sandbox's simulated clock.
-    expect((await store.get('offboard-jdoe'))?.item).toMatchObject({ mode: 'enforce', version: 2, updatedBy: 'bob (arn:aws:iam::000000000000:user/sandbox)', updatedAt: '2026-11-26T10:00:00.000Z' });
+    expect((await store.get('offboard-jdoe'))?.item).toMatchObject({
+      mode: 'enforce',
+      version: 2,
+      updatedBy: 'bob (arn:aws:iam::000000000000:user/sandbox)',
+      updatedAt: '2026-11-26T10:00:00.000Z',
+    });
   }, 60_000);
 
   it('refuses the edit of an operator whose copy is stale: the loser gets a conflict naming the row and both versions (exit 1)', async () => {
@@ -142,7 +222,10 @@ describe('cvpn-guard policy edits', () => {
     const exported = await runCli(['policy', 'export', ...viaFlag]);
     expect(exported.code).toBe(0);
     const file = join(dir, 'operator-a.yaml');
-    await writeFile(file, exported.stdout.replace('left the company (HR-1234)', 'left the company (HR-1234, laptop returned)'));
+    await writeFile(
+      file,
+      exported.stdout.replace('left the company (HR-1234)', 'left the company (HR-1234, laptop returned)'),
+    );
     // …meanwhile operator B disables the row (version 3).
     const disabled = await runCli(['policy', 'disable', 'offboard-jdoe', '--by', 'operator-b', ...viaFlag]);
     expect(disabled).toMatchObject({ code: 0, stdout: 'disabled offboard-jdoe (version 2 → version 3)\n' });
@@ -156,7 +239,12 @@ describe('cvpn-guard policy edits', () => {
       'cvpn-guard: conflict: policy row "offboard-jdoe" changed since it was read: you had version 2, the table has version 3; nothing was written. Read it again (cvpn-guard policy show offboard-jdoe)',
     );
     expect(put.stdout).toContain('unchanged max-session-8h (version 1)');
-    expect((await store.get('offboard-jdoe'))?.item).toMatchObject({ enabled: false, reason: 'left the company (HR-1234)', version: 3, updatedBy: 'operator-b (arn:aws:iam::000000000000:user/sandbox)' });
+    expect((await store.get('offboard-jdoe'))?.item).toMatchObject({
+      enabled: false,
+      reason: 'left the company (HR-1234)',
+      version: 3,
+      updatedBy: 'operator-b (arn:aws:iam::000000000000:user/sandbox)',
+    });
   }, 90_000);
 
   it('round-trips export through put: nothing changes, no version moves', async () => {
@@ -189,7 +277,13 @@ describe('cvpn-guard policy edits', () => {
     // Assert
     expect(skeleton.code).toBe(0);
     expect(put).toMatchObject({ code: 0, stdout: 'created contractors-office-hours (version 1)\n' });
-    expect((await store.get('contractors-office-hours'))?.item).toMatchObject({ kind: 'off-hours', mode: 'observe', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '07:00', version: 1 });
+    expect((await store.get('contractors-office-hours'))?.item).toMatchObject({
+      kind: 'off-hours',
+      mode: 'observe',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      start: '07:00',
+      version: 1,
+    });
   }, 60_000);
 });
 
@@ -219,7 +313,10 @@ describe('cvpn-guard policy validate', () => {
     await writeFile(broken, 'policyId: a\nkind: [idle\n');
 
     // Act
-    const [invalid, unparsable] = await Promise.all([runCli(['policy', 'validate', '--file', rows]), runCli(['policy', 'validate', '--file', broken])]);
+    const [invalid, unparsable] = await Promise.all([
+      runCli(['policy', 'validate', '--file', rows]),
+      runCli(['policy', 'validate', '--file', broken]),
+    ]);
 
     // Assert
     expect(invalid.code).toBe(2);
@@ -227,7 +324,11 @@ describe('cvpn-guard policy validate', () => {
       `policy row "idle-text" (${rows} row 2) is invalid:\n  - idleMinutes: expected a whole number from 1 to 10080 (DynamoDB type N), got the string "30"\n${rows}: 1 of 2 rows are invalid.\n`,
     );
     expect(unparsable.code).toBe(2);
-    expect(unparsable.stderr).toMatch(new RegExp(`^cvpn-guard: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON or YAML at line \\d+, column \\d+`));
+    expect(unparsable.stderr).toMatch(
+      new RegExp(
+        `^cvpn-guard: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON or YAML at line \\d+, column \\d+`,
+      ),
+    );
   }, 60_000);
 });
 
@@ -238,7 +339,9 @@ describe('cvpn-guard policy delete', () => {
 
     // Assert
     expect(run).toMatchObject({ code: 2, stdout: '' });
-    expect(run.stderr).toBe('cvpn-guard: policy delete exempt-robot needs confirmation and there is no terminal to ask on: pass --yes to delete it\n');
+    expect(run.stderr).toBe(
+      'cvpn-guard: policy delete exempt-robot needs confirmation and there is no terminal to ask on: pass --yes to delete it\n',
+    );
     expect(await store.get('exempt-robot')).toBeDefined();
   }, 60_000);
 
@@ -247,7 +350,9 @@ describe('cvpn-guard policy delete', () => {
     const run = await runCliInTerminal(['policy', 'delete', 'exempt-robot', ...viaFlag], 'y\n');
 
     // Assert
-    expect(run.stdout).toContain('Delete policy row exempt-robot (exempt, version 4)? It stops applying at the next run. [y/N]');
+    expect(run.stdout).toContain(
+      'Delete policy row exempt-robot (exempt, version 4)? It stops applying at the next run. [y/N]',
+    );
     expect(run.stdout).toContain('deleted exempt-robot (was version 4)');
     expect(run.code).toBe(0);
     expect(await store.get('exempt-robot')).toBeUndefined();
@@ -264,13 +369,20 @@ describe('cvpn-guard exit codes', () => {
     ]);
 
     // Assert
-    expect(unknown).toMatchObject({ code: 2, stderr: 'cvpn-guard: no policy row "no-such-row" in the policies table: see the ids with cvpn-guard policy list\n' });
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr:
+        'cvpn-guard: no policy row "no-such-row" in the policies table: see the ids with cvpn-guard policy list\n',
+    });
     expect(noTable).toMatchObject({
       code: 2,
-      stderr: 'cvpn-guard: no policies table: pass --stack NAME (the deployed stack), --policies-table NAME, set CVPN_GUARD_POLICIES_TABLE, or pass --sandbox for the local sandbox\n',
+      stderr:
+        'cvpn-guard: no policies table: pass --stack NAME (the deployed stack), --policies-table NAME, set CVPN_GUARD_POLICIES_TABLE, or pass --sandbox for the local sandbox\n',
     });
     expect(unreachable.code).toBe(1);
-    expect(unreachable.stderr).toContain('cvpn-guard: nothing answers at http://127.0.0.1:9 (ECONNREFUSED): start the sandbox with `cvpn-guard sandbox`');
+    expect(unreachable.stderr).toContain(
+      'cvpn-guard: nothing answers at http://127.0.0.1:9 (ECONNREFUSED): start the sandbox with `cvpn-guard sandbox`',
+    );
   }, 60_000);
 
   it('never prints the credentials it used', async () => {
@@ -278,7 +390,9 @@ describe('cvpn-guard exit codes', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
 
     // Act
-    const run = await runCli(['policy', 'show', 'max-session-8h', '--output', 'json'], { env: { ...viaEnv, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: 'SESSIONTOKENSECRET' } });
+    const run = await runCli(['policy', 'show', 'max-session-8h', '--output', 'json'], {
+      env: { ...viaEnv, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: 'SESSIONTOKENSECRET' },
+    });
 
     // Assert
     expect(run.code).toBe(0);

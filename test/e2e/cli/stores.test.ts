@@ -3,13 +3,26 @@ import { DynamoAuditLog } from '../../../lambda/adapters/DynamoAuditLog.js';
 import { DynamoAuditQuery } from '../../../lambda/adapters/DynamoAuditQuery.js';
 import { DynamoPolicyStore } from '../../../lambda/adapters/DynamoPolicyStore.js';
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
-import { AuditPageTokenError, type AuditRecord, PolicyConflictError, PolicyExistsError, type RunSummary } from '../../../lambda/ports/index.js';
+import {
+  AuditPageTokenError,
+  type AuditRecord,
+  PolicyConflictError,
+  PolicyExistsError,
+  type RunSummary,
+} from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 
 const ENDPOINT = 'cvpn-endpoint-0e2e0000000000001';
 const OTHER_ENDPOINT = 'cvpn-endpoint-0e2e0000000000002';
 const STAMP = { updatedBy: 'arn:aws:iam::000000000000:user/alice', updatedAt: '2026-11-26T10:00:00Z' };
-const ROW = { policyId: 'idle-30m', kind: 'idle', mode: 'observe', endpoints: ['*'], idleMinutes: 30, reason: 'free seats' };
+const ROW = {
+  policyId: 'idle-30m',
+  kind: 'idle',
+  mode: 'observe',
+  endpoints: ['*'],
+  idleMinutes: 30,
+  reason: 'free seats',
+};
 
 let sandbox: Sandbox;
 let clients: AwsClients;
@@ -41,7 +54,11 @@ describe('DynamoPolicyStore', () => {
     expect(version).toBe(1);
     await expect(again).rejects.toThrow(PolicyExistsError);
     await expect(again).rejects.toMatchObject({ policyId: 'idle-30m', actualVersion: 1 });
-    expect(await store.get('idle-30m')).toEqual({ policyId: 'idle-30m', version: 1, item: { ...ROW, ...STAMP, version: 1 } });
+    expect(await store.get('idle-30m')).toEqual({
+      policyId: 'idle-30m',
+      version: 1,
+      item: { ...ROW, ...STAMP, version: 1 },
+    });
   });
 
   it('lets the first of two operators who read the same version win; the second gets both versions', async () => {
@@ -53,13 +70,24 @@ describe('DynamoPolicyStore', () => {
 
     // Act
     const written = await store.update('idle-30m', { enabled: false }, seenByA?.version, { ...STAMP, updatedBy: 'a' });
-    const lost = store.put({ ...ROW, idleMinutes: 45 }, { expect: 'version', version: seenByB?.version }, { ...STAMP, updatedBy: 'b' });
+    const lost = store.put(
+      { ...ROW, idleMinutes: 45 },
+      { expect: 'version', version: seenByB?.version },
+      { ...STAMP, updatedBy: 'b' },
+    );
 
     // Assert
     expect(written).toBe(2);
     await expect(lost).rejects.toThrow(PolicyConflictError);
-    await expect(lost).rejects.toThrow('policy row "idle-30m" changed since it was read: you had version 1, the table has version 2');
-    expect((await store.get('idle-30m'))?.item).toMatchObject({ enabled: false, idleMinutes: 30, updatedBy: 'a', version: 2 });
+    await expect(lost).rejects.toThrow(
+      'policy row "idle-30m" changed since it was read: you had version 1, the table has version 2',
+    );
+    expect((await store.get('idle-30m'))?.item).toMatchObject({
+      enabled: false,
+      idleMinutes: 30,
+      updatedBy: 'a',
+      version: 2,
+    });
   });
 
   it('treats a row written by hand without a version as "no version", and a deleted row as a conflict', async () => {
@@ -74,7 +102,11 @@ describe('DynamoPolicyStore', () => {
 
     // Assert
     expect(version).toBe(1);
-    await expect(late).rejects.toMatchObject({ name: 'PolicyConflictError', expectedVersion: 1, actualVersion: 'absent' });
+    await expect(late).rejects.toMatchObject({
+      name: 'PolicyConflictError',
+      expectedVersion: 1,
+      actualVersion: 'absent',
+    });
     await expect(late).rejects.toThrow('the table has no row (it was deleted)');
     expect(await store.get('idle-30m')).toBeUndefined();
   });
@@ -99,7 +131,10 @@ describe('DynamoPolicyStore', () => {
     await sandbox.putItems('policies', [{ policyId: 'b-typo', kind: 'idle', idleMinute: 5 }, ROW]);
     const { PutItemCommand } = await import('@aws-sdk/client-dynamodb');
     await clients.dynamodb.send(
-      new PutItemCommand({ TableName: sandbox.tables.policies, Item: { policyId: { S: 'c-huge' }, kind: { S: 'idle' }, idleMinutes: { N: '123456789012345678901234567890' } } }),
+      new PutItemCommand({
+        TableName: sandbox.tables.policies,
+        Item: { policyId: { S: 'c-huge' }, kind: { S: 'idle' }, idleMinutes: { N: '123456789012345678901234567890' } },
+      }),
     );
 
     // Act
@@ -113,7 +148,12 @@ describe('DynamoPolicyStore', () => {
 });
 
 describe('DynamoAuditQuery', () => {
-  const record = (runId: string, at: string, connectionId: string, overrides: Partial<AuditRecord> = {}): AuditRecord => ({
+  const record = (
+    runId: string,
+    at: string,
+    connectionId: string,
+    overrides: Partial<AuditRecord> = {},
+  ): AuditRecord => ({
     runId,
     at,
     outcome: 'terminated',
@@ -148,10 +188,25 @@ describe('DynamoAuditQuery', () => {
   async function seedThreeDays(): Promise<DynamoAuditQuery> {
     const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
     await log.putFinal(record('run-1', '2026-11-24T09:00:00.000Z', 'cvpn-connection-0000000000000a1'));
-    await log.putFinal(record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000b1', { username: 'bob', outcome: 'would-terminate', policyId: 'idle-30m' }));
-    await log.putFinal(record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000o1', { endpointId: OTHER_ENDPOINT }));
-    await log.putFinal(record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c2', { username: 'Mallory ' }));
-    await log.putFinal(record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c3', { outcome: 'failed', errorCode: 'InternalError' }));
+    await log.putFinal(
+      record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000b1', {
+        username: 'bob',
+        outcome: 'would-terminate',
+        policyId: 'idle-30m',
+      }),
+    );
+    await log.putFinal(
+      record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000o1', { endpointId: OTHER_ENDPOINT }),
+    );
+    await log.putFinal(
+      record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c2', { username: 'Mallory ' }),
+    );
+    await log.putFinal(
+      record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c3', {
+        outcome: 'failed',
+        errorCode: 'InternalError',
+      }),
+    );
     for (const [runId, at] of [
       ['run-1', '2026-11-24T09:00:00.000Z'],
       ['run-2', '2026-11-25T09:00:00.000Z'],
@@ -187,7 +242,10 @@ describe('DynamoAuditQuery', () => {
 
   it('keeps to the time window', async () => {
     const query = await seedThreeDays();
-    const page = await query.records({ since: new Date('2026-11-25T00:00:00Z'), until: new Date('2026-11-25T23:00:00Z') }, { limit: 10 });
+    const page = await query.records(
+      { since: new Date('2026-11-25T00:00:00Z'), until: new Date('2026-11-25T23:00:00Z') },
+      { limit: 10 },
+    );
     expect(idsOf(page.items)).toEqual(['o1', 'b1']);
   });
 
@@ -206,7 +264,7 @@ describe('DynamoAuditQuery', () => {
     expect(idsOf(onOther.items)).toEqual(['o1']);
   });
 
-  it('reads a policy, an endpoint or a run through its own key; a run\'s summary is not a record', async () => {
+  it("reads a policy, an endpoint or a run through its own key; a run's summary is not a record", async () => {
     const query = await seedThreeDays();
     expect(idsOf((await query.records({ policyId: 'idle-30m' }, { limit: 10 })).items)).toEqual(['b1']);
     expect(idsOf((await query.records({ endpointId: OTHER_ENDPOINT }, { limit: 10 })).items)).toEqual(['o1']);
@@ -220,7 +278,10 @@ describe('DynamoAuditQuery', () => {
 
     // Act
     const first = await query.records({ ...WINDOW, outcomes: ['terminated', 'failed'] }, { limit: 1 });
-    const second = await query.records({ ...WINDOW, outcomes: ['terminated', 'failed'] }, { limit: 10, nextToken: first.nextToken });
+    const second = await query.records(
+      { ...WINDOW, outcomes: ['terminated', 'failed'] },
+      { limit: 10, nextToken: first.nextToken },
+    );
 
     // Assert
     expect([...idsOf(first.items), ...idsOf(second.items)]).toEqual(['c3', 'c2', 'o1', 'a1']);
@@ -231,7 +292,9 @@ describe('DynamoAuditQuery', () => {
     const query = await seedThreeDays();
     const page = await query.runs(WINDOW, { limit: 2 });
     expect(page.items.map((run) => run.runId)).toEqual(['run-3', 'run-2']);
-    expect((await query.runs(WINDOW, { limit: 2, nextToken: page.nextToken })).items.map((run) => run.runId)).toEqual(['run-1']);
+    expect((await query.runs(WINDOW, { limit: 2, nextToken: page.nextToken })).items.map((run) => run.runId)).toEqual([
+      'run-1',
+    ]);
   });
 
   it('refuses a page token of another query or one that does not decode', async () => {
@@ -241,7 +304,9 @@ describe('DynamoAuditQuery', () => {
 
     // Act and assert
     await expect(query.records({ identity: 'bob' }, { limit: 1, nextToken })).rejects.toThrow(AuditPageTokenError);
-    await expect(query.records({ identity: 'bob' }, { limit: 1, nextToken })).rejects.toThrow('the page token belongs to another query');
+    await expect(query.records({ identity: 'bob' }, { limit: 1, nextToken })).rejects.toThrow(
+      'the page token belongs to another query',
+    );
     await expect(query.records(WINDOW, { limit: 1, nextToken: 'not-a-token' })).rejects.toThrow(AuditPageTokenError);
   });
 });

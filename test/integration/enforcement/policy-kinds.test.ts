@@ -10,7 +10,11 @@ describe('the enforcement run on the demo scenario', () => {
   let enforcer: SandboxEnforcer;
   const reports: RunReport[] = [];
   const statusOf = (username: string) =>
-    sandbox.emulator.listConnections().filter((c) => c.username === username).map((c) => c.status).sort();
+    sandbox.emulator
+      .listConnections()
+      .filter((c) => c.username === username)
+      .map((c) => c.status)
+      .sort();
 
   beforeAll(async () => {
     sandbox = await startSandbox({ port: 0, scenario: DEMO, clock: { start: '2026-11-26T17:30:00Z', frozen: true } });
@@ -31,19 +35,35 @@ describe('the enforcement run on the demo scenario', () => {
   it('terminates a session past its limit and spares the exempt break-glass admin', () => {
     expect(statusOf('grace')).toEqual(['terminated']);
     expect(statusOf('breakglass-admin')).toEqual(['active']);
-    expect(reports[0]?.records.find((r) => r.username === 'breakglass-admin')).toMatchObject({ outcome: 'exempted', exemptedBy: 'exempt-breakglass' });
+    expect(reports[0]?.records.find((r) => r.username === 'breakglass-admin')).toMatchObject({
+      outcome: 'exempted',
+      exemptedBy: 'exempt-breakglass',
+    });
   });
 
   it('keeps the two newest connections of a user who holds seven', () => {
     const heidi = sandbox.emulator.listConnections().filter((c) => c.username === 'heidi');
     const newestFirst = [...heidi].sort((a, b) => b.establishedAt.getTime() - a.establishedAt.getTime());
-    expect(newestFirst.map((c) => c.status)).toEqual(['active', 'active', 'terminated', 'terminated', 'terminated', 'terminated', 'terminated']);
+    expect(newestFirst.map((c) => c.status)).toEqual([
+      'active',
+      'active',
+      'terminated',
+      'terminated',
+      'terminated',
+      'terminated',
+      'terminated',
+    ]);
   });
 
   it('ends idle sessions only once they have been idle long enough, never on first sight', () => {
     expect(reports[0]?.records.some((r) => r.policyId === 'idle-30m')).toBe(false);
     expect(reports[1]?.records.some((r) => r.policyId === 'idle-30m')).toBe(false);
-    expect(reports[2]?.records.filter((r) => r.policyId === 'idle-30m').map((r) => [r.username, r.outcome]).sort()).toEqual([
+    expect(
+      reports[2]?.records
+        .filter((r) => r.policyId === 'idle-30m')
+        .map((r) => [r.username, r.outcome])
+        .sort(),
+    ).toEqual([
       ['carol', 'terminated'],
       ['dave', 'terminated'],
     ]);
@@ -59,7 +79,9 @@ describe('the enforcement run on the demo scenario', () => {
 
   it('reports the malformed row on every run and still applies the valid ones', async () => {
     for (const report of reports) expect(report.findings.map((f) => f.policyId)).toEqual(['idle-lab-typo']);
-    const findings = (await scanAll(enforcer.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'invalid-policy');
+    const findings = (await scanAll(enforcer.clients, sandbox.tables.audit)).filter(
+      (item) => item.recordType === 'invalid-policy',
+    );
     expect(findings).toHaveLength(3);
     expect(String(findings[0]?.reason)).toContain('idleMinute');
   });
@@ -78,7 +100,9 @@ describe('the enforcement run on the demo scenario', () => {
   });
 
   it('writes one summary per run and one digest per run that terminated or found an invalid row', async () => {
-    const summaries = (await scanAll(enforcer.clients, sandbox.tables.audit)).filter((item) => item.recordType === 'summary');
+    const summaries = (await scanAll(enforcer.clients, sandbox.tables.audit)).filter(
+      (item) => item.recordType === 'summary',
+    );
     expect(summaries.map((s) => s.runId).sort()).toEqual(reports.map((r) => r.runId).sort());
     expect(sandbox.sns.messages).toHaveLength(3);
     expect(sandbox.sns.messages[0]?.subject).toContain('terminated');

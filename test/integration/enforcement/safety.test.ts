@@ -29,12 +29,19 @@ describe('the enforcement run under pressure', () => {
   });
 
   const start = async (connections: Record<string, unknown>[], policies: Record<string, unknown>[]) => {
-    sandbox = await startSandbox({ port: 0, scenario: scenario(connections, policies), clock: { start: START, frozen: true } });
+    sandbox = await startSandbox({
+      port: 0,
+      scenario: scenario(connections, policies),
+      clock: { start: START, frozen: true },
+    });
     return sandbox;
   };
 
   it('finishes every termination it started under heavy throttling and records each outcome', async () => {
-    const box = await start([{ endpoint: A, username: 'mallory', count: 30, established: '-2h' }], [REVOKED(['mallory'])]);
+    const box = await start(
+      [{ endpoint: A, username: 'mallory', count: 30, established: '-2h' }],
+      [REVOKED(['mallory'])],
+    );
     // Half of all terminate calls throttled, on top of a bucket of 5 and 1 a second.
     box.faults.set([{ service: 'ec2', actions: ['TerminateClientVpnConnections'], kind: 'throttle', rate: 0.5 }]);
     box.emulator.configureThrottling({ mutating: { burst: 5, refillPerSecond: 1 } });
@@ -87,7 +94,10 @@ describe('the enforcement run under pressure', () => {
   });
 
   it('terminates nothing when the run exceeds the global cap', async () => {
-    const box = await start([{ endpoint: A, username: 'mallory', count: 4, established: '-2h' }], [REVOKED(['mallory'])]);
+    const box = await start(
+      [{ endpoint: A, username: 'mallory', count: 4, established: '-2h' }],
+      [REVOKED(['mallory'])],
+    );
     const report = await sandboxEnforcer(box, { [EnvVar.MAX_TERMINATIONS_PER_RUN]: '3' }).tick();
     expect(report.counts).toEqual({ capped: 4 });
     expect(box.counters.get('ec2', 'TerminateClientVpnConnections').calls).toBe(0);
@@ -102,12 +112,24 @@ describe('the enforcement run under pressure', () => {
       ],
       [
         REVOKED(['mallory'], { maxTerminations: 2 }),
-        { policyId: 'max-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'a working day' },
+        {
+          policyId: 'max-8h',
+          kind: 'max-session',
+          mode: 'enforce',
+          endpoints: ['*'],
+          maxSessionMinutes: 480,
+          reason: 'a working day',
+        },
       ],
     );
     const report = await sandboxEnforcer(box).tick();
     expect(report.counts).toEqual({ capped: 3, terminated: 1 });
-    expect(box.emulator.listConnections().filter((c) => c.status === 'active').map((c) => c.username)).toEqual(['mallory', 'mallory', 'mallory']);
+    expect(
+      box.emulator
+        .listConnections()
+        .filter((c) => c.status === 'active')
+        .map((c) => c.username),
+    ).toEqual(['mallory', 'mallory', 'mallory']);
   });
 
   it('uses the username fast path only when every active connection of the user on the endpoint is targeted and there are at most five', async () => {
@@ -117,7 +139,18 @@ describe('the enforcement run under pressure', () => {
         { endpoint: B, username: 'mallory', count: 6, established: '-2h' },
         { endpoint: A, username: 'trudy', count: 2, established: '-2h' },
       ],
-      [REVOKED(['mallory']), { policyId: 'max-1', kind: 'max-connections', mode: 'enforce', endpoints: ['*'], usernames: ['trudy'], maxConnections: 1, reason: 'one each' }],
+      [
+        REVOKED(['mallory']),
+        {
+          policyId: 'max-1',
+          kind: 'max-connections',
+          mode: 'enforce',
+          endpoints: ['*'],
+          usernames: ['trudy'],
+          maxConnections: 1,
+          reason: 'one each',
+        },
+      ],
     );
     const report = await sandboxEnforcer(box).tick();
     const byEndpointAndUser = (endpoint: string, user: string) =>
@@ -131,7 +164,10 @@ describe('the enforcement run under pressure', () => {
   });
 
   it('never calls terminate in observe mode or with the global dry run', async () => {
-    const box = await start([{ endpoint: A, username: 'mallory', established: '-2h' }], [REVOKED(['mallory'], { mode: 'observe' })]);
+    const box = await start(
+      [{ endpoint: A, username: 'mallory', established: '-2h' }],
+      [REVOKED(['mallory'], { mode: 'observe' })],
+    );
     expect((await sandboxEnforcer(box).tick()).counts).toEqual({ 'would-terminate': 1 });
     box.clock.advance('5m');
     await box.putItems('policies', [REVOKED(['mallory'])]);

@@ -46,8 +46,15 @@ describe('cvpn-guard sandbox', () => {
 
     const [, endpoint] = await run.printed(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     await run.printed(/Press Ctrl-C to stop\./);
-    const ec2 = new EC2Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
-    const output = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0c0ffee0000000001' }));
+    const ec2 = new EC2Client({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const output = await ec2.send(
+      new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0c0ffee0000000001' }),
+    );
     ec2.destroy();
     stop(run.child, 'SIGINT');
     const finished = await run.finished;

@@ -9,7 +9,17 @@ import {
   paginateDescribeClientVpnEndpoints,
 } from '@aws-sdk/client-ec2';
 import type { Sandbox } from '../../../local/index.js';
-import { ENDPOINT_A, ENDPOINT_B, T0, clients, ec2Form, raw, rejection, signedFor, startTestSandbox } from './helpers.js';
+import {
+  ENDPOINT_A,
+  ENDPOINT_B,
+  T0,
+  clients,
+  ec2Form,
+  raw,
+  rejection,
+  signedFor,
+  startTestSandbox,
+} from './helpers.js';
 
 const EC2_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
@@ -33,7 +43,10 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
   async function allConnections(endpointId: string): Promise<ClientVpnConnection[]> {
     const found: ClientVpnConnection[] = [];
-    for await (const page of paginateDescribeClientVpnConnections({ client: ec2, pageSize: 5 }, { ClientVpnEndpointId: endpointId })) {
+    for await (const page of paginateDescribeClientVpnConnections(
+      { client: ec2, pageSize: 5 },
+      { ClientVpnEndpointId: endpointId },
+    )) {
       found.push(...(page.Connections ?? []));
     }
     return found;
@@ -69,8 +82,14 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
     it('narrows by ClientVpnEndpointId.N and by the endpoint-id and transport-protocol filters', async () => {
       const byId = await ec2.send(new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: [ENDPOINT_B] }));
-      const byFilter = await ec2.send(new DescribeClientVpnEndpointsCommand({ Filters: [{ Name: 'transport-protocol', Values: ['tcp'] }] }));
-      const byIdFilter = await ec2.send(new DescribeClientVpnEndpointsCommand({ Filters: [{ Name: 'endpoint-id', Values: [ENDPOINT_A, 'cvpn-endpoint-00000000000000000'] }] }));
+      const byFilter = await ec2.send(
+        new DescribeClientVpnEndpointsCommand({ Filters: [{ Name: 'transport-protocol', Values: ['tcp'] }] }),
+      );
+      const byIdFilter = await ec2.send(
+        new DescribeClientVpnEndpointsCommand({
+          Filters: [{ Name: 'endpoint-id', Values: [ENDPOINT_A, 'cvpn-endpoint-00000000000000000'] }],
+        }),
+      );
 
       expect(byId.ClientVpnEndpoints?.map((e) => e.ClientVpnEndpointId)).toEqual([ENDPOINT_B]);
       expect(byFilter.ClientVpnEndpoints?.map((e) => e.ClientVpnEndpointId)).toEqual([ENDPOINT_B]);
@@ -92,7 +111,9 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('answers InvalidClientVpnEndpointId.NotFound for an unknown id', async () => {
-      const error = await rejection(ec2.send(new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: ['cvpn-endpoint-0123456789abcdef0'] })));
+      const error = await rejection(
+        ec2.send(new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: ['cvpn-endpoint-0123456789abcdef0'] })),
+      );
 
       expect(error.name).toBe('InvalidClientVpnEndpointId.NotFound');
       expect(error.message).toBe('Endpoint cvpn-endpoint-0123456789abcdef0 does not exist');
@@ -100,7 +121,9 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('refuses a filter EC2 does not support for this action', async () => {
-      const error = await rejection(ec2.send(new DescribeClientVpnEndpointsCommand({ Filters: [{ Name: 'tag:Name', Values: ['corp-vpn'] }] })));
+      const error = await rejection(
+        ec2.send(new DescribeClientVpnEndpointsCommand({ Filters: [{ Name: 'tag:Name', Values: ['corp-vpn'] }] })),
+      );
 
       expect(error.name).toBe('InvalidParameterValue');
       expect(error.message).toContain("'tag:Name'");
@@ -110,7 +133,10 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
   describe('DescribeClientVpnConnections', () => {
     it('describes every field of a connection, counters as strings and times as EC2 prints them', async () => {
       const output = await ec2.send(
-        new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Filters: [{ Name: 'connection-id', Values: ['cvpn-connection-00000000000000001'] }] }),
+        new DescribeClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          Filters: [{ Name: 'connection-id', Values: ['cvpn-connection-00000000000000001'] }],
+        }),
       );
 
       expect(output.Connections).toHaveLength(1);
@@ -133,7 +159,10 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
     it('describes an ended connection with its end time, status message and a timestamp at its end', async () => {
       const output = await ec2.send(
-        new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Filters: [{ Name: 'username', Values: ['ivan'] }] }),
+        new DescribeClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          Filters: [{ Name: 'username', Values: ['ivan'] }],
+        }),
       );
 
       expect(output.Connections?.[0]).toMatchObject({
@@ -171,7 +200,10 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
       const sizes: number[] = [];
       const ids: string[] = [];
 
-      for await (const page of paginateDescribeClientVpnConnections({ client: ec2, pageSize: 5 }, { ClientVpnEndpointId: ENDPOINT_B })) {
+      for await (const page of paginateDescribeClientVpnConnections(
+        { client: ec2, pageSize: 5 },
+        { ClientVpnEndpointId: ENDPOINT_B },
+      )) {
         sizes.push(page.Connections?.length ?? 0);
         ids.push(...(page.Connections ?? []).map((c) => c.ConnectionId ?? ''));
       }
@@ -192,7 +224,12 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('filters by username and connection-id (values OR-ed, filters AND-ed)', async () => {
-      const dave = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Filters: [{ Name: 'username', Values: ['dave'] }] }));
+      const dave = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_B,
+          Filters: [{ Name: 'username', Values: ['dave'] }],
+        }),
+      );
       const one = dave.Connections?.[0]?.ConnectionId ?? '';
       const both = await ec2.send(
         new DescribeClientVpnConnectionsCommand({
@@ -209,15 +246,21 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it.each([4, 1001, 0])('refuses MaxResults %i with InvalidParameterValue', async (maxResults) => {
-      const error = await rejection(ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, MaxResults: maxResults })));
+      const error = await rejection(
+        ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, MaxResults: maxResults })),
+      );
 
       expect(error.name).toBe('InvalidParameterValue');
       expect(error.message).toContain(`Value (${maxResults}) for parameter MaxResults is invalid`);
     });
 
     it('accepts MaxResults 5 and 1000', async () => {
-      const five = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, MaxResults: 5 }));
-      const thousand = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, MaxResults: 1000 }));
+      const five = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, MaxResults: 5 }),
+      );
+      const thousand = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, MaxResults: 1000 }),
+      );
 
       expect(five.Connections).toHaveLength(5);
       expect(five.NextToken).toEqual(expect.any(String));
@@ -226,21 +269,32 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('answers InvalidClientVpnEndpointId.NotFound for an unknown endpoint', async () => {
-      const error = await rejection(ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead' })));
+      const error = await rejection(
+        ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead' })),
+      );
 
       expect(error.name).toBe('InvalidClientVpnEndpointId.NotFound');
       expect((error.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(400);
     });
 
     it('answers InvalidPaginationToken for a token it did not give', async () => {
-      const error = await rejection(ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, NextToken: 'not-a-token' })));
+      const error = await rejection(
+        ec2.send(
+          new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, NextToken: 'not-a-token' }),
+        ),
+      );
 
       expect(error.name).toBe('InvalidPaginationToken');
     });
 
     it('answers InvalidParameterValue for an unsupported filter', async () => {
       const error = await rejection(
-        ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Filters: [{ Name: 'status', Values: ['active'] }] })),
+        ec2.send(
+          new DescribeClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_A,
+            Filters: [{ Name: 'status', Values: ['active'] }],
+          }),
+        ),
       );
 
       expect(error.name).toBe('InvalidParameterValue');
@@ -249,12 +303,21 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
   describe('TerminateClientVpnConnections', () => {
     it('terminates one connection by id: active → terminating, then terminated after 5 simulated seconds with an end time', async () => {
-      const output = await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-00000000000000001' }));
+      const output = await ec2.send(
+        new TerminateClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          ConnectionId: 'cvpn-connection-00000000000000001',
+        }),
+      );
 
       expect(output.ClientVpnEndpointId).toBe(ENDPOINT_A);
       expect(output.Username).toBe('alice');
       expect(output.ConnectionStatuses).toEqual([
-        { ConnectionId: 'cvpn-connection-00000000000000001', PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'terminating' } },
+        {
+          ConnectionId: 'cvpn-connection-00000000000000001',
+          PreviousStatus: { Code: 'active' },
+          CurrentStatus: { Code: 'terminating' },
+        },
       ]);
       expect(output.$metadata.httpStatusCode).toBe(200);
 
@@ -270,13 +333,17 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
       // Traffic stops at the end; the connection is still described for 60 minutes, then no more.
       sandbox.clock.advance('59m');
-      expect((await describeOne(ENDPOINT_A, 'cvpn-connection-00000000000000001'))?.IngressBytes).toBe(after?.IngressBytes);
+      expect((await describeOne(ENDPOINT_A, 'cvpn-connection-00000000000000001'))?.IngressBytes).toBe(
+        after?.IngressBytes,
+      );
       sandbox.clock.advance('2m');
       expect(await describeOne(ENDPOINT_A, 'cvpn-connection-00000000000000001')).toBeUndefined();
     });
 
     it('terminates every active connection of a user with at most five, by username', async () => {
-      const output = await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'dave' }));
+      const output = await ec2.send(
+        new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'dave' }),
+      );
 
       expect(output.Username).toBe('dave');
       expect(output.ConnectionStatuses).toHaveLength(3);
@@ -287,7 +354,9 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('refuses to terminate by username a user with more than five connections', async () => {
-      const error = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'carol' })));
+      const error = await rejection(
+        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'carol' })),
+      );
 
       expect(error.name).toBe('ClientVpnTerminateConnectionsLimitExceeded');
       expect(error.message).toContain('7 active connections');
@@ -296,30 +365,61 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('answers InvalidClientVpnConnection.UserNotFound for a user with no active connection', async () => {
-      const error = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Username: 'ivan' })));
+      const error = await rejection(
+        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Username: 'ivan' })),
+      );
 
       expect(error.name).toBe('InvalidClientVpnConnection.UserNotFound');
     });
 
     it('answers InvalidClientVpnConnection.IdNotFound for an unknown connection, or one of another endpoint', async () => {
-      const unknown = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-0000000000000beef' })));
-      const elsewhere = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, ConnectionId: 'cvpn-connection-00000000000000001' })));
+      const unknown = await rejection(
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_A,
+            ConnectionId: 'cvpn-connection-0000000000000beef',
+          }),
+        ),
+      );
+      const elsewhere = await rejection(
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_B,
+            ConnectionId: 'cvpn-connection-00000000000000001',
+          }),
+        ),
+      );
 
       expect(unknown.name).toBe('InvalidClientVpnConnection.IdNotFound');
       expect(elsewhere.name).toBe('InvalidClientVpnConnection.IdNotFound');
     });
 
     it('answers InvalidClientVpnEndpointId.NotFound for an unknown endpoint', async () => {
-      const error = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead', Username: 'alice' })));
+      const error = await rejection(
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead',
+            Username: 'alice',
+          }),
+        ),
+      );
 
       expect(error.name).toBe('InvalidClientVpnEndpointId.NotFound');
     });
 
     it('wants exactly one of ConnectionId and Username', async () => {
       const both = await rejection(
-        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Username: 'alice', ConnectionId: 'cvpn-connection-00000000000000001' })),
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_A,
+            Username: 'alice',
+            ConnectionId: 'cvpn-connection-00000000000000001',
+          }),
+        ),
       );
-      const neither = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A })));
+      const neither = await rejection(
+        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A })),
+      );
 
       expect(both.name).toBe('InvalidParameterCombination');
       expect(neither.name).toBe('MissingParameter');
@@ -327,7 +427,13 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
     it('answers DryRunOperation (412) to a permitted dry run and changes nothing', async () => {
       const error = await rejection(
-        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-00000000000000001', DryRun: true })),
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_A,
+            ConnectionId: 'cvpn-connection-00000000000000001',
+            DryRun: true,
+          }),
+        ),
       );
 
       expect(error.name).toBe('DryRunOperation');
@@ -337,21 +443,41 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('reports the status of a connection already ending without changing it', async () => {
-      await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-00000000000000001' }));
+      await ec2.send(
+        new TerminateClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          ConnectionId: 'cvpn-connection-00000000000000001',
+        }),
+      );
       sandbox.clock.advance('10s');
 
-      const again = await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-00000000000000001' }));
+      const again = await ec2.send(
+        new TerminateClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          ConnectionId: 'cvpn-connection-00000000000000001',
+        }),
+      );
 
-      expect(again.ConnectionStatuses?.[0]).toMatchObject({ PreviousStatus: { Code: 'terminated' }, CurrentStatus: { Code: 'terminated' } });
+      expect(again.ConnectionStatuses?.[0]).toMatchObject({
+        PreviousStatus: { Code: 'terminated' },
+        CurrentStatus: { Code: 'terminated' },
+      });
     });
 
     it('ends in failed-to-terminate for a connection set to fail termination', async () => {
       sandbox.emulator.modifyConnection('cvpn-connection-00000000000000002', { failTermination: true });
 
-      await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: 'cvpn-connection-00000000000000002' }));
+      await ec2.send(
+        new TerminateClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          ConnectionId: 'cvpn-connection-00000000000000002',
+        }),
+      );
       sandbox.clock.advance('5s');
 
-      expect((await describeOne(ENDPOINT_A, 'cvpn-connection-00000000000000002'))?.Status?.Code).toBe('failed-to-terminate');
+      expect((await describeOne(ENDPOINT_A, 'cvpn-connection-00000000000000002'))?.Status?.Code).toBe(
+        'failed-to-terminate',
+      );
     });
   });
 
@@ -364,7 +490,9 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
       expect(response.status).toBe(200);
       expect(response.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-      expect(response.body).toContain('<DescribeClientVpnEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">');
+      expect(response.body).toContain(
+        '<DescribeClientVpnEndpointsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">',
+      );
       expect(response.body).toContain(`<requestId>${response.headers.get('x-amzn-requestid')}</requestId>`);
     });
 
@@ -395,7 +523,12 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     it('answers malformed values with InvalidParameterValue', async () => {
       const response = await raw(sandbox, {
         headers: { authorization: signedFor('ec2'), 'content-type': 'application/x-www-form-urlencoded' },
-        body: ec2Form({ Action: 'DescribeClientVpnConnections', ClientVpnEndpointId: ENDPOINT_A, MaxResults: 'ten', DryRun: 'maybe' }),
+        body: ec2Form({
+          Action: 'DescribeClientVpnConnections',
+          ClientVpnEndpointId: ENDPOINT_A,
+          MaxResults: 'ten',
+          DryRun: 'maybe',
+        }),
       });
 
       expect(response.status).toBe(400);
@@ -403,9 +536,18 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('accepts GET with the parameters in the query string, as the EC2 API reference shows', async () => {
-      const query = ec2Form({ Action: 'DescribeClientVpnConnections', ClientVpnEndpointId: ENDPOINT_A, 'Filter.1.Name': 'username', 'Filter.1.Value.1': 'bob' });
+      const query = ec2Form({
+        Action: 'DescribeClientVpnConnections',
+        ClientVpnEndpointId: ENDPOINT_A,
+        'Filter.1.Name': 'username',
+        'Filter.1.Value.1': 'bob',
+      });
 
-      const response = await raw(sandbox, { method: 'GET', path: `/?${query}`, headers: { authorization: signedFor('ec2') } });
+      const response = await raw(sandbox, {
+        method: 'GET',
+        path: `/?${query}`,
+        headers: { authorization: signedFor('ec2') },
+      });
 
       expect(response.status).toBe(200);
       expect(response.body).toContain('<username>bob</username>');
@@ -413,11 +555,16 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
     });
 
     it('escapes text in XML', async () => {
-      sandbox.emulator.addConnection({ endpointId: ENDPOINT_A, username: 'o\'brien & <co>', commonName: 'x"y' });
+      sandbox.emulator.addConnection({ endpointId: ENDPOINT_A, username: "o'brien & <co>", commonName: 'x"y' });
 
-      const output = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Filters: [{ Name: 'username', Values: ['o\'brien & <co>'] }] }));
+      const output = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          Filters: [{ Name: 'username', Values: ["o'brien & <co>"] }],
+        }),
+      );
 
-      expect(output.Connections?.[0]).toMatchObject({ Username: 'o\'brien & <co>', CommonName: 'x"y' });
+      expect(output.Connections?.[0]).toMatchObject({ Username: "o'brien & <co>", CommonName: 'x"y' });
     });
   });
 
@@ -427,7 +574,10 @@ describe('Client VPN emulator, driven by @aws-sdk/client-ec2', () => {
 
   async function describeOne(endpointId: string, connectionId: string): Promise<ClientVpnConnection | undefined> {
     const output = await ec2.send(
-      new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: endpointId, Filters: [{ Name: 'connection-id', Values: [connectionId] }] }),
+      new DescribeClientVpnConnectionsCommand({
+        ClientVpnEndpointId: endpointId,
+        Filters: [{ Name: 'connection-id', Values: [connectionId] }],
+      }),
     );
     return output.Connections?.[0];
   }

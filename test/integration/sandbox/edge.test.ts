@@ -25,7 +25,10 @@ describe('the edge', () => {
 
   describe('routing', () => {
     it('routes by the service of the SigV4 credential scope', async () => {
-      const ec2Answer = await raw(sandbox, { headers: { authorization: signedFor('ec2') }, body: ec2Form({ Action: 'DescribeClientVpnEndpoints' }) });
+      const ec2Answer = await raw(sandbox, {
+        headers: { authorization: signedFor('ec2') },
+        body: ec2Form({ Action: 'DescribeClientVpnEndpoints' }),
+      });
       const snsAnswer = await raw(sandbox, {
         headers: { authorization: signedFor('sns') },
         body: new URLSearchParams({ Action: 'ListTopics', Version: '2010-03-31' }).toString(),
@@ -42,8 +45,11 @@ describe('the edge', () => {
 
       expect(ec2Answer.body).toContain('<DescribeClientVpnEndpointsResponse');
       expect(snsAnswer.body).toContain(`<TopicArn>${sandbox.topicArn}</TopicArn>`);
-      expect(JSON.parse(dynamoAnswer.body)).toEqual({ TableNames: ['cvpn-guard-audit', 'cvpn-guard-policies', 'cvpn-guard-state'] });
-      for (const answer of [ec2Answer, snsAnswer, dynamoAnswer]) expect(answer.headers.get('x-amzn-requestid')).toBeTruthy();
+      expect(JSON.parse(dynamoAnswer.body)).toEqual({
+        TableNames: ['cvpn-guard-audit', 'cvpn-guard-policies', 'cvpn-guard-state'],
+      });
+      for (const answer of [ec2Answer, snsAnswer, dynamoAnswer])
+        expect(answer.headers.get('x-amzn-requestid')).toBeTruthy();
     });
 
     it('routes a signed STS call (the real client)', async () => {
@@ -56,7 +62,10 @@ describe('the edge', () => {
     });
 
     it('routes unsigned requests by their Query Version or Action, or their X-Amz-Target', async () => {
-      const byVersion = await raw(sandbox, { body: ec2Form({ Action: 'DescribeClientVpnEndpoints' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const byVersion = await raw(sandbox, {
+        body: ec2Form({ Action: 'DescribeClientVpnEndpoints' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       const byAction = await raw(sandbox, { body: 'Action=GetCallerIdentity' });
       const byTarget = await raw(sandbox, {
         headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
@@ -95,17 +104,28 @@ describe('the edge', () => {
 
     it('answers an unknown JSON-protocol service in JSON', async () => {
       const answer = await raw(sandbox, {
-        headers: { authorization: signedFor('lambda'), 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSLambda.ListFunctions' },
+        headers: {
+          authorization: signedFor('lambda'),
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSLambda.ListFunctions',
+        },
         body: '{}',
       });
 
       expect(answer.status).toBe(501);
       expect(answer.headers.get('x-amzn-errortype')).toBe('NotImplemented');
-      expect(JSON.parse(answer.body)).toEqual({ __type: 'NotImplemented', message: expect.stringContaining("'lambda'") });
+      expect(JSON.parse(answer.body)).toEqual({
+        __type: 'NotImplemented',
+        message: expect.stringContaining("'lambda'"),
+      });
     });
 
     it('answers an unknown REST-JSON service in JSON even without a content type (a signed GET)', async () => {
-      const answer = await raw(sandbox, { method: 'GET', path: '/2015-03-31/functions/', headers: { authorization: signedFor('lambda') } });
+      const answer = await raw(sandbox, {
+        method: 'GET',
+        path: '/2015-03-31/functions/',
+        headers: { authorization: signedFor('lambda') },
+      });
 
       expect(answer.status).toBe(501);
       expect(JSON.parse(answer.body)).toMatchObject({ __type: 'NotImplemented' });
@@ -122,7 +142,10 @@ describe('the edge', () => {
 
   describe('the admin API', () => {
     const admin = (path: string, method = 'GET', body?: unknown) =>
-      fetch(`${sandbox.endpoint}/_sandbox${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) }).then(async (response) => ({
+      fetch(`${sandbox.endpoint}/_sandbox${path}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (response) => ({
         status: response.status,
         json: (await response.json()) as Record<string, unknown> & Record<number, Record<string, unknown>>,
       }));
@@ -132,20 +155,45 @@ describe('the edge', () => {
 
       expect(status).toBe(200);
       expect(json.endpoint).toBe(sandbox.endpoint);
-      expect(json.routes).toEqual(expect.arrayContaining([expect.stringMatching(/^POST \/_sandbox\/clock/), expect.stringMatching(/^PUT \/_sandbox\/faults/)]));
+      expect(json.routes).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^POST \/_sandbox\/clock/),
+          expect.stringMatching(/^PUT \/_sandbox\/faults/),
+        ]),
+      );
     });
 
     it('adds a connection written as in a scenario, changes it, and hangs it up', async () => {
-      const added = await admin('/connections', 'POST', { endpoint: ENDPOINT_A, username: 'zoe', established: '-20m', profile: 'idle', ingressBytes: 10 });
+      const added = await admin('/connections', 'POST', {
+        endpoint: ENDPOINT_A,
+        username: 'zoe',
+        established: '-20m',
+        profile: 'idle',
+        ingressBytes: 10,
+      });
       const id = String(added.json[0]?.connectionId);
       const patched = await admin(`/connections/${id}`, 'PATCH', { profile: 'active', statusMessage: 'on the train' });
-      const described = await ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, Filters: [{ Name: 'username', Values: ['zoe'] }] }));
+      const described = await ec2.send(
+        new DescribeClientVpnConnectionsCommand({
+          ClientVpnEndpointId: ENDPOINT_A,
+          Filters: [{ Name: 'username', Values: ['zoe'] }],
+        }),
+      );
       const hungUp = await admin(`/connections/${id}/disconnect`, 'POST');
 
       expect(added.status).toBe(201);
-      expect(added.json[0]).toMatchObject({ username: 'zoe', establishedAt: '2026-11-26T09:40:00.000Z', status: 'active', profile: 'idle' });
+      expect(added.json[0]).toMatchObject({
+        username: 'zoe',
+        establishedAt: '2026-11-26T09:40:00.000Z',
+        status: 'active',
+        profile: 'idle',
+      });
       expect(patched.json).toMatchObject({ profile: 'active', statusMessage: 'on the train' });
-      expect(described.Connections?.[0]).toMatchObject({ ConnectionId: id, IngressBytes: '10', Status: { Code: 'active', Message: 'on the train' } });
+      expect(described.Connections?.[0]).toMatchObject({
+        ConnectionId: id,
+        IngressBytes: '10',
+        Status: { Code: 'active', Message: 'on the train' },
+      });
       expect(hungUp.json).toMatchObject({ status: 'terminated', endedAt: '2026-11-26T10:00:00.000Z' });
     });
 
@@ -156,7 +204,11 @@ describe('the edge', () => {
     });
 
     it('names the field and value of a bad connection', async () => {
-      const { status, json } = await admin('/connections', 'POST', { endpoint: ENDPOINT_A, username: 'zoe', established: 'yesterday' });
+      const { status, json } = await admin('/connections', 'POST', {
+        endpoint: ENDPOINT_A,
+        username: 'zoe',
+        established: 'yesterday',
+      });
 
       expect(status).toBe(400);
       expect(json.issues).toEqual([expect.objectContaining({ path: 'established', value: 'yesterday' })]);
@@ -166,13 +218,20 @@ describe('the edge', () => {
       const changed = await admin('/throttling', 'PUT', { mutating: { burst: 3, refillPerSecond: 1 } });
       const refilled = await admin('/throttling/reset', 'POST');
 
-      expect(changed.json).toEqual({ enabled: true, mutating: { burst: 3, refillPerSecond: 1 }, describe: { burst: 100, refillPerSecond: 20 } });
+      expect(changed.json).toEqual({
+        enabled: true,
+        mutating: { burst: 3, refillPerSecond: 1 },
+        describe: { burst: 100, refillPerSecond: 20 },
+      });
       expect(refilled.status).toBe(200);
     });
 
     it('sets latency rules and traffic profiles', async () => {
       const latency = await admin('/latency', 'PUT', { rules: [{ service: 'dynamodb', actions: ['@write'], ms: 5 }] });
-      const profile = await admin('/profiles/streaming', 'PUT', { ingressBytesPerMinute: 5_000_000, egressBytesPerMinute: 100_000 });
+      const profile = await admin('/profiles/streaming', 'PUT', {
+        ingressBytesPerMinute: 5_000_000,
+        egressBytesPerMinute: 100_000,
+      });
 
       expect(latency.json).toEqual({ rules: [{ service: 'dynamodb', actions: ['@write'], ms: 5 }] });
       expect(profile.json.streaming).toEqual({ ingressBytesPerMinute: 5_000_000, egressBytesPerMinute: 100_000 });

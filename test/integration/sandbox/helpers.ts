@@ -13,17 +13,68 @@ export const ENDPOINT_B = 'cvpn-endpoint-0b0b0b0b0b0b0b0b2';
 export const BASIC_SCENARIO = {
   region: 'us-east-1',
   endpoints: [
-    { id: ENDPOINT_A, description: 'corp', tags: { Name: 'corp-vpn', team: 'it' }, transportProtocol: 'udp', authentication: ['directory'] },
-    { id: ENDPOINT_B, description: 'eng', tags: { Name: 'eng-vpn' }, transportProtocol: 'tcp', vpnPort: 1194, clientCidrBlock: '10.200.0.0/22' },
+    {
+      id: ENDPOINT_A,
+      description: 'corp',
+      tags: { Name: 'corp-vpn', team: 'it' },
+      transportProtocol: 'udp',
+      authentication: ['directory'],
+    },
+    {
+      id: ENDPOINT_B,
+      description: 'eng',
+      tags: { Name: 'eng-vpn' },
+      transportProtocol: 'tcp',
+      vpnPort: 1194,
+      clientCidrBlock: '10.200.0.0/22',
+    },
   ],
   connections: [
-    { endpoint: ENDPOINT_A, id: 'cvpn-connection-00000000000000001', username: 'alice', commonName: 'alice.example.com', clientIp: '10.100.0.10', established: '-95m', profile: 'active', ingressBytes: 1000, egressBytes: 500 },
-    { endpoint: ENDPOINT_A, id: 'cvpn-connection-00000000000000002', username: 'bob', established: '-9h', profile: 'idle', ingressBytes: 7000, egressBytes: 3000 },
+    {
+      endpoint: ENDPOINT_A,
+      id: 'cvpn-connection-00000000000000001',
+      username: 'alice',
+      commonName: 'alice.example.com',
+      clientIp: '10.100.0.10',
+      established: '-95m',
+      profile: 'active',
+      ingressBytes: 1000,
+      egressBytes: 500,
+    },
+    {
+      endpoint: ENDPOINT_A,
+      id: 'cvpn-connection-00000000000000002',
+      username: 'bob',
+      established: '-9h',
+      profile: 'idle',
+      ingressBytes: 7000,
+      egressBytes: 3000,
+    },
     { endpoint: ENDPOINT_B, username: 'carol', count: 7, established: '-70m', spacing: '5m' },
     { endpoint: ENDPOINT_B, username: 'dave', count: 3, established: '-30m' },
-    { endpoint: ENDPOINT_A, commonName: 'agent-01.example.com', established: '-5m', postureComplianceStatuses: ['compliant'] },
-    { endpoint: ENDPOINT_A, id: 'cvpn-connection-00000000000000009', username: 'ivan', established: '-2h', status: 'terminated', ended: '-30m', statusMessage: 'Client disconnected' },
-    { endpoint: ENDPOINT_A, id: 'cvpn-connection-0000000000000000a', username: 'judy', established: '-3h', status: 'terminated', ended: '-61m' },
+    {
+      endpoint: ENDPOINT_A,
+      commonName: 'agent-01.example.com',
+      established: '-5m',
+      postureComplianceStatuses: ['compliant'],
+    },
+    {
+      endpoint: ENDPOINT_A,
+      id: 'cvpn-connection-00000000000000009',
+      username: 'ivan',
+      established: '-2h',
+      status: 'terminated',
+      ended: '-30m',
+      statusMessage: 'Client disconnected',
+    },
+    {
+      endpoint: ENDPOINT_A,
+      id: 'cvpn-connection-0000000000000000a',
+      username: 'judy',
+      established: '-3h',
+      status: 'terminated',
+      ended: '-61m',
+    },
   ],
   policies: [{ policyId: 'p-idle', kind: 'idle', mode: 'observe', endpoints: ['*'], idleMinutes: 30, reason: 'test' }],
 };
@@ -50,10 +101,14 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & Reco
 }
 
 /** A raw HTTP call to the edge (a body is form-encoded unless the headers say otherwise). */
-export async function raw(sandbox: Sandbox, init: { path?: string; method?: string; headers?: Record<string, string>; body?: string }) {
+export async function raw(
+  sandbox: Sandbox,
+  init: { path?: string; method?: string; headers?: Record<string, string>; body?: string },
+) {
   const response = await fetch(`${sandbox.endpoint}${init.path ?? '/'}`, {
     method: init.method ?? 'POST',
-    headers: init.body === undefined ? init.headers : { 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
+    headers:
+      init.body === undefined ? init.headers : { 'content-type': 'application/x-www-form-urlencoded', ...init.headers },
     body: init.body,
   });
   return { status: response.status, headers: response.headers, body: await response.text() };

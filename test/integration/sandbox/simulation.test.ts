@@ -37,10 +37,17 @@ describe('sandbox simulation', () => {
 
   async function bytesOf(connectionId: string, endpointId = ENDPOINT_A) {
     const output = await ec2.send(
-      new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: endpointId, Filters: [{ Name: 'connection-id', Values: [connectionId] }] }),
+      new DescribeClientVpnConnectionsCommand({
+        ClientVpnEndpointId: endpointId,
+        Filters: [{ Name: 'connection-id', Values: [connectionId] }],
+      }),
     );
     const connection = output.Connections?.[0];
-    return { ingress: Number(connection?.IngressBytes), egress: Number(connection?.EgressBytes), status: connection?.Status?.Code };
+    return {
+      ingress: Number(connection?.IngressBytes),
+      egress: Number(connection?.EgressBytes),
+      status: connection?.Status?.Code,
+    };
   }
 
   describe('the clock', () => {
@@ -81,7 +88,10 @@ describe('sandbox simulation', () => {
     });
 
     it('is controlled through the admin API', async () => {
-      const response = await fetch(`${sandbox.endpoint}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advance: '95m' }) });
+      const response = await fetch(`${sandbox.endpoint}/_sandbox/clock`, {
+        method: 'POST',
+        body: JSON.stringify({ advance: '95m' }),
+      });
 
       expect(await response.json()).toEqual({ now: '2026-11-26T11:35:00.000Z', speed: 1, frozen: true });
     });
@@ -94,7 +104,11 @@ describe('sandbox simulation', () => {
 
       sandbox.clock.advance('10m');
 
-      expect(await bytesOf(ALICE)).toEqual({ ingress: aliceBefore.ingress + 480_000, egress: aliceBefore.egress + 160_000, status: 'active' });
+      expect(await bytesOf(ALICE)).toEqual({
+        ingress: aliceBefore.ingress + 480_000,
+        egress: aliceBefore.egress + 160_000,
+        status: 'active',
+      });
       expect(await bytesOf(BOB)).toEqual(bobBefore);
     });
 
@@ -122,7 +136,16 @@ describe('sandbox simulation', () => {
 
   describe('EC2 throttling (token buckets on the simulated clock)', () => {
     it('lets a burst of 50 terminate calls through, throttles the 51st with RequestLimitExceeded (503), refills 5 a second', async () => {
-      const call = () => rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE, DryRun: true })));
+      const call = () =>
+        rejection(
+          ec2.send(
+            new TerminateClientVpnConnectionsCommand({
+              ClientVpnEndpointId: ENDPOINT_A,
+              ConnectionId: ALICE,
+              DryRun: true,
+            }),
+          ),
+        );
 
       for (let i = 0; i < 50; i += 1) expect((await call()).name).toBe('DryRunOperation');
       const throttled = await call();
@@ -149,15 +172,32 @@ describe('sandbox simulation', () => {
 
     it('can be resized or switched off', async () => {
       sandbox.emulator.configureThrottling({ mutating: { burst: 2, refillPerSecond: 1 } });
-      const call = () => rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE, DryRun: true })));
+      const call = () =>
+        rejection(
+          ec2.send(
+            new TerminateClientVpnConnectionsCommand({
+              ClientVpnEndpointId: ENDPOINT_A,
+              ConnectionId: ALICE,
+              DryRun: true,
+            }),
+          ),
+        );
 
-      expect([(await call()).name, (await call()).name, (await call()).name]).toEqual(['DryRunOperation', 'DryRunOperation', 'RequestLimitExceeded']);
+      expect([(await call()).name, (await call()).name, (await call()).name]).toEqual([
+        'DryRunOperation',
+        'DryRunOperation',
+        'RequestLimitExceeded',
+      ]);
 
       sandbox.emulator.configureThrottling({ enabled: false });
       for (let i = 0; i < 60; i += 1) expect((await call()).name).toBe('DryRunOperation');
 
       await sandbox.reset();
-      expect(sandbox.emulator.throttlingConfig()).toEqual({ enabled: true, mutating: { burst: 50, refillPerSecond: 5 }, describe: { burst: 100, refillPerSecond: 20 } });
+      expect(sandbox.emulator.throttlingConfig()).toEqual({
+        enabled: true,
+        mutating: { burst: 50, refillPerSecond: 5 },
+        describe: { burst: 100, refillPerSecond: 20 },
+      });
     });
   });
 
@@ -165,9 +205,21 @@ describe('sandbox simulation', () => {
     it('answers UnauthorizedOperation (403) to a denied action on an endpoint, DryRun included', async () => {
       sandbox.emulator.permissions.deny('TerminateClientVpnConnections', ENDPOINT_A);
 
-      const denied = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE })));
-      const deniedDryRun = await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE, DryRun: true })));
-      const elsewhere = await ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'dave' }));
+      const denied = await rejection(
+        ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE })),
+      );
+      const deniedDryRun = await rejection(
+        ec2.send(
+          new TerminateClientVpnConnectionsCommand({
+            ClientVpnEndpointId: ENDPOINT_A,
+            ConnectionId: ALICE,
+            DryRun: true,
+          }),
+        ),
+      );
+      const elsewhere = await ec2.send(
+        new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_B, Username: 'dave' }),
+      );
 
       expect(denied.name).toBe('UnauthorizedOperation');
       expect((denied.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(403);
@@ -206,7 +258,13 @@ describe('sandbox simulation', () => {
       expect((throttle.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(503);
       expect(String(dropped.code ?? dropped.message)).toMatch(/ECONNRESET|socket hang up/);
       expect(fine.ClientVpnEndpoints).toHaveLength(2);
-      expect(sandbox.counters.get('ec2', 'DescribeClientVpnEndpoints')).toMatchObject({ calls: 4, succeeded: 1, injected: 3, dropped: 1, throttled: 1 });
+      expect(sandbox.counters.get('ec2', 'DescribeClientVpnEndpoints')).toMatchObject({
+        calls: 4,
+        succeeded: 1,
+        injected: 3,
+        dropped: 1,
+        throttled: 1,
+      });
     });
 
     it('fails a share of DynamoDB writes with 500 InternalServerError or ProvisionedThroughputExceededException', async () => {
@@ -218,15 +276,21 @@ describe('sandbox simulation', () => {
 
       for (let i = 0; i < 40; i += 1) {
         try {
-          await dynamodb.send(new PutItemCommand({ TableName: sandbox.tables.state, Item: { pk: { S: 'x' }, sk: { S: String(i) } } }));
+          await dynamodb.send(
+            new PutItemCommand({ TableName: sandbox.tables.state, Item: { pk: { S: 'x' }, sk: { S: String(i) } } }),
+          );
           outcomes.push('ok');
         } catch (error) {
           outcomes.push((error as Error).name);
         }
       }
-      const read = await dynamodb.send(new GetItemCommand({ TableName: sandbox.tables.state, Key: { pk: { S: 'x' }, sk: { S: '0' } } }));
+      const read = await dynamodb.send(
+        new GetItemCommand({ TableName: sandbox.tables.state, Key: { pk: { S: 'x' }, sk: { S: '0' } } }),
+      );
 
-      expect(new Set(outcomes)).toEqual(new Set(['ok', 'InternalServerError', 'ProvisionedThroughputExceededException']));
+      expect(new Set(outcomes)).toEqual(
+        new Set(['ok', 'InternalServerError', 'ProvisionedThroughputExceededException']),
+      );
       expect(outcomes.filter((o) => o === 'ok').length).toBeGreaterThan(0);
       expect(read.$metadata.httpStatusCode).toBe(200);
       expect(sandbox.counters.get('dynamodb', 'GetItem').injected).toBe(0);
@@ -238,7 +302,12 @@ describe('sandbox simulation', () => {
         sandbox.faults.reseed(7);
         const outcomes: boolean[] = [];
         for (let i = 0; i < 20; i += 1) {
-          outcomes.push(await sns.send(new PublishCommand({ TopicArn: sandbox.topicArn, Message: 'm' })).then(() => true, () => false));
+          outcomes.push(
+            await sns.send(new PublishCommand({ TopicArn: sandbox.topicArn, Message: 'm' })).then(
+              () => true,
+              () => false,
+            ),
+          );
         }
         return outcomes;
       };
@@ -249,14 +318,24 @@ describe('sandbox simulation', () => {
     it('are set through the admin API', async () => {
       const response = await fetch(`${sandbox.endpoint}/_sandbox/faults`, {
         method: 'PUT',
-        body: JSON.stringify({ rules: [{ service: 'ec2', actions: ['TerminateClientVpnConnections'], kind: 'error', count: 2 }] }),
+        body: JSON.stringify({
+          rules: [{ service: 'ec2', actions: ['TerminateClientVpnConnections'], kind: 'error', count: 2 }],
+        }),
       });
 
       expect(response.status).toBe(200);
       expect(((await response.json()) as { rules: unknown[] }).rules).toEqual([
         { service: 'ec2', actions: ['TerminateClientVpnConnections'], kind: 'error', count: 2, fired: 0 },
       ]);
-      expect((await rejection(ec2.send(new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE })))).name).toBe('InternalError');
+      expect(
+        (
+          await rejection(
+            ec2.send(
+              new TerminateClientVpnConnectionsCommand({ ClientVpnEndpointId: ENDPOINT_A, ConnectionId: ALICE }),
+            ),
+          )
+        ).name,
+      ).toBe('InternalError');
     });
   });
 
@@ -273,7 +352,9 @@ describe('sandbox simulation', () => {
   describe('counters', () => {
     it('count calls per service and action, with how they ended', async () => {
       await ec2.send(new DescribeClientVpnEndpointsCommand({}));
-      await rejection(ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead' })));
+      await rejection(
+        ec2.send(new DescribeClientVpnConnectionsCommand({ ClientVpnEndpointId: 'cvpn-endpoint-0000000000000dead' })),
+      );
       await sns.send(new PublishCommand({ TopicArn: sandbox.topicArn, Message: 'digest' }));
 
       const response = await fetch(`${sandbox.endpoint}/_sandbox/counters`);
@@ -281,7 +362,14 @@ describe('sandbox simulation', () => {
       expect(await response.json()).toEqual({
         ec2: {
           DescribeClientVpnEndpoints: { calls: 1, succeeded: 1, throttled: 0, injected: 0, dropped: 0, errors: {} },
-          DescribeClientVpnConnections: { calls: 1, succeeded: 0, throttled: 0, injected: 0, dropped: 0, errors: { 'InvalidClientVpnEndpointId.NotFound': 1 } },
+          DescribeClientVpnConnections: {
+            calls: 1,
+            succeeded: 0,
+            throttled: 0,
+            injected: 0,
+            dropped: 0,
+            errors: { 'InvalidClientVpnEndpointId.NotFound': 1 },
+          },
         },
         sns: { Publish: { calls: 1, succeeded: 1, throttled: 0, injected: 0, dropped: 0, errors: {} } },
       });

@@ -27,7 +27,10 @@ describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
         TopicArn: sandbox.topicArn,
         Subject: 'cvpn-guard: 3 terminated',
         Message: '{"terminated":3}',
-        MessageAttributes: { runId: { DataType: 'String', StringValue: 'run-1' }, count: { DataType: 'Number', StringValue: '3' } },
+        MessageAttributes: {
+          runId: { DataType: 'String', StringValue: 'run-1' },
+          count: { DataType: 'Number', StringValue: '3' },
+        },
       }),
     );
 
@@ -38,7 +41,10 @@ describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
         topicArn: 'arn:aws:sns:us-east-1:000000000000:cvpn-guard-digest',
         subject: 'cvpn-guard: 3 terminated',
         message: '{"terminated":3}',
-        messageAttributes: { runId: { dataType: 'String', stringValue: 'run-1' }, count: { dataType: 'Number', stringValue: '3' } },
+        messageAttributes: {
+          runId: { dataType: 'String', stringValue: 'run-1' },
+          count: { dataType: 'Number', stringValue: '3' },
+        },
         messageStructure: undefined,
         messageGroupId: undefined,
         messageDeduplicationId: undefined,
@@ -51,7 +57,9 @@ describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
   it('shows published messages in the admin API and forgets them on request', async () => {
     await sns.send(new PublishCommand({ TopicArn: sandbox.topicArn, Message: 'hello' }));
 
-    const listed = (await (await fetch(`${sandbox.endpoint}/_sandbox/sns/messages`)).json()) as { messages: { message: string; publishedAt: string }[] };
+    const listed = (await (await fetch(`${sandbox.endpoint}/_sandbox/sns/messages`)).json()) as {
+      messages: { message: string; publishedAt: string }[];
+    };
     await fetch(`${sandbox.endpoint}/_sandbox/sns/messages`, { method: 'DELETE' });
 
     expect(listed.messages).toEqual([expect.objectContaining({ message: 'hello', publishedAt: T0 })]);
@@ -67,7 +75,9 @@ describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
   });
 
   it('answers NotFound (404) for a topic that does not exist', async () => {
-    const error = await rejection(sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:nope', Message: 'm' })));
+    const error = await rejection(
+      sns.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:nope', Message: 'm' })),
+    );
 
     expect(error.name).toBe('NotFoundException');
     expect((error.$metadata as { httpStatusCode: number }).httpStatusCode).toBe(404);

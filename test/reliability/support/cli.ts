@@ -24,7 +24,10 @@ class ExitCalled extends Error {
  * Runs `cvpn-guard …args` in-process. The environment is the test's without any AWS or cvpn-guard
  * setting (no shared config files, no instance metadata), plus `env`.
  */
-export async function runCliInProcess(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+export async function runCliInProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliResult> {
   const savedEnv = process.env;
   const savedExitCode = process.exitCode;
   const clean: NodeJS.ProcessEnv = {};

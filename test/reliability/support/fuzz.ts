@@ -17,7 +17,24 @@ export function fuzzParameters(numRuns: number): { seed: number; numRuns: number
 export const FUZZ_SEED = SEED;
 
 /** Characters a hand edit or a copy-paste brings in: invisible, bidirectional, combining, full-width, emoji, NUL, a lone surrogate. */
-export const ODD_CHARACTERS = ['\u200b', '\u200e', '\u202e', '\u2066', '\u0301', '\u00a0', '\ufeff', '\u0000', '\ud800', '\u{1f600}', '\t', '\n', 'ß', 'İ', 'ı', 'ς'];
+export const ODD_CHARACTERS = [
+  '\u200b',
+  '\u200e',
+  '\u202e',
+  '\u2066',
+  '\u0301',
+  '\u00a0',
+  '\ufeff',
+  '\u0000',
+  '\ud800',
+  '\u{1f600}',
+  '\t',
+  '\n',
+  'ß',
+  'İ',
+  'ı',
+  'ς',
+];
 
 /** A string with odd characters inserted into `base` at random places. */
 export function arbOddText(base: string): fc.Arbitrary<string> {
@@ -25,12 +42,17 @@ export function arbOddText(base: string): fc.Arbitrary<string> {
     .array(fc.tuple(fc.nat({ max: base.length }), fc.constantFrom(...ODD_CHARACTERS)), { minLength: 1, maxLength: 3 })
     .map((insertions) => {
       let text = base;
-      for (const [at, character] of insertions.sort((left, right) => right[0] - left[0])) text = `${text.slice(0, at)}${character}${text.slice(at)}`;
+      for (const [at, character] of insertions.sort((left, right) => right[0] - left[0]))
+        text = `${text.slice(0, at)}${character}${text.slice(at)}`;
       return text;
     });
 }
 
 /** Full-width forms of ASCII letters (a paste from a CJK input method): look alike, never equal. */
 export function fullWidth(text: string): string {
-  return [...text].map((character) => (/[!-~]/.test(character) ? String.fromCodePoint(character.codePointAt(0)! + 0xfee0) : character)).join('');
+  return [...text]
+    .map((character) =>
+      /[!-~]/.test(character) ? String.fromCodePoint(character.codePointAt(0)! + 0xfee0) : character,
+    )
+    .join('');
 }

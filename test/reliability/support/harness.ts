@@ -41,7 +41,8 @@ export interface InvokeOptions {
 }
 
 /** One invocation: the report, or what it threw. */
-export type Invocation = { readonly ok: true; readonly report: RunReport } | { readonly ok: false; readonly error: unknown };
+export type Invocation =
+  { readonly ok: true; readonly report: RunReport } | { readonly ok: false; readonly error: unknown };
 
 /** What `tickWithRetries` did. */
 export interface RetriedTick {
@@ -139,9 +140,15 @@ export type KillPoint = 'after-lease' | 'after-intent' | 'after-call' | 'before-
  * that died, nothing more reaches EC2 or DynamoDB, and the lease is left held. A new
  * `SandboxLambda` is a new container.
  */
-export function killable(runtime: EnforcerRuntime, point: KillPoint): { runtime: EnforcerRuntime; killed: () => boolean } {
+export function killable(
+  runtime: EnforcerRuntime,
+  point: KillPoint,
+): { runtime: EnforcerRuntime; killed: () => boolean } {
   let dead = false;
-  type Hooks = { readonly before?: Record<string, () => void>; readonly after?: Record<string, (result: unknown) => void> };
+  type Hooks = {
+    readonly before?: Record<string, () => void>;
+    readonly after?: Record<string, (result: unknown) => void>;
+  };
   const guard = <T extends object>(port: T, name: string, hooks: Hooks = {}): T =>
     new Proxy(port, {
       get(target, property, receiver) {
@@ -167,11 +174,19 @@ export function killable(runtime: EnforcerRuntime, point: KillPoint): { runtime:
       ...runtime,
       ports: {
         ...ports,
-        lease: guard(ports.lease, 'lease', point === 'after-lease' ? { after: { acquire: (taken) => taken === true && die() } } : {}),
+        lease: guard(
+          ports.lease,
+          'lease',
+          point === 'after-lease' ? { after: { acquire: (taken) => taken === true && die() } } : {},
+        ),
         audit: guard(
           ports.audit,
           'audit',
-          point === 'after-intent' ? { after: { putIntent: (written) => written === true && die() } } : point === 'before-summary' ? { before: { putSummary: die } } : {},
+          point === 'after-intent'
+            ? { after: { putIntent: (written) => written === true && die() } }
+            : point === 'before-summary'
+              ? { before: { putSummary: die } }
+              : {},
         ),
         gateway: guard(ports.gateway, 'gateway', point === 'after-call' ? { after: { terminate: die } } : {}),
         policies: guard(ports.policies, 'policies'),

@@ -40,7 +40,11 @@ export interface DecisionItem {
 /** Every decision record of the audit table. Faults are paused while it is read, so the check itself never fails. */
 export async function decisionRecords(sandbox: Sandbox, clients: AwsClients): Promise<DecisionItem[]> {
   // Put back as they were: a rule with a count keeps only what it has left.
-  const rules = sandbox.faults.list().map(({ fired, ...rule }) => (rule.count === undefined ? rule : { ...rule, count: Math.max(0, rule.count - fired) }));
+  const rules = sandbox.faults
+    .list()
+    .map(({ fired, ...rule }) =>
+      rule.count === undefined ? rule : { ...rule, count: Math.max(0, rule.count - fired) },
+    );
   sandbox.faults.clear();
   try {
     const items = await scanAll(clients, sandbox.tables.audit);
@@ -66,9 +70,13 @@ export async function checkInvariants(
 ): Promise<InvariantCheck> {
   const violations: string[] = [];
   const records = await decisionRecords(sandbox, clients);
-  const connections = new Map(sandbox.emulator.listConnections().map((connection) => [connection.connectionId, connection]));
+  const connections = new Map(
+    sandbox.emulator.listConnections().map((connection) => [connection.connectionId, connection]),
+  );
   const endedAtStart = options.endedAtStart ?? new Set<string>();
-  const ended = [...connections.values()].filter((c) => ENDED.has(c.status) && !endedAtStart.has(c.connectionId)).map((c) => c.connectionId);
+  const ended = [...connections.values()]
+    .filter((c) => ENDED.has(c.status) && !endedAtStart.has(c.connectionId))
+    .map((c) => c.connectionId);
 
   for (const id of ended) {
     if (expectation.untouchable.has(id)) violations.push(`${id} ended, but no policy may end it`);
@@ -85,21 +93,29 @@ export async function checkInvariants(
     terminatedBy.set(record.connectionId, [...(terminatedBy.get(record.connectionId) ?? []), record]);
     const status = connections.get(record.connectionId)?.status;
     if (!status || !ENDED.has(status)) {
-      violations.push(`${record.connectionId} is recorded terminated by ${record.runId}, but the emulator shows it ${status ?? 'missing'}`);
+      violations.push(
+        `${record.connectionId} is recorded terminated by ${record.runId}, but the emulator shows it ${status ?? 'missing'}`,
+      );
     }
   }
   for (const [id, terminated] of terminatedBy) {
-    if (terminated.length > 1) violations.push(`${id} has ${terminated.length} terminated records (${terminated.map((r) => r.runId).join(', ')})`);
+    if (terminated.length > 1)
+      violations.push(
+        `${id} has ${terminated.length} terminated records (${terminated.map((r) => r.runId).join(', ')})`,
+      );
   }
 
   const pending = records.filter((record) => record.outcome === 'pending');
   if (options.settled) {
-    for (const record of pending) violations.push(`${record.connectionId} is still pending (${record.runId}) after a healthy run`);
+    for (const record of pending)
+      violations.push(`${record.connectionId} is still pending (${record.runId}) after a healthy run`);
     for (const id of expectation.targets) {
-      if (!ended.includes(id)) violations.push(`target ${id} is still ${connections.get(id)?.status ?? 'missing'} after a healthy run`);
+      if (!ended.includes(id))
+        violations.push(`target ${id} is still ${connections.get(id)?.status ?? 'missing'} after a healthy run`);
     }
     for (const id of ended) {
-      if ((terminatedBy.get(id)?.length ?? 0) !== 1) violations.push(`${id} ended with ${terminatedBy.get(id)?.length ?? 0} terminated records`);
+      if ((terminatedBy.get(id)?.length ?? 0) !== 1)
+        violations.push(`${id} ended with ${terminatedBy.get(id)?.length ?? 0} terminated records`);
     }
   }
   return { violations, recordsChecked: records.length, ended: ended.length, pending: pending.length };

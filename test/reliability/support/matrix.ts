@@ -109,7 +109,19 @@ function injected(sandbox: Sandbox): number {
 
 /** The summary table of a matrix, as printed after it. */
 export function matrixSummary(title: string, rows: readonly MatrixRow[]): string {
-  const header = ['case', 'seed', 'invocations', 'thrown', 'faults injected', 'terminated', 'deferred', 'pending seen', 'reconciled', 'records checked', 'violations'];
+  const header = [
+    'case',
+    'seed',
+    'invocations',
+    'thrown',
+    'faults injected',
+    'terminated',
+    'deferred',
+    'pending seen',
+    'reconciled',
+    'records checked',
+    'violations',
+  ];
   const cells = (row: MatrixRow) => [
     row.name,
     String(row.seed),
@@ -138,8 +150,12 @@ export function matrixSummary(title: string, rows: readonly MatrixRow[]): string
     sum((row) => row.recordsChecked),
     sum((row) => row.violations.length),
   ]);
-  const widths = header.map((name, column) => Math.max(name.length, ...lines.map((line) => (line[column] ?? '').length)));
+  const widths = header.map((name, column) =>
+    Math.max(name.length, ...lines.map((line) => (line[column] ?? '').length)),
+  );
   const format = (line: readonly string[]) =>
-    line.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join('  ');
+    line
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join('  ');
   return [title, format(header), ...lines.map(format)].join('\n');
 }

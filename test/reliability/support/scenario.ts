@@ -19,11 +19,46 @@ export const SELECTED_ENV = { [EnvVar.ENDPOINT_IDS]: `${ENDPOINT_A},${ENDPOINT_B
 
 /** The policy rows: a revoked pair, a session limit, a break-glass exemption, an observe-only rule and a hand-edit gone wrong. */
 export const POLICIES: Record<string, unknown>[] = [
-  { policyId: 'offboarded', kind: 'revoked-user', mode: 'enforce', endpoints: ['*'], usernames: ['mallory', 'trudy'], reason: 'left the company' },
-  { policyId: 'max-8h', kind: 'max-session', mode: 'enforce', endpoints: ['*'], maxSessionMinutes: 480, reason: 'a working day' },
-  { policyId: 'break-glass', kind: 'exempt', endpoints: ['*'], usernames: ['root-admin'], reason: 'break-glass account' },
-  { policyId: 'max-1-observe', kind: 'max-connections', mode: 'observe', endpoints: ['*'], usernames: ['alice'], maxConnections: 1, reason: 'one each, watched' },
-  { policyId: 'typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 30, reason: 'a hand edit with a typo' },
+  {
+    policyId: 'offboarded',
+    kind: 'revoked-user',
+    mode: 'enforce',
+    endpoints: ['*'],
+    usernames: ['mallory', 'trudy'],
+    reason: 'left the company',
+  },
+  {
+    policyId: 'max-8h',
+    kind: 'max-session',
+    mode: 'enforce',
+    endpoints: ['*'],
+    maxSessionMinutes: 480,
+    reason: 'a working day',
+  },
+  {
+    policyId: 'break-glass',
+    kind: 'exempt',
+    endpoints: ['*'],
+    usernames: ['root-admin'],
+    reason: 'break-glass account',
+  },
+  {
+    policyId: 'max-1-observe',
+    kind: 'max-connections',
+    mode: 'observe',
+    endpoints: ['*'],
+    usernames: ['alice'],
+    maxConnections: 1,
+    reason: 'one each, watched',
+  },
+  {
+    policyId: 'typo',
+    kind: 'idle',
+    mode: 'enforce',
+    endpoints: ['*'],
+    idleMinute: 30,
+    reason: 'a hand edit with a typo',
+  },
 ];
 
 /**
@@ -71,7 +106,8 @@ export function expectationOf(sandbox: Sandbox): MutableExpectation {
 
 /** The revoked users come back between runs (and so does an innocent one): new targets for the next run. */
 export function reconnect(sandbox: Sandbox, expectation: MutableExpectation): void {
-  const add = (endpointId: string, username: string) => sandbox.emulator.addConnection({ endpointId, username }).connectionId;
+  const add = (endpointId: string, username: string) =>
+    sandbox.emulator.addConnection({ endpointId, username }).connectionId;
   expectation.targets.add(add(ENDPOINT_A, 'mallory'));
   expectation.targets.add(add(ENDPOINT_A, 'mallory'));
   expectation.targets.add(add(ENDPOINT_B, 'trudy'));

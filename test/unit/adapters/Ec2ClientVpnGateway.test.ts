@@ -20,7 +20,12 @@ const NOW = new Date('2026-11-26T12:00:00Z');
 const ec2Mock = mockClient(EC2Client);
 
 function serviceError(name: string, status = 400): EC2ServiceException {
-  return new EC2ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'req-1' }, message: `${name} happened` });
+  return new EC2ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, requestId: 'req-1' },
+    message: `${name} happened`,
+  });
 }
 
 describe('Ec2ClientVpnGateway', () => {
@@ -32,7 +37,10 @@ describe('Ec2ClientVpnGateway', () => {
   it('reads every page of connections with MaxResults 1000', async () => {
     ec2Mock
       .on(DescribeClientVpnConnectionsCommand)
-      .resolvesOnce({ Connections: [{ ConnectionId: 'cvpn-connection-1', Status: { Code: 'active' } }], NextToken: 't1' })
+      .resolvesOnce({
+        Connections: [{ ConnectionId: 'cvpn-connection-1', Status: { Code: 'active' } }],
+        NextToken: 't1',
+      })
       .resolvesOnce({ Connections: [{ ConnectionId: 'cvpn-connection-2', Status: { Code: 'active' } }] });
     const connections = await gateway().listConnections(ENDPOINT);
     expect(connections.map((c) => c.connectionId)).toEqual(['cvpn-connection-1', 'cvpn-connection-2']);
@@ -46,7 +54,10 @@ describe('Ec2ClientVpnGateway', () => {
   });
 
   it('stops when EC2 hands back a NextToken it already gave', async () => {
-    ec2Mock.on(DescribeClientVpnConnectionsCommand).resolves({ Connections: [{ ConnectionId: 'cvpn-connection-1', Status: { Code: 'active' } }], NextToken: 'same' });
+    ec2Mock.on(DescribeClientVpnConnectionsCommand).resolves({
+      Connections: [{ ConnectionId: 'cvpn-connection-1', Status: { Code: 'active' } }],
+      NextToken: 'same',
+    });
     const connections = await gateway().listConnections(ENDPOINT);
     expect(ec2Mock.commandCalls(DescribeClientVpnConnectionsCommand)).toHaveLength(2);
     expect(connections).toHaveLength(2);
@@ -93,18 +104,41 @@ describe('Ec2ClientVpnGateway', () => {
         { ClientVpnEndpointId: 'cvpn-endpoint-bbbbbbbb', Tags: [{ Key: 'guard', Value: 'off' }] },
       ],
     });
-    expect((await gateway().listEndpoints({})).map((e) => e.endpointId)).toEqual(['cvpn-endpoint-aaaaaaaa', 'cvpn-endpoint-bbbbbbbb']);
-    expect((await gateway().listEndpoints({ tag: { key: 'guard', value: 'on' } })).map((e) => e.endpointId)).toEqual(['cvpn-endpoint-aaaaaaaa']);
-    expect((await gateway().listEndpoints({ endpointIds: ['cvpn-endpoint-bbbbbbbb'] })).map((e) => e.endpointId)).toEqual(['cvpn-endpoint-bbbbbbbb']);
+    expect((await gateway().listEndpoints({})).map((e) => e.endpointId)).toEqual([
+      'cvpn-endpoint-aaaaaaaa',
+      'cvpn-endpoint-bbbbbbbb',
+    ]);
+    expect((await gateway().listEndpoints({ tag: { key: 'guard', value: 'on' } })).map((e) => e.endpointId)).toEqual([
+      'cvpn-endpoint-aaaaaaaa',
+    ]);
+    expect(
+      (await gateway().listEndpoints({ endpointIds: ['cvpn-endpoint-bbbbbbbb'] })).map((e) => e.endpointId),
+    ).toEqual(['cvpn-endpoint-bbbbbbbb']);
   });
 
   it('terminates by username or by connection id and reports the status change', async () => {
     ec2Mock.on(TerminateClientVpnConnectionsCommand).resolves({
       $metadata: { requestId: 'req-9', attempts: 2 },
-      ConnectionStatuses: [{ ConnectionId: 'cvpn-connection-1', PreviousStatus: { Code: 'active' }, CurrentStatus: { Code: 'terminating' } }],
+      ConnectionStatuses: [
+        {
+          ConnectionId: 'cvpn-connection-1',
+          PreviousStatus: { Code: 'active' },
+          CurrentStatus: { Code: 'terminating' },
+        },
+      ],
     });
-    const result = await gateway().terminate({ by: 'username', endpointId: ENDPOINT, username: 'Alice', decisions: [] });
-    await gateway().terminate({ by: 'connection-id', endpointId: ENDPOINT, connectionId: 'cvpn-connection-1', decisions: [] });
+    const result = await gateway().terminate({
+      by: 'username',
+      endpointId: ENDPOINT,
+      username: 'Alice',
+      decisions: [],
+    });
+    await gateway().terminate({
+      by: 'connection-id',
+      endpointId: ENDPOINT,
+      connectionId: 'cvpn-connection-1',
+      decisions: [],
+    });
     expect(result).toEqual({
       requestId: 'req-9',
       attempts: 2,

@@ -73,31 +73,52 @@ describe('median', () => {
 describe('checkTargets', () => {
   it('meets the targets when cvpn-guard is close to the bound, correct and small; a baseline that stops early is not compared on time', () => {
     // Arrange
-    const firstPage = figures({ contender: Contender.BASELINE_FIRST_PAGE, simulatedSeconds: 20, ended: 50, wronglyEnded: 5, wronglyEndedByRole: { exempt: 5 } });
+    const firstPage = figures({
+      contender: Contender.BASELINE_FIRST_PAGE,
+      simulatedSeconds: 20,
+      ended: 50,
+      wronglyEnded: 5,
+      wronglyEndedByRole: { exempt: 5 },
+    });
 
     // Act
     const checks = checkTargets([scenario([figures({}), firstPage])], { bytes: 500_000, medianInitMs: 120 }, LIMITS);
 
     // Assert
     expect(checks.filter((check) => check.met === false)).toEqual([]);
-    expect(checks.find((check) => check.target.includes('faster'))).toMatchObject({ met: null, figure: 'not the same job: it ends 50/1000 in 20.0 s and stops' });
-    expect(checks.find((check) => check.target.includes('correct where'))?.figure).toContain('baseline (first page) ended 50/1000, wrongly 5 (5 exempt)');
+    expect(checks.find((check) => check.target.includes('faster'))).toMatchObject({
+      met: null,
+      figure: 'not the same job: it ends 50/1000 in 20.0 s and stops',
+    });
+    expect(checks.find((check) => check.target.includes('correct where'))?.figure).toContain(
+      'baseline (first page) ended 50/1000, wrongly 5 (5 exempt)',
+    );
   });
 
   it('compares the time with a baseline that ends every targeted connection', () => {
     const allPages = figures({ contender: Contender.BASELINE_ALL_PAGES, simulatedSeconds: 150 });
 
-    const faster = checkTargets([scenario([figures({}), allPages])], { bytes: 1, medianInitMs: 1 }, LIMITS).find((check) => check.target.includes('faster'));
+    const faster = checkTargets([scenario([figures({}), allPages])], { bytes: 1, medianInitMs: 1 }, LIMITS).find(
+      (check) => check.target.includes('faster'),
+    );
 
     expect(faster).toMatchObject({ met: false, figure: '170.0 s vs 150.0 s to end all 1000' });
   });
 
   it('reports each missed target with its figure', () => {
     // Arrange
-    const slow = figures({ simulatedSeconds: 240, ratioToLowerBound: 1.5, describePages: 101, peakRssMB: 300, acceptedTerminateCalls: 1001 });
+    const slow = figures({
+      simulatedSeconds: 240,
+      ratioToLowerBound: 1.5,
+      describePages: 101,
+      peakRssMB: 300,
+      acceptedTerminateCalls: 1001,
+    });
 
     // Act
-    const missed = checkTargets([scenario([slow])], { bytes: 700_000, medianInitMs: 300 }, LIMITS).filter((check) => check.met === false);
+    const missed = checkTargets([scenario([slow])], { bytes: 700_000, medianInitMs: 300 }, LIMITS).filter(
+      (check) => check.met === false,
+    );
 
     // Assert
     expect(missed.map((check) => check.figure)).toEqual([

@@ -26,7 +26,9 @@ describe('generateScenario', () => {
     const perUser = new Map<string, number>();
     for (const connection of revoked) perUser.set(connection.username, (perUser.get(connection.username) ?? 0) + 1);
 
-    const listed = generated.scenario.policies.filter((row) => row.kind === 'revoked-user').flatMap((row) => row.usernames as string[]);
+    const listed = generated.scenario.policies
+      .filter((row) => row.kind === 'revoked-user')
+      .flatMap((row) => row.usernames as string[]);
     expect(new Set(listed)).toEqual(new Set(perUser.keys()));
     expect([...perUser.values()].filter((count) => count === 2).length).toBeGreaterThan(0);
   });
@@ -35,8 +37,12 @@ describe('generateScenario', () => {
     const generated = generateScenario(SPEC, NOW);
     const ageMinutes = (established: string) => (NOW.getTime() - new Date(established).getTime()) / 60_000;
 
-    const overLimit = generated.connections.filter((connection) => ageMinutes(connection.established) > generated.maxSessionMinutes);
-    const expected = generated.connections.filter((connection) => connection.role === Role.TOO_OLD || connection.role === Role.EXEMPT);
+    const overLimit = generated.connections.filter(
+      (connection) => ageMinutes(connection.established) > generated.maxSessionMinutes,
+    );
+    const expected = generated.connections.filter(
+      (connection) => connection.role === Role.TOO_OLD || connection.role === Role.EXEMPT,
+    );
 
     expect(overLimit).toEqual(expected);
   });

@@ -36,7 +36,9 @@ describe('enforcerEnvironmentOf', () => {
 
   it('reads YAML templates too, and gives undefined when there is no enforcer or no template', () => {
     expect(enforcerEnvironmentOf(stringify(TEMPLATE))).toMatchObject({ CVPN_GUARD_MAX_TERMINATIONS_PER_RUN: '25' });
-    expect(enforcerEnvironmentOf(JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } }))).toBeUndefined();
+    expect(
+      enforcerEnvironmentOf(JSON.stringify({ Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } })),
+    ).toBeUndefined();
     expect(enforcerEnvironmentOf('{not json')).toBeUndefined();
   });
 

@@ -9,22 +9,37 @@ describe('runSettings', () => {
     expect(runSettings({}, {})).toEqual({ selection: {}, maxTerminationsPerRun: 100, dryRun: false, disabled: false });
   });
 
-  it('reads the enforcer\'s environment variables', () => {
-    expect(runSettings({}, { CVPN_GUARD_ENDPOINT_IDS: `${ID_A}, ${ID_B}`, CVPN_GUARD_MAX_TERMINATIONS_PER_RUN: '5', CVPN_GUARD_DRY_RUN: 'true' })).toEqual({
+  it("reads the enforcer's environment variables", () => {
+    expect(
+      runSettings(
+        {},
+        {
+          CVPN_GUARD_ENDPOINT_IDS: `${ID_A}, ${ID_B}`,
+          CVPN_GUARD_MAX_TERMINATIONS_PER_RUN: '5',
+          CVPN_GUARD_DRY_RUN: 'true',
+        },
+      ),
+    ).toEqual({
       selection: { endpointIds: [ID_A, ID_B] },
       maxTerminationsPerRun: 5,
       dryRun: true,
       disabled: false,
     });
-    expect(runSettings({}, { CVPN_GUARD_ENDPOINT_TAG: 'cvpn-guard=enforce' }).selection).toEqual({ tag: { key: 'cvpn-guard', value: 'enforce' } });
+    expect(runSettings({}, { CVPN_GUARD_ENDPOINT_TAG: 'cvpn-guard=enforce' }).selection).toEqual({
+      tag: { key: 'cvpn-guard', value: 'enforce' },
+    });
   });
 
   it('lets flags win over the environment', () => {
-    expect(runSettings({ endpointIds: [ID_B], maxTerminationsPerRun: 0 }, { CVPN_GUARD_ENDPOINT_IDS: ID_A }).selection).toEqual({ endpointIds: [ID_B] });
+    expect(
+      runSettings({ endpointIds: [ID_B], maxTerminationsPerRun: 0 }, { CVPN_GUARD_ENDPOINT_IDS: ID_A }).selection,
+    ).toEqual({ endpointIds: [ID_B] });
   });
 
   it('names the flag and value at fault', () => {
-    expect(() => runSettings({ endpointIds: ['vpn-1'] }, {})).toThrow('--endpoint-ids vpn-1: expected Client VPN endpoint ids');
+    expect(() => runSettings({ endpointIds: ['vpn-1'] }, {})).toThrow(
+      '--endpoint-ids vpn-1: expected Client VPN endpoint ids',
+    );
     expect(() => runSettings({ endpointTag: 'enforce' }, {})).toThrow('--endpoint-tag "enforce": expected key=value');
     expect(() => runSettings({ endpointIds: [ID_A], endpointTag: 'a=b' }, {})).toThrow(/not both/);
   });

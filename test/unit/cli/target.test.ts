@@ -8,8 +8,15 @@ const noStack = async (): Promise<Record<string, string>> => {
 
 describe('resolveAwsSettings', () => {
   it('leaves region, credentials and endpoint to the SDK chain unless given', () => {
-    expect(resolveAwsSettings({})).toEqual({ region: undefined, endpoint: undefined, profile: undefined, sandbox: false });
-    expect(resolveAwsSettings({ region: 'eu-west-1', profile: 'ops', endpointUrl: 'https://vpc-endpoint.example.com/' })).toEqual({
+    expect(resolveAwsSettings({})).toEqual({
+      region: undefined,
+      endpoint: undefined,
+      profile: undefined,
+      sandbox: false,
+    });
+    expect(
+      resolveAwsSettings({ region: 'eu-west-1', profile: 'ops', endpointUrl: 'https://vpc-endpoint.example.com/' }),
+    ).toEqual({
       region: 'eu-west-1',
       endpoint: 'https://vpc-endpoint.example.com',
       profile: 'ops',
@@ -29,20 +36,34 @@ describe('resolveAwsSettings', () => {
 
   it('refuses a sandbox "URL" that is an argument commander took for it, saying how to write it', () => {
     expect(() => resolveAwsSettings({ sandbox: 'idle-30m' })).toThrow(CliUsageError);
-    expect(() => resolveAwsSettings({ sandbox: 'idle-30m' })).toThrow(/--sandbox "idle-30m" is not a URL.*--sandbox=URL/);
+    expect(() => resolveAwsSettings({ sandbox: 'idle-30m' })).toThrow(
+      /--sandbox "idle-30m" is not a URL.*--sandbox=URL/,
+    );
   });
 
   it('refuses --stack or --endpoint-url with --sandbox', () => {
-    expect(() => resolveAwsSettings({ sandbox: true, stack: 'CvpnGuard' })).toThrow(/--stack CvpnGuard and --sandbox exclude each other/);
-    expect(() => resolveAwsSettings({ sandbox: true, endpointUrl: 'http://x:1' })).toThrow(/--endpoint-url and --sandbox exclude each other/);
+    expect(() => resolveAwsSettings({ sandbox: true, stack: 'CvpnGuard' })).toThrow(
+      /--stack CvpnGuard and --sandbox exclude each other/,
+    );
+    expect(() => resolveAwsSettings({ sandbox: true, endpointUrl: 'http://x:1' })).toThrow(
+      /--endpoint-url and --sandbox exclude each other/,
+    );
   });
 });
 
 describe('TableResolver', () => {
   it('takes a flag first, then the stack output, reading the stack once', async () => {
     // Arrange
-    const readStack = jest.fn(async (_stackName: string) => ({ PoliciesTableName: 'Stack-Policies-1', AuditTableName: 'Stack-Audit-1', StateTableName: 'Stack-State-1' }));
-    const tables = new TableResolver({ stack: 'CvpnGuard', auditTable: 'my-audit' }, { CVPN_GUARD_POLICIES_TABLE: 'from-env' }, readStack);
+    const readStack = jest.fn(async (_stackName: string) => ({
+      PoliciesTableName: 'Stack-Policies-1',
+      AuditTableName: 'Stack-Audit-1',
+      StateTableName: 'Stack-State-1',
+    }));
+    const tables = new TableResolver(
+      { stack: 'CvpnGuard', auditTable: 'my-audit' },
+      { CVPN_GUARD_POLICIES_TABLE: 'from-env' },
+      readStack,
+    );
 
     // Act
     const names = [await tables.name('policies'), await tables.name('audit'), await tables.name('state')];
@@ -59,7 +80,7 @@ describe('TableResolver', () => {
     expect(await tables.name('audit')).toBe('cvpn-guard-audit');
   });
 
-  it('falls back to the enforcer\'s environment variables', async () => {
+  it("falls back to the enforcer's environment variables", async () => {
     const tables = new TableResolver({}, { CVPN_GUARD_STATE_TABLE: ' state-x ' }, noStack);
     expect(await tables.name('state')).toBe('state-x');
   });
@@ -73,6 +94,8 @@ describe('TableResolver', () => {
 
   it('names the missing output and the ones the stack has', async () => {
     const tables = new TableResolver({ stack: 'Other' }, {}, async () => ({ BucketName: 'b' }));
-    await expect(tables.name('policies')).rejects.toThrow('stack Other has no output PoliciesTableName (it has BucketName): is it a cvpn-guard stack? Pass --policies-table NAME instead');
+    await expect(tables.name('policies')).rejects.toThrow(
+      'stack Other has no output PoliciesTableName (it has BucketName): is it a cvpn-guard stack? Pass --policies-table NAME instead',
+    );
   });
 });

@@ -22,14 +22,21 @@ describe('parseInstant', () => {
     expect(instant.toISOString()).toBe(expected);
   });
 
-  it.each(['yesterday', '-24h', '24', '2026-11-20T08:00:00', '2026-13-45', ''])('refuses %j, naming the flag, the value and what is accepted', (text) => {
-    // Act
-    const attempt = () => parseInstant('--since', text, NOW);
+  it.each(['yesterday', '-24h', '24', '2026-11-20T08:00:00', '2026-13-45', ''])(
+    'refuses %j, naming the flag, the value and what is accepted',
+    (text) => {
+      // Act
+      const attempt = () => parseInstant('--since', text, NOW);
 
-    // Assert
-    expect(attempt).toThrow(CliUsageError);
-    expect(attempt).toThrow(new RegExp(`--since ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a time: expected a duration back from now such as "30m", "24h"`));
-  });
+      // Assert
+      expect(attempt).toThrow(CliUsageError);
+      expect(attempt).toThrow(
+        new RegExp(
+          `--since ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a time: expected a duration back from now such as "30m", "24h"`,
+        ),
+      );
+    },
+  );
 });
 
 describe('parseExpiry', () => {

@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { parsePolicyRow, type Connection, type ConnectionIdleState, type IdleState } from '../../../lambda/domain/index.js';
+import {
+  parsePolicyRow,
+  type Connection,
+  type ConnectionIdleState,
+  type IdleState,
+} from '../../../lambda/domain/index.js';
 import { ENDPOINT_A, ENDPOINT_B, NOW, row } from './fixtures.js';
 
 /** Property runs are reproducible: a fixed seed, and enough runs to find the corners. */
@@ -18,14 +23,20 @@ export const arbConnection: fc.Arbitrary<Connection> = fc.record(
     commonName: fc.constantFrom(...COMMON_NAMES),
     ingressBytes: fc.constantFrom(0, 0, 60, 1_000),
     egressBytes: fc.constantFrom(0, 0, 60),
-    establishedAt: fc.integer({ min: 0, max: 2 * 24 * 60 }).map((minutes) => new Date(NOW.getTime() - minutes * 60_000)),
+    establishedAt: fc
+      .integer({ min: 0, max: 2 * 24 * 60 })
+      .map((minutes) => new Date(NOW.getTime() - minutes * 60_000)),
     status: fc.constantFrom(...STATUSES),
   },
   { requiredKeys: ['endpointId', 'connectionId', 'ingressBytes', 'egressBytes', 'establishedAt', 'status'] },
 );
 
 /** Up to sixteen connections, each listed once (EC2 lists a connection once per endpoint). */
-export const arbConnections = fc.uniqueArray(arbConnection, { maxLength: 16, size: 'medium', selector: (c) => `${c.endpointId}/${c.connectionId}` });
+export const arbConnections = fc.uniqueArray(arbConnection, {
+  maxLength: 16,
+  size: 'medium',
+  selector: (c) => `${c.endpointId}/${c.connectionId}`,
+});
 
 const arbSelectors = fc.record(
   {
@@ -53,35 +64,77 @@ const arbCommon = fc.record(
 );
 
 /** A valid raw row of any kind, from small pools. */
-export const arbValidRow: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
-  fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.revokedUser({ ...common, usernames: undefined, ...named })),
-  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 120 }), fc.constantFrom(0, 100)).map(([common, selectors, idleMinutes, minBytes]) =>
-    row.idle({ ...common, ...selectors, idleMinutes, minBytes }),
-  ),
-  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 48 * 60 })).map(([common, selectors, maxSessionMinutes]) => row.maxSession({ ...common, ...selectors, maxSessionMinutes })),
-  fc.tuple(arbCommon, arbSelectors, fc.constantFrom(['thu'], ['mon', 'fri'], ['wed', 'thu']), fc.constantFrom(['08:00', '18:00'], ['22:00', '06:00'], ['11:00', '12:00'])).map(
-    ([common, selectors, days, [start, end]]) => row.offHours({ ...common, ...selectors, days, start, end, timezone: 'UTC' }),
-  ),
-  fc.tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 3 })).map(([common, selectors, maxConnections]) => row.maxConnections({ ...common, ...selectors, maxConnections })),
-  fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.exempt({ ...common, usernames: undefined, ...named })),
-).map(withoutUndefined);
+export const arbValidRow: fc.Arbitrary<Record<string, unknown>> = fc
+  .oneof(
+    fc
+      .tuple(arbCommon, arbNamed)
+      .map(([common, named]) => row.revokedUser({ ...common, usernames: undefined, ...named })),
+    fc
+      .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 120 }), fc.constantFrom(0, 100))
+      .map(([common, selectors, idleMinutes, minBytes]) =>
+        row.idle({ ...common, ...selectors, idleMinutes, minBytes }),
+      ),
+    fc
+      .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 48 * 60 }))
+      .map(([common, selectors, maxSessionMinutes]) => row.maxSession({ ...common, ...selectors, maxSessionMinutes })),
+    fc
+      .tuple(
+        arbCommon,
+        arbSelectors,
+        fc.constantFrom(['thu'], ['mon', 'fri'], ['wed', 'thu']),
+        fc.constantFrom(['08:00', '18:00'], ['22:00', '06:00'], ['11:00', '12:00']),
+      )
+      .map(([common, selectors, days, [start, end]]) =>
+        row.offHours({ ...common, ...selectors, days, start, end, timezone: 'UTC' }),
+      ),
+    fc
+      .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 3 }))
+      .map(([common, selectors, maxConnections]) => row.maxConnections({ ...common, ...selectors, maxConnections })),
+    fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.exempt({ ...common, usernames: undefined, ...named })),
+  )
+  .map(withoutUndefined);
 
 /** A valid exempt row. */
 export const arbExemptRow = fc
   .tuple(arbEndpoints, arbNamed, fc.constantFrom('x1', 'x2'))
-  .map(([endpoints, named, policyId]) => withoutUndefined(row.exempt({ policyId, endpoints, usernames: undefined, ...named })));
+  .map(([endpoints, named, policyId]) =>
+    withoutUndefined(row.exempt({ policyId, endpoints, usernames: undefined, ...named })),
+  );
 
 /** Up to six valid rows with distinct policy ids (the table's key). */
-export const arbValidRows = fc.uniqueArray(arbValidRow, { minLength: 1, maxLength: 6, selector: (item) => item.policyId });
+export const arbValidRows = fc.uniqueArray(arbValidRow, {
+  minLength: 1,
+  maxLength: 6,
+  selector: (item) => item.policyId,
+});
 
 /** A row that must fail validation: anything at all, or a valid row broken in one place. */
-export const arbMalformedRow: fc.Arbitrary<unknown> = fc.oneof(
-  fc.anything({ withBigInt: true, withSet: true, withMap: true, withDate: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true }),
-  fc.tuple(arbValidRow, fc.constantFrom('kind', 'policyId', 'reason', 'endpoints')).map(([valid, field]) => withoutUndefined({ ...valid, [field]: undefined })),
-  fc.tuple(arbValidRow, fc.string({ minLength: 1 }).filter((key) => !['__proto__', 'constructor'].includes(key))).map(([valid, key]) => ({ ...valid, [`x-${key}`]: 1 })),
-  fc.tuple(arbValidRow, fc.anything({ withBigInt: true, withSet: true })).map(([valid, value]) => ({ ...valid, endpoints: value, usernames: [value] })),
-  arbValidRow.map((valid) => ({ ...valid, mode: 'ENFORCE' })),
-).filter((item) => !parsePolicyRow(item).ok);
+export const arbMalformedRow: fc.Arbitrary<unknown> = fc
+  .oneof(
+    fc.anything({
+      withBigInt: true,
+      withSet: true,
+      withMap: true,
+      withDate: true,
+      withNullPrototype: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    }),
+    fc
+      .tuple(arbValidRow, fc.constantFrom('kind', 'policyId', 'reason', 'endpoints'))
+      .map(([valid, field]) => withoutUndefined({ ...valid, [field]: undefined })),
+    fc
+      .tuple(
+        arbValidRow,
+        fc.string({ minLength: 1 }).filter((key) => !['__proto__', 'constructor'].includes(key)),
+      )
+      .map(([valid, key]) => ({ ...valid, [`x-${key}`]: 1 })),
+    fc
+      .tuple(arbValidRow, fc.anything({ withBigInt: true, withSet: true }))
+      .map(([valid, value]) => ({ ...valid, endpoints: value, usernames: [value] })),
+    arbValidRow.map((valid) => ({ ...valid, mode: 'ENFORCE' })),
+  )
+  .filter((item) => !parsePolicyRow(item).ok);
 
 /** Idle memory of some of the pooled connection ids, as a previous run may have left it. */
 export const arbIdleState: fc.Arbitrary<IdleState> = fc

@@ -1,4 +1,10 @@
-import { parsePolicyRow, type Connection, type ConnectionIdleState, type IdleState, type PolicyRow } from '../../../lambda/domain/index.js';
+import {
+  parsePolicyRow,
+  type Connection,
+  type ConnectionIdleState,
+  type IdleState,
+  type PolicyRow,
+} from '../../../lambda/domain/index.js';
 
 /** The instant most tests run at: Thursday 2026-11-26 10:49 UTC. */
 export const NOW = new Date('2026-11-26T10:49:00Z');

@@ -32,7 +32,11 @@ function scriptedGateway(answers: Array<Error | 'ok'>, journal: string[]): Clien
       return {
         requestId: `req-${call}`,
         attempts: 1,
-        statuses: target.decisions.map((d) => ({ connectionId: d.connection.connectionId, previousStatus: 'active', currentStatus: 'terminating' })),
+        statuses: target.decisions.map((d) => ({
+          connectionId: d.connection.connectionId,
+          previousStatus: 'active',
+          currentStatus: 'terminating',
+        })),
       };
     },
   };
@@ -41,7 +45,12 @@ function scriptedGateway(answers: Array<Error | 'ok'>, journal: string[]): Clien
 function callsFor(count: number): TerminationCall[] {
   return Array.from({ length: count }, (_, index) => {
     const connection = aConnection({ connectionId: `cvpn-connection-${index}` });
-    return { by: 'connection-id', endpointId: ENDPOINT_A, connectionId: connection.connectionId, decisions: [aDecision(connection)] } as const;
+    return {
+      by: 'connection-id',
+      endpointId: ENDPOINT_A,
+      connectionId: connection.connectionId,
+      decisions: [aDecision(connection)],
+    } as const;
   });
 }
 
@@ -51,7 +60,15 @@ function setup(answers: Array<Error | 'ok'>, settings: Partial<TerminationSettin
   const gateway = scriptedGateway(answers, audit.journal);
   const executor = new TerminationExecutor(
     { gateway, audit, clock, logger: SILENT_LOGGER },
-    { ratePerSecond: 5, burst: 50, concurrency: 1, timeMarginMs: 1000, remainingTimeMs: () => 60_000, random: () => 0.5, ...settings },
+    {
+      ratePerSecond: 5,
+      burst: 50,
+      concurrency: 1,
+      timeMarginMs: 1000,
+      remainingTimeMs: () => 60_000,
+      random: () => 0.5,
+      ...settings,
+    },
   );
   const recordOf = (decision: Parameters<typeof decisionRecord>[2]) => decisionRecord(RUN, clock.now(), decision);
   return { clock, audit, executor, recordOf };
@@ -61,8 +78,20 @@ describe('TerminationExecutor', () => {
   it('writes the intent before the call and completes it after', async () => {
     const { audit, executor, recordOf } = setup(['ok']);
     const report = await executor.execute(callsFor(1), recordOf);
-    expect(audit.journal).toEqual(['putIntent:cvpn-connection-0', 'terminate:cvpn-connection-0', 'complete:cvpn-connection-0']);
-    expect(report.records).toEqual([expect.objectContaining({ outcome: 'terminated', requestId: 'req-1', previousStatus: 'active', currentStatus: 'terminating', calledBy: 'connection-id' })]);
+    expect(audit.journal).toEqual([
+      'putIntent:cvpn-connection-0',
+      'terminate:cvpn-connection-0',
+      'complete:cvpn-connection-0',
+    ]);
+    expect(report.records).toEqual([
+      expect.objectContaining({
+        outcome: 'terminated',
+        requestId: 'req-1',
+        previousStatus: 'active',
+        currentStatus: 'terminating',
+        calledBy: 'connection-id',
+      }),
+    ]);
     expect([...audit.records.values()][0]).toMatchObject({ outcome: 'terminated' });
   });
 
@@ -80,7 +109,9 @@ describe('TerminationExecutor', () => {
   it('retries a call that got no answer, and trusts the connection status over a later error', async () => {
     // The first attempt's answer is lost but EC2 acted on it; the retry finds the user gone.
     const dropped = new ClientVpnError('socket hang up', { code: 'ECONNRESET', retryable: true });
-    const gone = new ClientVpnNotFoundError('no active connection', { code: 'InvalidClientVpnConnection.UserNotFound' });
+    const gone = new ClientVpnNotFoundError('no active connection', {
+      code: 'InvalidClientVpnConnection.UserNotFound',
+    });
     const { audit, executor, recordOf } = setup([dropped, gone]);
     const ended = { ...aConnection({ connectionId: 'cvpn-connection-0' }), status: 'terminated' };
     (executor as unknown as { ports: { gateway: ClientVpnGateway } }).ports.gateway.getConnection = async () => ended;
@@ -101,7 +132,19 @@ describe('TerminationExecutor', () => {
 
   it('keeps retrying a throttled call while time allows', async () => {
     const throttled = new ClientVpnThrottledError('slow down', { code: 'RequestLimitExceeded' });
-    const { executor, recordOf } = setup([throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, throttled, 'ok']);
+    const { executor, recordOf } = setup([
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      throttled,
+      'ok',
+    ]);
     const report = await executor.execute(callsFor(1), recordOf);
     expect(report).toMatchObject({ terminateCalls: 11, throttledCalls: 10 });
     expect(report.records[0]).toMatchObject({ outcome: 'terminated' });
@@ -112,13 +155,20 @@ describe('TerminationExecutor', () => {
     const { executor, recordOf } = setup([denied]);
     const report = await executor.execute(callsFor(1), recordOf);
     expect(report.terminateCalls).toBe(1);
-    expect(report.records[0]).toMatchObject({ outcome: 'failed', errorCode: 'UnauthorizedOperation', requestId: 'req-x' });
+    expect(report.records[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'UnauthorizedOperation',
+      requestId: 'req-x',
+    });
   });
 
   it('defers what is left once the time left falls under the margin', async () => {
     // Each call uses 6 s of a 10 s budget; with a 5 s margin only the first may start.
     const made = { calls: () => 0 };
-    const { audit, executor, recordOf } = setup(['ok'], { timeMarginMs: 5_000, remainingTimeMs: () => 10_000 - 6_000 * made.calls() });
+    const { audit, executor, recordOf } = setup(['ok'], {
+      timeMarginMs: 5_000,
+      remainingTimeMs: () => 10_000 - 6_000 * made.calls(),
+    });
     made.calls = () => audit.journal.filter((entry) => entry.startsWith('terminate')).length;
     const report = await executor.execute(callsFor(4), recordOf);
     const outcomes = report.records.map((record) => record.outcome);
@@ -132,7 +182,12 @@ describe('TerminationExecutor', () => {
     // Arrange: 1 token a second, 2 saved up, 5 s left, 2 s margin: tokens for 5 calls, one spare for rounding.
     const start = new Date('2026-11-26T10:00:00Z').getTime();
     const time: { clock?: ManualClock } = {};
-    const made = setup(['ok'], { ratePerSecond: 1, burst: 2, timeMarginMs: 2_000, remainingTimeMs: () => 5_000 - ((time.clock?.now().getTime() ?? start) - start) });
+    const made = setup(['ok'], {
+      ratePerSecond: 1,
+      burst: 2,
+      timeMarginMs: 2_000,
+      remainingTimeMs: () => 5_000 - ((time.clock?.now().getTime() ?? start) - start),
+    });
     time.clock = made.clock;
 
     // Act
@@ -143,8 +198,15 @@ describe('TerminationExecutor', () => {
     expect(made.audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(5);
     const outcomes = report.records.map((record) => [record.connectionId, record.outcome]);
     expect(outcomes.filter(([, outcome]) => outcome === 'terminated')).toHaveLength(5);
-    expect(outcomes.filter(([, outcome]) => outcome === 'deferred').map(([id]) => id).sort()).toEqual([5, 6, 7, 8, 9].map((index) => `cvpn-connection-${index}`));
-    expect(report.records.find((record) => record.connectionId === 'cvpn-connection-9')?.reason).toContain('the next run takes it up');
+    expect(
+      outcomes
+        .filter(([, outcome]) => outcome === 'deferred')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([5, 6, 7, 8, 9].map((index) => `cvpn-connection-${index}`));
+    expect(report.records.find((record) => record.connectionId === 'cvpn-connection-9')?.reason).toContain(
+      'the next run takes it up',
+    );
   });
 
   it('makes no call when the intent cannot be written', async () => {

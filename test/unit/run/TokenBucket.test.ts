@@ -27,7 +27,9 @@ describe('TokenBucket', () => {
     const bucket = new TokenBucket(5, 1, clock);
     await Promise.all(Array.from({ length: 6 }, () => bucket.take()));
     // The first token is there; the other five are reserved at 200 ms, 400 ms, … 1000 ms.
-    expect([...clock.sleeps].sort((a, b) => a - b)).toEqual([200, 400, 600, 800, 1000].map((ms) => expect.closeTo(ms, 5)));
+    expect([...clock.sleeps].sort((a, b) => a - b)).toEqual(
+      [200, 400, 600, 800, 1000].map((ms) => expect.closeTo(ms, 5)),
+    );
   });
 
   it('refills over time up to the burst and no further', async () => {

@@ -8,10 +8,25 @@ const EARLIER = 'run-2026-11-26T09:55:00Z';
 const NOW = new Date('2026-11-26T10:00:00Z');
 
 async function unconfirmedTermination(audit: MemoryAuditLog, endpointId: string, connectionId: string): Promise<void> {
-  await audit.putIntent({ runId: EARLIER, at: '2026-11-26T09:55:00Z', outcome: 'pending', policyId: 'offboarded', firedPolicies: [], reason: 'user mallory is revoked', endpointId, connectionId });
+  await audit.putIntent({
+    runId: EARLIER,
+    at: '2026-11-26T09:55:00Z',
+    outcome: 'pending',
+    policyId: 'offboarded',
+    firedPolicies: [],
+    reason: 'user mallory is revoked',
+    endpointId,
+    connectionId,
+  });
   await audit.complete(
     { runId: EARLIER, endpointId, connectionId },
-    { outcome: 'terminated', previousStatus: 'active', currentStatus: 'terminating', completedAt: '2026-11-26T09:55:01Z', awaitingConfirmation: true },
+    {
+      outcome: 'terminated',
+      previousStatus: 'active',
+      currentStatus: 'terminating',
+      completedAt: '2026-11-26T09:55:01Z',
+      awaitingConfirmation: true,
+    },
   );
 }
 
@@ -19,10 +34,23 @@ describe('confirmTerminations', () => {
   it('settles as failed a termination EC2 accepted but the connection survived', async () => {
     const audit = new MemoryAuditLog();
     await unconfirmedTermination(audit, ENDPOINT_A, 'cvpn-connection-1');
-    const listing = { connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'failed-to-terminate' })], readEndpoints: [ENDPOINT_A] };
-    const report = await confirmTerminations({ audit, logger: SILENT_LOGGER }, await audit.listUnconfirmed(), listing, 'run-now', NOW);
+    const listing = {
+      connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'failed-to-terminate' })],
+      readEndpoints: [ENDPOINT_A],
+    };
+    const report = await confirmTerminations(
+      { audit, logger: SILENT_LOGGER },
+      await audit.listUnconfirmed(),
+      listing,
+      'run-now',
+      NOW,
+    );
     expect(report.failed).toHaveLength(1);
-    expect((await audit.getRun(EARLIER)).records[0]).toMatchObject({ outcome: 'failed', errorCode: 'failed-to-terminate', currentStatus: 'failed-to-terminate' });
+    expect((await audit.getRun(EARLIER)).records[0]).toMatchObject({
+      outcome: 'failed',
+      errorCode: 'failed-to-terminate',
+      currentStatus: 'failed-to-terminate',
+    });
     expect(await audit.listUnconfirmed()).toEqual([]);
   });
 
@@ -30,8 +58,17 @@ describe('confirmTerminations', () => {
     const audit = new MemoryAuditLog();
     await unconfirmedTermination(audit, ENDPOINT_A, 'cvpn-connection-1');
     await unconfirmedTermination(audit, ENDPOINT_A, 'cvpn-connection-2');
-    const listing = { connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'terminated' })], readEndpoints: [ENDPOINT_A] };
-    const report = await confirmTerminations({ audit, logger: SILENT_LOGGER }, await audit.listUnconfirmed(), listing, 'run-now', NOW);
+    const listing = {
+      connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'terminated' })],
+      readEndpoints: [ENDPOINT_A],
+    };
+    const report = await confirmTerminations(
+      { audit, logger: SILENT_LOGGER },
+      await audit.listUnconfirmed(),
+      listing,
+      'run-now',
+      NOW,
+    );
     expect(report).toEqual({ confirmed: 2, failed: [] });
     expect((await audit.getRun(EARLIER)).records.map((r) => [r.outcome, r.currentStatus])).toEqual([
       ['terminated', 'terminated'],
@@ -43,8 +80,17 @@ describe('confirmTerminations', () => {
     const audit = new MemoryAuditLog();
     await unconfirmedTermination(audit, ENDPOINT_A, 'cvpn-connection-1');
     await unconfirmedTermination(audit, ENDPOINT_B, 'cvpn-connection-2');
-    const listing = { connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'terminating' })], readEndpoints: [ENDPOINT_A] };
-    const report = await confirmTerminations({ audit, logger: SILENT_LOGGER }, await audit.listUnconfirmed(), listing, 'run-now', NOW);
+    const listing = {
+      connections: [aConnection({ connectionId: 'cvpn-connection-1', status: 'terminating' })],
+      readEndpoints: [ENDPOINT_A],
+    };
+    const report = await confirmTerminations(
+      { audit, logger: SILENT_LOGGER },
+      await audit.listUnconfirmed(),
+      listing,
+      'run-now',
+      NOW,
+    );
     expect(report).toEqual({ confirmed: 0, failed: [] });
     expect(await audit.listUnconfirmed()).toHaveLength(2);
   });

@@ -38,8 +38,29 @@ describe('digestOf', () => {
       report({
         counts: { terminated: 1, failed: 1 },
         records: [
-          { runId: 'r', at: '', outcome: 'terminated', policyId: 'p', firedPolicies: [], reason: 'user mallory is revoked', endpointId: 'e', connectionId: 'c1', username: 'mallory' },
-          { runId: 'r', at: '', outcome: 'failed', policyId: 'p', firedPolicies: [], reason: 'user eve is revoked', endpointId: 'e', connectionId: 'c2', username: 'eve', errorCode: 'UnauthorizedOperation' },
+          {
+            runId: 'r',
+            at: '',
+            outcome: 'terminated',
+            policyId: 'p',
+            firedPolicies: [],
+            reason: 'user mallory is revoked',
+            endpointId: 'e',
+            connectionId: 'c1',
+            username: 'mallory',
+          },
+          {
+            runId: 'r',
+            at: '',
+            outcome: 'failed',
+            policyId: 'p',
+            firedPolicies: [],
+            reason: 'user eve is revoked',
+            endpointId: 'e',
+            connectionId: 'c2',
+            username: 'eve',
+            errorCode: 'UnauthorizedOperation',
+          },
         ],
       }),
     );
@@ -49,14 +70,29 @@ describe('digestOf', () => {
   });
 
   it('reports earlier terminations that did not take effect', () => {
-    const late = { runId: 'run-earlier', at: '', outcome: 'failed' as const, policyId: 'p', firedPolicies: [], reason: 'user mallory is revoked', endpointId: 'e', connectionId: 'c9', username: 'mallory', errorCode: 'failed-to-terminate' };
+    const late = {
+      runId: 'run-earlier',
+      at: '',
+      outcome: 'failed' as const,
+      policyId: 'p',
+      firedPolicies: [],
+      reason: 'user mallory is revoked',
+      endpointId: 'e',
+      connectionId: 'c9',
+      username: 'mallory',
+      errorCode: 'failed-to-terminate',
+    };
     const digest = digestOf(report({ lateFailures: [late] }));
     expect(digest?.subject).toBe('cvpn-guard: 1 earlier termination failed');
-    expect(digest?.message).toContain('- failed: c9 on e (mallory): user mallory is revoked [failed-to-terminate] (run run-earlier)');
+    expect(digest?.message).toContain(
+      '- failed: c9 on e (mallory): user mallory is revoked [failed-to-terminate] (run run-earlier)',
+    );
   });
 
   it('names invalid policy rows', () => {
-    const finding = new PolicyValidationError('typo', [{ field: 'idleMinute', value: 30, expected: 'a known attribute' }]);
+    const finding = new PolicyValidationError('typo', [
+      { field: 'idleMinute', value: 30, expected: 'a known attribute' },
+    ]);
     const digest = digestOf(report({ findings: [finding] }));
     expect(digest?.subject).toBe('cvpn-guard: 1 invalid policy');
     expect(digest?.message).toContain('typo');

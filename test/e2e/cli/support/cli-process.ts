@@ -28,7 +28,13 @@ export interface CliRunOptions {
 export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || name.startsWith('AWS_') || name.startsWith('CVPN_GUARD_') || name.startsWith('NODE_OPTIONS')) continue;
+    if (
+      value === undefined ||
+      name.startsWith('AWS_') ||
+      name.startsWith('CVPN_GUARD_') ||
+      name.startsWith('NODE_OPTIONS')
+    )
+      continue;
     env[name] = value;
   }
   return {
@@ -43,7 +49,10 @@ export function cleanEnv(extra: Readonly<Record<string, string>> = {}): Record<s
 /** Runs `node bin/cvpn-guard.js …args` as a child process, stdin a pipe (no TTY). */
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      env: cleanEnv(options.env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -62,10 +71,17 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
  * Runs the command on a pseudo-terminal (util-linux `script`), typing `input`: how a person at a
  * terminal sees it. stdout and stderr arrive mixed, as on a screen. Undefined when `script` is missing.
  */
-export function runCliInTerminal(args: readonly string[], input: string, env: Readonly<Record<string, string>> = {}): Promise<CliRun> {
+export function runCliInTerminal(
+  args: readonly string[],
+  input: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<CliRun> {
   const command = [process.execPath, CLI_BIN, ...args].map(shellQuote).join(' ');
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: cleanEnv(env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));

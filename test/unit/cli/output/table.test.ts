@@ -22,7 +22,9 @@ describe('renderTable', () => {
     ]);
 
     // Assert
-    expect(text).toBe(['ID         COUNT  REASON', 'a          10     short', 'longer-id         no count', ''].join('\n'));
+    expect(text).toBe(
+      ['ID         COUNT  REASON', 'a          10     short', 'longer-id         no count', ''].join('\n'),
+    );
   });
 
   it('keeps each row on one line and escapes control characters from outside (terminal escapes in user names)', () => {
@@ -43,8 +45,13 @@ describe('renderTable', () => {
 
 describe('renderPairs', () => {
   it('aligns names and leaves out absent values', () => {
-    expect(renderPairs([['policyId', 'idle-30m'], ['kind', 'idle'], ['expiresAt', undefined], ['version', 3]])).toBe(
-      'policyId  idle-30m\nkind      idle\nversion   3\n',
-    );
+    expect(
+      renderPairs([
+        ['policyId', 'idle-30m'],
+        ['kind', 'idle'],
+        ['expiresAt', undefined],
+        ['version', 3],
+      ]),
+    ).toBe('policyId  idle-30m\nkind      idle\nversion   3\n');
   });
 });

@@ -41,12 +41,16 @@ describe('readPolicyFile', () => {
   });
 
   it('reads stdin for "-"', async () => {
-    expect(await readPolicyFile('-', Readable.from(['policyId: a\n']))).toEqual([{ where: 'stdin', item: { policyId: 'a' } }]);
+    expect(await readPolicyFile('-', Readable.from(['policyId: a\n']))).toEqual([
+      { where: 'stdin', item: { policyId: 'a' } },
+    ]);
   });
 
   it('names the file and the line of a syntax error', async () => {
     const path = await fileWith('bad.yaml', 'policyId: a\nkind: [idle\n');
-    await expect(readPolicyFile(path)).rejects.toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON or YAML at line \\d+, column \\d+`));
+    await expect(readPolicyFile(path)).rejects.toThrow(
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON or YAML at line \\d+, column \\d+`),
+    );
   });
 
   it('refuses a duplicate key instead of keeping the last', async () => {
@@ -55,7 +59,9 @@ describe('readPolicyFile', () => {
   });
 
   it('says when the file is missing or empty', async () => {
-    await expect(readPolicyFile(join(dir, 'nope.yaml'))).rejects.toThrow(`cannot read --file ${join(dir, 'nope.yaml')}: no such file`);
+    await expect(readPolicyFile(join(dir, 'nope.yaml'))).rejects.toThrow(
+      `cannot read --file ${join(dir, 'nope.yaml')}: no such file`,
+    );
     await expect(readPolicyFile(await fileWith('empty.yaml', '# nothing\n'))).rejects.toThrow(/holds no policy row/);
   });
 });

@@ -10,7 +10,15 @@ describe('rowFromFlags', () => {
     const row = rowFromFlags(PolicyKind.REVOKED_USER, { id: 'offboard-jdoe', reason: 'left', users: ['jdoe'] }, NOW);
 
     // Assert
-    expect(row).toEqual({ policyId: 'offboard-jdoe', kind: 'revoked-user', enabled: true, mode: 'observe', endpoints: ['*'], usernames: ['jdoe'], reason: 'left' });
+    expect(row).toEqual({
+      policyId: 'offboard-jdoe',
+      kind: 'revoked-user',
+      enabled: true,
+      mode: 'observe',
+      endpoints: ['*'],
+      usernames: ['jdoe'],
+      reason: 'left',
+    });
     expect(parsePolicyRow(row).ok).toBe(true);
   });
 
@@ -18,17 +26,36 @@ describe('rowFromFlags', () => {
     // Act
     const row = rowFromFlags(
       PolicyKind.OFF_HOURS,
-      { id: 'oh', reason: 'r', enforce: true, disabled: true, days: ['Mon', 'tue'], start: '07:00', end: '19:00', timezone: 'UTC', expires: '8h', maxTerminations: '5' },
+      {
+        id: 'oh',
+        reason: 'r',
+        enforce: true,
+        disabled: true,
+        days: ['Mon', 'tue'],
+        start: '07:00',
+        end: '19:00',
+        timezone: 'UTC',
+        expires: '8h',
+        maxTerminations: '5',
+      },
       NOW,
     );
 
     // Assert
-    expect(row).toMatchObject({ mode: 'enforce', enabled: false, days: ['mon', 'tue'], expiresAt: '2026-11-26T18:00:00Z', maxTerminations: 5 });
+    expect(row).toMatchObject({
+      mode: 'enforce',
+      enabled: false,
+      days: ['mon', 'tue'],
+      expiresAt: '2026-11-26T18:00:00Z',
+      maxTerminations: 5,
+    });
     expect(parsePolicyRow(row).ok).toBe(true);
   });
 
   it('gives exempt rows no mode', () => {
-    expect(rowFromFlags(PolicyKind.EXEMPT, { id: 'x', reason: 'r', users: ['a'], enforce: true }, NOW)).not.toHaveProperty('mode');
+    expect(
+      rowFromFlags(PolicyKind.EXEMPT, { id: 'x', reason: 'r', users: ['a'], enforce: true }, NOW),
+    ).not.toHaveProperty('mode');
   });
 
   it('keeps a value that is not a number as text, so the schema names it', () => {
@@ -37,7 +64,8 @@ describe('rowFromFlags', () => {
 
     // Assert
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.error.issues).toEqual([expect.objectContaining({ field: 'idleMinutes', value: 'thirty' })]);
+    if (!parsed.ok)
+      expect(parsed.error.issues).toEqual([expect.objectContaining({ field: 'idleMinutes', value: 'thirty' })]);
   });
 });
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { evaluate, normalizeIdentity, parsePolicyRow, type Connection, type Evaluation } from '../../../../lambda/domain/index.js';
+import {
+  evaluate,
+  normalizeIdentity,
+  parsePolicyRow,
+  type Connection,
+  type Evaluation,
+} from '../../../../lambda/domain/index.js';
 import { arbExemptRow, arbMalformedRow, arbRun, arbValidRows, PROPERTY_PARAMETERS } from '../arbitraries.js';
 import { NOW } from '../fixtures.js';
 
@@ -14,13 +20,19 @@ function exempted(rows: readonly unknown[], target: Connection): boolean {
     if (parsed.row.expiresAt !== undefined && Date.parse(parsed.row.expiresAt) <= NOW.getTime()) return false;
     if (!parsed.row.endpoints.includes('*') && !parsed.row.endpoints.includes(target.endpointId)) return false;
     const named = (list: readonly string[] | undefined, value: string | undefined) =>
-      value !== undefined && normalizeIdentity(value) !== '' && (list ?? []).some((entry) => normalizeIdentity(entry) === normalizeIdentity(value));
+      value !== undefined &&
+      normalizeIdentity(value) !== '' &&
+      (list ?? []).some((entry) => normalizeIdentity(entry) === normalizeIdentity(value));
     return named(parsed.row.usernames, target.username) || named(parsed.row.commonNames, target.commonName);
   });
 }
 
 function keysWith(evaluation: Evaluation, verdicts: ReadonlySet<string>): Set<string> {
-  return new Set(evaluation.decisions.filter((decision) => verdicts.has(decision.verdict)).map((decision) => `${decision.connection.endpointId}/${decision.connection.connectionId}`));
+  return new Set(
+    evaluation.decisions
+      .filter((decision) => verdicts.has(decision.verdict))
+      .map((decision) => `${decision.connection.endpointId}/${decision.connection.connectionId}`),
+  );
 }
 
 function withoutCaps(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
@@ -50,17 +62,26 @@ describe('evaluate properties', () => {
 
   it('never ends an exempt identity nor a connection that is not active', () => {
     fc.assert(
-      fc.property(arbValidRows, arbRun, fc.option(fc.nat({ max: 4 })), fc.boolean(), (rows, [connections, idleState], cap, dryRun) => {
-        // Act
-        const { decisions } = evaluate(rows, connections, idleState, NOW, { maxTerminationsPerRun: cap ?? undefined, dryRun });
+      fc.property(
+        arbValidRows,
+        arbRun,
+        fc.option(fc.nat({ max: 4 })),
+        fc.boolean(),
+        (rows, [connections, idleState], cap, dryRun) => {
+          // Act
+          const { decisions } = evaluate(rows, connections, idleState, NOW, {
+            maxTerminationsPerRun: cap ?? undefined,
+            dryRun,
+          });
 
-        // Assert
-        for (const decision of decisions) {
-          expect(decision.connection.status).toBe('active');
-          if (ENDS.has(decision.verdict)) expect(exempted(rows, decision.connection)).toBe(false);
-          else expect(decision.verdict).toBe('exempted');
-        }
-      }),
+          // Assert
+          for (const decision of decisions) {
+            expect(decision.connection.status).toBe('active');
+            if (ENDS.has(decision.verdict)) expect(exempted(rows, decision.connection)).toBe(false);
+            else expect(decision.verdict).toBe('exempted');
+          }
+        },
+      ),
       PROPERTY_PARAMETERS,
     );
   });
@@ -77,8 +98,12 @@ describe('evaluate properties', () => {
         const mixed = evaluate(rows, connections, idleState, NOW);
 
         // Assert
-        expect(observed.decisions.filter((decision) => decision.verdict === 'terminate' || decision.verdict === 'capped')).toEqual([]);
-        expect(dryRun.decisions.filter((decision) => decision.verdict === 'terminate' || decision.verdict === 'capped')).toEqual([]);
+        expect(
+          observed.decisions.filter((decision) => decision.verdict === 'terminate' || decision.verdict === 'capped'),
+        ).toEqual([]);
+        expect(
+          dryRun.decisions.filter((decision) => decision.verdict === 'terminate' || decision.verdict === 'capped'),
+        ).toEqual([]);
         for (const decision of mixed.decisions.filter((candidate) => candidate.verdict === 'terminate')) {
           expect(decision.fired.find((firing) => firing.policyId === decision.decidingPolicyId)?.mode).toBe('enforce');
         }
@@ -95,7 +120,9 @@ describe('evaluate properties', () => {
         const after = evaluate([...withoutCaps(rows), exemption], connections, idleState, NOW);
 
         // Assert
-        const added = [...keysWith(after, new Set(['terminate']))].filter((key) => !keysWith(before, new Set(['terminate'])).has(key));
+        const added = [...keysWith(after, new Set(['terminate']))].filter(
+          (key) => !keysWith(before, new Set(['terminate'])).has(key),
+        );
         expect(added).toEqual([]);
       }),
       PROPERTY_PARAMETERS,
@@ -106,16 +133,22 @@ describe('evaluate properties', () => {
     // With caps, an exemption can bring a run back under its cap, so `capped` may turn into `terminate`;
     // what never grows is the set of connections some enforce rule decided to end (terminate or capped).
     fc.assert(
-      fc.property(arbValidRows, arbExemptRow, arbRun, fc.option(fc.nat({ max: 4 })), (rows, exemption, [connections, idleState], cap) => {
-        const options = { maxTerminationsPerRun: cap ?? undefined };
-        const enforced = new Set(['terminate', 'capped']);
+      fc.property(
+        arbValidRows,
+        arbExemptRow,
+        arbRun,
+        fc.option(fc.nat({ max: 4 })),
+        (rows, exemption, [connections, idleState], cap) => {
+          const options = { maxTerminationsPerRun: cap ?? undefined };
+          const enforced = new Set(['terminate', 'capped']);
 
-        const before = evaluate(rows, connections, idleState, NOW, options);
-        const after = evaluate([...rows, exemption], connections, idleState, NOW, options);
+          const before = evaluate(rows, connections, idleState, NOW, options);
+          const after = evaluate([...rows, exemption], connections, idleState, NOW, options);
 
-        const beforeKeys = keysWith(before, enforced);
-        expect([...keysWith(after, enforced)].filter((key) => !beforeKeys.has(key))).toEqual([]);
-      }),
+          const beforeKeys = keysWith(before, enforced);
+          expect([...keysWith(after, enforced)].filter((key) => !beforeKeys.has(key))).toEqual([]);
+        },
+      ),
       PROPERTY_PARAMETERS,
     );
   });
@@ -123,9 +156,15 @@ describe('evaluate properties', () => {
   it('gives the same decisions whatever the order of rows and connections', () => {
     fc.assert(
       fc.property(
-        arbValidRows.chain((rows) => fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length }))),
+        arbValidRows.chain((rows) =>
+          fc.tuple(fc.constant(rows), fc.shuffledSubarray(rows, { minLength: rows.length })),
+        ),
         arbRun.chain(([connections, idleState]) =>
-          fc.tuple(fc.constant(connections), fc.shuffledSubarray(connections, { minLength: connections.length }), fc.constant(idleState)),
+          fc.tuple(
+            fc.constant(connections),
+            fc.shuffledSubarray(connections, { minLength: connections.length }),
+            fc.constant(idleState),
+          ),
         ),
         ([rows, shuffledRows], [connections, shuffledConnections, idleState]) => {
           const one = evaluate(rows, connections, idleState, NOW);
@@ -145,7 +184,9 @@ describe('evaluate properties', () => {
       fc.property(arbValidRows, arbRun, (rows, [connections, idleState]) => {
         const { decisions } = evaluate(rows, connections, idleState, NOW);
 
-        const keys = decisions.map((decision) => [decision.connection.endpointId, decision.connection.connectionId].join('/'));
+        const keys = decisions.map((decision) =>
+          [decision.connection.endpointId, decision.connection.connectionId].join('/'),
+        );
         expect(new Set(keys).size).toBe(keys.length);
         expect(keys).toEqual([...keys].sort());
         for (const decision of decisions) expect(decision.fired[0]).toBeDefined();

@@ -7,7 +7,10 @@ const alice = connection({ connectionId: 'cvpn-connection-1', username: 'alice',
 const aliceIdle = idleMemory(alice, minutesBefore(47));
 
 function verdicts(connections: readonly Connection[], rows: unknown[], options = {}): [string, string][] {
-  return evaluate(rows, connections, NO_IDLE_STATE, NOW, options).decisions.map((decision) => [decision.connection.connectionId, decision.verdict]);
+  return evaluate(rows, connections, NO_IDLE_STATE, NOW, options).decisions.map((decision) => [
+    decision.connection.connectionId,
+    decision.verdict,
+  ]);
 }
 
 describe('evaluate', () => {
@@ -35,7 +38,9 @@ describe('evaluate', () => {
       ['empty common names', { usernames: undefined, commonNames: [] }],
     ])('never widens a revoked-user rule to everyone when the selector is %s', (_case, overrides) => {
       // Arrange
-      const revoked = Object.fromEntries(Object.entries(row.revokedUser(overrides)).filter(([, value]) => value !== undefined));
+      const revoked = Object.fromEntries(
+        Object.entries(row.revokedUser(overrides)).filter(([, value]) => value !== undefined),
+      );
       const bob = connection({ connectionId: 'cvpn-connection-2', username: 'bob' });
 
       // Act
@@ -52,11 +57,14 @@ describe('evaluate', () => {
       expect(result.decisions.map((decision) => decision.verdict)).toEqual(['exempted']);
     });
 
-    it.each(['terminating', 'terminated', 'failed-to-terminate', 'pending-unknown'])('never decides on a connection whose status is %s', (status) => {
-      const result = evaluate([row.revokedUser(), row.maxSession()], [{ ...alice, status }], NO_IDLE_STATE, NOW);
+    it.each(['terminating', 'terminated', 'failed-to-terminate', 'pending-unknown'])(
+      'never decides on a connection whose status is %s',
+      (status) => {
+        const result = evaluate([row.revokedUser(), row.maxSession()], [{ ...alice, status }], NO_IDLE_STATE, NOW);
 
-      expect(result.decisions).toEqual([]);
-    });
+        expect(result.decisions).toEqual([]);
+      },
+    );
 
     it('caps a row over its maxTerminations: none of its connections is terminated', () => {
       const connections = [alice, connection({ connectionId: 'cvpn-connection-2', establishedAt: minutesBefore(600) })];
@@ -77,7 +85,9 @@ describe('evaluate', () => {
     });
 
     it('never terminates for an observe row', () => {
-      expect(verdicts([alice], [row.revokedUser({ mode: 'observe' })])).toEqual([['cvpn-connection-1', 'would-terminate']]);
+      expect(verdicts([alice], [row.revokedUser({ mode: 'observe' })])).toEqual([
+        ['cvpn-connection-1', 'would-terminate'],
+      ]);
     });
 
     it('never terminates under the global dry run, and says so', () => {
@@ -105,7 +115,9 @@ describe('evaluate', () => {
     });
 
     it('applies a row that expires later', () => {
-      expect(verdicts([alice], [row.revokedUser({ expiresAt: '2026-11-26T10:50:00Z' })])).toEqual([['cvpn-connection-1', 'terminate']]);
+      expect(verdicts([alice], [row.revokedUser({ expiresAt: '2026-11-26T10:50:00Z' })])).toEqual([
+        ['cvpn-connection-1', 'terminate'],
+      ]);
     });
 
     it('reports a second row with the same policyId and ignores it', () => {
@@ -119,8 +131,18 @@ describe('evaluate', () => {
   describe('precedence', () => {
     it('makes one decision per connection, listing every rule that fired, strongest first', () => {
       // Arrange
-      const rows = [row.idle(), row.offHours({ days: ['sat'] }), row.maxSession(), row.maxConnections({ maxConnections: 1 }), row.revokedUser()];
-      const newer = connection({ connectionId: 'cvpn-connection-2', username: 'alice', establishedAt: minutesBefore(5) });
+      const rows = [
+        row.idle(),
+        row.offHours({ days: ['sat'] }),
+        row.maxSession(),
+        row.maxConnections({ maxConnections: 1 }),
+        row.revokedUser(),
+      ];
+      const newer = connection({
+        connectionId: 'cvpn-connection-2',
+        username: 'alice',
+        establishedAt: minutesBefore(5),
+      });
 
       // Act
       const result = evaluate(rows, [alice, newer], aliceIdle, NOW);
@@ -129,16 +151,37 @@ describe('evaluate', () => {
       const decision = result.decisions.find((candidate) => candidate.connection.connectionId === 'cvpn-connection-1');
       expect(result.decisions).toHaveLength(2);
       expect(decision?.decidingKind).toBe('revoked-user');
-      expect(decision?.fired.map((firing) => firing.kind)).toEqual(['revoked-user', 'max-connections', 'max-session', 'off-hours', 'idle']);
+      expect(decision?.fired.map((firing) => firing.kind)).toEqual([
+        'revoked-user',
+        'max-connections',
+        'max-session',
+        'off-hours',
+        'idle',
+      ]);
     });
 
     it.each<[string, Record<string, unknown>[], string, string]>([
       ['revoked-user over max-session', [row.maxSession(), row.revokedUser()], 'offboarded-2026-11', 'terminate'],
       ['max-session over off-hours', [row.offHours({ days: ['sat'] }), row.maxSession()], 'max-8h', 'terminate'],
       ['off-hours over idle', [row.idle(), row.offHours({ days: ['sat'] })], 'office-hours', 'terminate'],
-      ['an enforce rule over a stronger observe rule', [row.revokedUser({ mode: 'observe' }), row.idle()], 'idle-30', 'terminate'],
-      ['the strongest observe rule when none enforces', [row.revokedUser({ mode: 'observe' }), row.idle({ mode: 'observe' })], 'offboarded-2026-11', 'would-terminate'],
-      ['the smaller policy id between two rules of one kind', [row.maxSession({ policyId: 'b-limit' }), row.maxSession({ policyId: 'a-limit' })], 'a-limit', 'terminate'],
+      [
+        'an enforce rule over a stronger observe rule',
+        [row.revokedUser({ mode: 'observe' }), row.idle()],
+        'idle-30',
+        'terminate',
+      ],
+      [
+        'the strongest observe rule when none enforces',
+        [row.revokedUser({ mode: 'observe' }), row.idle({ mode: 'observe' })],
+        'offboarded-2026-11',
+        'would-terminate',
+      ],
+      [
+        'the smaller policy id between two rules of one kind',
+        [row.maxSession({ policyId: 'b-limit' }), row.maxSession({ policyId: 'a-limit' })],
+        'a-limit',
+        'terminate',
+      ],
     ])('prefers %s', (_case, rows, decidingPolicyId, verdict) => {
       // Act
       const [decision] = evaluate(rows, [alice], aliceIdle, NOW).decisions;
@@ -146,7 +189,10 @@ describe('evaluate', () => {
       // Assert
       expect(decision?.decidingPolicyId).toBe(decidingPolicyId);
       expect(decision?.verdict).toBe(verdict);
-      expect(decision?.reason).toBe(decision?.fired.find((firing) => firing.policyId === decidingPolicyId)?.reason + (verdict === 'terminate' ? '' : '; observe mode: not terminated'));
+      expect(decision?.reason).toBe(
+        decision?.fired.find((firing) => firing.policyId === decidingPolicyId)?.reason +
+          (verdict === 'terminate' ? '' : '; observe mode: not terminated'),
+      );
     });
   });
 
@@ -165,8 +211,15 @@ describe('evaluate', () => {
       const backward = evaluate([row.maxSession()], [...connections].reverse(), NO_IDLE_STATE, NOW);
 
       // Assert
-      const order = forward.decisions.map((decision) => `${decision.connection.endpointId}/${decision.connection.connectionId}`);
-      expect(order).toEqual([`${ENDPOINT_A}/cvpn-connection-a`, `${ENDPOINT_A}/cvpn-connection-c`, `${ENDPOINT_B}/cvpn-connection-a`, `${ENDPOINT_B}/cvpn-connection-b`]);
+      const order = forward.decisions.map(
+        (decision) => `${decision.connection.endpointId}/${decision.connection.connectionId}`,
+      );
+      expect(order).toEqual([
+        `${ENDPOINT_A}/cvpn-connection-a`,
+        `${ENDPOINT_A}/cvpn-connection-c`,
+        `${ENDPOINT_B}/cvpn-connection-a`,
+        `${ENDPOINT_B}/cvpn-connection-b`,
+      ]);
       expect(backward).toEqual(forward);
     });
 

@@ -70,7 +70,12 @@ describe('describeValue', () => {
   });
 
   it('never throws, even on a getter that throws', () => {
-    const hostile = Object.defineProperty({}, 'x', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const hostile = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
 
     expect(describeValue(hostile)).toBe('a value that cannot be read');
   });

@@ -45,8 +45,14 @@ describe('matchIdentity', () => {
   const alice = connection({ connectionId: 'cvpn-connection-1', username: 'alice', commonName: 'alice-laptop' });
 
   it('matches by user name before common name, returning the value as the connection reported it', () => {
-    expect(matchIdentity({ usernames: ['ALICE'], commonNames: ['alice-laptop'] }, alice)).toEqual({ attribute: 'username', value: 'alice' });
-    expect(matchIdentity({ commonNames: ['ALICE-LAPTOP'] }, alice)).toEqual({ attribute: 'commonName', value: 'alice-laptop' });
+    expect(matchIdentity({ usernames: ['ALICE'], commonNames: ['alice-laptop'] }, alice)).toEqual({
+      attribute: 'username',
+      value: 'alice',
+    });
+    expect(matchIdentity({ commonNames: ['ALICE-LAPTOP'] }, alice)).toEqual({
+      attribute: 'commonName',
+      value: 'alice-laptop',
+    });
   });
 
   it('never matches by substring, prefix or across attributes', () => {

@@ -60,7 +60,10 @@ describe('advanceIdleState', () => {
     const afterwards = advanceIdleState(next, [{ ...target, ingressBytes: 990 }], [0], minutesBefore(-5));
 
     // Assert
-    expect(memoryOf(next)).toMatchObject({ lastBytes: 1000, thresholds: [{ minBytes: 0, baselineBytes: 1000, activeAt: NOW }] });
+    expect(memoryOf(next)).toMatchObject({
+      lastBytes: 1000,
+      thresholds: [{ minBytes: 0, baselineBytes: 1000, activeAt: NOW }],
+    });
     expect(memoryOf(afterwards)?.thresholds[0]?.activeAt).toEqual(NOW);
   });
 

@@ -33,12 +33,22 @@ describe('planTerminations properties', () => {
 
         for (const call of calls) {
           if (call.by !== 'username') {
-            expect(call.decisions.every((decision) => decision.connection.connectionId === call.connectionId && decision.connection.endpointId === call.endpointId)).toBe(true);
+            expect(
+              call.decisions.every(
+                (decision) =>
+                  decision.connection.connectionId === call.connectionId &&
+                  decision.connection.endpointId === call.endpointId,
+              ),
+            ).toBe(true);
             continue;
           }
-          const holders = connections.filter((c) => c.endpointId === call.endpointId && c.status === 'active' && c.username === call.username);
+          const holders = connections.filter(
+            (c) => c.endpointId === call.endpointId && c.status === 'active' && c.username === call.username,
+          );
           expect(call.decisions.every((decision) => decision.decidingKind === 'revoked-user')).toBe(true);
-          expect(new Set(call.decisions.map((decision) => decision.connection.connectionId))).toEqual(new Set(holders.map((c) => c.connectionId)));
+          expect(new Set(call.decisions.map((decision) => decision.connection.connectionId))).toEqual(
+            new Set(holders.map((c) => c.connectionId)),
+          );
           expect(holders.length).toBeLessThanOrEqual(MAX_CONNECTIONS_PER_USERNAME_CALL);
           expect(call.username.trim()).not.toBe('');
         }

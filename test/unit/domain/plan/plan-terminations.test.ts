@@ -16,7 +16,12 @@ function summary(calls: TerminationCall[]): string[] {
 }
 
 const aliceOn = (endpointId: string, n: number, overrides: Partial<Connection> = {}): Connection =>
-  connection({ connectionId: `cvpn-connection-${endpointId === ENDPOINT_A ? 'a' : 'b'}${n}`, endpointId, username: 'alice', ...overrides });
+  connection({
+    connectionId: `cvpn-connection-${endpointId === ENDPOINT_A ? 'a' : 'b'}${n}`,
+    endpointId,
+    username: 'alice',
+    ...overrides,
+  });
 
 describe('planTerminations', () => {
   it.each<[string, Record<string, unknown>[], Connection[], string[]]>([
@@ -74,12 +79,7 @@ describe('planTerminations', () => {
       [connection({ connectionId: 'cvpn-connection-1', commonName: 'laptop-7' })],
       ['A id cvpn-connection-1'],
     ],
-    [
-      'nothing for observe rows',
-      [row.revokedUser({ mode: 'observe' })],
-      [aliceOn(ENDPOINT_A, 1)],
-      [],
-    ],
+    ['nothing for observe rows', [row.revokedUser({ mode: 'observe' })], [aliceOn(ENDPOINT_A, 1)], []],
     [
       'nothing for capped decisions',
       [row.revokedUser({ maxTerminations: 1 })],
@@ -128,7 +128,11 @@ describe('planTerminations', () => {
   });
 
   it('puts every terminate decision in exactly one call', () => {
-    const connections = [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2), connection({ connectionId: 'cvpn-connection-x', establishedAt: minutesBefore(600) })];
+    const connections = [
+      aliceOn(ENDPOINT_A, 1),
+      aliceOn(ENDPOINT_A, 2),
+      connection({ connectionId: 'cvpn-connection-x', establishedAt: minutesBefore(600) }),
+    ];
     const { decisions } = evaluate([row.revokedUser(), row.maxSession()], connections, NO_IDLE_STATE, NOW);
 
     const calls = planTerminations(decisions, connections);

@@ -20,7 +20,9 @@ describe('policyRowJsonSchema', () => {
   });
 
   it('describes one object per kind, refusing unknown attributes', () => {
-    const schema = policyRowJsonSchema() as { oneOf: { properties: { kind: { const: string } }; additionalProperties: boolean }[] };
+    const schema = policyRowJsonSchema() as {
+      oneOf: { properties: { kind: { const: string } }; additionalProperties: boolean }[];
+    };
 
     const kinds = schema.oneOf.map((variant) => variant.properties.kind.const);
 
@@ -39,7 +41,14 @@ describe('README policy table', () => {
     const results = examples.map(([, kind, json]) => ({ kind, result: parsePolicyRow(JSON.parse(json ?? '')) }));
 
     // Assert
-    expect(results.map(({ kind }) => kind)).toEqual(['revoked-user', 'idle', 'max-session', 'off-hours', 'max-connections', 'exempt']);
+    expect(results.map(({ kind }) => kind)).toEqual([
+      'revoked-user',
+      'idle',
+      'max-session',
+      'off-hours',
+      'max-connections',
+      'exempt',
+    ]);
     for (const { kind, result } of results) {
       expect({ kind, message: result.ok ? 'valid' : result.error.message }).toEqual({ kind, message: 'valid' });
       expect(result.ok && result.row.kind).toBe(kind);

@@ -41,7 +41,9 @@ describe('parsePolicyRow properties', () => {
   it('reads a string set exactly like the list of its strings', () => {
     fc.assert(
       fc.property(arbValidRow, (item) => {
-        const asSets = Object.fromEntries(Object.entries(item).map(([key, value]) => [key, Array.isArray(value) ? new Set(value) : value]));
+        const asSets = Object.fromEntries(
+          Object.entries(item).map(([key, value]) => [key, Array.isArray(value) ? new Set(value) : value]),
+        );
 
         expect(parsePolicyRow(asSets)).toEqual(parsePolicyRow(item));
       }),

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { NO_POLICY_ID, parsePolicyRow, PolicyValidationError, type PolicyRow } from '../../../../lambda/domain/index.js';
+import {
+  NO_POLICY_ID,
+  parsePolicyRow,
+  PolicyValidationError,
+  type PolicyRow,
+} from '../../../../lambda/domain/index.js';
 import { ENDPOINT_A, ENDPOINT_B, row } from '../fixtures.js';
 
 function parsed(item: unknown): PolicyRow {
@@ -46,7 +51,10 @@ describe('parsePolicyRow', () => {
     });
 
     it('reads string sets as lists wherever a list is accepted', () => {
-      const item = row.revokedUser({ usernames: new Set(['alice', 'bob']), endpoints: new Set([ENDPOINT_A, ENDPOINT_B]) });
+      const item = row.revokedUser({
+        usernames: new Set(['alice', 'bob']),
+        endpoints: new Set([ENDPOINT_A, ENDPOINT_B]),
+      });
 
       const result = parsed(item);
 
@@ -69,7 +77,13 @@ describe('parsePolicyRow', () => {
 
       const result = parsed(item);
 
-      expect(result).toMatchObject({ enabled: false, maxTerminations: 0, version: 7, minBytes: 4096, commonNames: ['laptop-7'] });
+      expect(result).toMatchObject({
+        enabled: false,
+        maxTerminations: 0,
+        version: 7,
+        minBytes: 4096,
+        commonNames: ['laptop-7'],
+      });
     });
 
     it('accepts an off-hours window that crosses midnight and the UTC zone', () => {
@@ -89,7 +103,13 @@ describe('parsePolicyRow', () => {
 
   describe('invalid rows name the row, the field, the value and what is accepted', () => {
     it.each<[string, unknown, string, unknown, string]>([
-      ['a number written as text', row.idle({ idleMinutes: '30' }), 'idleMinutes', '30', 'a whole number from 1 to 10080 (DynamoDB type N)'],
+      [
+        'a number written as text',
+        row.idle({ idleMinutes: '30' }),
+        'idleMinutes',
+        '30',
+        'a whole number from 1 to 10080 (DynamoDB type N)',
+      ],
       ['a fractional number', row.idle({ idleMinutes: 1.5 }), 'idleMinutes', 1.5, 'whole number'],
       ['a number out of range', row.idle({ idleMinutes: 10_081 }), 'idleMinutes', 10_081, 'from 1 to 10080'],
       ['a negative minBytes', row.idle({ minBytes: -1 }), 'minBytes', -1, 'whole number ≥ 0'],
@@ -98,25 +118,73 @@ describe('parsePolicyRow', () => {
       ['a max of zero connections', row.maxConnections({ maxConnections: 0 }), 'maxConnections', 0, 'whole number ≥ 1'],
       ['enabled as text', row.idle({ enabled: 'true' }), 'enabled', 'true', 'true or false'],
       ['an unknown mode', row.idle({ mode: 'ENFORCE' }), 'mode', 'ENFORCE', '"enforce" or "observe"'],
-      ['an endpoint id of the wrong shape', row.idle({ endpoints: ['cvpn-endpoint-XYZ'] }), 'endpoints.0', 'cvpn-endpoint-XYZ', 'endpoint ids'],
-      ['the wildcard next to ids', row.idle({ endpoints: ['*', ENDPOINT_A] }), 'endpoints', ['*', ENDPOINT_A], 'either ["*"] alone'],
+      [
+        'an endpoint id of the wrong shape',
+        row.idle({ endpoints: ['cvpn-endpoint-XYZ'] }),
+        'endpoints.0',
+        'cvpn-endpoint-XYZ',
+        'endpoint ids',
+      ],
+      [
+        'the wildcard next to ids',
+        row.idle({ endpoints: ['*', ENDPOINT_A] }),
+        'endpoints',
+        ['*', ENDPOINT_A],
+        'either ["*"] alone',
+      ],
       ['no endpoints', row.idle({ endpoints: [] }), 'endpoints', [], 'a list of 1 to 1000'],
       ['a blank user name', row.idle({ usernames: ['alice', '  '] }), 'usernames.1', '  ', 'not blank'],
       ['a wildcard user name', row.idle({ usernames: ['*'] }), 'usernames.0', '*', 'omit usernames'],
       ['a wildcard revoked user', row.revokedUser({ usernames: ['*'] }), 'usernames.0', '*', 'must name each identity'],
-      ['a wildcard exempt certificate', row.exempt({ usernames: undefined, commonNames: ['*'] }), 'commonNames.0', '*', 'must name each identity'],
+      [
+        'a wildcard exempt certificate',
+        row.exempt({ usernames: undefined, commonNames: ['*'] }),
+        'commonNames.0',
+        '*',
+        'must name each identity',
+      ],
       ['an empty selector on idle', row.idle({ commonNames: [] }), 'commonNames', [], 'a list of 1 to 1000'],
       ['an empty revoked-user selector', row.revokedUser({ usernames: [] }), 'usernames', [], 'never matches everyone'],
-      ['an empty exempt selector', row.exempt({ usernames: new Set() }), 'usernames', new Set(), 'never matches everyone'],
+      [
+        'an empty exempt selector',
+        row.exempt({ usernames: new Set() }),
+        'usernames',
+        new Set(),
+        'never matches everyone',
+      ],
       ['a day twice', row.offHours({ days: ['mon', 'mon'] }), 'days', ['mon', 'mon'], 'each day at most once'],
       ['an unknown day', row.offHours({ days: ['monday'] }), 'days.0', 'monday', 'distinct days among "mon"'],
       ['no days', row.offHours({ days: [] }), 'days', [], 'a non-empty list'],
       ['a time past 23:59', row.offHours({ start: '24:00' }), 'start', '24:00', '"HH:MM" from "00:00" to "23:59"'],
       ['a time without a leading zero', row.offHours({ end: '6:00' }), 'end', '6:00', '"HH:MM"'],
-      ['an empty window', row.offHours({ start: '09:00', end: '09:00' }), 'end', '09:00', 'a time other than start 09:00'],
-      ['an unknown time zone', row.offHours({ timezone: 'Europe/Atlantis' }), 'timezone', 'Europe/Atlantis', 'IANA time zone'],
-      ['an expiry without a zone', row.idle({ expiresAt: '2026-12-31T23:59:59' }), 'expiresAt', '2026-12-31T23:59:59', 'ISO 8601'],
-      ['an impossible date', row.idle({ expiresAt: '2026-02-30T00:00:00Z' }), 'expiresAt', '2026-02-30T00:00:00Z', 'ISO 8601'],
+      [
+        'an empty window',
+        row.offHours({ start: '09:00', end: '09:00' }),
+        'end',
+        '09:00',
+        'a time other than start 09:00',
+      ],
+      [
+        'an unknown time zone',
+        row.offHours({ timezone: 'Europe/Atlantis' }),
+        'timezone',
+        'Europe/Atlantis',
+        'IANA time zone',
+      ],
+      [
+        'an expiry without a zone',
+        row.idle({ expiresAt: '2026-12-31T23:59:59' }),
+        'expiresAt',
+        '2026-12-31T23:59:59',
+        'ISO 8601',
+      ],
+      [
+        'an impossible date',
+        row.idle({ expiresAt: '2026-02-30T00:00:00Z' }),
+        'expiresAt',
+        '2026-02-30T00:00:00Z',
+        'ISO 8601',
+      ],
       ['a negative cap', row.idle({ maxTerminations: -1 }), 'maxTerminations', -1, 'whole number ≥ 0'],
       ['a blank reason', row.idle({ reason: ' ' }), 'reason', ' ', 'not blank'],
       ['a negative version', row.idle({ version: -1 }), 'version', -1, 'whole number ≥ 0'],
@@ -124,7 +192,13 @@ describe('parsePolicyRow', () => {
       ['a policy id too long', row.idle({ policyId: 'p'.repeat(129) }), 'policyId', 'p'.repeat(129), '1 to 128'],
       ['an unknown kind', row.idle({ kind: 'sleepy' }), 'kind', 'sleepy', 'one of "revoked-user", "idle"'],
       ['a typo in an attribute', row.idle({ idleMinute: 30 }), 'idleMinute', 30, 'did you mean idleMinutes?'],
-      ['an attribute of another kind', row.maxSession({ idleMinutes: 30 }), 'idleMinutes', 30, 'attributes of a max-session row'],
+      [
+        'an attribute of another kind',
+        row.maxSession({ idleMinutes: 30 }),
+        'idleMinutes',
+        30,
+        'attributes of a max-session row',
+      ],
     ])('refuses %s', (_case, item, field, value, expected) => {
       // Act
       const error = rejected(item);
@@ -167,11 +241,15 @@ describe('parsePolicyRow', () => {
       const error = rejected(row.idle({ idleMinute: 30 }));
 
       const issue = error.issues.find((candidate) => candidate.field === 'idleMinute');
-      expect(issue?.expected).toContain('policyId, kind, enabled, mode, endpoints, usernames, commonNames, idleMinutes, minBytes, expiresAt');
+      expect(issue?.expected).toContain(
+        'policyId, kind, enabled, mode, endpoints, usernames, commonNames, idleMinutes, minBytes, expiresAt',
+      );
     });
 
     it('refuses an attribute named __proto__ instead of losing it', () => {
-      const item: unknown = JSON.parse('{"policyId":"p","kind":"exempt","reason":"r","usernames":["a"],"__proto__":{"enabled":false}}');
+      const item: unknown = JSON.parse(
+        '{"policyId":"p","kind":"exempt","reason":"r","usernames":["a"],"__proto__":{"enabled":false}}',
+      );
 
       const error = rejected(item);
 
@@ -197,8 +275,20 @@ describe('parsePolicyRow', () => {
     cyclic.self = cyclic;
     const cyclicList: unknown[] = [];
     cyclicList.push(cyclicList);
-    const throwingGetter = Object.defineProperty({ policyId: 'getter' }, 'kind', { enumerable: true, get: () => { throw new Error('boom'); } });
-    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('no keys'); } });
+    const throwingGetter = Object.defineProperty({ policyId: 'getter' }, 'kind', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys');
+        },
+      },
+    );
 
     it.each<[string, unknown]>([
       ['null', null],
@@ -218,9 +308,17 @@ describe('parsePolicyRow', () => {
       ['a throwing getter', throwingGetter],
       ['a proxy whose keys throw', proxy],
       ['a huge list', row.idle({ usernames: Array.from({ length: 100_000 }, (_, index) => index) })],
-      ['a huge set', row.revokedUser({ usernames: new Set(Array.from({ length: 5_000 }, (_, index) => `user-${index}`)) })],
+      [
+        'a huge set',
+        row.revokedUser({ usernames: new Set(Array.from({ length: 5_000 }, (_, index) => `user-${index}`)) }),
+      ],
       ['odd unicode', row.idle({ policyId: '\u{1F600}\uD800', usernames: ['\u0000', '\uFFFF\u202E'] })],
-      ['a class instance', new (class Row { policyId = 'x'; })()],
+      [
+        'a class instance',
+        new (class Row {
+          policyId = 'x';
+        })(),
+      ],
     ])('on %s', (_case, item) => {
       // Act
       const result = parsePolicyRow(item);
@@ -235,7 +333,9 @@ describe('parsePolicyRow', () => {
     });
 
     it('refuses more than 1000 user names, naming the list', () => {
-      const error = rejected(row.revokedUser({ usernames: Array.from({ length: 1001 }, (_, index) => `user-${index}`) }));
+      const error = rejected(
+        row.revokedUser({ usernames: Array.from({ length: 1001 }, (_, index) => `user-${index}`) }),
+      );
 
       expect(error.issues[0]).toMatchObject({ field: 'usernames', expected: expect.stringContaining('up to 1000') });
       expect(error.message).toContain('got a list of 1001');

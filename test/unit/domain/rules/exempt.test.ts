@@ -8,11 +8,18 @@ describe('exempt', () => {
     ['the named user on any endpoint', {}, { endpointId: ENDPOINT_B, username: 'ALICE' }, true],
     ['another user', {}, { username: 'bob' }, false],
     ['a user whose name contains the named one', {}, { username: 'alice.admin' }, false],
-    ['the named user on an endpoint the row does not list', { endpoints: [ENDPOINT_A] }, { endpointId: ENDPOINT_B, username: 'alice' }, false],
+    [
+      'the named user on an endpoint the row does not list',
+      { endpoints: [ENDPOINT_A] },
+      { endpointId: ENDPOINT_B, username: 'alice' },
+      false,
+    ],
     ['the named certificate', { usernames: undefined, commonNames: ['laptop-7'] }, { commonName: 'Laptop-7' }, true],
   ])('covers %s: %s', (_case, overrides, identity, covers) => {
     // Arrange
-    const exemption = valid<ExemptRow>(Object.fromEntries(Object.entries(row.exempt(overrides)).filter(([, value]) => value !== undefined)));
+    const exemption = valid<ExemptRow>(
+      Object.fromEntries(Object.entries(row.exempt(overrides)).filter(([, value]) => value !== undefined)),
+    );
     const target = connection({ connectionId: 'cvpn-connection-1', ...identity });
 
     // Act
@@ -24,7 +31,11 @@ describe('exempt', () => {
 
   describe('evaluate', () => {
     const revokedAndOld = [row.revokedUser(), row.maxSession()];
-    const alice = connection({ connectionId: 'cvpn-connection-1', username: 'alice', establishedAt: minutesBefore(600) });
+    const alice = connection({
+      connectionId: 'cvpn-connection-1',
+      username: 'alice',
+      establishedAt: minutesBefore(600),
+    });
 
     it('wins over every rule and records the strongest rule it overrode', () => {
       // Act
@@ -38,7 +49,8 @@ describe('exempt', () => {
         decidingKind: 'revoked-user',
         exemptedBy: 'on-call',
         mode: 'enforce',
-        reason: 'user alice is exempt (policy on-call): not terminated; would have been: user alice is revoked (policy offboarded-2026-11)',
+        reason:
+          'user alice is exempt (policy on-call): not terminated; would have been: user alice is revoked (policy offboarded-2026-11)',
       });
       expect(decisions[0]?.fired.map((firing) => firing.policyId)).toEqual(['offboarded-2026-11', 'max-8h']);
     });
@@ -60,7 +72,12 @@ describe('exempt', () => {
     });
 
     it('names the first exempt row by policy id when several cover the connection', () => {
-      const { decisions } = evaluate([row.revokedUser(), row.exempt({ policyId: 'z-vip' }), row.exempt({ policyId: 'a-vip' })], [alice], NO_IDLE_STATE, NOW);
+      const { decisions } = evaluate(
+        [row.revokedUser(), row.exempt({ policyId: 'z-vip' }), row.exempt({ policyId: 'a-vip' })],
+        [alice],
+        NO_IDLE_STATE,
+        NOW,
+      );
 
       expect(decisions[0]?.exemptedBy).toBe('a-vip');
     });

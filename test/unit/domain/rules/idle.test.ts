@@ -4,20 +4,65 @@ import { idleReason } from '../../../../lambda/domain/rules/idle.js';
 import { connection, idleMemory, minutesBefore, NO_IDLE_STATE, NOW, row, valid } from '../fixtures.js';
 
 describe('idle', () => {
-  it.each<[string, { idleMinutes: number; minBytes?: number }, { activeMinutesAgo: number; bytesThen: number; bytesNow: number } | undefined, boolean]>([
+  it.each<
+    [
+      string,
+      { idleMinutes: number; minBytes?: number },
+      { activeMinutesAgo: number; bytesThen: number; bytesNow: number } | undefined,
+      boolean,
+    ]
+  >([
     ['a connection seen for the first time', { idleMinutes: 1 }, undefined, false],
-    ['no traffic for 47 min, limit 30', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 500 }, true],
-    ['no traffic for 29 min, limit 30', { idleMinutes: 30 }, { activeMinutesAgo: 29, bytesThen: 500, bytesNow: 500 }, false],
-    ['no traffic for exactly 30 min, limit 30', { idleMinutes: 30 }, { activeMinutesAgo: 30, bytesThen: 500, bytesNow: 500 }, true],
-    ['one byte of traffic with minBytes 0', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 501 }, false],
-    ['traffic of exactly minBytes', { idleMinutes: 30, minBytes: 100 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 600 }, true],
-    ['traffic of one byte more than minBytes', { idleMinutes: 30, minBytes: 100 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 601 }, false],
+    [
+      'no traffic for 47 min, limit 30',
+      { idleMinutes: 30 },
+      { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 500 },
+      true,
+    ],
+    [
+      'no traffic for 29 min, limit 30',
+      { idleMinutes: 30 },
+      { activeMinutesAgo: 29, bytesThen: 500, bytesNow: 500 },
+      false,
+    ],
+    [
+      'no traffic for exactly 30 min, limit 30',
+      { idleMinutes: 30 },
+      { activeMinutesAgo: 30, bytesThen: 500, bytesNow: 500 },
+      true,
+    ],
+    [
+      'one byte of traffic with minBytes 0',
+      { idleMinutes: 30 },
+      { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 501 },
+      false,
+    ],
+    [
+      'traffic of exactly minBytes',
+      { idleMinutes: 30, minBytes: 100 },
+      { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 600 },
+      true,
+    ],
+    [
+      'traffic of one byte more than minBytes',
+      { idleMinutes: 30, minBytes: 100 },
+      { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 601 },
+      false,
+    ],
     ['a counter that went down', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 500, bytesNow: 10 }, false],
-    ['a counter that cannot be read (unknown traffic is not silence)', { idleMinutes: 30 }, { activeMinutesAgo: 47, bytesThen: 0, bytesNow: Number.NaN }, false],
+    [
+      'a counter that cannot be read (unknown traffic is not silence)',
+      { idleMinutes: 30 },
+      { activeMinutesAgo: 47, bytesThen: 0, bytesNow: Number.NaN },
+      false,
+    ],
   ])('%s', (_case, limits, memory, fires) => {
     // Arrange
     const target = connection({ connectionId: 'cvpn-connection-1', ingressBytes: memory?.bytesNow ?? 0 });
-    const previous: IdleState = memory === undefined ? NO_IDLE_STATE : idleMemory(target, minutesBefore(memory.activeMinutesAgo), memory.bytesThen, limits.minBytes ?? 0);
+    const previous: IdleState =
+      memory === undefined
+        ? NO_IDLE_STATE
+        : idleMemory(target, minutesBefore(memory.activeMinutesAgo), memory.bytesThen, limits.minBytes ?? 0);
 
     // Act
     const { decisions } = evaluate([row.idle(limits)], [target], previous, NOW);
@@ -43,7 +88,9 @@ describe('idle', () => {
 
     const reason = idleReason(policy, { idleMinutes: 95, bytesSince: 1, activeAt: new Date('2026-11-26T09:14:00Z') });
 
-    expect(reason).toBe('idle for 1 h 35 min: 1 byte (at most 1024 count as idle) since 2026-11-26T09:14Z (policy idle-30)');
+    expect(reason).toBe(
+      'idle for 1 h 35 min: 1 byte (at most 1024 count as idle) since 2026-11-26T09:14Z (policy idle-30)',
+    );
   });
 
   it('keeps one memory per distinct minBytes, so two rows judge the same connection by their own threshold', () => {

@@ -10,22 +10,33 @@ describe('max-connections', () => {
   it('keeps the newest connections of a user and ends the others', () => {
     // Arrange: bob holds 7 connections, established 10 to 70 minutes ago.
     const connections = Array.from({ length: 7 }, (_, index) =>
-      connection({ connectionId: `cvpn-connection-${index + 1}`, username: 'bob', establishedAt: minutesBefore(10 * (index + 1)) }),
+      connection({
+        connectionId: `cvpn-connection-${index + 1}`,
+        username: 'bob',
+        establishedAt: minutesBefore(10 * (index + 1)),
+      }),
     );
 
     // Act
     const { decisions } = evaluate([row.maxConnections()], connections, NO_IDLE_STATE, NOW);
 
     // Assert
-    expect(decisions.map((decision) => decision.connection.connectionId)).toEqual([3, 4, 5, 6, 7].map((n) => `cvpn-connection-${n}`));
-    expect(decisions[0]?.reason).toBe('user bob holds 7 connections, limit 2: keeping the 2 newest (policy two-sessions)');
+    expect(decisions.map((decision) => decision.connection.connectionId)).toEqual(
+      [3, 4, 5, 6, 7].map((n) => `cvpn-connection-${n}`),
+    );
+    expect(decisions[0]?.reason).toBe(
+      'user bob holds 7 connections, limit 2: keeping the 2 newest (policy two-sessions)',
+    );
   });
 
   it.each<[string, Record<string, unknown>, Connection[], string[]]>([
     [
       'breaks ties of establishment time by connection id',
       row.maxConnections({ maxConnections: 1 }),
-      [connection({ connectionId: 'cvpn-connection-b', username: 'bob' }), connection({ connectionId: 'cvpn-connection-a', username: 'bob' })],
+      [
+        connection({ connectionId: 'cvpn-connection-b', username: 'bob' }),
+        connection({ connectionId: 'cvpn-connection-a', username: 'bob' }),
+      ],
       ['cvpn-connection-b'],
     ],
     [
@@ -40,7 +51,10 @@ describe('max-connections', () => {
     [
       'never counts connections without identity',
       row.maxConnections({ maxConnections: 1 }),
-      [connection({ connectionId: 'cvpn-connection-1' }), connection({ connectionId: 'cvpn-connection-2', username: ' ' })],
+      [
+        connection({ connectionId: 'cvpn-connection-1' }),
+        connection({ connectionId: 'cvpn-connection-2', username: ' ' }),
+      ],
       [],
     ],
     [
@@ -56,8 +70,18 @@ describe('max-connections', () => {
       'counts across every endpoint when the row names ["*"]',
       row.maxConnections({ maxConnections: 1 }),
       [
-        connection({ connectionId: 'cvpn-connection-1', endpointId: ENDPOINT_A, username: 'bob', establishedAt: minutesBefore(5) }),
-        connection({ connectionId: 'cvpn-connection-2', endpointId: ENDPOINT_B, username: 'bob', establishedAt: minutesBefore(50) }),
+        connection({
+          connectionId: 'cvpn-connection-1',
+          endpointId: ENDPOINT_A,
+          username: 'bob',
+          establishedAt: minutesBefore(5),
+        }),
+        connection({
+          connectionId: 'cvpn-connection-2',
+          endpointId: ENDPOINT_B,
+          username: 'bob',
+          establishedAt: minutesBefore(50),
+        }),
       ],
       ['cvpn-connection-2'],
     ],
@@ -65,8 +89,18 @@ describe('max-connections', () => {
       'counts only the endpoints the row lists',
       row.maxConnections({ maxConnections: 1, endpoints: [ENDPOINT_A] }),
       [
-        connection({ connectionId: 'cvpn-connection-1', endpointId: ENDPOINT_A, username: 'bob', establishedAt: minutesBefore(50) }),
-        connection({ connectionId: 'cvpn-connection-2', endpointId: ENDPOINT_B, username: 'bob', establishedAt: minutesBefore(5) }),
+        connection({
+          connectionId: 'cvpn-connection-1',
+          endpointId: ENDPOINT_A,
+          username: 'bob',
+          establishedAt: minutesBefore(50),
+        }),
+        connection({
+          connectionId: 'cvpn-connection-2',
+          endpointId: ENDPOINT_B,
+          username: 'bob',
+          establishedAt: minutesBefore(5),
+        }),
       ],
       [],
     ],
@@ -83,7 +117,12 @@ describe('max-connections', () => {
       'never counts connections that are not active',
       row.maxConnections({ maxConnections: 1 }),
       [
-        connection({ connectionId: 'cvpn-connection-1', username: 'bob', establishedAt: minutesBefore(50), status: 'terminating' }),
+        connection({
+          connectionId: 'cvpn-connection-1',
+          username: 'bob',
+          establishedAt: minutesBefore(50),
+          status: 'terminating',
+        }),
         connection({ connectionId: 'cvpn-connection-2', username: 'bob', establishedAt: minutesBefore(5) }),
       ],
       [],
@@ -104,21 +143,45 @@ describe('max-connections', () => {
 
     const { decisions } = evaluate([row.maxConnections({ maxConnections: 1 })], connections, NO_IDLE_STATE, NOW);
 
-    expect(decisions[0]?.reason).toBe('certificate laptop-7 holds 2 connections, limit 1: keeping the newest (policy two-sessions)');
+    expect(decisions[0]?.reason).toBe(
+      'certificate laptop-7 holds 2 connections, limit 1: keeping the newest (policy two-sessions)',
+    );
   });
 
   it('counts an exempt connection but never ends another one in its place', () => {
     // Arrange: alice's oldest connection is exempt on endpoint A; she holds 3, limit 2.
     const connections = [
-      connection({ connectionId: 'cvpn-connection-1', endpointId: ENDPOINT_A, username: 'alice', establishedAt: minutesBefore(90) }),
-      connection({ connectionId: 'cvpn-connection-2', endpointId: ENDPOINT_B, username: 'alice', establishedAt: minutesBefore(20) }),
-      connection({ connectionId: 'cvpn-connection-3', endpointId: ENDPOINT_B, username: 'alice', establishedAt: minutesBefore(10) }),
+      connection({
+        connectionId: 'cvpn-connection-1',
+        endpointId: ENDPOINT_A,
+        username: 'alice',
+        establishedAt: minutesBefore(90),
+      }),
+      connection({
+        connectionId: 'cvpn-connection-2',
+        endpointId: ENDPOINT_B,
+        username: 'alice',
+        establishedAt: minutesBefore(20),
+      }),
+      connection({
+        connectionId: 'cvpn-connection-3',
+        endpointId: ENDPOINT_B,
+        username: 'alice',
+        establishedAt: minutesBefore(10),
+      }),
     ];
 
     // Act
-    const { decisions } = evaluate([row.maxConnections(), row.exempt({ endpoints: [ENDPOINT_A] })], connections, NO_IDLE_STATE, NOW);
+    const { decisions } = evaluate(
+      [row.maxConnections(), row.exempt({ endpoints: [ENDPOINT_A] })],
+      connections,
+      NO_IDLE_STATE,
+      NOW,
+    );
 
     // Assert
-    expect(decisions.map((decision) => [decision.connection.connectionId, decision.verdict])).toEqual([['cvpn-connection-1', 'exempted']]);
+    expect(decisions.map((decision) => [decision.connection.connectionId, decision.verdict])).toEqual([
+      ['cvpn-connection-1', 'exempted'],
+    ]);
   });
 });

@@ -24,7 +24,10 @@ describe('max-session', () => {
   });
 
   it('fires a second past the limit', () => {
-    const target = connection({ connectionId: 'cvpn-connection-1', establishedAt: new Date(NOW.getTime() - 480 * 60_000 - 1_000) });
+    const target = connection({
+      connectionId: 'cvpn-connection-1',
+      establishedAt: new Date(NOW.getTime() - 480 * 60_000 - 1_000),
+    });
 
     expect(maxSessionFires(policy, target, context)).toEqual({ ageMinutes: 480 });
   });

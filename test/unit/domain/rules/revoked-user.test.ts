@@ -12,13 +12,25 @@ describe('revoked-user', () => {
     ['a longer name containing the listed one', { usernames: ['alice'] }, { username: 'alice2' }, false],
     ['a name inside a longer one', { usernames: ['alice'] }, { username: 'malice' }, false],
     ['a domain-qualified name', { usernames: ['alice'] }, { username: 'CORP\\alice' }, false],
-    ['the certificate common name', { usernames: undefined, commonNames: ['alice.example.com'] }, { commonName: 'ALICE.example.com' }, true],
-    ['a user name listed only as a common name', { usernames: undefined, commonNames: ['alice'] }, { username: 'alice', commonName: 'laptop' }, false],
+    [
+      'the certificate common name',
+      { usernames: undefined, commonNames: ['alice.example.com'] },
+      { commonName: 'ALICE.example.com' },
+      true,
+    ],
+    [
+      'a user name listed only as a common name',
+      { usernames: undefined, commonNames: ['alice'] },
+      { username: 'alice', commonName: 'laptop' },
+      false,
+    ],
     ['a connection without identity', { usernames: ['alice'] }, {}, false],
     ['a blank user name', { usernames: ['alice'] }, { username: '   ' }, false],
   ])('matches %s: %s', (_case, selectors, identity, fires) => {
     // Arrange
-    const policy = valid<RevokedUserRow>(Object.fromEntries(Object.entries(row.revokedUser(selectors)).filter(([, value]) => value !== undefined)));
+    const policy = valid<RevokedUserRow>(
+      Object.fromEntries(Object.entries(row.revokedUser(selectors)).filter(([, value]) => value !== undefined)),
+    );
     const target = connection({ connectionId: 'cvpn-connection-1', ...identity });
 
     // Act
@@ -31,8 +43,12 @@ describe('revoked-user', () => {
   it('explains which identity is revoked, by user name or certificate', () => {
     const policy = valid<RevokedUserRow>(row.revokedUser());
 
-    expect(revokedUserReason(policy, { attribute: 'username', value: 'alice' })).toBe('user alice is revoked (policy offboarded-2026-11)');
-    expect(revokedUserReason(policy, { attribute: 'commonName', value: 'alice.example.com' })).toBe('certificate alice.example.com is revoked (policy offboarded-2026-11)');
+    expect(revokedUserReason(policy, { attribute: 'username', value: 'alice' })).toBe(
+      'user alice is revoked (policy offboarded-2026-11)',
+    );
+    expect(revokedUserReason(policy, { attribute: 'commonName', value: 'alice.example.com' })).toBe(
+      'certificate alice.example.com is revoked (policy offboarded-2026-11)',
+    );
   });
 
   describe('evaluate', () => {
@@ -48,7 +64,9 @@ describe('revoked-user', () => {
       const { decisions } = evaluate([row.revokedUser()], connections, NO_IDLE_STATE, NOW);
 
       // Assert
-      expect(decisions.map((decision) => [decision.connection.connectionId, decision.verdict, decision.reason])).toEqual([
+      expect(
+        decisions.map((decision) => [decision.connection.connectionId, decision.verdict, decision.reason]),
+      ).toEqual([
         ['cvpn-connection-1', 'terminate', 'user alice is revoked (policy offboarded-2026-11)'],
         ['cvpn-connection-2', 'terminate', 'user Alice is revoked (policy offboarded-2026-11)'],
       ]);
