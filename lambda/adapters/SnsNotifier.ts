@@ -1,8 +1,8 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier, RunDigest } from '../ports/index.js';
 
-/** SNS allows a subject of at most 100 characters and a message of at most 256 KiB. */
-const MAX_SUBJECT = 100;
+/** SNS takes a subject of fewer than 100 characters and a message of at most 256 KiB. */
+const MAX_SUBJECT = 99;
 const MAX_MESSAGE_BYTES = 256 * 1024 - 1024;
 
 /** Run digests to one SNS topic. */
@@ -29,5 +29,7 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const marker = '\n… (truncated: the audit table has every record)';
   let cut = text.slice(0, maxBytes - marker.length);
   while (Buffer.byteLength(cut) > maxBytes - Buffer.byteLength(marker)) cut = cut.slice(0, -64);
+  // Half of a surrogate pair is not text: the SDK refuses to encode it.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
   return cut + marker;
 }
