@@ -342,7 +342,7 @@ describe('cvpn-guard policy delete', () => {
     expect(run.stderr).toBe(
       'cvpn-guard: policy delete exempt-robot needs confirmation and there is no terminal to ask on: pass --yes to delete it\n',
     );
-    expect(await store.get('exempt-robot')).toBeDefined();
+    expect(await store.get('exempt-robot')).toMatchObject({ version: 4, item: { kind: 'exempt', version: 4 } });
   }, 60_000);
 
   it('asks at a terminal, and deletes on "y"', async () => {

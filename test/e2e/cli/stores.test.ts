@@ -122,7 +122,7 @@ describe('DynamoPolicyStore', () => {
 
     // Assert
     await expect(stale).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
-    expect(await store.get('idle-30m')).toBeDefined();
+    expect(await store.get('idle-30m')).toMatchObject({ version: 2, item: { enabled: false, version: 2 } });
   });
 
   it('lists every item sorted by id, invalid ones and unsafe numbers included as they are', async () => {
