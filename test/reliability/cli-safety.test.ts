@@ -19,7 +19,7 @@ import { type Sandbox, startSandbox } from '../../local/index.js';
 import { runCliInProcess, STACK_TRACE } from './support/cli.js';
 import { FUZZ_SEED, fuzzParameters, ODD_CHARACTERS } from './support/fuzz.js';
 import { SandboxLambda } from './support/harness.js';
-import { scenario, START } from './support/scenario.js';
+import { POLICIES, scenario, START } from './support/scenario.js';
 
 const ACCESS_KEY_ID = 'ASIACLIFAKEFAKE77777';
 const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYCLISECRETKEY';
@@ -334,7 +334,7 @@ describe('the CLI', () => {
       [['policy', 'delete', '--yes'], 'no row named'],
     ])('keeps the row: %j (%s)', async (argv) => {
       const before = await store.get('offboarded');
-      expect(before).toBeDefined();
+      expect(before).toEqual({ policyId: 'offboarded', item: POLICIES[0] });
 
       const result = await runCliInProcess([...argv, sandboxFlag()]);
 

@@ -48,8 +48,10 @@ describe('the edge', () => {
       expect(JSON.parse(dynamoAnswer.body)).toEqual({
         TableNames: ['cvpn-guard-audit', 'cvpn-guard-policies', 'cvpn-guard-state'],
       });
-      for (const answer of [ec2Answer, snsAnswer, dynamoAnswer])
-        expect(answer.headers.get('x-amzn-requestid')).toBeTruthy();
+      const requestIds = [ec2Answer, snsAnswer, dynamoAnswer].map((answer) => answer.headers.get('x-amzn-requestid'));
+      for (const requestId of requestIds)
+        expect(requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(new Set(requestIds).size).toBe(3);
     });
 
     it('routes a signed STS call (the real client)', async () => {
