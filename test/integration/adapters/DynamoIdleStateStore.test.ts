@@ -92,9 +92,16 @@ describe('DynamoIdleStateStore', () => {
   });
 
   it('reads a partition larger than one 1 MB page to the end', async () => {
-    // Arrange: seven items on A of about 185 KB each as a query page counts them: a page holds six, then one.
-    const big = Array.from({ length: 7 }, (_, i) => entry(A, `cvpn-connection-big-${i}`, 4000));
+    // Arrange: seven items on A padded to about 185 KB each (an attribute the store does not read):
+    // a page holds six, then one.
+    const big = Array.from({ length: 7 }, (_, i) => entry(A, `cvpn-connection-big-${i}`));
     await store.save(stateOf(...big, entry(B, 'cvpn-connection-b1')), new Map());
+    for (const item of await scanAll(clients, sandbox.tables.state)) {
+      if (item.pk !== idlePk(A)) continue;
+      await clients.documents.send(
+        new PutCommand({ TableName: sandbox.tables.state, Item: { ...item, padding: 'x'.repeat(185_000) } }),
+      );
+    }
     const before = queries();
 
     // Act
