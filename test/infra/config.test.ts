@@ -191,12 +191,12 @@ describe('loadConfig', () => {
   });
 });
 
-describe('README', () => {
-  it('documents every setting in the Deploy section', () => {
-    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-    const deploy = readme.slice(readme.indexOf('## Deploy'), readme.indexOf('## Development'));
+describe('docs/deploy.md', () => {
+  it('names every setting in its Settings section', () => {
+    const page = readFileSync(fileURLToPath(new URL('../../docs/deploy.md', import.meta.url)), 'utf8');
+    const settings = page.slice(page.indexOf('## Settings'), page.indexOf('## What gets created'));
 
-    expect(deploy.length).toBeGreaterThan(0);
-    for (const key of Object.values(Setting)) expect([key, deploy.includes(`\`${key}\``)]).toEqual([key, true]);
+    expect(settings.length).toBeGreaterThan(0);
+    for (const key of Object.values(Setting)) expect([key, settings.includes(`\`${key}\``)]).toEqual([key, true]);
   });
 });

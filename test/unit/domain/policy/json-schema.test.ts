@@ -31,11 +31,11 @@ describe('policyRowJsonSchema', () => {
   });
 });
 
-describe('README policy table', () => {
+describe('docs/policies.md policy table', () => {
   it('shows one example row per kind, each of them valid', () => {
     // Arrange
-    const readme = readFileSync(new URL('README.md', repository), 'utf8');
-    const examples = [...readme.matchAll(/^\| `([a-z-]+)` \|.*\| `(\{.*\})` \|$/gm)];
+    const page = readFileSync(new URL('docs/policies.md', repository), 'utf8');
+    const examples = [...page.matchAll(/^\| `([a-z-]+)` \|.*\| `(\{.*\})` \|$/gm)];
 
     // Act
     const results = examples.map(([, kind, json]) => ({ kind, result: parsePolicyRow(JSON.parse(json ?? '')) }));
