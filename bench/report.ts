@@ -94,7 +94,7 @@ export interface ScenarioFigures {
   readonly contenders: readonly ContenderFigures[];
 }
 
-/** One of issue 7's targets, as met or missed. */
+/** One of the benchmark targets, as met or missed. */
 export interface TargetCheck {
   readonly target: string;
   /** `null`: does not apply (a baseline that stops before the job is done cannot be compared on time). */
@@ -119,7 +119,7 @@ export function callsByAction(counters: Record<string, Record<string, ActionCoun
   return { calls, throttled };
 }
 
-/** Checks issue 7's targets against the figures. */
+/** Checks the benchmark targets against the figures. */
 export function checkTargets(
   scenarios: readonly ScenarioFigures[],
   bundle: { bytes: number; medianInitMs: number },

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: cvpn-guard's enforcement against EC2's rate limits, at scale, beside the common
- * script; the Lambda bundle's size and cold start. Prints a table and the targets of issue 7, and
+ * script; the Lambda bundle's size and cold start. Prints a table and the benchmark targets, and
  * writes bench/results.json (bench/results.local.json with --quick).
  *
  * Each contender meets each scenario in a fresh sandbox process (the scenario is generated, the same

@@ -76,7 +76,7 @@ export const OBSERVED_MAX_SESSION_MINUTES = 8 * 60;
 const USERNAMES_PER_ROW = 500;
 const MINUTE = 60_000;
 
-/** The scenarios issue 7 asks for, in the order they run. */
+/** The benchmark's scenarios, in the order they run. */
 export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
   { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20, speed: 1 },
   { name: '5x20k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 200, speed: 5 },
