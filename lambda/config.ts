@@ -9,11 +9,16 @@ import {
   type Environment,
   environmentVariableOf,
   readEnforcerSetting,
+  type RunSettings,
+  runSettingsOf,
   Setting,
 } from './settings/index.js';
 
-/** The enforcer's configuration, from its environment. */
-export interface EnforcerConfig {
+/**
+ * The enforcer's configuration, from its environment: the resources the stack made for it, and the
+ * deployment settings it reads (each documented in the registry, lambda/settings), durations in milliseconds.
+ */
+export interface EnforcerConfig extends Omit<RunSettings, 'leaseSeconds' | 'timeMarginSeconds'> {
   readonly policiesTable: string;
   readonly auditTable: string;
   readonly stateTable: string;
@@ -21,16 +26,11 @@ export interface EnforcerConfig {
   readonly topicArn?: string;
   /** Endpoints enforced on; empty (and no tag): every endpoint of the region. */
   readonly endpointIds: readonly string[];
+  /** Only endpoints carrying this tag. @default no tag */
   readonly endpointTag?: EndpointTag;
-  readonly dryRun: boolean;
-  readonly disabled: boolean;
-  readonly maxTerminationsPerRun: number;
-  readonly auditRetentionDays: number;
-  readonly stateRetentionDays: number;
-  readonly terminateRate: number;
-  readonly terminateBurst: number;
-  readonly terminateConcurrency: number;
+  /** The `timeMarginSeconds` setting, in milliseconds. */
   readonly timeMarginMs: number;
+  /** The `leaseSeconds` setting, in milliseconds. */
   readonly leaseMs: number;
 }
 
@@ -85,23 +85,17 @@ export function loadEnforcerConfig(env: Environment): EnforcerConfig {
   }
 
   if (issues.length > 0) throw new EnforcerConfigError(issues);
-  const value = settings as EnforcerSettings;
+  const read = settings as EnforcerSettings;
+  const { leaseSeconds, timeMarginSeconds, ...run } = runSettingsOf(read);
   return {
     policiesTable,
     auditTable,
     stateTable,
     topicArn,
-    endpointIds: value.endpointIds,
-    endpointTag: value.endpointTag,
-    dryRun: value.dryRun,
-    disabled: value.disabled,
-    maxTerminationsPerRun: value.maxTerminationsPerRun,
-    auditRetentionDays: value.auditRetentionDays,
-    stateRetentionDays: value.stateRetentionDays,
-    terminateRate: value.terminateRate,
-    terminateBurst: value.terminateBurst,
-    terminateConcurrency: value.terminateConcurrency,
-    timeMarginMs: value.timeMarginSeconds * 1000,
-    leaseMs: value.leaseSeconds * 1000,
+    endpointIds: read.endpointIds,
+    endpointTag: read.endpointTag,
+    ...run,
+    timeMarginMs: timeMarginSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
   };
 }
