@@ -58,4 +58,39 @@ describe('loadEnforcerConfig', () => {
     expect(() => loadEnforcerConfig({ ...TABLES, ...override })).toThrow(EnforcerConfigError);
     expect(() => loadEnforcerConfig({ ...TABLES, ...override })).toThrow(named);
   });
+
+  it('reports every variable at fault at once, each with its setting and what it accepts', () => {
+    try {
+      loadEnforcerConfig({
+        [EnvVar.POLICIES_TABLE]: ' ',
+        [EnvVar.AUDIT_TABLE]: 'audit',
+        [EnvVar.STATE_TABLE]: 'state',
+        [EnvVar.TIME_MARGIN_SECONDS]: '1',
+        [EnvVar.TERMINATE_RATE]: '500',
+      });
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnforcerConfigError);
+      expect((error as EnforcerConfigError).issues).toEqual([
+        { variable: EnvVar.POLICIES_TABLE, message: expect.stringContaining('is required') },
+        {
+          variable: EnvVar.TIME_MARGIN_SECONDS,
+          message: `${EnvVar.TIME_MARGIN_SECONDS}="1" (setting timeMarginSeconds): expected a whole number of seconds from 5 to 600`,
+        },
+        {
+          variable: EnvVar.TERMINATE_RATE,
+          message: expect.stringContaining(
+            `${EnvVar.TERMINATE_RATE}="500" (setting terminateRate): expected a whole number`,
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('reads a variable set to an empty text as not set', () => {
+    expect(loadEnforcerConfig({ ...TABLES, [EnvVar.TERMINATE_BURST]: '', [EnvVar.DRY_RUN]: '' })).toMatchObject({
+      terminateBurst: 50,
+      dryRun: false,
+    });
+  });
 });
