@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { Alarms } from './alarms.js';
 import { runSettingsOf } from '../lambda/settings/index.js';
+import { Alarms } from './alarms.js';
 import type { StackConfig } from './config.js';
 import { Dashboard } from './dashboard.js';
 import { Enforcer } from './enforcer.js';
