@@ -73,4 +73,34 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The settings registry is read by the stack, the function and the CLI alike: zod and the domain's
+    // constants only, no CDK, no AWS SDK, no environment.
+    files: ['lambda/settings/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs', 'cdk-nag'],
+              message: 'lambda/settings is read by the function too: CDK translation stays in lib.',
+            },
+            {
+              group: ['@aws-sdk/*', '@smithy/*', '@aws-lambda-powertools/*', '@middy/*'],
+              message: 'lambda/settings talks to no AWS service.',
+            },
+            {
+              group: ['node:*', '../adapters/*', '../ports/*', '../run/*', '../*.js', '../../*'],
+              message: 'lambda/settings depends on zod and lambda/domain only.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'lambda/settings reads no environment: the caller passes it in.' },
+      ],
+    },
+  },
 );

@@ -83,7 +83,7 @@ export async function measureColdInit(
     'const started = performance.now();',
     `const probe = await import(${JSON.stringify(pathToFileURL(probeBundle).href)});`,
     'const imported = performance.now();',
-    'probe.createRuntime(probe.loadConfig(process.env));',
+    'probe.createRuntime(probe.loadEnforcerConfig(process.env));',
     'const built = performance.now();',
     'process.stdout.write(JSON.stringify({ importMs: imported - started, constructMs: built - imported, initMs: built - started, sinceProcessStartMs: built }));',
   ].join('\n');

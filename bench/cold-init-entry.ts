@@ -4,5 +4,5 @@
  * bench/bundle.ts with the stack's options; never deployed.
  */
 export { handler } from '../lambda/handler.js';
-export { loadConfig } from '../lambda/config.js';
+export { loadEnforcerConfig } from '../lambda/config.js';
 export { createRuntime } from '../lambda/runtime.js';

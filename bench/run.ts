@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EnvVar } from '../lambda/environment.js';
-import { Setting, SETTING_DEFAULTS } from '../lib/config.js';
+import { Setting, SETTING_DEFAULTS } from '../lambda/settings/index.js';
 import { ENFORCER_NODE_OPTIONS } from '../lib/enforcer.js';
 import { bundleBenchEntry, bundleEnforcer, measureColdInit } from './bundle.js';
 import {

@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../lambda/clients.js';
-import { loadConfig } from '../lambda/config.js';
+import { loadEnforcerConfig } from '../lambda/config.js';
 import type { TerminationCall } from '../lambda/domain/index.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
@@ -152,7 +152,7 @@ async function runCvpnGuard(
   latency.watch('dynamodb', clients.dynamodb);
   latency.watch('ec2 describe', clients.ec2);
   latency.watch('ec2 terminate', clients.ec2Terminate);
-  const config = loadConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
+  const config = loadEnforcerConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
   let marks: RunMarks = { listedPerEndpoint: [], listedAt: 0 };
   const runtime = createRuntime(config, clients, clock);
   const observed = {

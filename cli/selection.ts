@@ -1,6 +1,17 @@
 import { ENDPOINT_ID_PATTERN } from '../lambda/domain/index.js';
 import { EnvVar } from '../lambda/environment.js';
 import type { EndpointSelection } from '../lambda/ports/index.js';
+import {
+  describeEnvironmentRefusal,
+  type EnforcerSetting,
+  type Environment,
+  parseSetting,
+  readEnforcerSetting,
+  type RunSettings,
+  Setting,
+  SETTINGS,
+  type SettingValue,
+} from '../lambda/settings/index.js';
 import { stackTemplateBody } from './aws.js';
 import type { CliContext } from './context.js';
 import { enforcerEnvironmentOf } from './deployed-environment.js';
@@ -15,28 +26,35 @@ export interface RunSettingsOptions {
   readonly dryRun?: boolean;
 }
 
-/** The deployment's run settings, as the enforcer reads them. */
-export interface RunSettings {
+/** What plan and doctor need of a deployment's settings: the endpoint selection, the cap and the switches. */
+export interface DeploymentSettings extends Pick<RunSettings, 'maxTerminationsPerRun' | 'dryRun' | 'disabled'> {
   readonly selection: EndpointSelection;
-  readonly maxTerminationsPerRun: number;
-  readonly dryRun: boolean;
-  /** The kill switch: a run does nothing. */
-  readonly disabled: boolean;
 }
 
-/** The enforcer's default global cap (lambda/config.ts). */
-const DEFAULT_MAX_TERMINATIONS_PER_RUN = 100;
+/** Help of `--max-terminations-per-run`: where the cap comes from without the flag. */
+export const MAX_TERMINATIONS_PER_RUN_HELP = `the global cap (default: env ${EnvVar.MAX_TERMINATIONS_PER_RUN}, else ${SETTINGS.maxTerminationsPerRun.default})`;
+
+/** One setting as the enforcer reads it from `env`; a value it would refuse is bad usage, in the enforcer's words. */
+function fromEnvironment<K extends EnforcerSetting>(env: Environment, key: K): SettingValue<K> {
+  const result = readEnforcerSetting(env, key);
+  if (!result.ok) throw new CliUsageError(describeEnvironmentRefusal(key, result.text, result.message));
+  return result.value;
+}
+
+/** `--endpoint-tag`, parsed as the enforcer parses its tag. */
+function tagFlag(text: string): SettingValue<typeof Setting.ENDPOINT_TAG> {
+  const parsed = parseSetting(Setting.ENDPOINT_TAG, text);
+  if (!parsed.ok) throw new CliUsageError(`--endpoint-tag ${JSON.stringify(text)}: ${parsed.message}`);
+  return parsed.value;
+}
 
 /**
  * Which endpoints and which caps to use, each from its flag, else the enforcer's environment variable
- * (the same names the function reads), else the enforcer's default: every endpoint, a cap of 100, no dry run.
- * `env` is the deployed function's environment when the stack is known, else the CLI's own.
+ * read as the enforcer reads it (lambda/settings), else the setting's default: every endpoint, the default
+ * cap, no dry run. `env` is the deployed function's environment when the stack is known, else the CLI's own.
  */
-export function runSettings(
-  options: RunSettingsOptions,
-  env: Readonly<Record<string, string | undefined>>,
-): RunSettings {
-  const ids = options.endpointIds ?? splitList(env[EnvVar.ENDPOINT_IDS]);
+export function runSettings(options: RunSettingsOptions, env: Environment): DeploymentSettings {
+  const ids = options.endpointIds ?? fromEnvironment(env, Setting.ENDPOINT_IDS);
   const idsFrom = options.endpointIds ? '--endpoint-ids' : EnvVar.ENDPOINT_IDS;
   const wrong = ids.filter((id) => !ENDPOINT_ID_PATTERN.test(id));
   if (wrong.length > 0) {
@@ -44,31 +62,18 @@ export function runSettings(
       `${idsFrom} ${wrong.join(',')}: expected Client VPN endpoint ids (cvpn-endpoint- and 8 to 17 hex digits)`,
     );
   }
-  const tagText = options.endpointTag ?? (env[EnvVar.ENDPOINT_TAG]?.trim() || undefined);
-  const tagFrom = options.endpointTag !== undefined ? '--endpoint-tag' : EnvVar.ENDPOINT_TAG;
-  let tag: { key: string; value: string } | undefined;
-  if (tagText !== undefined) {
-    const separator = tagText.indexOf('=');
-    if (separator <= 0)
-      throw new CliUsageError(`${tagFrom} ${JSON.stringify(tagText)}: expected key=value, such as cvpn-guard=enforce`);
-    tag = { key: tagText.slice(0, separator).trim(), value: tagText.slice(separator + 1).trim() };
-  }
+  const tag =
+    options.endpointTag === undefined ? fromEnvironment(env, Setting.ENDPOINT_TAG) : tagFlag(options.endpointTag);
+  const tagFrom = options.endpointTag === undefined ? EnvVar.ENDPOINT_TAG : '--endpoint-tag';
   if (ids.length > 0 && tag)
     throw new CliUsageError(
       `give endpoint ids (${idsFrom}) or a tag (${tagFrom}), not both: the enforcer takes one of them`,
     );
-  const capText = env[EnvVar.MAX_TERMINATIONS_PER_RUN]?.trim();
-  const cap = options.maxTerminationsPerRun ?? (capText ? Number(capText) : DEFAULT_MAX_TERMINATIONS_PER_RUN);
-  if (!Number.isInteger(cap) || cap < 0)
-    throw new CliUsageError(
-      `${EnvVar.MAX_TERMINATIONS_PER_RUN} ${JSON.stringify(capText)}: expected a whole number ≥ 0`,
-    );
-  const isOn = (name: string) => ['true', '1'].includes(env[name]?.trim() ?? '');
   return {
     selection: { ...(ids.length > 0 ? { endpointIds: ids } : {}), ...(tag ? { tag } : {}) },
-    maxTerminationsPerRun: cap,
-    dryRun: options.dryRun === true || isOn(EnvVar.DRY_RUN),
-    disabled: isOn(EnvVar.DISABLED),
+    maxTerminationsPerRun: options.maxTerminationsPerRun ?? fromEnvironment(env, Setting.MAX_TERMINATIONS_PER_RUN),
+    dryRun: options.dryRun === true || fromEnvironment(env, Setting.DRY_RUN),
+    disabled: fromEnvironment(env, Setting.DISABLED),
   };
 }
 
@@ -79,19 +84,12 @@ export function describeSelection(selection: EndpointSelection): string {
   return 'every endpoint of the region';
 }
 
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '');
-}
-
 /**
  * The environment the run settings come from: with `--stack`, the deployed enforcer's (read from the
  * stack's template), so a plan selects what the deployment selects; otherwise, or when the template
  * cannot be read (a note says so), the CLI's own.
  */
-export async function settingsEnvironment(context: CliContext): Promise<Readonly<Record<string, string | undefined>>> {
+export async function settingsEnvironment(context: CliContext): Promise<Environment> {
   const stack = context.options.stack;
   if (stack === undefined) return context.io.env;
   try {

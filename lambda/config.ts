@@ -1,143 +1,101 @@
-import * as z from 'zod';
 import { EnvVar } from './environment.js';
-import { ENDPOINT_ID_PATTERN as ENDPOINT_ID } from './domain/constants.js';
+import { EnforcerConfigError, type EnvironmentIssue } from './errors.js';
+import {
+  describeEnvironmentRefusal,
+  ENDPOINT_SELECTION_EXCLUSIVE,
+  ENFORCER_SETTING_KEYS,
+  type EndpointTag,
+  type EnforcerSettings,
+  type Environment,
+  environmentVariableOf,
+  readEnforcerSetting,
+  type RunSettings,
+  runSettingsOf,
+  Setting,
+} from './settings/index.js';
 
-const flag = (name: string) =>
-  z
-    .enum(['true', 'false', '1', '0', ''], { message: `${name} must be "true" or "false"` })
-    .optional()
-    .transform((value) => value === 'true' || value === '1');
-
-const wholeNumber = (name: string, min: number, fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value.trim() === '') return fallback;
-      const number = Number(value);
-      if (!Number.isInteger(number) || number < min) {
-        context.addIssue({ code: 'custom', message: `${name} must be a whole number ≥ ${min}, got "${value}"` });
-        return z.NEVER;
-      }
-      return number;
-    });
-
-const required = (name: string) =>
-  z
-    .string({ message: `${name} is required (the table or resource name)` })
-    .trim()
-    .min(1, `${name} must not be empty`);
-
-const environmentSchema = z
-  .object({
-    [EnvVar.POLICIES_TABLE]: required(EnvVar.POLICIES_TABLE),
-    [EnvVar.AUDIT_TABLE]: required(EnvVar.AUDIT_TABLE),
-    [EnvVar.STATE_TABLE]: required(EnvVar.STATE_TABLE),
-    [EnvVar.TOPIC_ARN]: z
-      .string()
-      .optional()
-      .transform((value) => (value?.trim() ? value.trim() : undefined))
-      .refine(
-        (value) => value === undefined || value.startsWith('arn:'),
-        `${EnvVar.TOPIC_ARN} must be an SNS topic ARN (arn:aws:sns:…)`,
-      ),
-    [EnvVar.ENDPOINT_IDS]: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        const ids = (value ?? '')
-          .split(',')
-          .map((id) => id.trim())
-          .filter(Boolean);
-        const wrong = ids.filter((id) => !ENDPOINT_ID.test(id));
-        if (wrong.length > 0) {
-          context.addIssue({
-            code: 'custom',
-            message: `${EnvVar.ENDPOINT_IDS} must list Client VPN endpoint ids (cvpn-endpoint- and 8 to 17 hex digits), got ${JSON.stringify(wrong)}`,
-          });
-          return z.NEVER;
-        }
-        return ids;
-      }),
-    [EnvVar.ENDPOINT_TAG]: z
-      .string()
-      .optional()
-      .transform((value, context) => {
-        if (!value?.trim()) return undefined;
-        const separator = value.indexOf('=');
-        if (separator <= 0) {
-          context.addIssue({ code: 'custom', message: `${EnvVar.ENDPOINT_TAG} must be "key=value", got "${value}"` });
-          return z.NEVER;
-        }
-        return { key: value.slice(0, separator).trim(), value: value.slice(separator + 1).trim() };
-      }),
-    [EnvVar.DRY_RUN]: flag(EnvVar.DRY_RUN),
-    [EnvVar.DISABLED]: flag(EnvVar.DISABLED),
-    [EnvVar.MAX_TERMINATIONS_PER_RUN]: wholeNumber(EnvVar.MAX_TERMINATIONS_PER_RUN, 0, 100),
-    [EnvVar.AUDIT_RETENTION_DAYS]: wholeNumber(EnvVar.AUDIT_RETENTION_DAYS, 1, 365),
-    [EnvVar.STATE_RETENTION_DAYS]: wholeNumber(EnvVar.STATE_RETENTION_DAYS, 1, 2),
-    [EnvVar.TERMINATE_RATE]: wholeNumber(EnvVar.TERMINATE_RATE, 1, 5),
-    [EnvVar.TERMINATE_BURST]: wholeNumber(EnvVar.TERMINATE_BURST, 1, 50),
-    [EnvVar.TERMINATE_CONCURRENCY]: wholeNumber(EnvVar.TERMINATE_CONCURRENCY, 1, 10),
-    [EnvVar.TIME_MARGIN_SECONDS]: wholeNumber(EnvVar.TIME_MARGIN_SECONDS, 0, 20),
-    [EnvVar.LEASE_SECONDS]: wholeNumber(EnvVar.LEASE_SECONDS, 60, 300),
-  })
-  .refine((env) => !(env[EnvVar.ENDPOINT_IDS].length > 0 && env[EnvVar.ENDPOINT_TAG]), {
-    message: `set ${EnvVar.ENDPOINT_IDS} or ${EnvVar.ENDPOINT_TAG}, not both`,
-  });
-
-/** The enforcer's configuration, from its environment. */
-export interface EnforcerConfig {
+/**
+ * The enforcer's configuration, from its environment: the resources the stack made for it, and the
+ * deployment settings it reads (each documented in the registry, lambda/settings), durations in milliseconds.
+ */
+export interface EnforcerConfig extends Omit<RunSettings, 'leaseSeconds' | 'timeMarginSeconds'> {
   readonly policiesTable: string;
   readonly auditTable: string;
   readonly stateTable: string;
+  /** Where digests go. @default no digest */
   readonly topicArn?: string;
+  /** Endpoints enforced on; empty (and no tag): every endpoint of the region. */
   readonly endpointIds: readonly string[];
-  readonly endpointTag?: { readonly key: string; readonly value: string };
-  readonly dryRun: boolean;
-  readonly disabled: boolean;
-  readonly maxTerminationsPerRun: number;
-  readonly auditRetentionDays: number;
-  readonly stateRetentionDays: number;
-  readonly terminateRatePerSecond: number;
-  readonly terminateBurst: number;
-  readonly terminateConcurrency: number;
+  /** Only endpoints carrying this tag. @default no tag */
+  readonly endpointTag?: EndpointTag;
+  /** The `timeMarginSeconds` setting, in milliseconds. */
   readonly timeMarginMs: number;
+  /** The `leaseSeconds` setting, in milliseconds. */
   readonly leaseMs: number;
 }
 
-/** The configuration is invalid; the message names every variable at fault and what it accepts. */
-export class ConfigError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigError';
-  }
+/** A variable that names a resource the stack made for the function: required, not empty. */
+function requiredName(env: Environment, variable: string, what: string, issues: EnvironmentIssue[]): string {
+  const text = env[variable]?.trim() ?? '';
+  if (text === '') issues.push({ variable, message: `${variable} is required (${what})` });
+  return text;
 }
 
-/** Reads and validates the enforcer's configuration from environment variables. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): EnforcerConfig {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => issue.message).join('; ');
-    throw new ConfigError(`cvpn-guard configuration is invalid: ${problems}`, { cause: parsed.error });
+/**
+ * Reads and validates the enforcer's configuration from its environment. The settings are read with the
+ * registry's schemas (lambda/settings), so the function refuses what the stack refuses at synthesis, in the
+ * same words; a variable not set or empty takes the setting's default.
+ *
+ * @throws EnforcerConfigError naming every variable at fault, its setting, its value and what is accepted
+ */
+export function loadEnforcerConfig(env: Environment): EnforcerConfig {
+  const issues: EnvironmentIssue[] = [];
+
+  const policiesTable = requiredName(env, EnvVar.POLICIES_TABLE, 'the name of the policies table', issues);
+  const auditTable = requiredName(env, EnvVar.AUDIT_TABLE, 'the name of the audit table', issues);
+  const stateTable = requiredName(env, EnvVar.STATE_TABLE, 'the name of the state table', issues);
+  const topicArn = env[EnvVar.TOPIC_ARN]?.trim() || undefined;
+  if (topicArn !== undefined && !topicArn.startsWith('arn:')) {
+    issues.push({
+      variable: EnvVar.TOPIC_ARN,
+      message: `${EnvVar.TOPIC_ARN}=${JSON.stringify(topicArn)}: expected an SNS topic ARN (arn:aws:sns:…), or nothing for no digest`,
+    });
   }
-  const value = parsed.data;
+
+  const settings: { -readonly [K in keyof EnforcerSettings]?: EnforcerSettings[K] } = {};
+  for (const key of ENFORCER_SETTING_KEYS) {
+    const result = readEnforcerSetting(env, key);
+    if (result.ok) (settings as Record<string, unknown>)[key] = result.value;
+    else
+      issues.push({
+        variable: environmentVariableOf(key),
+        message: describeEnvironmentRefusal(key, result.text, result.message),
+      });
+  }
+  const { endpointIds, endpointTag } = settings;
+  if (endpointTag && endpointIds && endpointIds.length > 0) {
+    issues.push({
+      variable: EnvVar.ENDPOINT_TAG,
+      message: describeEnvironmentRefusal(
+        Setting.ENDPOINT_TAG,
+        env[EnvVar.ENDPOINT_TAG],
+        `${ENDPOINT_SELECTION_EXCLUSIVE} (${EnvVar.ENDPOINT_IDS}=${JSON.stringify(env[EnvVar.ENDPOINT_IDS])})`,
+      ),
+    });
+  }
+
+  if (issues.length > 0) throw new EnforcerConfigError(issues);
+  const read = settings as EnforcerSettings;
+  const { leaseSeconds, timeMarginSeconds, ...run } = runSettingsOf(read);
   return {
-    policiesTable: value[EnvVar.POLICIES_TABLE],
-    auditTable: value[EnvVar.AUDIT_TABLE],
-    stateTable: value[EnvVar.STATE_TABLE],
-    topicArn: value[EnvVar.TOPIC_ARN],
-    endpointIds: value[EnvVar.ENDPOINT_IDS],
-    endpointTag: value[EnvVar.ENDPOINT_TAG],
-    dryRun: value[EnvVar.DRY_RUN],
-    disabled: value[EnvVar.DISABLED],
-    maxTerminationsPerRun: value[EnvVar.MAX_TERMINATIONS_PER_RUN],
-    auditRetentionDays: value[EnvVar.AUDIT_RETENTION_DAYS],
-    stateRetentionDays: value[EnvVar.STATE_RETENTION_DAYS],
-    terminateRatePerSecond: value[EnvVar.TERMINATE_RATE],
-    terminateBurst: value[EnvVar.TERMINATE_BURST],
-    terminateConcurrency: value[EnvVar.TERMINATE_CONCURRENCY],
-    timeMarginMs: value[EnvVar.TIME_MARGIN_SECONDS] * 1000,
-    leaseMs: value[EnvVar.LEASE_SECONDS] * 1000,
+    policiesTable,
+    auditTable,
+    stateTable,
+    topicArn,
+    endpointIds: read.endpointIds,
+    endpointTag: read.endpointTag,
+    ...run,
+    timeMarginMs: timeMarginSeconds * 1000,
+    leaseMs: leaseSeconds * 1000,
   };
 }

@@ -5,8 +5,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { loadConfig } from './config.js';
+import { loadEnforcerConfig } from './config.js';
 import { runEnforcement } from './enforce.js';
+import { EnforcerEventError } from './errors.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
 import { enforcementOptions } from './run/enforcement-options.js';
 import { runIdFor } from './run/run-id.js';
@@ -23,14 +24,6 @@ export const enforcementEventSchema = z
   .strict();
 /** The event the enforcer accepts. */
 export type EnforcementEvent = z.infer<typeof enforcementEventSchema>;
-
-/** The event is not one the enforcer accepts. */
-export class EnforcementEventError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'EnforcementEventError';
-  }
-}
 
 /** Observability the handler writes to. */
 export interface HandlerObservability {
@@ -53,8 +46,9 @@ export function createHandler(
     runtime ??= makeRuntime();
     const parsed = enforcementEventSchema.safeParse(event ?? {});
     if (!parsed.success) {
-      throw new EnforcementEventError(
+      throw new EnforcerEventError(
         `cvpn-guard: the event is not a schedule tick nor {"dryRun": true}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`).join('; ')}`,
+        { cause: parsed.error },
       );
     }
     const { config, ports } = runtime;
@@ -117,4 +111,4 @@ function publishMetrics(metrics: Metrics, report: RunReport): void {
 }
 
 /** The Lambda entry point: configuration is read and validated once, on the container's first run. */
-export const handler = createHandler(() => createRuntime(loadConfig(process.env)));
+export const handler = createHandler(() => createRuntime(loadEnforcerConfig(process.env)));

@@ -1,6 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from './config.js';
+import { loadStackConfig } from './config.js';
 import { CvpnGuardStack } from './cvpn-guard-stack.js';
 
 /** Options of {@link createApp}. */
@@ -23,7 +23,7 @@ export interface GuardApp {
 export function createApp(options: CreateAppOptions = {}): GuardApp {
   const { entry, ...appProps } = options;
   const app = new App(appProps);
-  const config = loadConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext() as object));
+  const config = loadStackConfig((key) => app.node.tryGetContext(key), Object.keys(app.node.getAllContext() as object));
   // Environment-agnostic: one template for any account and region; `cdk deploy` targets those of
   // the credentials in use, and ARNs in policies use the AWS::AccountId / AWS::Region pseudo parameters.
   const stack = new CvpnGuardStack(app, config.stackName, {

@@ -1,7 +1,8 @@
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { runSettingsOf } from '../lambda/settings/index.js';
 import { Alarms } from './alarms.js';
-import type { GuardConfig } from './config.js';
+import type { StackConfig } from './config.js';
 import { Dashboard } from './dashboard.js';
 import { Enforcer } from './enforcer.js';
 import { Notifications } from './notifications.js';
@@ -11,7 +12,7 @@ import { Tables } from './tables.js';
 /** Properties of {@link CvpnGuardStack}. */
 export interface CvpnGuardStackProps extends StackProps {
   /** The validated settings (lib/config.ts). */
-  readonly config: GuardConfig;
+  readonly config: StackConfig;
   /** The handler file. @default lambda/handler.ts */
   readonly entry?: string;
 }
@@ -46,18 +47,7 @@ export class CvpnGuardStack extends Stack {
       memorySize: config.memorySize,
       timeout: Duration.seconds(config.timeoutSeconds),
       logRetention: config.logRetention,
-      run: {
-        dryRun: config.dryRun,
-        disabled: config.disabled,
-        maxTerminationsPerRun: config.maxTerminationsPerRun,
-        auditRetentionDays: config.auditRetentionDays,
-        stateRetentionDays: config.stateRetentionDays,
-        leaseSeconds: config.leaseSeconds,
-        timeMarginSeconds: config.timeMarginSeconds,
-        terminateRate: config.terminateRate,
-        terminateBurst: config.terminateBurst,
-        terminateConcurrency: config.terminateConcurrency,
-      },
+      run: runSettingsOf(config),
       ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
     this.alarms = new Alarms(this, 'Alarms', {

@@ -14,8 +14,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EnvVar } from '../lambda/environment.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
+import { enforcerEnvironment, type RunSettings, SETTING_DEFAULTS } from '../lambda/settings/index.js';
 import { AuditIndex } from '../lambda/tables.js';
-import type { EndpointSelection } from './config.js';
+import type { EndpointScope } from './config.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -51,30 +52,6 @@ export const ENFORCER_BUNDLING: nodejs.BundlingOptions = {
 /** Node.js options of the function: stack traces point into the TypeScript sources through the bundled source map. */
 export const ENFORCER_NODE_OPTIONS = '--enable-source-maps';
 
-/** How each run behaves: passed to the function as environment variables. */
-export interface RunSettings {
-  /** Never call terminate; record `would-terminate` instead. @default false */
-  readonly dryRun?: boolean;
-  /** Kill switch: runs record a summary and do nothing else. @default false */
-  readonly disabled?: boolean;
-  /** Global cap of terminations per run; a run over it terminates nothing. @default 100 */
-  readonly maxTerminationsPerRun?: number;
-  /** Days audit records are kept (TTL). @default 365 */
-  readonly auditRetentionDays?: number;
-  /** Days idle memory of a vanished connection is kept (TTL). @default 2 */
-  readonly stateRetentionDays?: number;
-  /** Seconds the run lease is held; longer than the function timeout. @default 300 */
-  readonly leaseSeconds?: number;
-  /** Stop starting terminate calls with less than this many seconds left. @default 20 */
-  readonly timeMarginSeconds?: number;
-  /** Sustained terminate calls per second, a whole number (EC2 allows about 5). @default 5 */
-  readonly terminateRate?: number;
-  /** Token-bucket burst of terminate calls. @default 50 */
-  readonly terminateBurst?: number;
-  /** Terminate calls in flight at once. @default 10 */
-  readonly terminateConcurrency?: number;
-}
-
 /** Properties of {@link Enforcer}. */
 export interface EnforcerProps {
   /** Policy rows; the function only reads them. */
@@ -87,17 +64,17 @@ export interface EnforcerProps {
   readonly topic: sns.ITopic;
   /** Customer managed key encrypting the dead-letter queue. */
   readonly deadLetterQueueKey: kms.IKey;
-  /** Scheduler expression, already validated (see lib/schedule-expression.ts). @default 'rate(5 minutes)' */
+  /** Scheduler expression, already validated (the `schedule` setting). @default SETTING_DEFAULTS.schedule */
   readonly scheduleExpression?: string;
   /** Endpoints enforced on; terminate permission is limited to them. @default every endpoint of the account and region */
-  readonly endpoints?: EndpointSelection;
-  /** Run behaviour. @default every RunSettings default */
-  readonly run?: RunSettings;
-  /** Function memory, MB. @default 512 */
+  readonly endpoints?: EndpointScope;
+  /** How each run behaves, passed to the function as environment variables. @default each setting's default (SETTING_DEFAULTS) */
+  readonly run?: Partial<RunSettings>;
+  /** Function memory, MB. @default SETTING_DEFAULTS.memorySize */
   readonly memorySize?: number;
-  /** Function timeout: shorter than the schedule period and the lease. @default Duration.seconds(240) */
+  /** Function timeout: shorter than the schedule period and the lease. @default SETTING_DEFAULTS.timeoutSeconds */
   readonly timeout?: Duration;
-  /** Retention of the function's log group. @default RetentionDays.THREE_MONTHS */
+  /** Retention of the function's log group. @default SETTING_DEFAULTS.logRetentionDays */
   readonly logRetention?: logs.RetentionDays;
   /** The handler file. @default ENFORCER_ENTRY (lambda/handler.ts) */
   readonly entry?: string;
@@ -125,7 +102,6 @@ export class Enforcer extends Construct {
   constructor(scope: Construct, id: string, props: EnforcerProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const run = props.run ?? {};
     const endpoints = props.endpoints ?? { kind: 'all' };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -136,7 +112,7 @@ export class Enforcer extends Construct {
     });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+      retention: props.logRetention ?? (SETTING_DEFAULTS.logRetentionDays as logs.RetentionDays),
       // Operational logs only: the audit table is the record of every decision, and is retained.
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -154,18 +130,11 @@ export class Enforcer extends Construct {
       [EnvVar.AUDIT_TABLE]: props.auditTable.tableName,
       [EnvVar.STATE_TABLE]: props.stateTable.tableName,
       [EnvVar.TOPIC_ARN]: props.topic.topicArn,
-      [EnvVar.DRY_RUN]: String(run.dryRun ?? false),
-      [EnvVar.DISABLED]: String(run.disabled ?? false),
-      [EnvVar.MAX_TERMINATIONS_PER_RUN]: String(run.maxTerminationsPerRun ?? 100),
-      [EnvVar.AUDIT_RETENTION_DAYS]: String(run.auditRetentionDays ?? 365),
-      [EnvVar.STATE_RETENTION_DAYS]: String(run.stateRetentionDays ?? 2),
-      [EnvVar.TERMINATE_RATE]: String(run.terminateRate ?? 5),
-      [EnvVar.TERMINATE_BURST]: String(run.terminateBurst ?? 50),
-      [EnvVar.TERMINATE_CONCURRENCY]: String(run.terminateConcurrency ?? 10),
-      [EnvVar.TIME_MARGIN_SECONDS]: String(run.timeMarginSeconds ?? 20),
-      [EnvVar.LEASE_SECONDS]: String(run.leaseSeconds ?? 300),
-      ...(endpoints.kind === 'ids' ? { [EnvVar.ENDPOINT_IDS]: endpoints.ids.join(',') } : {}),
-      ...(endpoints.kind === 'tag' ? { [EnvVar.ENDPOINT_TAG]: `${endpoints.key}=${endpoints.value}` } : {}),
+      ...enforcerEnvironment({
+        ...props.run,
+        endpointIds: endpoints.kind === 'ids' ? endpoints.ids : [],
+        endpointTag: endpoints.kind === 'tag' ? { key: endpoints.key, value: endpoints.value } : undefined,
+      }),
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       NODE_OPTIONS: ENFORCER_NODE_OPTIONS,
@@ -179,8 +148,8 @@ export class Enforcer extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(240),
+      memorySize: props.memorySize ?? SETTING_DEFAULTS.memorySize,
+      timeout: props.timeout ?? Duration.seconds(SETTING_DEFAULTS.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
       environment,
@@ -223,7 +192,7 @@ export class Enforcer extends Construct {
     );
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       description: 'cvpn-guard: runs the enforcer',
-      schedule: scheduler.ScheduleExpression.expression(props.scheduleExpression ?? 'rate(5 minutes)'),
+      schedule: scheduler.ScheduleExpression.expression(props.scheduleExpression ?? SETTING_DEFAULTS.schedule),
       target: new targets.LambdaInvoke(this.function, {
         role: this.schedulerRole,
         // The handler derives the run id from the scheduled time, so a redelivered tick is the same run.
@@ -244,7 +213,7 @@ export class Enforcer extends Construct {
   }
 
   /** Describe on every endpoint of the region (the actions allow no narrower resource); terminate on the selected ones only. */
-  private grantEnforcement(endpoints: EndpointSelection): void {
+  private grantEnforcement(endpoints: EndpointScope): void {
     const stack = Stack.of(this);
     // DescribeClientVpnEndpoints and DescribeClientVpnConnections are List actions without
     // resource-level permissions (the Service Authorization Reference lists no resource type for

@@ -12,6 +12,3 @@ export const StackOutput = {
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];
-
-/** Default CloudFormation stack name (the `stackName` setting). */
-export const DEFAULT_STACK_NAME = 'CvpnGuard';

@@ -13,7 +13,7 @@ import { renderTable } from '../cli/output/table.js';
 import type { Column } from '../cli/output/columns.js';
 import { DynamoAuditLog } from '../lambda/adapters/DynamoAuditLog.js';
 import { createAwsClients } from '../lambda/clients.js';
-import { loadConfig } from '../lambda/config.js';
+import { loadEnforcerConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 import type { AuditRecord } from '../lambda/ports/index.js';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   try {
     const environment = sandbox.environment();
     const clients = createAwsClients({ ...sandbox.clientConfig() });
-    const config = loadConfig(environment);
+    const config = loadEnforcerConfig(environment);
     // Quiet observability: the demo prints tables; in Lambda the same handler logs JSON and EMF.
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const handler = createHandler(() => createRuntime(config, clients, sandbox.clock), {

@@ -18,7 +18,13 @@ import { CliSilentExit, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
-import { describeSelection, runSettings, type RunSettingsOptions, settingsEnvironment } from '../selection.js';
+import {
+  describeSelection,
+  MAX_TERMINATIONS_PER_RUN_HELP,
+  runSettings,
+  type RunSettingsOptions,
+  settingsEnvironment,
+} from '../selection.js';
 import { formatAt, parseInstant } from '../time.js';
 
 /** Options of `plan`. */
@@ -46,11 +52,7 @@ export function registerPlanCommand(program: Command): Command {
           '--at <when>',
           'evaluate as if the run happened at this time (default now); an ISO 8601 time such as 2026-11-26T19:30:00+01:00',
         )
-        .option(
-          '--max-terminations-per-run <n>',
-          'the global cap (default: env CVPN_GUARD_MAX_TERMINATIONS_PER_RUN, else 100)',
-          wholeNumber(0),
-        )
+        .option('--max-terminations-per-run <n>', MAX_TERMINATIONS_PER_RUN_HELP, wholeNumber(0))
         .option(
           '--dry-run',
           "as the deployment's dry-run switch: every terminate becomes would-terminate (default: env CVPN_GUARD_DRY_RUN)",

@@ -14,24 +14,43 @@ import {
 import { forEachBounded } from './for-each-bounded.js';
 import { TokenBucket } from './TokenBucket.js';
 
+/**
+ * Attempts per terminate call that fails with a 5xx or no answer. Throttled attempts do not count:
+ * they are retried for as long as the time budget allows.
+ */
+export const TERMINATE_MAX_ATTEMPTS = 5;
+/**
+ * First backoff after a failed terminate attempt, doubled on each attempt, full jitter: a little over the
+ * 200 ms EC2 takes to refill one token at its 5 mutating calls a second.
+ */
+export const TERMINATE_BACKOFF_BASE_MS = 250;
+/** Longest backoff between terminate attempts, so that the retries of one call do not spend the run's time budget. */
+export const TERMINATE_BACKOFF_CAP_MS = 8000;
+/** Attempts to record a call's outcome before it is left `pending` for the next run to reconcile. */
+const COMPLETE_ATTEMPTS = 3;
+/** Wait before the next attempt to record an outcome, times the attempt number: a short pause for a busy table. */
+const COMPLETE_BACKOFF_MS = 100;
+/** Deferred records written at once while the calls run (the calls' own intents and outcomes come first). */
+const DEFERRALS_IN_FLIGHT = 4;
+
 /** How terminate calls are paced. */
 export interface TerminationSettings {
-  /** Sustained calls a second (EC2 allows about 5 mutating calls a second). @default 5 */
+  /** Sustained calls a second: the `terminateRate` setting. */
   readonly ratePerSecond: number;
-  /** Calls that may go at once after a quiet spell (EC2's burst is 50). @default 50 */
+  /** Calls that may go at once after a quiet spell: the `terminateBurst` setting. */
   readonly burst: number;
-  /** Calls in flight at once. @default 10 */
+  /** Calls in flight at once: the `terminateConcurrency` setting. */
   readonly concurrency: number;
   /**
    * Attempts per call that fails with a 5xx or no answer (each after a jittered backoff). Throttled
-   * calls are retried for as long as the time budget allows. @default 5
+   * calls are retried for as long as the time budget allows. @default TERMINATE_MAX_ATTEMPTS
    */
   readonly maxAttempts?: number;
-  /** First backoff after a throttled attempt, doubled each time, full jitter. @default 250 */
+  /** First backoff after a throttled attempt, doubled each time, full jitter. @default TERMINATE_BACKOFF_BASE_MS */
   readonly backoffBaseMs?: number;
-  /** Longest backoff. @default 8000 */
+  /** Longest backoff. @default TERMINATE_BACKOFF_CAP_MS */
   readonly backoffCapMs?: number;
-  /** No call starts while less than this is left. */
+  /** No call starts while less than this is left: the `timeMarginSeconds` setting. */
   readonly timeMarginMs: number;
   /** Milliseconds the function has left. */
   readonly remainingTimeMs: () => number;
@@ -57,9 +76,6 @@ interface Ports {
 }
 
 const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TERMINATED]);
-const COMPLETE_ATTEMPTS = 3;
-/** Deferred records written at once while the calls run (the calls' own intents and outcomes come first). */
-const DEFERRALS_IN_FLIGHT = 4;
 
 /**
  * Runs terminate calls write-ahead: a `pending` intent is written before each call and completed
@@ -219,7 +235,7 @@ export class TerminationExecutor {
   private async callWithRetries(
     call: TerminationCall,
   ): Promise<{ result?: TerminationResult; error?: unknown; unanswered: boolean }> {
-    const maxAttempts = this.settings.maxAttempts ?? 5;
+    const maxAttempts = this.settings.maxAttempts ?? TERMINATE_MAX_ATTEMPTS;
     const random = this.settings.random ?? Math.random;
     let unanswered = false;
     let failures = 0;
@@ -240,8 +256,8 @@ export class TerminationExecutor {
         }
         if (failures >= maxAttempts || !this.hasTime()) return { error, unanswered };
         const ceiling = Math.min(
-          this.settings.backoffCapMs ?? 8000,
-          (this.settings.backoffBaseMs ?? 250) * 2 ** (attempt - 1),
+          this.settings.backoffCapMs ?? TERMINATE_BACKOFF_CAP_MS,
+          (this.settings.backoffBaseMs ?? TERMINATE_BACKOFF_BASE_MS) * 2 ** (attempt - 1),
         );
         await this.ports.clock.sleep(random() * ceiling);
         await this.bucket.take();
@@ -266,7 +282,7 @@ export class TerminationExecutor {
           });
           this.records.push(intent);
         } else {
-          await this.ports.clock.sleep(100 * attempt);
+          await this.ports.clock.sleep(COMPLETE_BACKOFF_MS * attempt);
         }
       }
     }

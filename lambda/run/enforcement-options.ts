@@ -26,7 +26,7 @@ export function enforcementOptions(config: EnforcerConfig, invocation: Invocatio
     leaseMs: config.leaseMs,
     invocationId: invocation.invocationId,
     termination: {
-      ratePerSecond: config.terminateRatePerSecond,
+      ratePerSecond: config.terminateRate,
       burst: config.terminateBurst,
       concurrency: config.terminateConcurrency,
       timeMarginMs: config.timeMarginMs,

@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { loadConfig, Setting, SETTING_DEFAULTS } from '../../lib/config.js';
+import { loadStackConfig } from '../../lib/config.js';
+import { Setting, SETTING_DEFAULTS } from '../../lambda/settings/index.js';
 import { ConfigValidationError } from '../../lib/errors.js';
 import { buildApp, cdkJsonContext, ENDPOINT_A, ENDPOINT_B } from './stack-factory.js';
 
 /** Loads settings from a plain context object, as the app does from its context. */
-const load = (context: Record<string, unknown>) => loadConfig((key) => context[key], Object.keys(context));
+const load = (context: Record<string, unknown>) => loadStackConfig((key) => context[key], Object.keys(context));
 
 /** The validation error thrown for `context`. */
 function refusal(context: Record<string, unknown>): ConfigValidationError {
@@ -21,7 +22,7 @@ function refusal(context: Record<string, unknown>): ConfigValidationError {
   throw new Error(`expected ${JSON.stringify(context)} to be refused`);
 }
 
-describe('loadConfig', () => {
+describe('loadStackConfig', () => {
   it('Compliance 1: gives a safe default for every setting when none is set', () => {
     const config = load({});
 

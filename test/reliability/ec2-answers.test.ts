@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Ec2ClientVpnGateway } from '../../lambda/adapters/Ec2ClientVpnGateway.js';
-import { loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
 import { runEnforcement } from '../../lambda/enforce.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { enforcementOptions } from '../../lambda/run/enforcement-options.js';
@@ -111,7 +111,11 @@ async function run(
   const gateway = new Ec2ClientVpnGateway(new EC2Client({ region: 'us-east-1', maxAttempts: 1 }), () =>
     ports.clock.now(),
   );
-  const config = loadConfig({ [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's' });
+  const config = loadEnforcerConfig({
+    [EnvVar.POLICIES_TABLE]: 'p',
+    [EnvVar.AUDIT_TABLE]: 'a',
+    [EnvVar.STATE_TABLE]: 's',
+  });
   const report = await runEnforcement(
     { ...ports, gateway },
     enforcementOptions(config, { runId: 'run-ec2-answers', remainingTimeMs: () => 300_000 }),

@@ -1,7 +1,7 @@
 /**
  * Fuzzing the handler's events: anything at all, near-miss schedule ticks (times in every shape,
  * dryRun as text, EventBridge's own envelope, extra keys) and valid ones, through createHandler
- * with memory ports. The handler either runs or refuses the event with EnforcementEventError naming
+ * with memory ports. The handler either runs or refuses the event with EnforcerEventError naming
  * what is wrong; a refused event reads and ends nothing; no event ends more than a normal run does,
  * and none turns a dry run into a real one.
  */
@@ -9,9 +9,10 @@ import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import fc from 'fast-check';
-import { loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
 import { EnvVar } from '../../lambda/environment.js';
-import { createHandler, EnforcementEventError } from '../../lambda/handler.js';
+import { EnforcerEventError } from '../../lambda/errors.js';
+import { createHandler } from '../../lambda/handler.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
 import { memoryPorts } from '../support/MemoryPorts.js';
@@ -52,7 +53,7 @@ const MAY_END = new Set(['cvpn-connection-1']);
 
 async function invoke(event: unknown, env: Record<string, string> = {}) {
   const ports = memoryPorts([{ endpointId: ENDPOINT_A, tags: {} }], CONNECTIONS, POLICIES);
-  const config = loadConfig({
+  const config = loadEnforcerConfig({
     [EnvVar.POLICIES_TABLE]: 'p',
     [EnvVar.AUDIT_TABLE]: 'a',
     [EnvVar.STATE_TABLE]: 's',
@@ -177,7 +178,7 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
         for (const id of ended) expect(MAY_END).toContain(id);
         if (error !== undefined) {
           refused += 1;
-          expect(error).toBeInstanceOf(EnforcementEventError);
+          expect(error).toBeInstanceOf(EnforcerEventError);
           expect((error as Error).message).toMatch(
             /^cvpn-guard: the event is not a schedule tick nor \{"dryRun": true\}: \S+: /,
           );

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '../../lambda/clients.js';
-import { loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
 import { createRuntime } from '../../lambda/runtime.js';
 import { type Sandbox, startSandbox } from '../../local/index.js';
 import { scanAll } from '../support/sandbox-enforcer.js';
@@ -74,7 +74,7 @@ describe('the output of a run', () => {
     const lambda = new SandboxLambda(sandbox, {
       env: SELECTED_ENV,
       logger,
-      wrap: () => createRuntime(loadConfig(env), clients, sandbox.clock),
+      wrap: () => createRuntime(loadEnforcerConfig(env), clients, sandbox.clock),
     });
 
     // Act: a few ticks through the faults (one endpoint cannot be listed at all), then a healthy one.

@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createAwsClients, type AwsClients } from '../../lambda/clients.js';
-import { loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/metrics.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
@@ -31,7 +31,7 @@ export function sandboxEnforcer(
   wrap: (runtime: EnforcerRuntime) => EnforcerRuntime = (runtime) => runtime,
 ): SandboxEnforcer {
   const clients = createAwsClients({ ...sandbox.clientConfig() });
-  const runtime = wrap(createRuntime(loadConfig({ ...sandbox.environment(), ...env }), clients, sandbox.clock));
+  const runtime = wrap(createRuntime(loadEnforcerConfig({ ...sandbox.environment(), ...env }), clients, sandbox.clock));
   const handler = createHandler(() => runtime, {
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
+import { EnforcerConfigError } from '../../lambda/errors.js';
 import { EnvVar } from '../../lambda/environment.js';
 
 const TABLES = {
@@ -8,16 +9,16 @@ const TABLES = {
   [EnvVar.STATE_TABLE]: 'state',
 };
 
-describe('loadConfig', () => {
+describe('loadEnforcerConfig', () => {
   it('applies the safe defaults', () => {
-    const config = loadConfig(TABLES);
+    const config = loadEnforcerConfig(TABLES);
     expect(config).toMatchObject({
       dryRun: false,
       disabled: false,
       endpointIds: [],
       maxTerminationsPerRun: 100,
       auditRetentionDays: 365,
-      terminateRatePerSecond: 5,
+      terminateRate: 5,
       terminateBurst: 50,
       terminateConcurrency: 10,
       timeMarginMs: 20_000,
@@ -29,7 +30,7 @@ describe('loadConfig', () => {
 
   it('reads endpoint ids, a tag and the switches', () => {
     expect(
-      loadConfig({
+      loadEnforcerConfig({
         ...TABLES,
         [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0, cvpn-endpoint-0aaaaaaa',
         [EnvVar.DRY_RUN]: 'true',
@@ -38,7 +39,7 @@ describe('loadConfig', () => {
       endpointIds: ['cvpn-endpoint-0123456789abcdef0', 'cvpn-endpoint-0aaaaaaa'],
       dryRun: true,
     });
-    expect(loadConfig({ ...TABLES, [EnvVar.ENDPOINT_TAG]: 'cvpn-guard=enforce' }).endpointTag).toEqual({
+    expect(loadEnforcerConfig({ ...TABLES, [EnvVar.ENDPOINT_TAG]: 'cvpn-guard=enforce' }).endpointTag).toEqual({
       key: 'cvpn-guard',
       value: 'enforce',
     });
@@ -54,7 +55,42 @@ describe('loadConfig', () => {
     [{ [EnvVar.TOPIC_ARN]: 'my-topic' }, EnvVar.TOPIC_ARN],
     [{ [EnvVar.ENDPOINT_IDS]: 'cvpn-endpoint-0123456789abcdef0', [EnvVar.ENDPOINT_TAG]: 'a=b' }, 'not both'],
   ])('rejects %j with an error naming %s', (override, named) => {
-    expect(() => loadConfig({ ...TABLES, ...override })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...TABLES, ...override })).toThrow(named);
+    expect(() => loadEnforcerConfig({ ...TABLES, ...override })).toThrow(EnforcerConfigError);
+    expect(() => loadEnforcerConfig({ ...TABLES, ...override })).toThrow(named);
+  });
+
+  it('reports every variable at fault at once, each with its setting and what it accepts', () => {
+    try {
+      loadEnforcerConfig({
+        [EnvVar.POLICIES_TABLE]: ' ',
+        [EnvVar.AUDIT_TABLE]: 'audit',
+        [EnvVar.STATE_TABLE]: 'state',
+        [EnvVar.TIME_MARGIN_SECONDS]: '1',
+        [EnvVar.TERMINATE_RATE]: '500',
+      });
+      throw new Error('expected a refusal');
+    } catch (error) {
+      expect(error).toBeInstanceOf(EnforcerConfigError);
+      expect((error as EnforcerConfigError).issues).toEqual([
+        { variable: EnvVar.POLICIES_TABLE, message: expect.stringContaining('is required') },
+        {
+          variable: EnvVar.TIME_MARGIN_SECONDS,
+          message: `${EnvVar.TIME_MARGIN_SECONDS}="1" (setting timeMarginSeconds): expected a whole number of seconds from 5 to 600`,
+        },
+        {
+          variable: EnvVar.TERMINATE_RATE,
+          message: expect.stringContaining(
+            `${EnvVar.TERMINATE_RATE}="500" (setting terminateRate): expected a whole number`,
+          ),
+        },
+      ]);
+    }
+  });
+
+  it('reads a variable set to an empty text as not set', () => {
+    expect(loadEnforcerConfig({ ...TABLES, [EnvVar.TERMINATE_BURST]: '', [EnvVar.DRY_RUN]: '' })).toMatchObject({
+      terminateBurst: 50,
+      dryRun: false,
+    });
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { loadConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig } from '../../lambda/config.js';
 import { EnvVar } from '../../lambda/environment.js';
-import { createHandler, EnforcementEventError } from '../../lambda/handler.js';
+import { EnforcerEventError } from '../../lambda/errors.js';
+import { createHandler } from '../../lambda/handler.js';
 import { DECISIONS_METRIC, RunMetric } from '../../lambda/metrics.js';
 import type { EnforcerRuntime } from '../../lambda/runtime.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
@@ -30,7 +31,7 @@ function setup(env: Record<string, string> = {}) {
     [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })],
     [REVOKED],
   );
-  const config = loadConfig({
+  const config = loadEnforcerConfig({
     [EnvVar.POLICIES_TABLE]: 'p',
     [EnvVar.AUDIT_TABLE]: 'a',
     [EnvVar.STATE_TABLE]: 's',
@@ -100,7 +101,7 @@ describe('handler', () => {
   ])('refuses the event %j with an error naming %s', async (event, named) => {
     const { handler, ports } = setup();
     const error = await handler(event, CONTEXT).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(EnforcementEventError);
+    expect(error).toBeInstanceOf(EnforcerEventError);
     expect(String((error as Error).message)).toContain(named);
     expect(ports.gateway.calls).toEqual([]);
   });

@@ -62,7 +62,7 @@ describe('the enforcement run under pressure', () => {
       [REVOKED(['mallory'])],
     );
     // The first run "dies" right after the terminate call: its outcome update never completes.
-    const dying = sandboxEnforcer(box, { [EnvVar.TIME_MARGIN_SECONDS]: '1' }, (runtime) => ({
+    const dying = sandboxEnforcer(box, { [EnvVar.TIME_MARGIN_SECONDS]: '5' }, (runtime) => ({
       ...runtime,
       ports: {
         ...runtime.ports,
@@ -71,8 +71,9 @@ describe('the enforcement run under pressure', () => {
         }),
       },
     }));
-    // Lambda ends the invocation at its timeout (middy rejects it just before): here after 3 s.
-    const dyingRun = dying.tick(undefined, 3_000).then(
+    // Lambda ends the invocation at its timeout (middy rejects it just before): here after 6 s, past the
+    // smallest time margin (5 s) the function accepts.
+    const dyingRun = dying.tick(undefined, 6_000).then(
       () => 'finished',
       (error: unknown) => String(error),
     );

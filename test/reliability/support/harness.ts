@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
-import { loadConfig } from '../../../lambda/config.js';
+import { loadEnforcerConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lambda/metrics.js';
 import type { RunReport } from '../../../lambda/run/RunReport.js';
@@ -70,7 +70,11 @@ export class SandboxLambda {
     } = {},
   ) {
     this.clients = createAwsClients({ ...sandbox.clientConfig() });
-    const base = createRuntime(loadConfig({ ...sandbox.environment(), ...options.env }), this.clients, sandbox.clock);
+    const base = createRuntime(
+      loadEnforcerConfig({ ...sandbox.environment(), ...options.env }),
+      this.clients,
+      sandbox.clock,
+    );
     this.runtime = options.wrap ? options.wrap(base) : base;
     this.handler = createHandler(() => this.runtime, {
       logger: options.logger ?? new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseScheduleExpression } from '../../lib/schedule-expression.js';
+import { parseScheduleExpression } from '../../../lambda/settings/schedule-expression.js';
 
 describe('parseScheduleExpression', () => {
   it.each([

@@ -1,0 +1,39 @@
+/**
+ * The deployment settings registry. Pure: it imports zod and the domain's constants, never the CDK, the
+ * AWS SDK or the process environment, so the stack, the function and the CLI all read it.
+ */
+export { ENDPOINT_TAG_ACCEPTED, type EndpointTag, formatEndpointTag, parseEndpointTag } from './endpoint-tag.js';
+export {
+  describeEnvironmentRefusal,
+  type Environment,
+  type EnvironmentSettingResult,
+  enforcerEnvironment,
+  environmentVariableOf,
+  readEnforcerSetting,
+} from './enforcer-environment.js';
+export { defaultValue, parseSetting, type SettingParseResult } from './parse-setting.js';
+export {
+  ENDPOINT_SELECTION_EXCLUSIVE,
+  ENFORCER_SETTING_KEYS,
+  type EnforcerSetting,
+  type EnforcerSettings,
+  LOG_RETENTION_PERIODS,
+  MAX_ENDPOINT_IDS,
+  RUN_SETTING_KEYS,
+  type RunSetting,
+  type RunSettings,
+  runSettingsOf,
+  Setting,
+  SETTING_DEFAULTS,
+  SETTING_KEYS,
+  type SettingDefinition,
+  SETTINGS,
+  type SettingValue,
+  type SettingValues,
+} from './registry.js';
+export {
+  type ParsedSchedule,
+  parseScheduleExpression,
+  SCHEDULE_ACCEPTED,
+  type ScheduleParseResult,
+} from './schedule-expression.js';
