@@ -6,12 +6,6 @@ import { documentationFiles, headingAnchors, markdownLinks, readMarkdown } from 
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/**
- * Pages a generator writes from the code: a link to one is checked once the generator has written it.
- * (docs/settings.md comes from the settings registry.)
- */
-const GENERATED_PAGES = new Set(['docs/settings.md']);
-
 const links = documentationFiles(root).flatMap((file) => markdownLinks(file, readMarkdown(root, file)));
 
 /** What is wrong with a link, or undefined when it leads somewhere in the repository. */
@@ -22,9 +16,7 @@ function problemOf(file: string, target: string): string | undefined {
   const absolute = path === '' ? join(root, file) : resolve(root, dirname(file), decodeURIComponent(path));
   const inRepository = relative(root, absolute);
   if (inRepository.startsWith('..')) return 'leaves the repository';
-  if (!existsSync(absolute)) {
-    return GENERATED_PAGES.has(inRepository) ? undefined : `${inRepository} does not exist`;
-  }
+  if (!existsSync(absolute)) return `${inRepository} does not exist`;
   if (anchor === undefined || !absolute.endsWith('.md') || statSync(absolute).isDirectory()) return undefined;
   const anchors = headingAnchors(inRepository, readMarkdown(root, inRepository));
   return anchors.has(anchor) ? undefined : `${inRepository} has no heading #${anchor}`;
