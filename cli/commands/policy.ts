@@ -19,7 +19,7 @@ import {
 } from '../../lambda/ports/index.js';
 import { confirm } from '../confirm.js';
 import { action, type CliContext } from '../context.js';
-import { CliOperationError, CliSilentExit, CliUsageError, ExitCode } from '../errors.js';
+import { CliExit, CliOperationError, CliUsageError, ExitCode } from '../errors.js';
 import { explainError } from '../explain-error.js';
 import { listOf, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderPairs, renderTable } from '../output/index.js';
@@ -237,7 +237,7 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
     context.note(
       `${checked.errors.join('\n')}\n${checked.errors.length} of ${fileRows.length} rows are invalid; nothing was written.`,
     );
-    throw new CliSilentExit(ExitCode.USAGE);
+    throw new CliExit(ExitCode.USAGE);
   }
   const store = await storeOf(context);
   const stamp = await stampOf(context, options.by);
@@ -288,7 +288,7 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
       else context.print(`${result.action} ${result.policyId} (version ${result.version ?? '-'})\n`);
     }
   }
-  if (exitCode !== ExitCode.OK) throw new CliSilentExit(exitCode);
+  if (exitCode !== ExitCode.OK) throw new CliExit(exitCode);
 }
 
 /** Rows of a file checked as a whole: every row valid, each id once. */
@@ -336,7 +336,7 @@ async function validateFile(context: CliContext, options: { file: string }): Pro
       `${checked.errors.join('\n')}\n${options.file}: ${checked.errors.length} of ${fileRows.length} rows are invalid.`,
     );
   }
-  if (checked.errors.length > 0) throw new CliSilentExit(ExitCode.USAGE);
+  if (checked.errors.length > 0) throw new CliExit(ExitCode.USAGE);
 }
 
 async function readAll(context: CliContext): Promise<ReadRow[]> {
