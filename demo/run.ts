@@ -17,6 +17,7 @@ import { loadConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 import type { AuditRecord } from '../lambda/ports/index.js';
+import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { startSandbox } from '../local/index.js';
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   const sandbox = await startSandbox({ port: 0, scenario, clock: { start: START, frozen: true } });
   try {
-    const environment = sandbox.environment();
+    const environment = { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) };
     const clients = createAwsClients({ ...sandbox.clientConfig() });
     const config = loadConfig(environment);
     // Quiet observability: the demo prints tables; in Lambda the same handler logs JSON and EMF.

@@ -1,4 +1,3 @@
-import { EnvVar } from '../lambda/environment.js';
 import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE } from '../lambda/tables.js';
 import { createAdminApi } from './admin/admin-api.js';
 import { type ClockOptions, SimulatedClock } from './clock.js';
@@ -124,18 +123,17 @@ export class Sandbox {
     return { endpoint: this.endpoint, region: this.region, credentials: { ...this.credentials } };
   }
 
-  /** Environment for the product (table names, topic) and any AWS tool (endpoint, region, dummy credentials). */
-  public environment(): Record<string, string> {
+  /**
+   * Environment that points any AWS tool or SDK at the sandbox: endpoint, region, dummy credentials. The
+   * product names its own variables (tables, topic): `resourceEnvironment(sandbox)` in lambda/resource-environment.ts.
+   */
+  public awsEnvironment(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL: this.endpoint,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_ACCESS_KEY_ID: this.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: this.credentials.secretAccessKey,
-      [EnvVar.POLICIES_TABLE]: this.tables.policies,
-      [EnvVar.AUDIT_TABLE]: this.tables.audit,
-      [EnvVar.STATE_TABLE]: this.tables.state,
-      [EnvVar.TOPIC_ARN]: this.topicArn,
     };
   }
 

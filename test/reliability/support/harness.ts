@@ -12,6 +12,7 @@ import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
 import { loadConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lambda/metrics.js';
+import { resourceEnvironment } from '../../../lambda/resource-environment.js';
 import type { RunReport } from '../../../lambda/run/RunReport.js';
 import { createRuntime, type EnforcerRuntime } from '../../../lambda/runtime.js';
 import type { Sandbox } from '../../../local/index.js';
@@ -70,7 +71,11 @@ export class SandboxLambda {
     } = {},
   ) {
     this.clients = createAwsClients({ ...sandbox.clientConfig() });
-    const base = createRuntime(loadConfig({ ...sandbox.environment(), ...options.env }), this.clients, sandbox.clock);
+    const base = createRuntime(
+      loadConfig({ ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox), ...options.env }),
+      this.clients,
+      sandbox.clock,
+    );
     this.runtime = options.wrap ? options.wrap(base) : base;
     this.handler = createHandler(() => this.runtime, {
       logger: options.logger ?? new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
