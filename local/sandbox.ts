@@ -10,8 +10,10 @@ import {
 } from './constants.js';
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
-import { ClientVpnEmulator, type PaginationOptions, type ThrottlingOptions } from './ec2/client-vpn-emulator.js';
+import { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
+import type { PaginationOptions } from './ec2/paging.js';
 import { Ec2QueryHandler } from './ec2/query-handler.js';
+import type { ThrottlingOptions } from './ec2/throttling.js';
 import { EdgeServer } from './edge/edge-server.js';
 import { SandboxOptionError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';

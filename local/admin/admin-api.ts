@@ -1,9 +1,10 @@
 import type { ClockState, SimulatedClock } from '../clock.js';
 import { ADMIN_PREFIX } from '../constants.js';
 import type { CallCounters } from '../counters.js';
-import type { ClientVpnEmulator, ThrottlingOptions } from '../ec2/client-vpn-emulator.js';
+import type { ClientVpnEmulator } from '../ec2/client-vpn-emulator.js';
 import type { ConnectionPatch, ConnectionView, EndpointView, TrafficProfile } from '../ec2/model.js';
 import type { PermissionDenial } from '../ec2/permissions.js';
+import type { ThrottlingOptions } from '../ec2/throttling.js';
 import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxControlError, SandboxError, SandboxOptionError, SandboxScenarioError } from '../errors.js';
 import type { FaultInjector, FaultRule } from '../faults.js';
