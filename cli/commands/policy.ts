@@ -14,7 +14,7 @@ import {
   PolicyConflictError,
   PolicyExistsError,
   type PolicyStore,
-  type PolicyWriteCondition,
+  policyWriteCondition,
   type StoredPolicy,
 } from '../../lambda/ports/index.js';
 import { confirm } from '../confirm.js';
@@ -207,9 +207,7 @@ async function addRow(
   const stamp = await stampOf(context, options.by);
   const row = validForWrite(item, stamp, undefined, true);
   const current = options.replace ? await store.get(row.policyId) : undefined;
-  const condition: PolicyWriteCondition = current
-    ? { expect: 'version', version: current.version }
-    : { expect: 'absent' };
+  const condition = policyWriteCondition({ replace: options.replace === true, current });
   let version: number;
   try {
     version = await store.put(withoutBookkeeping(row) as typeof row, condition, stamp);
@@ -247,19 +245,13 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
   for (const { row, item, where } of checked.rows) {
     try {
       const current = await store.get(row.policyId);
-      const given = typeof item.version === 'number' ? item.version : undefined;
+      const readVersion = typeof item.version === 'number' ? item.version : undefined;
       // Already what the file says: nothing to write, whatever version the file was read at.
       if (current && sameContent(current.item, row)) {
         results.push({ policyId: row.policyId, action: 'unchanged', version: current.version });
         continue;
       }
-      const condition: PolicyWriteCondition = options.replace
-        ? current
-          ? { expect: 'version', version: current.version }
-          : { expect: 'absent' }
-        : given !== undefined
-          ? { expect: 'version', version: given }
-          : { expect: 'absent' };
+      const condition = policyWriteCondition({ replace: options.replace === true, current, readVersion });
       const written = validForWrite(row, stamp, where);
       const version = await store.put(withoutBookkeeping(written) as typeof written, condition, stamp);
       results.push({
