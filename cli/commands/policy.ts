@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { DynamoPolicyStore } from '../../lambda/adapters/DynamoPolicyStore.js';
 import {
   parsePolicyRow,
+  POLICY_ATTRIBUTE_ORDER,
   PolicyKind,
   PolicyMode,
   type PolicyRow,
@@ -580,36 +581,12 @@ function plainItem(item: Readonly<Record<string, unknown>>): Record<string, unkn
   );
 }
 
-const ATTRIBUTE_ORDER = [
-  'policyId',
-  'kind',
-  'enabled',
-  'mode',
-  'endpoints',
-  'usernames',
-  'commonNames',
-  'idleMinutes',
-  'minBytes',
-  'maxSessionMinutes',
-  'days',
-  'start',
-  'end',
-  'timezone',
-  'maxConnections',
-  'expiresAt',
-  'maxTerminations',
-  'reason',
-  'updatedBy',
-  'updatedAt',
-  'version',
-];
-
 /** An item with its attributes in the order a person reads a row (unknown attributes last, by name). */
 function orderedItem(item: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const plain = plainItem(item);
   const rank = (name: string) => {
-    const index = ATTRIBUTE_ORDER.indexOf(name);
-    return index === -1 ? ATTRIBUTE_ORDER.length : index;
+    const index = POLICY_ATTRIBUTE_ORDER.indexOf(name);
+    return index === -1 ? POLICY_ATTRIBUTE_ORDER.length : index;
   };
   return Object.fromEntries(
     Object.entries(plain).sort(([left], [right]) => rank(left) - rank(right) || left.localeCompare(right)),
