@@ -274,7 +274,10 @@ export class ClientVpnEmulator {
     this.paging.configure(options);
   }
 
-  /** Forgets every endpoint, connection, custom profile, denial and bucket; throttling and paging go back to the constructor's options. */
+  /**
+   * Forgets every endpoint, connection, custom profile, denial and bucket; throttling and paging go back
+   * to the constructor's options.
+   */
   public reset(): void {
     this.throttling.restore();
     this.paging.restore();

@@ -51,7 +51,10 @@ export function writePageToken(kind: string, scope: string, seq: number): string
   return Buffer.from(JSON.stringify({ k: kind, s: scope, n: seq })).toString('base64url');
 }
 
-/** The sequence number a NextToken continues after (0 without one); InvalidPaginationToken when it is not this listing's. */
+/**
+ * The sequence number a NextToken continues after (0 without one); InvalidPaginationToken when the token
+ * is not one of this listing's.
+ */
 export function readPageToken(token: string | undefined, kind: string, scope: string): number {
   if (token === undefined || token === '') return 0;
   try {

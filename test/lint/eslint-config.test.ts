@@ -59,7 +59,7 @@ describe('the domain purity rule', () => {
         "import { formatDuration } from '../format/format-duration.js';",
         "import type { Connection } from '../types.js';",
         'export const kind = z.literal(PolicyKind.IDLE);',
-        'export const label = (connection: Connection, ms: number) => `${connection.connectionId} ${formatDuration(ms)}`;',
+        'export const label = (connection: Connection, ms: number) => connection.connectionId + formatDuration(ms);',
         '',
       ].join('\n'),
     );

@@ -21,7 +21,7 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
     expect(ordered).toEqual(names);
   });
 
-  it('reads key, kind, mode and scope first, what each kind checks next, expiry, cap, reason and bookkeeping last', () => {
+  it('reads key, kind, mode and scope first, then what each kind checks, then expiry, cap and bookkeeping', () => {
     // Assert
     expect(POLICY_ATTRIBUTE_ORDER).toEqual([
       'policyId',
