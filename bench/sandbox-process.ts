@@ -7,6 +7,7 @@
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { AuditRecordType } from '../lambda/adapters/audit-item.js';
 import { ConnectionStatus, Outcome } from '../lambda/domain/constants.js';
+import { resourceEnvironment } from '../lambda/resource-environment.js';
 import { type Sandbox, startSandbox } from '../local/index.js';
 import type {
   AuditInspection,
@@ -62,7 +63,7 @@ async function start(spec: ScenarioSpec, startAt: string, simulation: Simulation
       endpoint: sandbox.endpoint,
       region: sandbox.region,
       credentials: { ...sandbox.credentials },
-      environment: sandbox.environment(),
+      environment: { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) },
       clock: { simulatedMs, realMs, speed: simulation.speed },
       connections: generated.connections.length,
       targeted: generated.connections.filter((connection) => isTargeted(connection.role)).length,

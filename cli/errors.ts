@@ -38,10 +38,13 @@ export class CliOperationError extends CliError {
   }
 }
 
-/** The command ran but found problems it has already printed (doctor, validate): only the exit code is left to give. */
-export class CliSilentExit extends CliError {
+/**
+ * Ends the command with an exit code, its message already printed: the command ran and reported the
+ * problems it found itself (doctor, plan, policy validate and put), so nothing is left to print.
+ */
+export class CliExit extends CliError {
   constructor(exitCode: ExitCode) {
     super('', exitCode);
-    this.name = 'CliSilentExit';
+    this.name = 'CliExit';
   }
 }

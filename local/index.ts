@@ -1,13 +1,9 @@
 /** The sandbox: a local AWS Client VPN emulator, DynamoDB (dynalite), SNS and STS behind one edge port. */
 export { Sandbox, startSandbox, type SandboxClientConfig, type SandboxOptions, type SandboxTables } from './sandbox.js';
 export { SimulatedClock, type ClockOptions, type ClockState } from './clock.js';
-export {
-  ClientVpnEmulator,
-  DEFAULT_THROTTLING,
-  type PaginationOptions,
-  type ThrottlingConfig,
-  type ThrottlingOptions,
-} from './ec2/client-vpn-emulator.js';
+export { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
+export type { PaginationOptions } from './ec2/paging.js';
+export { DEFAULT_THROTTLING, type ThrottlingConfig, type ThrottlingOptions } from './ec2/throttling.js';
 export { Ec2Action } from './ec2/actions.js';
 export { Ec2ErrorCode } from './ec2/errors.js';
 export type {

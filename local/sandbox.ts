@@ -1,4 +1,3 @@
-import { EnvVar } from '../lambda/environment.js';
 import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE } from '../lambda/tables.js';
 import { createAdminApi } from './admin/admin-api.js';
 import { type ClockOptions, SimulatedClock } from './clock.js';
@@ -11,8 +10,10 @@ import {
 } from './constants.js';
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
-import { ClientVpnEmulator, type PaginationOptions, type ThrottlingOptions } from './ec2/client-vpn-emulator.js';
+import { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
+import type { PaginationOptions } from './ec2/paging.js';
 import { Ec2QueryHandler } from './ec2/query-handler.js';
+import type { ThrottlingOptions } from './ec2/throttling.js';
 import { EdgeServer } from './edge/edge-server.js';
 import { SandboxOptionError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
@@ -124,18 +125,17 @@ export class Sandbox {
     return { endpoint: this.endpoint, region: this.region, credentials: { ...this.credentials } };
   }
 
-  /** Environment for the product (table names, topic) and any AWS tool (endpoint, region, dummy credentials). */
-  public environment(): Record<string, string> {
+  /**
+   * Environment that points any AWS tool or SDK at the sandbox: endpoint, region, dummy credentials. The
+   * product names its own variables (tables, topic): `resourceEnvironment(sandbox)` in lambda/resource-environment.ts.
+   */
+  public awsEnvironment(): Record<string, string> {
     return {
       AWS_ENDPOINT_URL: this.endpoint,
       AWS_REGION: this.region,
       AWS_DEFAULT_REGION: this.region,
       AWS_ACCESS_KEY_ID: this.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: this.credentials.secretAccessKey,
-      [EnvVar.POLICIES_TABLE]: this.tables.policies,
-      [EnvVar.AUDIT_TABLE]: this.tables.audit,
-      [EnvVar.STATE_TABLE]: this.tables.state,
-      [EnvVar.TOPIC_ARN]: this.topicArn,
     };
   }
 

@@ -10,7 +10,7 @@ import {
 import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '../../lambda/tables.js';
 import { callerArn } from '../aws.js';
 import { action, type CliContext } from '../context.js';
-import { CliSilentExit, ExitCode } from '../errors.js';
+import { CliExit, ExitCode } from '../errors.js';
 import { explainError } from '../explain-error.js';
 import { withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, safeCell } from '../output/index.js';
@@ -141,7 +141,7 @@ async function runDoctor(context: CliContext, options: RunSettingsOptions): Prom
       : `ready: ${results.length - warned} of ${results.length} checks passed${warned > 0 ? `, ${warned} warnings` : ''}`;
   if (format === OutputFormat.JSON) context.print(renderJson({ ok: failed === 0, verdict, checks: results }));
   else context.print(`\nverdict: ${verdict}\n`);
-  if (failed > 0) throw new CliSilentExit(ExitCode.FAILURE);
+  if (failed > 0) throw new CliExit(ExitCode.FAILURE);
 }
 
 /** `arn:<partition>:ec2:<region>:<account>:client-vpn-endpoint/`, filled in from the caller's ARN and the region where known. */

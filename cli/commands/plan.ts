@@ -14,7 +14,7 @@ import {
 } from '../../lambda/domain/index.js';
 import type { ClientVpnGateway, EndpointSelection } from '../../lambda/ports/index.js';
 import { action, type CliContext } from '../context.js';
-import { CliSilentExit, ExitCode } from '../errors.js';
+import { CliExit, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
@@ -125,7 +125,7 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
       unseen,
     });
   }
-  if (listing.errors.length > 0) throw new CliSilentExit(ExitCode.FAILURE);
+  if (listing.errors.length > 0) throw new CliExit(ExitCode.FAILURE);
 }
 
 async function listConnections(gateway: ClientVpnGateway, selection: EndpointSelection): Promise<Listing> {

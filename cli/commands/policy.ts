@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { DynamoPolicyStore } from '../../lambda/adapters/DynamoPolicyStore.js';
 import {
   parsePolicyRow,
+  POLICY_ATTRIBUTE_ORDER,
   PolicyKind,
   PolicyMode,
   type PolicyRow,
@@ -14,12 +15,12 @@ import {
   PolicyConflictError,
   PolicyExistsError,
   type PolicyStore,
-  type PolicyWriteCondition,
+  policyWriteCondition,
   type StoredPolicy,
 } from '../../lambda/ports/index.js';
 import { confirm } from '../confirm.js';
 import { action, type CliContext } from '../context.js';
-import { CliOperationError, CliSilentExit, CliUsageError, ExitCode } from '../errors.js';
+import { CliExit, CliOperationError, CliUsageError, ExitCode } from '../errors.js';
 import { explainError } from '../explain-error.js';
 import { listOf, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderPairs, renderTable } from '../output/index.js';
@@ -207,9 +208,7 @@ async function addRow(
   const stamp = await stampOf(context, options.by);
   const row = validForWrite(item, stamp, undefined, true);
   const current = options.replace ? await store.get(row.policyId) : undefined;
-  const condition: PolicyWriteCondition = current
-    ? { expect: 'version', version: current.version }
-    : { expect: 'absent' };
+  const condition = policyWriteCondition({ replace: options.replace === true, current });
   let version: number;
   try {
     version = await store.put(withoutBookkeeping(row) as typeof row, condition, stamp);
@@ -237,7 +236,7 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
     context.note(
       `${checked.errors.join('\n')}\n${checked.errors.length} of ${fileRows.length} rows are invalid; nothing was written.`,
     );
-    throw new CliSilentExit(ExitCode.USAGE);
+    throw new CliExit(ExitCode.USAGE);
   }
   const store = await storeOf(context);
   const stamp = await stampOf(context, options.by);
@@ -247,19 +246,13 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
   for (const { row, item, where } of checked.rows) {
     try {
       const current = await store.get(row.policyId);
-      const given = typeof item.version === 'number' ? item.version : undefined;
+      const readVersion = typeof item.version === 'number' ? item.version : undefined;
       // Already what the file says: nothing to write, whatever version the file was read at.
       if (current && sameContent(current.item, row)) {
         results.push({ policyId: row.policyId, action: 'unchanged', version: current.version });
         continue;
       }
-      const condition: PolicyWriteCondition = options.replace
-        ? current
-          ? { expect: 'version', version: current.version }
-          : { expect: 'absent' }
-        : given !== undefined
-          ? { expect: 'version', version: given }
-          : { expect: 'absent' };
+      const condition = policyWriteCondition({ replace: options.replace === true, current, readVersion });
       const written = validForWrite(row, stamp, where);
       const version = await store.put(withoutBookkeeping(written) as typeof written, condition, stamp);
       results.push({
@@ -288,7 +281,7 @@ async function putRows(context: CliContext, options: { file: string; replace?: b
       else context.print(`${result.action} ${result.policyId} (version ${result.version ?? '-'})\n`);
     }
   }
-  if (exitCode !== ExitCode.OK) throw new CliSilentExit(exitCode);
+  if (exitCode !== ExitCode.OK) throw new CliExit(exitCode);
 }
 
 /** Rows of a file checked as a whole: every row valid, each id once. */
@@ -336,7 +329,7 @@ async function validateFile(context: CliContext, options: { file: string }): Pro
       `${checked.errors.join('\n')}\n${options.file}: ${checked.errors.length} of ${fileRows.length} rows are invalid.`,
     );
   }
-  if (checked.errors.length > 0) throw new CliSilentExit(ExitCode.USAGE);
+  if (checked.errors.length > 0) throw new CliExit(ExitCode.USAGE);
 }
 
 async function readAll(context: CliContext): Promise<ReadRow[]> {
@@ -588,36 +581,12 @@ function plainItem(item: Readonly<Record<string, unknown>>): Record<string, unkn
   );
 }
 
-const ATTRIBUTE_ORDER = [
-  'policyId',
-  'kind',
-  'enabled',
-  'mode',
-  'endpoints',
-  'usernames',
-  'commonNames',
-  'idleMinutes',
-  'minBytes',
-  'maxSessionMinutes',
-  'days',
-  'start',
-  'end',
-  'timezone',
-  'maxConnections',
-  'expiresAt',
-  'maxTerminations',
-  'reason',
-  'updatedBy',
-  'updatedAt',
-  'version',
-];
-
 /** An item with its attributes in the order a person reads a row (unknown attributes last, by name). */
 function orderedItem(item: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const plain = plainItem(item);
   const rank = (name: string) => {
-    const index = ATTRIBUTE_ORDER.indexOf(name);
-    return index === -1 ? ATTRIBUTE_ORDER.length : index;
+    const index = POLICY_ATTRIBUTE_ORDER.indexOf(name);
+    return index === -1 ? POLICY_ATTRIBUTE_ORDER.length : index;
   };
   return Object.fromEntries(
     Object.entries(plain).sort(([left], [right]) => rank(left) - rank(right) || left.localeCompare(right)),

@@ -8,6 +8,7 @@ export type * from './types.js';
 
 export {
   policyRowSchema,
+  POLICY_ATTRIBUTE_ORDER,
   ROW_SCHEMAS,
   revokedUserRowSchema,
   idleRowSchema,

@@ -15,6 +15,28 @@ export type PolicyWriteCondition =
   /** The row must exist with this `version` (undefined: the row has no `version` attribute, as a hand-written row). */
   | { readonly expect: 'version'; readonly version: number | undefined };
 
+/** What a writer knows of a row when it writes it: all that decides the condition of its write. */
+export interface PolicyWriteIntent {
+  /** Overwrite the row whatever version it has now. */
+  readonly replace: boolean;
+  /** The row as the table holds it now, when the writer read it. @default not read, or absent */
+  readonly current?: StoredPolicy;
+  /** The version the writer's copy was read at (the `version` of an exported row). @default none: a new row */
+  readonly readVersion?: number;
+}
+
+/**
+ * The condition of a write, so it never overwrites a change made meanwhile: a replace lands on the row
+ * as it is now (or on its absence); otherwise an edit lands only on the version it was read at, and a
+ * row without one must be new.
+ */
+export function policyWriteCondition(intent: PolicyWriteIntent): PolicyWriteCondition {
+  if (intent.replace) {
+    return intent.current ? { expect: 'version', version: intent.current.version } : { expect: 'absent' };
+  }
+  return intent.readVersion === undefined ? { expect: 'absent' } : { expect: 'version', version: intent.readVersion };
+}
+
 /** Who made a change and when: recorded in `updatedBy` and `updatedAt` by every write. */
 export interface PolicyChangeStamp {
   readonly updatedBy: string;

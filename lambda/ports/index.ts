@@ -14,6 +14,13 @@ export type { Notifier, RunDigest } from './Notifier.js';
 export type { PolicyLoad, PolicyRepository } from './PolicyRepository.js';
 export type { RunLease } from './RunLease.js';
 export { type RunLogger, SILENT_LOGGER } from './Logger.js';
-export type { PolicyChangeStamp, PolicyStore, PolicyWriteCondition, StoredPolicy } from './PolicyStore.js';
+export {
+  type PolicyChangeStamp,
+  type PolicyStore,
+  type PolicyWriteCondition,
+  type PolicyWriteIntent,
+  policyWriteCondition,
+  type StoredPolicy,
+} from './PolicyStore.js';
 export { AuditPageTokenError, PolicyConflictError, PolicyExistsError, describeVersion } from './store-errors.js';
 export type { AuditPage, AuditQuery, AuditRecordFilter, PageRequest, RunWindow } from './AuditQuery.js';

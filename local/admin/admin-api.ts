@@ -1,15 +1,34 @@
-import type { ClockState } from '../clock.js';
+import type { ClockState, SimulatedClock } from '../clock.js';
 import { ADMIN_PREFIX } from '../constants.js';
-import type { ThrottlingOptions } from '../ec2/client-vpn-emulator.js';
+import type { CallCounters } from '../counters.js';
+import type { ClientVpnEmulator } from '../ec2/client-vpn-emulator.js';
 import type { ConnectionPatch, ConnectionView, EndpointView, TrafficProfile } from '../ec2/model.js';
 import type { PermissionDenial } from '../ec2/permissions.js';
+import type { ThrottlingOptions } from '../ec2/throttling.js';
 import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxControlError, SandboxError, SandboxOptionError, SandboxScenarioError } from '../errors.js';
-import type { FaultRule } from '../faults.js';
-import type { LatencyRule } from '../latency.js';
+import type { FaultInjector, FaultRule } from '../faults.js';
+import type { LatencyInjector, LatencyRule } from '../latency.js';
 import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
-import type { Sandbox } from '../sandbox.js';
-import type { PublishedMessage } from '../sns/sns-emulator.js';
+import type { PublishedMessage, SnsEmulator } from '../sns/sns-emulator.js';
+
+/** What the admin API drives: the sandbox's parts and its reset (a running `Sandbox` is one). */
+export interface SandboxControls {
+  /** `http://host:port` of the edge. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Table names by role. */
+  readonly tables: { readonly policies: string; readonly audit: string; readonly state: string };
+  readonly topicArn: string;
+  readonly clock: SimulatedClock;
+  readonly emulator: ClientVpnEmulator;
+  readonly faults: FaultInjector;
+  readonly latency: LatencyInjector;
+  readonly counters: CallCounters;
+  readonly sns: SnsEmulator;
+  /** Back to the start (scenario, tables, clock, rules, counters, messages). */
+  reset(): Promise<void>;
+}
 
 type Route = (request: ServiceRequest, body: unknown, params: string[]) => unknown | Promise<unknown>;
 
@@ -26,7 +45,7 @@ interface RouteEntry {
  * faults, latency, throttling, permissions, counters, SNS messages, and reset. Bodies are JSON;
  * answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
  */
-export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => Promise<ServiceResponse> {
+export function createAdminApi(sandbox: SandboxControls): (request: ServiceRequest) => Promise<ServiceResponse> {
   const routes: RouteEntry[] = [
     { method: 'GET', pattern: '', summary: 'this index', run: () => index(sandbox, routes) },
     {
@@ -241,7 +260,7 @@ export function createAdminApi(sandbox: Sandbox): (request: ServiceRequest) => P
   };
 }
 
-function index(sandbox: Sandbox, routes: readonly RouteEntry[]) {
+function index(sandbox: SandboxControls, routes: readonly RouteEntry[]) {
   return {
     endpoint: sandbox.endpoint,
     region: sandbox.region,
@@ -251,7 +270,7 @@ function index(sandbox: Sandbox, routes: readonly RouteEntry[]) {
   };
 }
 
-function changeClock(sandbox: Sandbox, body: unknown): ClockState {
+function changeClock(sandbox: SandboxControls, body: unknown): ClockState {
   const change = objectBody(body) as {
     set?: string | number;
     advance?: string | number;

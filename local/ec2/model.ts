@@ -156,3 +156,9 @@ export interface EndpointView {
   readonly dnsServers: readonly string[];
   readonly dnsName: string;
 }
+
+/** A connection status as EC2 reports it: the code and, when there is one, its message. */
+export interface StatusView {
+  readonly code: string;
+  readonly message?: string;
+}

@@ -10,9 +10,10 @@ import { Service } from '../services.js';
 import { formatEc2ConnectionTime, formatEc2EndpointTime } from '../time.js';
 import { XML_DECLARATION, escapeXml, itemList, node, text } from '../xml.js';
 import { EC2_XMLNS, Ec2Action, isEc2Action } from './actions.js';
-import type { ClientVpnEmulator, Ec2Filter, StatusView, TerminateOutput } from './client-vpn-emulator.js';
+import type { ClientVpnEmulator } from './client-vpn-emulator.js';
+import type { Ec2Filter, TerminateOutput } from './ec2-actions.js';
 import { Ec2ApiError, ec2Errors } from './errors.js';
-import type { ConnectionView, EndpointView } from './model.js';
+import type { ConnectionView, EndpointView, StatusView } from './model.js';
 
 const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 

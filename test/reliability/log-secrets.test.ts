@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../lambda/config.js';
+import { resourceEnvironment } from '../../lambda/resource-environment.js';
 import { createRuntime } from '../../lambda/runtime.js';
 import { type Sandbox, startSandbox } from '../../local/index.js';
 import { scanAll } from '../support/sandbox-enforcer.js';
@@ -68,7 +69,7 @@ describe('the output of a run', () => {
     const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
     const logger = new Logger({ serviceName: 'cvpn-guard', logLevel: 'DEBUG' });
-    const env = { ...sandbox.environment(), ...SELECTED_ENV };
+    const env = { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox), ...SELECTED_ENV };
     // The clients as the function builds them: no credentials given, so the SDK takes them from the environment.
     const clients = createAwsClients({ endpoint: sandbox.endpoint, region: sandbox.region });
     const lambda = new SandboxLambda(sandbox, {

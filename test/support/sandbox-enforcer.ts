@@ -6,6 +6,7 @@ import { createAwsClients, type AwsClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/metrics.js';
+import { resourceEnvironment } from '../../lambda/resource-environment.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
 import { createRuntime, type EnforcerRuntime } from '../../lambda/runtime.js';
 import type { Sandbox } from '../../local/index.js';
@@ -31,7 +32,13 @@ export function sandboxEnforcer(
   wrap: (runtime: EnforcerRuntime) => EnforcerRuntime = (runtime) => runtime,
 ): SandboxEnforcer {
   const clients = createAwsClients({ ...sandbox.clientConfig() });
-  const runtime = wrap(createRuntime(loadEnforcerConfig({ ...sandbox.environment(), ...env }), clients, sandbox.clock));
+  const runtime = wrap(
+    createRuntime(
+      loadEnforcerConfig({ ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox), ...env }),
+      clients,
+      sandbox.clock,
+    ),
+  );
   const handler = createHandler(() => runtime, {
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),

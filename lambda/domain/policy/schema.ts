@@ -144,6 +144,22 @@ export const ROW_SCHEMAS = {
 } as const satisfies Record<PolicyKind, z.ZodObject>;
 
 /**
+ * Every attribute a row can hold, in the order a person reads one: key, kind and `enabled`; mode and scope;
+ * what each kind checks, kind by kind; then expiry, cap, reason and bookkeeping. Exports and
+ * `policy show` print rows in this order.
+ */
+export const POLICY_ATTRIBUTE_ORDER: readonly string[] = readingOrder();
+
+function readingOrder(): string[] {
+  const first = [...Object.keys(head(PolicyKind.IDLE)), ...Object.keys(everyoneUnlessSelected)];
+  const last = Object.keys(tail);
+  const checked = Object.values(ROW_SCHEMAS)
+    .flatMap((schema) => Object.keys(schema.shape))
+    .filter((name) => !first.includes(name) && !last.includes(name));
+  return [...new Set([...first, ...checked, ...last])];
+}
+
+/**
  * One policy row, as stored in the policies table: a union discriminated by `kind`. Parsing applies the
  * defaults (`enabled` true, `minBytes` 0, `endpoints` ["*"] on exempt rows). Lists are arrays here: use
  * {@link parsePolicyRow} on raw DynamoDB items, which also reads string sets and names every problem.

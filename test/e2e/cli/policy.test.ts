@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { DynamoPolicyStore } from '../../../lambda/adapters/DynamoPolicyStore.js';
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
+import { resourceEnvironment } from '../../../lambda/resource-environment.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 import { jsonOf, runCli, runCliInTerminal } from './support/cli-process.js';
 
@@ -50,7 +51,7 @@ beforeAll(async () => {
   store = new DynamoPolicyStore(clients.dynamodb, sandbox.tables.policies);
   dir = await mkdtemp(join(tmpdir(), 'cvpn-guard-cli-e2e-'));
   viaFlag = [`--sandbox=${sandbox.endpoint}`];
-  viaEnv = sandbox.environment();
+  viaEnv = { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) };
 });
 
 afterAll(async () => {

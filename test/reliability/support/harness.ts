@@ -12,6 +12,7 @@ import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lambda/metrics.js';
+import { resourceEnvironment } from '../../../lambda/resource-environment.js';
 import type { RunReport } from '../../../lambda/run/RunReport.js';
 import { createRuntime, type EnforcerRuntime } from '../../../lambda/runtime.js';
 import type { Sandbox } from '../../../local/index.js';
@@ -71,7 +72,7 @@ export class SandboxLambda {
   ) {
     this.clients = createAwsClients({ ...sandbox.clientConfig() });
     const base = createRuntime(
-      loadEnforcerConfig({ ...sandbox.environment(), ...options.env }),
+      loadEnforcerConfig({ ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox), ...options.env }),
       this.clients,
       sandbox.clock,
     );

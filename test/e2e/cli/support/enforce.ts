@@ -1,6 +1,7 @@
 import { createAwsClients } from '../../../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../../../lambda/config.js';
 import { runEnforcement } from '../../../../lambda/enforce.js';
+import { resourceEnvironment } from '../../../../lambda/resource-environment.js';
 import { enforcementOptions } from '../../../../lambda/run/enforcement-options.js';
 import type { RunReport } from '../../../../lambda/run/RunReport.js';
 import { createRuntime } from '../../../../lambda/runtime.js';
@@ -12,7 +13,7 @@ import type { Sandbox } from '../../../../local/index.js';
  */
 export async function enforceOnce(sandbox: Sandbox, runId: string): Promise<RunReport> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const config = loadEnforcerConfig(sandbox.environment());
+  const config = loadEnforcerConfig({ ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) });
   const clients = createAwsClients(sandbox.clientConfig());
   const { ports } = createRuntime(config, clients, sandbox.clock);
   try {

@@ -17,17 +17,18 @@ import { loadEnforcerConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 import type { AuditRecord } from '../lambda/ports/index.js';
+import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
-import { startSandbox } from './sandbox.js';
+import { startSandbox } from '../local/index.js';
 
 const DEFAULT_SCENARIO = new URL('../examples/demo.json', import.meta.url).pathname;
 /** The first tick; the demo's clock is frozen here so every run of the demo prints the same. */
 const START = '2026-11-26T17:30:00Z';
 const TICKS = 3;
 const TICK_MINUTES = 20;
-/** What a scheduled Lambda has left when it starts (its timeout). */
-const FUNCTION_TIMEOUT_MS = 5 * 60_000;
+/** What a scheduled run has left when it starts: the stack's default function timeout (`timeoutSeconds`, 240 s). */
+const FUNCTION_TIMEOUT_MS = 240_000;
 
 const decisionColumns: readonly Column<AuditRecord>[] = [
   { header: 'endpoint', value: (r) => r.endpointId?.replace('cvpn-endpoint-', '…') },
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   const sandbox = await startSandbox({ port: 0, scenario, clock: { start: START, frozen: true } });
   try {
-    const environment = sandbox.environment();
+    const environment = { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) };
     const clients = createAwsClients({ ...sandbox.clientConfig() });
     const config = loadEnforcerConfig(environment);
     // Quiet observability: the demo prints tables; in Lambda the same handler logs JSON and EMF.
