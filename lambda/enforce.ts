@@ -8,28 +8,32 @@ import {
   PolicyKind,
   type PolicyRow,
   type PolicyValidationError,
+  RunStatus,
+  type SummaryStatus,
   type TerminationCall,
   Verdict,
 } from './domain/index.js';
-import type {
-  AuditLog,
-  AuditRecord,
-  ClientVpnGateway,
-  Clock,
-  EndpointSelection,
-  IdleStateStore,
-  Notifier,
-  PolicyRepository,
-  RunLease,
-  RunLogger,
+import {
+  type AuditLog,
+  AuditRecordType,
+  type ClientVpnGateway,
+  type Clock,
+  type DecisionRecord,
+  type EndpointSelection,
+  type IdleStateStore,
+  type Notifier,
+  type PolicyRepository,
+  type RunLease,
+  type RunLogger,
+  type RunRecord,
+  SILENT_LOGGER,
 } from './ports/index.js';
-import { SILENT_LOGGER } from './ports/index.js';
-import { decisionKeyOf, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
-import { confirmTerminations } from './run/confirm-terminations.js';
+import { countOutcomes, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
+import { confirmationsOf, confirmTerminations } from './run/confirm-terminations.js';
 import { digestOf } from './run/digest.js';
 import { forEachBounded } from './run/for-each-bounded.js';
 import { reconcilePending } from './run/reconcile.js';
-import { type RunReport, RunStatus } from './run/RunReport.js';
+import type { RunReport } from './run/RunReport.js';
 import { TerminationExecutor, type TerminationSettings } from './run/TerminationExecutor.js';
 
 /**
@@ -159,7 +163,7 @@ async function listConnections(
  */
 interface RunPlan {
   /** Final records of the decisions that call nothing. */
-  readonly finals: readonly AuditRecord[];
+  readonly finals: readonly DecisionRecord[];
   readonly calls: readonly TerminationCall[];
   /** Saves the idle memory (an idle row is in force). */
   readonly saveIdle?: () => Promise<void>;
@@ -173,7 +177,7 @@ async function planRun(
   options: EnforcementOptions,
   run: RunState,
   logger: RunLogger,
-  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; earlier: readonly AuditRecord[] },
+  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; earlier: readonly RunRecord[] },
 ): Promise<RunPlan> {
   const connections = await listConnections(ports, options, run, logger);
   const now = run.startedAt;
@@ -197,10 +201,12 @@ async function planRun(
 
   // A retried invocation of this tick keeps what the earlier attempt already recorded.
   const done = new Map(
-    input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]),
+    input.earlier.flatMap((record) =>
+      record.recordType === AuditRecordType.DECISION ? [[`${record.endpointId}#${record.connectionId}`, record]] : [],
+    ),
   );
   const fresh = evaluation.decisions.filter((decision) => {
-    const earlier = done.get(decisionKeyOf(decision.connection.endpointId, decision.connection.connectionId));
+    const earlier = done.get(`${decision.connection.endpointId}#${decision.connection.connectionId}`);
     if (earlier) run.records.push(earlier);
     return !earlier;
   });
@@ -221,13 +227,13 @@ async function planRun(
 }
 
 /**
- * Settles `unconfirmed` against this run's listing when called (see {@link confirmTerminations}). Only
+ * Confirms `unconfirmed` against this run's listing when called (see {@link confirmTerminations}). Only
  * the listed connections the records name are kept for it, so the listing itself is freed.
  */
 function confirmer(
   ports: { readonly audit: AuditLog; readonly logger: RunLogger },
   run: RunState,
-  unconfirmed: readonly AuditRecord[],
+  unconfirmed: readonly DecisionRecord[],
   connections: readonly Connection[],
   runId: string,
 ): () => Promise<void> {
@@ -237,9 +243,9 @@ function confirmer(
     readEndpoints: [...run.readEndpoints],
   };
   return async () => {
-    const settled = await confirmTerminations(ports, unconfirmed, listing, runId, run.startedAt);
-    run.lateFailures.push(...settled.failed);
-    for (const failure of settled.failed) {
+    const confirmed = await confirmTerminations(ports, confirmationsOf(unconfirmed, listing, runId, run.startedAt));
+    run.lateFailures.push(...confirmed.failed);
+    for (const failure of confirmed.failed) {
       ports.logger.error('an earlier termination did not take effect: the connection is still up', {
         runId: failure.runId,
         connectionId: failure.connectionId,
@@ -266,7 +272,7 @@ async function carryOut(
     options.termination,
   );
   // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
-  // that call nothing, the idle memory and the settling of earlier terminations are written meanwhile
+  // that call nothing, the idle memory and the confirmations of earlier terminations are written meanwhile
   // rather than before the first call. Each call still writes its own intent first; a failed write
   // here fails the run once they are done.
   const [finalsWritten, idleSaved, confirmed, terminated] = await Promise.allSettled([
@@ -286,20 +292,21 @@ async function carryOut(
   run.auditFailures += outcome.auditFailures;
 }
 
-/** Writes final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the others and is thrown. */
-function writeFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
-  return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.putFinal(record));
+/** Records final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the others and is thrown. */
+function writeFinals(audit: AuditLog, records: readonly RunRecord[]): Promise<void> {
+  return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.record(record));
 }
 
-async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus): Promise<RunReport> {
+async function finish(ports: EnforcementPorts, run: RunState, status: SummaryStatus): Promise<RunReport> {
   const logger = ports.logger ?? SILENT_LOGGER;
   const report = run.report(status, ports.clock.now());
   await ports.audit.putSummary({
+    recordType: AuditRecordType.SUMMARY,
     runId: report.runId,
     at: report.startedAt.toISOString(),
     finishedAt: report.finishedAt.toISOString(),
     durationMs: report.durationMs,
-    status: status === RunStatus.DISABLED ? 'disabled' : status === RunStatus.PARTIAL ? 'partial' : 'completed',
+    status,
     dryRun: report.dryRun,
     endpoints: report.endpoints,
     endpointErrors: report.endpointErrors,
@@ -328,11 +335,11 @@ class RunState {
   public connectionsSeen = 0;
   public decisions: readonly Decision[] = [];
   public findings: readonly PolicyValidationError[] = [];
-  public readonly records: AuditRecord[] = [];
+  public readonly records: RunRecord[] = [];
   public terminateCalls = 0;
   public throttledCalls = 0;
   public reconciled = 0;
-  public readonly lateFailures: AuditRecord[] = [];
+  public readonly lateFailures: DecisionRecord[] = [];
   public auditFailures = 0;
 
   constructor(
@@ -342,14 +349,12 @@ class RunState {
   ) {}
 
   /** Writes final records (see {@link writeFinals}) and keeps them, in order. */
-  public async recordFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
+  public async recordFinals(audit: AuditLog, records: readonly RunRecord[]): Promise<void> {
     await writeFinals(audit, records);
     this.records.push(...records);
   }
 
   public report(status: RunStatus, finishedAt: Date): RunReport {
-    const counts: Record<string, number> = {};
-    for (const record of this.records) counts[record.outcome] = (counts[record.outcome] ?? 0) + 1;
     return {
       runId: this.runId,
       status,
@@ -362,7 +367,7 @@ class RunState {
       connectionsSeen: this.connectionsSeen,
       decisions: this.decisions,
       records: this.records,
-      counts,
+      counts: countOutcomes(this.records),
       findings: this.findings,
       terminateCalls: this.terminateCalls,
       throttledCalls: this.throttledCalls,

@@ -16,7 +16,7 @@ import { createAwsClients } from '../lambda/clients.js';
 import { loadConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
-import type { AuditRecord } from '../lambda/ports/index.js';
+import type { RunRecord } from '../lambda/ports/index.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { startSandbox } from './sandbox.js';
@@ -29,7 +29,7 @@ const TICK_MINUTES = 20;
 /** What a scheduled Lambda has left when it starts (its timeout). */
 const FUNCTION_TIMEOUT_MS = 5 * 60_000;
 
-const decisionColumns: readonly Column<AuditRecord>[] = [
+const decisionColumns: readonly Column<RunRecord>[] = [
   { header: 'endpoint', value: (r) => r.endpointId?.replace('cvpn-endpoint-', '…') },
   { header: 'connection', value: (r) => r.connectionId ?? '' },
   { header: 'identity', value: (r) => r.username ?? r.commonName ?? '' },
@@ -38,7 +38,7 @@ const decisionColumns: readonly Column<AuditRecord>[] = [
   { header: 'reason', value: (r) => r.reason },
 ];
 
-const auditColumns: readonly Column<AuditRecord>[] = [
+const auditColumns: readonly Column<RunRecord>[] = [
   { header: 'time', value: (r) => r.at.slice(0, 16).replace('T', ' ') },
   { header: 'connection', value: (r) => r.connectionId ?? '' },
   { header: 'identity', value: (r) => r.username ?? r.commonName ?? '' },
