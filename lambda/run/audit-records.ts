@@ -12,7 +12,7 @@ import {
 } from '../ports/index.js';
 
 /** The outcome a decision's record starts with: a `terminate` is a `pending` intent until its call is answered. */
-export const OUTCOME_OF_VERDICT = {
+const OUTCOME_OF_VERDICT = {
   [Verdict.TERMINATE]: Outcome.PENDING,
   [Verdict.WOULD_TERMINATE]: Outcome.WOULD_TERMINATE,
   [Verdict.EXEMPTED]: Outcome.EXEMPTED,
