@@ -130,11 +130,9 @@ async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
       import('../../lambda/adapters/DynamoIdleStateStore.js'),
       import('../../lambda/adapters/DynamoAuditLog.js'),
     ]);
-  const [policiesTable, stateTable, auditTable] = [
-    await context.tables.name('policies'),
-    await context.tables.name('state'),
-    await context.tables.name('audit'),
-  ];
+  const policiesTable = await context.tables.name('policies');
+  const stateTable = await context.tables.name('state');
+  const auditTable = await context.tables.name('audit');
   const documents = await context.clients.documents();
   const clock: Clock = {
     now: () => new Date(at.getTime()),
