@@ -2,10 +2,10 @@
  * `cvpn-guard plan` shows what the next run does: for generated sandbox scenarios (connections of
  * random identities, ages, traffic and statuses on two endpoints; policy rows of every kind with
  * exemptions, caps, observe mode, expiry and disabled rows, sometimes a malformed one; a global cap;
- * a dry run; an endpoint selection), the plan printed as JSON by the CLI (run in this process as its
- * bin runs it) equals what the next run records, decision by decision (connection, outcome, policy),
- * for two ticks in a row (the second with the idle memory and the unconfirmed terminations the
- * first left). The plan itself writes nothing.
+ * a dry run; an endpoint selection, sometimes naming an endpoint that does not exist), the plan
+ * printed as JSON by the CLI (run in this process as its bin runs it) equals what the next run
+ * records, decision by decision (connection, outcome, policy), for two ticks in a row (the second with
+ * the idle memory and the unconfirmed terminations the first left). The plan itself writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -25,6 +25,8 @@ import { ENDPOINT_A, ENDPOINT_B } from '../../unit/domain/fixtures.js';
 const NUM_RUNS = 30;
 const SEED = 20_261_126;
 const START = '2026-11-26T10:00:00Z';
+/** An endpoint a deployment may select that the account does not have. */
+const MISSING_ENDPOINT = 'cvpn-endpoint-0ccccccccccccccc3';
 
 /** Identities from small pools, so rows and connections meet often (case, spaces, certificate-only). */
 const USERNAMES = ['alice', 'Alice', ' alice ', 'bob', 'BOB', 'carol', 'Straße', 'STRASSE', 'mallory'];
@@ -76,7 +78,14 @@ const arbCase = fc.record({
   /** The global cap; absent, the deployment's default (100). */
   cap: fc.constantFrom(undefined, undefined, 0, 1, 2, 3),
   dryRun: fc.constantFrom(false, false, true),
-  selection: fc.constantFrom<readonly string[]>([], [], [ENDPOINT_A], [ENDPOINT_B], [ENDPOINT_A, ENDPOINT_B]),
+  selection: fc.constantFrom<readonly string[]>(
+    [],
+    [],
+    [ENDPOINT_A],
+    [ENDPOINT_B],
+    [ENDPOINT_A, ENDPOINT_B],
+    [ENDPOINT_B, MISSING_ENDPOINT],
+  ),
   /** Minutes between the two ticks (idle rules last up to 120 minutes). */
   minutesBetween: fc.integer({ min: 1, max: 150 }),
 });
@@ -148,6 +157,7 @@ describe('cvpn-guard plan and the run that follows', () => {
   it(`reports what the next run records, decision by decision (${NUM_RUNS} cases, seed ${SEED})`, async () => {
     const verdicts = new Map<string, number>();
     let lateFailures = 0;
+    let unreadEndpoints = 0;
     await fc.assert(
       fc.asyncProperty(arbCase, async (generated) => {
         // Arrange
@@ -168,7 +178,8 @@ describe('cvpn-guard plan and the run that follows', () => {
             expect(shown.stderr).toBe('');
             expect(after).toBe(before);
             const plan = JSON.parse(shown.stdout) as PlanJson;
-            expect(plan.endpointErrors).toEqual([]);
+            expect(plan.endpointErrors).toEqual(report.endpointErrors);
+            expect(shown.code).toBe(report.endpointErrors.length > 0 ? 1 : 0);
             expect(
               plan.decisions
                 .map((decision) => [
@@ -195,6 +206,7 @@ describe('cvpn-guard plan and the run that follows', () => {
             );
             for (const { verdict } of plan.decisions) verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
             lateFailures += plan.lateFailures.length;
+            unreadEndpoints += plan.endpointErrors.length;
             sandbox.clock.advance(`${generated.minutesBetween}m`);
           }
         } finally {
@@ -206,8 +218,9 @@ describe('cvpn-guard plan and the run that follows', () => {
       }),
       { seed: SEED, numRuns: NUM_RUNS, endOnFailure: true },
     );
-    // The cases reached every verdict and earlier terminations found failed, not only empty plans.
+    // The cases reached every verdict, earlier terminations found failed and missing endpoints, not only empty plans.
     expect([...verdicts.keys()].sort()).toEqual(['capped', 'exempted', 'terminate', 'would-terminate']);
     expect(lateFailures).toBeGreaterThan(0);
+    expect(unreadEndpoints).toBeGreaterThan(0);
   }, 120_000);
 });
