@@ -122,7 +122,8 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
       return reportOf(start, RunStatus.ALREADY_DONE, ports.clock.now());
     }
     const { reconciled } = await reconcilePending({ ...ports, logger }, options.runId);
-    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them as they are now.
+    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them
+    // as they are now.
     const earlierRecords = reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
     const { listed, plan } = await gatherAndDecide(ports, options, logger, start.startedAt, earlierRecords);
     if (plan.globallyCapped)
@@ -231,7 +232,7 @@ async function confirmEarlier(
   return report;
 }
 
-/** Records final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the others and is thrown. */
+/** Records final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the rest. */
 function recordAll(audit: AuditLog, records: readonly RunRecord[]): Promise<void> {
   return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.record(record));
 }

@@ -164,13 +164,13 @@ export interface AuditConfirmation {
 
 /** The audit table. The run writes and updates records through the four transitions, never deletes them. */
 export interface AuditLog {
-  /** {@link AuditTransition.RECORD}: writes a final record. Returns false when the run already had it (left as it was). */
+  /** {@link AuditTransition.RECORD}: writes a final record; false when the run already had it (left as it was). */
   record(record: RunRecord): Promise<boolean>;
   /** {@link AuditTransition.INTEND}: writes a `pending` intent; false when the run already has a record for it. */
   intend(record: DecisionRecord): Promise<boolean>;
-  /** {@link AuditTransition.COMPLETE}: gives a `pending` intent its outcome; nothing happens unless it is still pending. */
+  /** {@link AuditTransition.COMPLETE}: gives a `pending` intent its outcome; nothing changes unless it is pending. */
   complete(key: DecisionKey, completion: AuditCompletion): Promise<void>;
-  /** {@link AuditTransition.CONFIRM}: gives an unconfirmed termination its end; nothing happens unless it is still unconfirmed. */
+  /** {@link AuditTransition.CONFIRM}: records how an unconfirmed termination ended; nothing changes otherwise. */
   confirm(key: DecisionKey, confirmation: AuditConfirmation): Promise<void>;
   /** Every intent still `pending`, from any run. */
   listPending(): Promise<DecisionRecord[]>;

@@ -65,9 +65,9 @@ const DEFERRALS_IN_FLIGHT = 4;
 
 /**
  * Runs terminate calls write-ahead: an intent is written before each call ({@link AuditTransition.INTEND})
- * and completed after it ({@link AuditTransition.COMPLETE}). Calls go with bounded concurrency under a token bucket; throttled calls are retried
- * with jittered backoff; once the time left falls under the margin no call starts and what is
- * left is recorded as `deferred` ({@link AuditTransition.RECORD}).
+ * and completed after it ({@link AuditTransition.COMPLETE}). Calls go with bounded concurrency under a
+ * token bucket; throttled calls are retried with jittered backoff; once the time left falls under the
+ * margin no call starts and what is left is recorded as `deferred` ({@link AuditTransition.RECORD}).
  */
 export class TerminationExecutor {
   private readonly bucket: TokenBucket;

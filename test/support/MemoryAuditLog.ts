@@ -106,7 +106,7 @@ function decisionId(key: DecisionKey): string {
   return `${key.runId}|${key.endpointId}|${key.connectionId}`;
 }
 
-/** The order DynamoDB returns a run's records in: by sort key, decisions (`DECISION#…`) before invalid rows (`POLICY#…`). */
+/** DynamoDB's order of a run's records: by sort key, decisions (`DECISION#…`) before rows (`POLICY#…`). */
 function sortKey(record: RunRecord): string {
   return record.recordType === AuditRecordType.DECISION
     ? `DECISION#${record.endpointId}#${record.connectionId}`

@@ -226,7 +226,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
     });
 
     describe(AuditTransition.COMPLETE, () => {
-      it('gives a pending intent its outcome; what the completion leaves undefined or empty keeps its value', async () => {
+      it('gives a pending intent its outcome; what the completion leaves undefined or empty is kept', async () => {
         // Arrange
         const log = await freshLog();
         const intent = anIntent('cvpn-connection-1');

@@ -17,7 +17,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-// The same contract as the unit tests' MemoryAuditLog (test/unit/support/MemoryAuditLog.test.ts), on the sandbox's DynamoDB.
+// The contract the unit tests' MemoryAuditLog keeps too (test/unit/support/), on the sandbox's DynamoDB.
 describeAuditLogContract('DynamoAuditLog', async () => {
   await sandbox.reset();
   return new DynamoAuditLog(clients.documents, sandbox.tables.audit, 30);

@@ -43,7 +43,7 @@ function ports(gateway = new MemoryGateway(ENDPOINTS, CONNECTIONS)) {
 }
 
 describe('gatherRun', () => {
-  it('reads the rows, every connection of the selected endpoints, the unconfirmed terminations and the idle memory', async () => {
+  it('reads rows, connections of the selected endpoints, unconfirmed terminations and idle memory', async () => {
     // Arrange
     const { read, loaded } = ports();
 
