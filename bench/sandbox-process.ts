@@ -5,7 +5,7 @@
  * the IPC channel. Started by bench/run.ts with `node --import tsx`.
  */
 import { DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
-import { AuditRecordType } from '../lambda/adapters/audit-item.js';
+import { AuditRecordType } from '../lambda/ports/index.js';
 import { ConnectionStatus, Outcome } from '../lambda/domain/constants.js';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
 import { type Sandbox, startSandbox } from '../local/index.js';

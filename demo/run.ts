@@ -16,7 +16,7 @@ import { createAwsClients } from '../lambda/clients.js';
 import { loadEnforcerConfig } from '../lambda/config.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
-import type { AuditRecord } from '../lambda/ports/index.js';
+import type { RunRecord } from '../lambda/ports/index.js';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
 import { createRuntime } from '../lambda/runtime.js';
@@ -30,7 +30,7 @@ const TICK_MINUTES = 20;
 /** What a scheduled run has left when it starts: the stack's default function timeout (`timeoutSeconds`, 240 s). */
 const FUNCTION_TIMEOUT_MS = 240_000;
 
-const decisionColumns: readonly Column<AuditRecord>[] = [
+const decisionColumns: readonly Column<RunRecord>[] = [
   { header: 'endpoint', value: (r) => r.endpointId?.replace('cvpn-endpoint-', '…') },
   { header: 'connection', value: (r) => r.connectionId ?? '' },
   { header: 'identity', value: (r) => r.username ?? r.commonName ?? '' },
@@ -39,7 +39,7 @@ const decisionColumns: readonly Column<AuditRecord>[] = [
   { header: 'reason', value: (r) => r.reason },
 ];
 
-const auditColumns: readonly Column<AuditRecord>[] = [
+const auditColumns: readonly Column<RunRecord>[] = [
   { header: 'time', value: (r) => r.at.slice(0, 16).replace('T', ' ') },
   { header: 'connection', value: (r) => r.connectionId ?? '' },
   { header: 'identity', value: (r) => r.username ?? r.commonName ?? '' },

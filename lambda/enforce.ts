@@ -1,35 +1,28 @@
 import { randomUUID } from 'node:crypto';
+import { type Decision, RunStatus, type SummaryStatus } from './domain/index.js';
 import {
-  type Connection,
-  type Decision,
-  evaluate,
-  type IdleState,
-  planTerminations,
-  PolicyKind,
-  type PolicyRow,
-  type PolicyValidationError,
-  type TerminationCall,
-  Verdict,
-} from './domain/index.js';
-import type {
-  AuditLog,
-  AuditRecord,
-  ClientVpnGateway,
-  Clock,
-  EndpointSelection,
-  IdleStateStore,
-  Notifier,
-  PolicyRepository,
-  RunLease,
-  RunLogger,
+  type AuditLog,
+  AuditRecordType,
+  type ClientVpnGateway,
+  type Clock,
+  type DecisionRecord,
+  type EndpointSelection,
+  type IdleStateStore,
+  type Notifier,
+  type PolicyRepository,
+  type RunLease,
+  type RunLogger,
+  type RunRecord,
+  SILENT_LOGGER,
 } from './ports/index.js';
-import { SILENT_LOGGER } from './ports/index.js';
-import { decisionKeyOf, decisionRecord, invalidPolicyRecord } from './run/audit-records.js';
-import { confirmTerminations } from './run/confirm-terminations.js';
+import { countOutcomes, decisionRecord } from './run/audit-records.js';
+import { type Confirmation, type ConfirmationReport, confirmTerminations } from './run/confirm-terminations.js';
+import { decideRun, type RunPlan } from './run/decide-run.js';
 import { digestOf } from './run/digest.js';
 import { forEachBounded } from './run/for-each-bounded.js';
+import { gatherRun } from './run/gather-run.js';
 import { reconcilePending } from './run/reconcile.js';
-import { type RunReport, RunStatus } from './run/RunReport.js';
+import type { RunReport } from './run/RunReport.js';
 import { TerminationExecutor, type TerminationSettings } from './run/TerminationExecutor.js';
 
 /**
@@ -76,34 +69,75 @@ export interface EnforcementOptions {
   readonly endpointConcurrency?: number;
 }
 
-/** One enforcement run: lease, reconcile, load, list, evaluate, terminate, record, notify, release. */
+/** Who runs and since when: what every report holds, however far the run got. */
+interface RunStart {
+  readonly runId: string;
+  readonly dryRun: boolean;
+  readonly startedAt: Date;
+}
+
+/** What the listing came to, kept once the listing itself is freed. */
+interface ListedEndpoints {
+  readonly endpoints: number;
+  readonly endpointErrors: readonly string[];
+  readonly connectionsSeen: number;
+}
+
+/** What the terminate phase and the writes beside it did. */
+interface CarriedOut {
+  /** Every final record of this run, in order: invalid rows, kept, finals, the terminate calls' outcomes. */
+  readonly records: readonly RunRecord[];
+  readonly lateFailures: readonly DecisionRecord[];
+  readonly terminateCalls: number;
+  readonly throttledCalls: number;
+  readonly auditFailures: number;
+}
+
+/** What a run got done, for its report (nothing, for a run that stopped before reading). */
+interface RunProgress extends CarriedOut {
+  readonly listed: ListedEndpoints;
+  readonly plan: RunPlan;
+  readonly reconciled: number;
+}
+
+/** One enforcement run: lease, reconcile, gather, decide, record, terminate, confirm, summarise, notify, release. */
 export async function runEnforcement(ports: EnforcementPorts, options: EnforcementOptions): Promise<RunReport> {
   const logger = ports.logger ?? SILENT_LOGGER;
-  const startedAt = ports.clock.now();
-  const run = new RunState(options.runId, options.dryRun, startedAt);
+  const start: RunStart = { runId: options.runId, dryRun: options.dryRun, startedAt: ports.clock.now() };
 
   if (options.disabled) {
     logger.warn('kill switch is on: nothing is read or terminated');
-    return finish(ports, run, RunStatus.DISABLED);
+    return finish(ports, logger, reportOf(start, RunStatus.DISABLED, ports.clock.now()));
   }
   const holder = options.invocationId ?? randomUUID();
-  if (!(await ports.lease.acquire(options.runId, startedAt, new Date(startedAt.getTime() + options.leaseMs), holder))) {
+  const leaseUntil = new Date(start.startedAt.getTime() + options.leaseMs);
+  if (!(await ports.lease.acquire(options.runId, start.startedAt, leaseUntil, holder))) {
     logger.warn('another run holds the lease: this one does nothing');
-    return run.report(RunStatus.SKIPPED, ports.clock.now());
+    return reportOf(start, RunStatus.SKIPPED, ports.clock.now());
   }
   try {
     const earlier = await ports.audit.getRun(options.runId);
     if (earlier.summary) {
       logger.info('this run already finished: nothing is done again', { runId: options.runId });
-      return run.report(RunStatus.ALREADY_DONE, ports.clock.now());
+      return reportOf(start, RunStatus.ALREADY_DONE, ports.clock.now());
     }
-    run.reconciled = (await reconcilePending({ ...ports, logger }, options.runId)).reconciled;
-    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them as they are now.
-    const earlierRecords = run.reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
-    const { rows, findings } = await ports.policies.loadAll();
-    const plan = await planRun(ports, options, run, logger, { rows, findings, earlier: earlierRecords });
-    await carryOut(ports, options, run, logger, plan);
-    return await finish(ports, run, run.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED);
+    const { reconciled } = await reconcilePending({ ...ports, logger }, options.runId);
+    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them
+    // as they are now.
+    const earlierRecords = reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
+    const { listed, plan } = await gatherAndDecide(ports, options, logger, start.startedAt, earlierRecords);
+    if (plan.globallyCapped)
+      logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
+    for (const finding of plan.findings)
+      logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
+    await recordAll(ports.audit, plan.invalidPolicyRecords);
+    const carried = await carryOut(ports, options, logger, start.startedAt, plan);
+    const status = listed.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED;
+    return await finish(
+      ports,
+      logger,
+      reportOf(start, status, ports.clock.now(), { ...carried, listed, plan, reconciled }),
+    );
   } finally {
     await ports.lease
       .release(options.runId)
@@ -113,193 +147,137 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
   }
 }
 
-async function listConnections(
-  ports: EnforcementPorts,
-  options: EnforcementOptions,
-  run: RunState,
-  logger: RunLogger,
-): Promise<Connection[]> {
-  let endpoints;
-  try {
-    endpoints = await ports.gateway.listEndpoints(options.endpointSelection);
-  } catch (error) {
-    run.endpointErrors.push(`listing endpoints failed: ${String(error)}`);
-    logger.error('listing endpoints failed', { error: String(error) });
-    return [];
-  }
-  const found = new Set(endpoints.map((endpoint) => endpoint.endpointId));
-  for (const missing of options.endpointSelection.endpointIds ?? []) {
-    if (!found.has(missing))
-      run.endpointErrors.push(`${missing}: selected, but no such Client VPN endpoint in this account and region`);
-  }
-  run.endpoints = endpoints.length;
-  const queue = [...endpoints];
-  const connections: Connection[] = [];
-  const worker = async (): Promise<void> => {
-    for (let endpoint = queue.shift(); endpoint; endpoint = queue.shift()) {
-      try {
-        const listed = await ports.gateway.listConnections(endpoint.endpointId);
-        connections.push(...listed);
-        run.readEndpoints.push(endpoint.endpointId);
-      } catch (error) {
-        // One failing endpoint does not stop the others.
-        run.endpointErrors.push(`${endpoint.endpointId}: ${String(error)}`);
-        logger.error('listing connections failed', { endpointId: endpoint.endpointId, error: String(error) });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: options.endpointConcurrency ?? 5 }, worker));
-  run.connectionsSeen = connections.length;
-  return connections;
-}
-
 /**
- * What a run does once it has decided. The listing and the evaluation stay behind in {@link planRun}:
- * on a large fleet they are the run's largest objects, and the terminate calls can take minutes.
+ * Gathers what the run decides on and decides. The listing stays in here: on a large fleet it is the
+ * run's largest object, and the terminate calls that follow can take minutes.
  */
-interface RunPlan {
-  /** Final records of the decisions that call nothing. */
-  readonly finals: readonly AuditRecord[];
-  readonly calls: readonly TerminationCall[];
-  /** Saves the idle memory (an idle row is in force). */
-  readonly saveIdle?: () => Promise<void>;
-  /** Settles the terminations of earlier runs that were not yet confirmed (there are some). */
-  readonly confirm?: () => Promise<void>;
-}
-
-/** Lists the connections, evaluates the policies, records invalid rows and plans the terminate calls. */
-async function planRun(
+async function gatherAndDecide(
   ports: EnforcementPorts,
   options: EnforcementOptions,
-  run: RunState,
   logger: RunLogger,
-  input: { rows: readonly PolicyRow[]; findings: readonly PolicyValidationError[]; earlier: readonly AuditRecord[] },
-): Promise<RunPlan> {
-  const connections = await listConnections(ports, options, run, logger);
-  const now = run.startedAt;
-  const unconfirmed = await ports.audit.listUnconfirmed();
-  const previousIdle = await ports.idleState.load(run.readEndpoints);
-  const evaluation = evaluate(input.rows, connections, previousIdle, now, {
+  now: Date,
+  earlier: readonly RunRecord[],
+): Promise<{ listed: ListedEndpoints; plan: RunPlan }> {
+  const gathered = await gatherRun(
+    { ...ports, logger },
+    { endpointSelection: options.endpointSelection, endpointConcurrency: options.endpointConcurrency },
+  );
+  const plan = decideRun(gathered, {
+    runId: options.runId,
+    now,
     dryRun: options.dryRun,
     maxTerminationsPerRun: options.maxTerminationsPerRun,
+    earlier,
   });
-  run.decisions = evaluation.decisions;
-  run.findings = [...input.findings, ...evaluation.findings];
-  if (evaluation.globallyCapped)
-    logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
-
-  for (const finding of run.findings)
-    logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
-  await run.recordFinals(
-    ports.audit,
-    run.findings.map((finding) => invalidPolicyRecord(options.runId, now, finding)),
-  );
-
-  // A retried invocation of this tick keeps what the earlier attempt already recorded.
-  const done = new Map(
-    input.earlier.map((record) => [decisionKeyOf(record.endpointId ?? '', record.connectionId ?? ''), record]),
-  );
-  const fresh = evaluation.decisions.filter((decision) => {
-    const earlier = done.get(decisionKeyOf(decision.connection.endpointId, decision.connection.connectionId));
-    if (earlier) run.records.push(earlier);
-    return !earlier;
-  });
-  const toTerminate = fresh.filter((decision) => decision.verdict === Verdict.TERMINATE);
+  const { listing } = gathered;
   return {
-    finals: fresh
-      .filter((d) => d.verdict !== Verdict.TERMINATE)
-      .map((decision) => decisionRecord(options.runId, now, decision)),
-    calls: planTerminations(toTerminate, connections),
-    saveIdle: input.rows.some((row) => row.kind === PolicyKind.IDLE)
-      ? idleSaver(ports.idleState, evaluation.idleState, previousIdle)
-      : undefined,
-    confirm:
-      unconfirmed.length > 0
-        ? confirmer({ audit: ports.audit, logger }, run, unconfirmed, connections, options.runId)
-        : undefined,
+    listed: {
+      endpoints: listing.endpointIds.length,
+      endpointErrors: listing.endpointErrors,
+      connectionsSeen: listing.connections.length,
+    },
+    plan,
   };
 }
 
-/**
- * Settles `unconfirmed` against this run's listing when called (see {@link confirmTerminations}). Only
- * the listed connections the records name are kept for it, so the listing itself is freed.
- */
-function confirmer(
-  ports: { readonly audit: AuditLog; readonly logger: RunLogger },
-  run: RunState,
-  unconfirmed: readonly AuditRecord[],
-  connections: readonly Connection[],
-  runId: string,
-): () => Promise<void> {
-  const named = new Set(unconfirmed.map((record) => record.connectionId));
-  const listing = {
-    connections: connections.filter((connection) => named.has(connection.connectionId)),
-    readEndpoints: [...run.readEndpoints],
-  };
-  return async () => {
-    const settled = await confirmTerminations(ports, unconfirmed, listing, runId, run.startedAt);
-    run.lateFailures.push(...settled.failed);
-    for (const failure of settled.failed) {
-      ports.logger.error('an earlier termination did not take effect: the connection is still up', {
-        runId: failure.runId,
-        connectionId: failure.connectionId,
-      });
-    }
-  };
-}
-
-/** Saves `next` over `previous` when called; a function of its own, so nothing else of the run is kept with them. */
-function idleSaver(store: IdleStateStore, next: IdleState, previous: IdleState): () => Promise<void> {
-  return () => store.save(next, previous);
-}
-
-/** Makes the terminate calls and writes the other records and the idle memory meanwhile. */
+/** Makes the terminate calls and writes the other records, the idle memory and the confirmations meanwhile. */
 async function carryOut(
   ports: EnforcementPorts,
   options: EnforcementOptions,
-  run: RunState,
   logger: RunLogger,
+  startedAt: Date,
   plan: RunPlan,
-): Promise<void> {
+): Promise<CarriedOut> {
   const executor = new TerminationExecutor(
     { gateway: ports.gateway, audit: ports.audit, clock: ports.clock, logger },
     options.termination,
   );
   // Terminate calls spend most of their time waiting for the token bucket: the records of decisions
-  // that call nothing, the idle memory and the settling of earlier terminations are written meanwhile
-  // rather than before the first call. Each call still writes its own intent first; a failed write
-  // here fails the run once they are done.
+  // that call nothing, the idle memory and the confirmations of earlier terminations are written
+  // meanwhile rather than before the first call. Each call still writes its own intent first; a
+  // failed write here fails the run once they are done.
   const [finalsWritten, idleSaved, confirmed, terminated] = await Promise.allSettled([
-    writeFinals(ports.audit, plan.finals),
-    plan.saveIdle?.(),
-    plan.confirm?.(),
-    executor.execute(plan.calls, (decision: Decision) => decisionRecord(options.runId, run.startedAt, decision)),
+    recordAll(ports.audit, plan.finals),
+    plan.idleMemory && ports.idleState.save(plan.idleMemory.next, plan.idleMemory.previous),
+    plan.confirmations.length > 0 ? confirmEarlier(ports.audit, logger, plan.confirmations) : undefined,
+    executor.execute(plan.calls, (decision: Decision) => decisionRecord(options.runId, startedAt, decision)),
   ]);
   if (finalsWritten.status === 'rejected') throw finalsWritten.reason;
   if (idleSaved.status === 'rejected') throw idleSaved.reason;
   if (confirmed.status === 'rejected') throw confirmed.reason;
   if (terminated.status === 'rejected') throw terminated.reason;
   const outcome = terminated.value;
-  run.records.push(...plan.finals, ...outcome.records);
-  run.terminateCalls = outcome.terminateCalls;
-  run.throttledCalls = outcome.throttledCalls;
-  run.auditFailures += outcome.auditFailures;
+  return {
+    records: [...plan.invalidPolicyRecords, ...plan.kept, ...plan.finals, ...outcome.records],
+    lateFailures: confirmed.value?.failed ?? [],
+    terminateCalls: outcome.terminateCalls,
+    throttledCalls: outcome.throttledCalls,
+    auditFailures: outcome.auditFailures,
+  };
 }
 
-/** Writes final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the others and is thrown. */
-function writeFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
-  return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.putFinal(record));
+/** Confirms earlier runs' terminations and logs each that did not take effect. */
+async function confirmEarlier(
+  audit: AuditLog,
+  logger: RunLogger,
+  confirmations: readonly Confirmation[],
+): Promise<ConfirmationReport> {
+  const report = await confirmTerminations({ audit, logger }, confirmations);
+  for (const failure of report.failed) {
+    logger.error('an earlier termination did not take effect: the connection is still up', {
+      runId: failure.runId,
+      connectionId: failure.connectionId,
+    });
+  }
+  return report;
 }
 
-async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus): Promise<RunReport> {
-  const logger = ports.logger ?? SILENT_LOGGER;
-  const report = run.report(status, ports.clock.now());
+/** Records final records, {@link FINAL_RECORDS_IN_FLIGHT} at a time; the first failed write stops the rest. */
+function recordAll(audit: AuditLog, records: readonly RunRecord[]): Promise<void> {
+  return forEachBounded(records, FINAL_RECORDS_IN_FLIGHT, (record) => audit.record(record));
+}
+
+/** The report of a run that ended with `status`, after `progress` (none when it stopped before reading). */
+function reportOf<S extends RunStatus>(
+  start: RunStart,
+  status: S,
+  finishedAt: Date,
+  progress?: RunProgress,
+): RunReport & { readonly status: S } {
+  const records = progress?.records ?? [];
+  return {
+    ...start,
+    status,
+    finishedAt,
+    durationMs: finishedAt.getTime() - start.startedAt.getTime(),
+    endpoints: progress?.listed.endpoints ?? 0,
+    endpointErrors: progress?.listed.endpointErrors ?? [],
+    connectionsSeen: progress?.listed.connectionsSeen ?? 0,
+    decisions: progress?.plan.decisions ?? [],
+    records,
+    counts: countOutcomes(records),
+    findings: progress?.plan.findings ?? [],
+    terminateCalls: progress?.terminateCalls ?? 0,
+    throttledCalls: progress?.throttledCalls ?? 0,
+    reconciled: progress?.reconciled ?? 0,
+    lateFailures: progress?.lateFailures ?? [],
+    auditFailures: progress?.auditFailures ?? 0,
+  };
+}
+
+/** Writes the run's summary record and publishes its digest (if there is one). */
+async function finish(
+  ports: EnforcementPorts,
+  logger: RunLogger,
+  report: RunReport & { readonly status: SummaryStatus },
+): Promise<RunReport> {
   await ports.audit.putSummary({
+    recordType: AuditRecordType.SUMMARY,
     runId: report.runId,
     at: report.startedAt.toISOString(),
     finishedAt: report.finishedAt.toISOString(),
     durationMs: report.durationMs,
-    status: status === RunStatus.DISABLED ? 'disabled' : status === RunStatus.PARTIAL ? 'partial' : 'completed',
+    status: report.status,
     dryRun: report.dryRun,
     endpoints: report.endpoints,
     endpointErrors: report.endpointErrors,
@@ -318,57 +296,4 @@ async function finish(ports: EnforcementPorts, run: RunState, status: RunStatus)
       .catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
   }
   return report;
-}
-
-/** What a run has gathered so far. */
-class RunState {
-  public endpoints = 0;
-  public readonly endpointErrors: string[] = [];
-  public readonly readEndpoints: string[] = [];
-  public connectionsSeen = 0;
-  public decisions: readonly Decision[] = [];
-  public findings: readonly PolicyValidationError[] = [];
-  public readonly records: AuditRecord[] = [];
-  public terminateCalls = 0;
-  public throttledCalls = 0;
-  public reconciled = 0;
-  public readonly lateFailures: AuditRecord[] = [];
-  public auditFailures = 0;
-
-  constructor(
-    public readonly runId: string,
-    public readonly dryRun: boolean,
-    public readonly startedAt: Date,
-  ) {}
-
-  /** Writes final records (see {@link writeFinals}) and keeps them, in order. */
-  public async recordFinals(audit: AuditLog, records: readonly AuditRecord[]): Promise<void> {
-    await writeFinals(audit, records);
-    this.records.push(...records);
-  }
-
-  public report(status: RunStatus, finishedAt: Date): RunReport {
-    const counts: Record<string, number> = {};
-    for (const record of this.records) counts[record.outcome] = (counts[record.outcome] ?? 0) + 1;
-    return {
-      runId: this.runId,
-      status,
-      dryRun: this.dryRun,
-      startedAt: this.startedAt,
-      finishedAt,
-      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
-      endpoints: this.endpoints,
-      endpointErrors: this.endpointErrors,
-      connectionsSeen: this.connectionsSeen,
-      decisions: this.decisions,
-      records: this.records,
-      counts,
-      findings: this.findings,
-      terminateCalls: this.terminateCalls,
-      throttledCalls: this.throttledCalls,
-      reconciled: this.reconciled,
-      lateFailures: this.lateFailures,
-      auditFailures: this.auditFailures,
-    };
-  }
 }

@@ -6,9 +6,11 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { loadEnforcerConfig } from './config.js';
+import { Outcome } from './domain/index.js';
 import { runEnforcement } from './enforce.js';
 import { EnforcerEventError } from './errors.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
+import { AuditRecordType } from './ports/index.js';
 import { enforcementOptions } from './run/enforcement-options.js';
 import { runIdFor } from './run/run-id.js';
 import type { RunReport } from './run/RunReport.js';
@@ -82,22 +84,22 @@ export function createHandler(
 }
 
 function publishMetrics(metrics: Metrics, report: RunReport): void {
-  const count = (outcome: string) => report.counts[outcome] ?? 0;
+  const count = (outcome: Outcome) => report.counts[outcome] ?? 0;
   metrics.addMetric(RunMetric.CONNECTIONS_SEEN, MetricUnit.Count, report.connectionsSeen);
-  metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count('terminated'));
-  metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count('would-terminate'));
+  metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count(Outcome.TERMINATED));
+  metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count(Outcome.WOULD_TERMINATE));
   // Earlier terminations found to have failed count here too: the failed-terminations alarm must see them.
-  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count('failed') + report.lateFailures.length);
-  metrics.addMetric(RunMetric.CAPPED, MetricUnit.Count, count('capped'));
-  metrics.addMetric(RunMetric.DEFERRED, MetricUnit.Count, count('deferred'));
-  metrics.addMetric(RunMetric.EXEMPTED, MetricUnit.Count, count('exempted'));
+  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count(Outcome.FAILED) + report.lateFailures.length);
+  metrics.addMetric(RunMetric.CAPPED, MetricUnit.Count, count(Outcome.CAPPED));
+  metrics.addMetric(RunMetric.DEFERRED, MetricUnit.Count, count(Outcome.DEFERRED));
+  metrics.addMetric(RunMetric.EXEMPTED, MetricUnit.Count, count(Outcome.EXEMPTED));
   metrics.addMetric(RunMetric.INVALID_POLICIES, MetricUnit.Count, report.findings.length);
   metrics.addMetric(RunMetric.THROTTLED_CALLS, MetricUnit.Count, report.throttledCalls);
   metrics.addMetric(RunMetric.ENDPOINT_ERRORS, MetricUnit.Count, report.endpointErrors.length);
   metrics.addMetric(RunMetric.RUN_DURATION, MetricUnit.Milliseconds, report.durationMs);
   const byOutcomeAndKind = new Map<string, { outcome: string; kind: string; count: number }>();
   for (const record of report.records) {
-    if (!record.policyKind) continue;
+    if (record.recordType !== AuditRecordType.DECISION) continue;
     const key = `${record.outcome}|${record.policyKind}`;
     const entry = byOutcomeAndKind.get(key) ?? { outcome: record.outcome, kind: record.policyKind, count: 0 };
     entry.count += 1;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Outcome } from '../../lambda/domain/index.js';
-import type { AuditRecord, RunSummary } from '../../lambda/ports/index.js';
+import type { OutcomeCounts, RunRecord, RunSummary } from '../../lambda/ports/index.js';
 import { action, type CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
@@ -189,7 +189,7 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
 function printRecords(
   context: CliContext,
   format: OutputFormat,
-  records: readonly AuditRecord[],
+  records: readonly RunRecord[],
   nextToken: string | undefined,
 ): void {
   if (format === OutputFormat.JSON) {
@@ -217,18 +217,18 @@ function checkWindow(since: Date | undefined, until: Date | undefined): void {
   }
 }
 
-function identityOf(record: AuditRecord): string {
+function identityOf(record: RunRecord): string {
   return record.username ?? (record.commonName ? `cn:${record.commonName}` : '');
 }
 
-function countsText(counts: Readonly<Record<string, number>>): string {
+function countsText(counts: OutcomeCounts): string {
   return Object.entries(counts)
     .filter(([, count]) => count > 0)
     .map(([outcome, count]) => `${count} ${outcome}`)
     .join(', ');
 }
 
-const RECORD_COLUMNS: readonly Column<AuditRecord>[] = [
+const RECORD_COLUMNS: readonly Column<RunRecord>[] = [
   { header: 'TIME', value: (record) => formatAt(record.at) },
   { header: 'OUTCOME', value: (record) => record.outcome },
   { header: 'POLICY', value: (record) => record.policyId },
@@ -243,7 +243,7 @@ const RECORD_COLUMNS: readonly Column<AuditRecord>[] = [
   },
 ];
 
-const RECORD_CSV_COLUMNS: readonly Column<AuditRecord>[] = [
+const RECORD_CSV_COLUMNS: readonly Column<RunRecord>[] = [
   { header: 'at', value: (record) => record.at },
   { header: 'runId', value: (record) => record.runId },
   { header: 'outcome', value: (record) => record.outcome },

@@ -1,18 +1,17 @@
 import type { Command } from 'commander';
 import {
-  type Connection,
   ConnectionStatus,
   type Decision,
-  evaluate,
-  type Evaluation,
   isRowActive,
-  planTerminations,
+  Outcome,
   PolicyKind,
-  type PolicyValidationError,
   type TerminationCall,
   Verdict,
 } from '../../lambda/domain/index.js';
-import type { ClientVpnGateway, EndpointSelection } from '../../lambda/ports/index.js';
+import type { Clock, DecisionRecord } from '../../lambda/ports/index.js';
+import { decideRun, type RunPlan } from '../../lambda/run/decide-run.js';
+import { type GatherPorts, gatherRun, type Listing } from '../../lambda/run/gather-run.js';
+import { runIdFor } from '../../lambda/run/run-id.js';
 import { action, type CliContext } from '../context.js';
 import { CliExit, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
@@ -32,13 +31,6 @@ interface PlanOptions extends RunSettingsOptions {
   readonly at?: string;
 }
 
-/** The connections of the selected endpoints, and what could not be read. */
-interface Listing {
-  readonly endpoints: readonly string[];
-  readonly connections: readonly Connection[];
-  readonly errors: readonly string[];
-}
-
 /** Adds `cvpn-guard plan`: what a run would do now, without doing it. */
 export function registerPlanCommand(program: Command): Command {
   return withTargetOptions(
@@ -46,7 +38,7 @@ export function registerPlanCommand(program: Command): Command {
       program
         .command('plan')
         .description(
-          "Preview a run: load the policies and current connections, evaluate them with the enforcer's engine, print what a run would do and why. Never terminates, never writes.",
+          "Preview a run: gather what a run reads (policies, current connections, idle memory, terminations awaiting confirmation) and decide with the run's own code, print what a run would do and why. Never terminates, never writes.",
         )
         .option(
           '--at <when>',
@@ -70,26 +62,25 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'plan');
   const settings = runSettings(options, await settingsEnvironment(context));
   const at = options.at !== undefined ? parseInstant('--at', options.at, context.now()) : context.now();
-  const [{ DynamoPolicyRepository }, { Ec2ClientVpnGateway }] = await Promise.all([
-    import('../../lambda/adapters/DynamoPolicyRepository.js'),
-    import('../../lambda/adapters/Ec2ClientVpnGateway.js'),
-  ]);
-  const policies = new DynamoPolicyRepository(await context.clients.dynamodb(), await context.tables.name('policies'));
-  const gateway = new Ec2ClientVpnGateway(await context.clients.ec2(), () => context.now());
-  const [load, listing] = await Promise.all([policies.loadAll(), listConnections(gateway, settings.selection)]);
-
-  // Idle memory is read as the enforcer reads it, never saved: the preview leaves the state table as it was.
-  const idleRows = load.rows.filter((row) => row.kind === PolicyKind.IDLE && isRowActive(row, at));
-  const idleState = idleRows.length > 0 ? await loadIdleState(context, listing.endpoints) : new Map();
-  const evaluation = evaluate(load.rows, listing.connections, idleState, at, {
-    maxTerminationsPerRun: settings.maxTerminationsPerRun,
+  const gathered = await gatherRun(await readers(context, at), { endpointSelection: settings.selection });
+  const { listing } = gathered;
+  // The endpoints could not even be listed (no credentials, no permission): say why, as every command does.
+  if (listing.failure !== undefined) throw listing.failure;
+  const plan = decideRun(gathered, {
+    runId: runIdFor(at, at),
+    now: at,
     dryRun: settings.dryRun,
+    maxTerminationsPerRun: settings.maxTerminationsPerRun,
   });
-  const calls = planTerminations(evaluation.decisions, listing.connections);
-  const findings = [...load.findings, ...evaluation.findings];
   const active = listing.connections.filter((connection) => connection.status === ConnectionStatus.ACTIVE);
+  const idleRows = gathered.rows.filter((row) => row.kind === PolicyKind.IDLE && isRowActive(row, at));
   const unseen =
-    idleRows.length > 0 ? active.filter((connection) => !idleState.has(connection.connectionId)).length : 0;
+    idleRows.length > 0 ? active.filter((connection) => !gathered.idleMemory.has(connection.connectionId)).length : 0;
+  const lateFailures = plan.confirmations
+    .filter(({ confirmation }) => confirmation.outcome === Outcome.FAILED)
+    .map(({ record }) => record);
+  const policyRows = gathered.rows.length + gathered.findings.length;
+  const endpoints = [...listing.readEndpoints].sort();
 
   if (format === OutputFormat.JSON) {
     context.print(
@@ -99,17 +90,18 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
         dryRun: settings.dryRun,
         disabled: settings.disabled,
         maxTerminationsPerRun: settings.maxTerminationsPerRun,
-        endpoints: listing.endpoints,
-        endpointErrors: listing.errors,
+        endpoints,
+        endpointErrors: listing.endpointErrors,
         connectionsSeen: listing.connections.length,
         activeConnections: active.length,
-        policyRows: load.rows.length + load.findings.length,
-        decisions: evaluation.decisions.map(decisionJson),
-        calls: calls.map(callJson),
-        findings: findings.map(invalidRowJson),
-        globallyCapped: evaluation.globallyCapped,
-        cappedPolicies: evaluation.cappedPolicies,
+        policyRows,
+        decisions: plan.decisions.map(decisionJson),
+        calls: plan.calls.map(callJson),
+        findings: plan.findings.map(invalidRowJson),
+        globallyCapped: plan.globallyCapped,
+        cappedPolicies: plan.cappedPolicies,
         connectionsWithoutIdleMemory: unseen,
+        lateFailures: lateFailures.map(lateFailureJson),
       }),
     );
   } else {
@@ -117,72 +109,77 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
       at,
       settings,
       listing,
-      evaluation,
-      calls,
-      findings,
-      policyRows: load.rows.length + load.findings.length,
+      endpoints,
+      plan,
+      policyRows,
       active: active.length,
       unseen,
+      lateFailures,
     });
   }
-  if (listing.errors.length > 0) throw new CliExit(ExitCode.FAILURE);
+  if (listing.endpointErrors.length > 0) throw new CliExit(ExitCode.FAILURE);
 }
 
-async function listConnections(gateway: ClientVpnGateway, selection: EndpointSelection): Promise<Listing> {
-  const endpoints = (await gateway.listEndpoints(selection)).map((endpoint) => endpoint.endpointId);
-  const errors = (selection.endpointIds ?? [])
-    .filter((id) => !endpoints.includes(id))
-    .map((id) => `${id}: selected, but no such Client VPN endpoint in this account and region`);
-  const connections: Connection[] = [];
-  const read: string[] = [];
-  await Promise.all(
-    endpoints.map(async (endpointId) => {
-      try {
-        connections.push(...(await gateway.listConnections(endpointId)));
-        read.push(endpointId);
-      } catch (error) {
-        errors.push(`${endpointId}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }),
-  );
-  return { endpoints: read.sort(), connections, errors };
-}
-
-async function loadIdleState(context: CliContext, endpointIds: readonly string[]) {
-  const { DynamoIdleStateStore } = await import('../../lambda/adapters/DynamoIdleStateStore.js');
-  const clock = {
-    now: () => context.now(),
+/**
+ * What `plan` gathers through: the run's own adapters, at the instant the plan is for, reduced to the
+ * calls that read (nothing here can write idle memory or an audit record).
+ */
+async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
+  const [{ DynamoPolicyRepository }, { Ec2ClientVpnGateway }, { DynamoIdleStateStore }, { DynamoAuditLog }] =
+    await Promise.all([
+      import('../../lambda/adapters/DynamoPolicyRepository.js'),
+      import('../../lambda/adapters/Ec2ClientVpnGateway.js'),
+      import('../../lambda/adapters/DynamoIdleStateStore.js'),
+      import('../../lambda/adapters/DynamoAuditLog.js'),
+    ]);
+  const policiesTable = await context.tables.name('policies');
+  const stateTable = await context.tables.name('state');
+  const auditTable = await context.tables.name('audit');
+  const documents = await context.clients.documents();
+  const clock: Clock = {
+    now: () => new Date(at.getTime()),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
-  // The retention only matters to saves, which the preview never makes.
-  return new DynamoIdleStateStore(await context.clients.documents(), await context.tables.name('state'), clock, 1).load(
-    endpointIds,
-  );
+  const gateway = new Ec2ClientVpnGateway(await context.clients.ec2(), () => clock.now());
+  // Retention only matters to writes, which a plan never makes.
+  const idleState = new DynamoIdleStateStore(documents, stateTable, clock, 1);
+  const audit = new DynamoAuditLog(documents, auditTable, 1);
+  return {
+    gateway: {
+      listEndpoints: (selection) => gateway.listEndpoints(selection),
+      listConnections: (endpointId) => gateway.listConnections(endpointId),
+    },
+    policies: new DynamoPolicyRepository(await context.clients.dynamodb(), policiesTable),
+    idleState: { load: (endpointIds) => idleState.load(endpointIds) },
+    audit: { listUnconfirmed: () => audit.listUnconfirmed() },
+  };
 }
 
 interface PlanView {
   readonly at: Date;
   readonly settings: ReturnType<typeof runSettings>;
   readonly listing: Listing;
-  readonly evaluation: Evaluation;
-  readonly calls: readonly TerminationCall[];
-  readonly findings: readonly PolicyValidationError[];
+  /** The endpoints read, sorted. */
+  readonly endpoints: readonly string[];
+  readonly plan: RunPlan;
   readonly policyRows: number;
   readonly active: number;
   readonly unseen: number;
+  /** Earlier terminations the run would find failed (the connection is still up). */
+  readonly lateFailures: readonly DecisionRecord[];
 }
 
 function printPlan(context: CliContext, view: PlanView): void {
-  const { evaluation, calls, listing, settings } = view;
+  const { plan, listing, settings } = view;
+  const { calls, findings } = plan;
   const lines = [
     `Plan at ${formatAt(view.at.toISOString())}: a preview; nothing is terminated, nothing is written.`,
-    `${describeSelection(settings.selection)}: ${listing.endpoints.length} read, ${listing.connections.length} connections (${view.active} active); ${view.policyRows} policy rows (${view.findings.length} invalid)${settings.dryRun ? '; dry run: terminate becomes would-terminate' : ''}`,
+    `${describeSelection(settings.selection)}: ${view.endpoints.length} read, ${listing.connections.length} connections (${view.active} active); ${view.policyRows} policy rows (${findings.length} invalid)${settings.dryRun ? '; dry run: terminate becomes would-terminate' : ''}`,
     '',
     '',
   ];
   context.print(lines.join('\n'));
-  if (evaluation.decisions.length === 0)
-    context.print('No connection breaks a policy: a run would terminate nothing.\n');
+  if (plan.decisions.length === 0) context.print('No connection breaks a policy: a run would terminate nothing.\n');
   else {
     context.print(
       renderTable(
@@ -200,13 +197,11 @@ function printPlan(context: CliContext, view: PlanView): void {
           { header: 'MODE', value: (decision) => decision.mode },
           { header: 'WHY', value: (decision) => decision.reason },
         ],
-        evaluation.decisions,
+        plan.decisions,
       ),
     );
     const counts = Object.values(Verdict)
-      .map(
-        (verdict) => [verdict, evaluation.decisions.filter((decision) => decision.verdict === verdict).length] as const,
-      )
+      .map((verdict) => [verdict, plan.decisions.filter((decision) => decision.verdict === verdict).length] as const)
       .filter(([, count]) => count > 0)
       .map(([verdict, count]) => `${count} ${verdict}`);
     context.print(`\n${counts.join(', ')}\n`);
@@ -216,13 +211,13 @@ function printPlan(context: CliContext, view: PlanView): void {
       "\nThe deployment's kill switch is on (CVPN_GUARD_DISABLED): a run would read nothing and terminate nothing.\n",
     );
   }
-  if (evaluation.globallyCapped) {
+  if (plan.globallyCapped) {
     context.print(
       `The global cap (${settings.maxTerminationsPerRun} per run) is exceeded: the run would terminate none of them (capped) and raise the alarm.\n`,
     );
   }
-  if (evaluation.cappedPolicies.length > 0) {
-    context.print(`Over their own maxTerminations, so capped: ${evaluation.cappedPolicies.join(', ')}.\n`);
+  if (plan.cappedPolicies.length > 0) {
+    context.print(`Over their own maxTerminations, so capped: ${plan.cappedPolicies.join(', ')}.\n`);
   }
   if (calls.length > 0) {
     context.print(
@@ -242,14 +237,19 @@ function printPlan(context: CliContext, view: PlanView): void {
       `\n${view.unseen} active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.\n`,
     );
   }
-  if (view.findings.length > 0) {
+  if (view.lateFailures.length > 0) {
     context.print(
-      `\nInvalid policy rows match nothing (a run records each as invalid-policy):\n${view.findings.map((finding) => invalidRowBlock(finding)).join('\n')}\n`,
+      `\n${view.lateFailures.length} earlier ${view.lateFailures.length === 1 ? 'termination' : 'terminations'} EC2 accepted did not take effect (the connections are still up): a run records them failed.\n${view.lateFailures.map((record) => `  ${record.connectionId} on ${record.endpointId} (run ${record.runId})`).join('\n')}\n`,
     );
   }
-  if (listing.errors.length > 0)
+  if (findings.length > 0) {
+    context.print(
+      `\nInvalid policy rows match nothing (a run records each as invalid-policy):\n${findings.map((finding) => invalidRowBlock(finding)).join('\n')}\n`,
+    );
+  }
+  if (listing.endpointErrors.length > 0)
     context.note(
-      `could not read every endpoint; the plan leaves them out:\n${listing.errors.map((error) => `  ${error}`).join('\n')}`,
+      `could not read every endpoint; the plan leaves them out:\n${listing.endpointErrors.map((error) => `  ${error}`).join('\n')}`,
     );
 }
 
@@ -269,6 +269,16 @@ function decisionJson(decision: Decision) {
     reason: decision.reason,
     exemptedBy: decision.exemptedBy,
     fired: decision.fired,
+  };
+}
+
+function lateFailureJson(record: DecisionRecord) {
+  return {
+    runId: record.runId,
+    endpointId: record.endpointId,
+    connectionId: record.connectionId,
+    username: record.username,
+    commonName: record.commonName,
   };
 }
 

@@ -1,6 +1,15 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { Outcome } from '../domain/index.js';
-import type { AuditCompletion, AuditLog, AuditRecord, DecisionKey, RunSummary } from '../ports/index.js';
+import {
+  type AuditCompletion,
+  type AuditConfirmation,
+  type AuditLog,
+  AuditRecordType,
+  type DecisionKey,
+  type DecisionRecord,
+  type RunRecord,
+  type RunSummary,
+} from '../ports/index.js';
 import { AuditIndex } from '../tables.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
 import {
@@ -15,7 +24,11 @@ import {
   summaryToItem,
 } from './audit-item.js';
 
-/** The audit table over DynamoDB: puts and conditional updates only, never a delete. */
+/**
+ * The audit table over DynamoDB: puts and conditional updates only, never a delete. Each transition is
+ * one conditional write: record and intend put only an absent item; complete updates only a `pending`
+ * one; confirm only one still on the `pending` index as unconfirmed.
+ */
 export class DynamoAuditLog implements AuditLog {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
@@ -24,11 +37,11 @@ export class DynamoAuditLog implements AuditLog {
     private readonly retentionDays: number,
   ) {}
 
-  public putFinal(record: AuditRecord): Promise<boolean> {
+  public record(record: RunRecord): Promise<boolean> {
     return this.putIfAbsent(recordToItem(record, this.retentionDays));
   }
 
-  public putIntent(record: AuditRecord): Promise<boolean> {
+  public intend(record: DecisionRecord): Promise<boolean> {
     return this.putIfAbsent(recordToItem({ ...record, outcome: Outcome.PENDING }, this.retentionDays));
   }
 
@@ -36,8 +49,8 @@ export class DynamoAuditLog implements AuditLog {
     return this.update(key, completion, '#outcome = :expected', { ':expected': Outcome.PENDING });
   }
 
-  public settle(key: DecisionKey, completion: AuditCompletion): Promise<void> {
-    return this.update(key, completion, 'pendingKey = :expected', { ':expected': UNCONFIRMED_KEY });
+  public confirm(key: DecisionKey, confirmation: AuditConfirmation): Promise<void> {
+    return this.update(key, confirmation, 'pendingKey = :expected', { ':expected': UNCONFIRMED_KEY });
   }
 
   /** Writes a completion while the record is as `condition` expects; otherwise someone got there first and nothing changes. */
@@ -73,17 +86,18 @@ export class DynamoAuditLog implements AuditLog {
     }
   }
 
-  public async listPending(): Promise<AuditRecord[]> {
+  public async listPending(): Promise<DecisionRecord[]> {
     // The index is eventually consistent: keep only what is still pending.
     return (await this.queryPendingIndex(PENDING_KEY)).filter((record) => record.outcome === Outcome.PENDING);
   }
 
-  public async listUnconfirmed(): Promise<AuditRecord[]> {
+  public async listUnconfirmed(): Promise<DecisionRecord[]> {
     return (await this.queryPendingIndex(UNCONFIRMED_KEY)).filter((record) => record.outcome === Outcome.TERMINATED);
   }
 
-  private async queryPendingIndex(value: string): Promise<AuditRecord[]> {
-    const records: AuditRecord[] = [];
+  /** The decisions on one partition of the `pending` index (only decisions are ever on it). */
+  private async queryPendingIndex(value: string): Promise<DecisionRecord[]> {
+    const records: DecisionRecord[] = [];
     const pages = paginateQuery(
       { client: this.documents },
       {
@@ -93,12 +107,15 @@ export class DynamoAuditLog implements AuditLog {
         ExpressionAttributeValues: { ':value': value },
       },
     );
-    for await (const page of pages) records.push(...(page.Items ?? []).map(itemToRecord));
+    for await (const page of pages) {
+      for (const record of (page.Items ?? []).map(itemToRecord))
+        if (record.recordType === AuditRecordType.DECISION) records.push(record);
+    }
     return records;
   }
 
-  public async getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }> {
-    const records: AuditRecord[] = [];
+  public async getRun(runId: string): Promise<{ records: RunRecord[]; summary?: RunSummary }> {
+    const records: RunRecord[] = [];
     let summary: RunSummary | undefined;
     const pages = paginateQuery(
       { client: this.documents },

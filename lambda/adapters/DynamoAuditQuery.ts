@@ -5,14 +5,15 @@ import {
   type AuditPage,
   AuditPageTokenError,
   type AuditQuery,
-  type AuditRecord,
   type AuditRecordFilter,
+  AuditRecordType,
   type PageRequest,
+  type RunRecord,
   type RunSummary,
   type RunWindow,
 } from '../ports/index.js';
 import { AUDIT_TABLE, AuditIndex } from '../tables.js';
-import { AuditRecordType, dayTimeKey, itemToRecord, itemToSummary, runPk, runsTimeKey } from './audit-item.js';
+import { dayTimeKey, itemToRecord, itemToSummary, runPk, runsTimeKey } from './audit-item.js';
 import { DynamoAuditLog } from './DynamoAuditLog.js';
 
 const DAY_MS = 86_400_000;
@@ -64,7 +65,7 @@ export class DynamoAuditQuery implements AuditQuery {
     private readonly tableName: string,
   ) {}
 
-  public async records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<AuditRecord>> {
+  public async records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<RunRecord>> {
     const criteria = {
       runId: filter.runId,
       identity: identityOf(filter.identity),
@@ -91,7 +92,7 @@ export class DynamoAuditQuery implements AuditQuery {
     return { items: result.items.map(itemToSummary), nextToken: result.nextToken };
   }
 
-  public run(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }> {
+  public run(runId: string): Promise<{ records: RunRecord[]; summary?: RunSummary }> {
     // Reading a run is the audit log's own query; the retention it takes only matters to its writes.
     return new DynamoAuditLog(this.documents, this.tableName, 1).getRun(runId);
   }

@@ -1,12 +1,11 @@
-import { identityKey } from '../domain/index.js';
-import type { AuditRecord, RunSummary } from '../ports/index.js';
-
-/** `recordType` of an audit item. */
-export const AuditRecordType = {
-  DECISION: 'decision',
-  INVALID_POLICY: 'invalid-policy',
-  SUMMARY: 'summary',
-} as const;
+import { identityKey, Outcome } from '../domain/index.js';
+import {
+  AuditRecordType,
+  type DecisionRecord,
+  type OutcomeCounts,
+  type RunRecord,
+  type RunSummary,
+} from '../ports/index.js';
 
 /** Value of `pendingKey` while an intent is pending (the sparse `pending` index). */
 export const PENDING_KEY = 'PENDING';
@@ -15,6 +14,7 @@ export const PENDING_KEY = 'PENDING';
 export const UNCONFIRMED_KEY = 'UNCONFIRMED';
 
 const SUMMARY_SK = 'SUMMARY';
+const DECISION_SK_PREFIX = 'DECISION#';
 const SECONDS_PER_DAY = 86_400;
 
 /** Partition key of every record of one run. */
@@ -24,7 +24,7 @@ export function runPk(runId: string): string {
 
 /** Sort key of a decision record: one per run, endpoint and connection. */
 export function decisionSk(endpointId: string, connectionId: string): string {
-  return `DECISION#${endpointId}#${connectionId}`;
+  return `${DECISION_SK_PREFIX}${endpointId}#${connectionId}`;
 }
 
 /** Partition of the `byTime` index holding decisions made on one UTC day. */
@@ -41,24 +41,30 @@ function ttlOf(isoTime: string, retentionDays: number): number {
   return Math.floor(Date.parse(isoTime) / 1000) + retentionDays * SECONDS_PER_DAY;
 }
 
-/** An audit record as its DynamoDB item, with the keys of every index it belongs to. */
-export function recordToItem(record: AuditRecord, retentionDays: number): Record<string, unknown> {
-  const isDecision = record.connectionId !== undefined && record.endpointId !== undefined;
-  const identity =
-    record.username || record.commonName
-      ? identityKey({ username: record.username, commonName: record.commonName } as Parameters<typeof identityKey>[0])
-      : undefined;
+/** A record of a run as its DynamoDB item, with the keys of every index it belongs to. */
+export function recordToItem(record: RunRecord, retentionDays: number): Record<string, unknown> {
+  const keys =
+    record.recordType === AuditRecordType.DECISION
+      ? {
+          sk: decisionSk(record.endpointId, record.connectionId),
+          identityKey: identityOf(record),
+          pendingKey: record.outcome === Outcome.PENDING ? PENDING_KEY : undefined,
+        }
+      : { sk: `POLICY#${record.policyId}` };
   return dropUndefined({
     ...record,
     firedPolicies: [...record.firedPolicies],
     pk: runPk(record.runId),
-    sk: isDecision ? decisionSk(record.endpointId!, record.connectionId!) : `POLICY#${record.policyId}`,
-    recordType: isDecision ? AuditRecordType.DECISION : AuditRecordType.INVALID_POLICY,
+    ...keys,
     timeKey: dayTimeKey(record.at),
-    identityKey: identity,
-    pendingKey: record.outcome === 'pending' ? PENDING_KEY : undefined,
     ttl: ttlOf(record.at, retentionDays),
   });
+}
+
+/** The decision's identity as the `byIdentity` index keys it (folded as the run matches). */
+function identityOf(record: DecisionRecord): string | undefined {
+  if (!record.username && !record.commonName) return undefined;
+  return identityKey({ username: record.username, commonName: record.commonName } as Parameters<typeof identityKey>[0]);
 }
 
 /** A run summary as its DynamoDB item. */
@@ -75,24 +81,34 @@ export function summaryToItem(summary: RunSummary, retentionDays: number): Recor
   });
 }
 
-const ITEM_ONLY = ['pk', 'sk', 'recordType', 'timeKey', 'identityKey', 'pendingKey', 'ttl'];
+const ITEM_ONLY = ['pk', 'sk', 'timeKey', 'identityKey', 'pendingKey', 'ttl'];
 
 /** True when the item is a run summary. */
 export function isSummaryItem(item: Record<string, unknown>): boolean {
   return item.recordType === AuditRecordType.SUMMARY || item.sk === SUMMARY_SK;
 }
 
-/** An audit item back as a record (index attributes dropped). */
-export function itemToRecord(item: Record<string, unknown>): AuditRecord {
-  return { ...withoutItemKeys(item), firedPolicies: toStringList(item.firedPolicies) } as unknown as AuditRecord;
+/** An audit item of a run's decision or invalid row back as its record (index attributes dropped). */
+export function itemToRecord(item: Record<string, unknown>): RunRecord {
+  // The sort key says what the item records, whatever its `recordType` attribute holds.
+  const recordType =
+    typeof item.sk === 'string' && item.sk.startsWith(DECISION_SK_PREFIX)
+      ? AuditRecordType.DECISION
+      : AuditRecordType.INVALID_POLICY;
+  return {
+    ...withoutItemKeys(item),
+    recordType,
+    firedPolicies: toStringList(item.firedPolicies),
+  } as unknown as RunRecord;
 }
 
 /** A summary item back as a summary. */
 export function itemToSummary(item: Record<string, unknown>): RunSummary {
   return {
     ...withoutItemKeys(item),
+    recordType: AuditRecordType.SUMMARY,
     endpointErrors: toStringList(item.endpointErrors),
-    counts: (item.counts ?? {}) as Record<string, number>,
+    counts: (item.counts ?? {}) as OutcomeCounts,
   } as unknown as RunSummary;
 }
 

@@ -53,6 +53,25 @@ export const Outcome = {
 /** One of the audit outcomes. */
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
+/** How a run ended. */
+export const RunStatus = {
+  /** Every selected endpoint was read and every decision recorded. */
+  COMPLETED: 'completed',
+  /** Some endpoints could not be read; the others were enforced. */
+  PARTIAL: 'partial',
+  /** The kill switch is on: nothing was read or terminated. */
+  DISABLED: 'disabled',
+  /** Another run holds the lease: this one did nothing. */
+  SKIPPED: 'skipped',
+  /** This run id already finished (a retried tick): nothing was done again. */
+  ALREADY_DONE: 'already-done',
+} as const;
+/** One of the run statuses. */
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+/** The statuses a run's summary record holds: a skipped or already finished run writes no summary. */
+export type SummaryStatus = typeof RunStatus.COMPLETED | typeof RunStatus.PARTIAL | typeof RunStatus.DISABLED;
+
 /** Client VPN connection status codes, as EC2 reports them. */
 export const ConnectionStatus = {
   ACTIVE: 'active',

@@ -1,22 +1,74 @@
-import type { Outcome, PolicyMode } from '../domain/index.js';
+import type { EnforcingKind, Outcome, PolicyMode, SummaryStatus } from '../domain/index.js';
 
-/** One audit record: one decision (or one invalid policy row) of one run. */
-export interface AuditRecord {
+/**
+ * The four transitions of a record of one run (a decision, or an invalid policy row), each one method
+ * of {@link AuditLog} of the same name; the log allows no other. A record is absent, `pending` (an
+ * intent), unconfirmed (`terminated` while EC2 still showed the connection `terminating`) or final.
+ */
+export const AuditTransition = {
+  /**
+   * absent → final: a decision that calls nothing, a decision deferred to the next run, an invalid
+   * policy row. A record that already exists is left as it is.
+   */
+  RECORD: 'record',
+  /** absent → `pending`: the intent written before a terminate call; no call is made without one. */
+  INTEND: 'intend',
+  /**
+   * `pending` → the call's outcome (final, or unconfirmed while the connection is still `terminating`):
+   * by the run that made the call, or by a later run reconciling an intent a run that died left
+   * pending. Only while the record is pending.
+   */
+  COMPLETE: 'complete',
+  /**
+   * unconfirmed → final: a later run saw how the connection ended, `terminated` (or no longer listed)
+   * or `failed` (it failed to terminate and is still up). Only while the record is unconfirmed.
+   */
+  CONFIRM: 'confirm',
+} as const;
+/** One of the transitions of an audit record. */
+export type AuditTransition = (typeof AuditTransition)[keyof typeof AuditTransition];
+
+/** What an audit record records; stored as its item's `recordType`. */
+export const AuditRecordType = {
+  /** One decision of one run about one connection. */
+  DECISION: 'decision',
+  /** A policy row that failed validation in one run (it matched nothing). */
+  INVALID_POLICY: 'invalid-policy',
+  /** The summary of one run. */
+  SUMMARY: 'summary',
+} as const;
+/** One of the audit record types. */
+export type AuditRecordType = (typeof AuditRecordType)[keyof typeof AuditRecordType];
+
+/** The outcome of a decision record: every outcome but `invalid-policy`. */
+export type DecisionOutcome = Exclude<Outcome, typeof Outcome.INVALID_POLICY>;
+
+/** Records of a run, by outcome; an outcome no record has is absent. */
+export type OutcomeCounts = Readonly<Partial<Record<Outcome, number>>>;
+
+/** What every record of a run holds. */
+interface RunRecordFields {
   readonly runId: string;
   /** ISO time the decision was made. */
   readonly at: string;
-  readonly outcome: Outcome;
-  /** The deciding policy (or, for `invalid-policy`, the row at fault). */
+  /** The deciding policy (or, for an invalid row, the row at fault). */
   readonly policyId: string;
-  /** The deciding policy's kind (absent for `invalid-policy`). */
-  readonly policyKind?: string;
-  /** Every policy that fired, as `policyId (kind, mode)`, strongest first. */
+  /** Every policy that fired, as `policyId (kind, mode)`, strongest first; none for an invalid row. */
   readonly firedPolicies: readonly string[];
-  readonly mode?: PolicyMode;
   /** A sentence a person can read, with its evidence. */
   readonly reason: string;
-  readonly endpointId?: string;
-  readonly connectionId?: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+}
+
+/** What only a decision record holds. */
+interface DecisionFields {
+  /** The deciding policy's kind. */
+  readonly policyKind: EnforcingKind;
+  /** The deciding policy's mode (after the global dry run). */
+  readonly mode: PolicyMode;
+  readonly endpointId: string;
+  readonly connectionId: string;
   readonly username?: string;
   readonly commonName?: string;
   readonly clientIp?: string;
@@ -27,11 +79,52 @@ export interface AuditRecord {
   readonly previousStatus?: string;
   readonly currentStatus?: string;
   readonly requestId?: string;
-  readonly errorCode?: string;
-  readonly errorMessage?: string;
-  /** ISO time the outcome was recorded (for `pending` intents completed later). */
+  /** ISO time the outcome was recorded (for intents completed later). */
   readonly completedAt?: string;
 }
+
+/** Fields a record does not have, declared absent so that a reader of any record may ask for them. */
+type Absent<T> = { readonly [K in keyof T]?: undefined };
+
+/** The record of one decision of one run about one connection. */
+export interface DecisionRecord extends RunRecordFields, DecisionFields {
+  readonly recordType: typeof AuditRecordType.DECISION;
+  readonly outcome: DecisionOutcome;
+}
+
+/** The record of a policy row that failed validation: it matched nothing in this run, and names no connection. */
+export interface InvalidPolicyRecord extends RunRecordFields, Absent<DecisionFields> {
+  readonly recordType: typeof AuditRecordType.INVALID_POLICY;
+  readonly outcome: typeof Outcome.INVALID_POLICY;
+}
+
+/** The summary of one run. */
+export interface RunSummary {
+  readonly recordType: typeof AuditRecordType.SUMMARY;
+  readonly runId: string;
+  readonly at: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  /** `completed`, `disabled` (kill switch) or `partial` (some endpoints failed). */
+  readonly status: SummaryStatus;
+  readonly dryRun: boolean;
+  readonly endpoints: number;
+  readonly endpointErrors: readonly string[];
+  readonly connectionsSeen: number;
+  readonly counts: OutcomeCounts;
+  readonly invalidPolicies: number;
+  readonly terminateCalls: number;
+  readonly throttledCalls: number;
+  readonly reconciled: number;
+  /** Terminations of earlier runs found to have failed (`failed-to-terminate`) by this run. */
+  readonly lateFailures?: number;
+}
+
+/** One record of the audit table: a decision, an invalid policy row, or a run's summary. */
+export type AuditRecord = DecisionRecord | InvalidPolicyRecord | RunSummary;
+
+/** A record of one run's decisions and findings: every audit record but the run's summary. */
+export type RunRecord = DecisionRecord | InvalidPolicyRecord;
 
 /** The key of one decision record in a run. */
 export interface DecisionKey {
@@ -40,9 +133,9 @@ export interface DecisionKey {
   readonly connectionId: string;
 }
 
-/** How a `pending` intent ended. */
+/** How a `pending` intent ended ({@link AuditTransition.COMPLETE}). Fields left undefined or empty keep their value. */
 export interface AuditCompletion {
-  readonly outcome: Outcome;
+  readonly outcome: DecisionOutcome;
   /** How the terminate call targeted the connection. */
   readonly calledBy?: 'connection-id' | 'username';
   readonly reason?: string;
@@ -53,52 +146,41 @@ export interface AuditCompletion {
   readonly errorMessage?: string;
   readonly completedAt: string;
   /**
-   * EC2 accepted the call but the connection is still `terminating`: the record stays on the
-   * `pending` index (as unconfirmed) until a later run sees how it ended.
+   * EC2 accepted the call but the connection is still `terminating`: the record stays unconfirmed
+   * (on the `pending` index) until a later run sees how it ended. @default false
    */
   readonly awaitingConfirmation?: boolean;
 }
 
-/** The summary of one run. */
-export interface RunSummary {
-  readonly runId: string;
-  readonly at: string;
-  readonly finishedAt: string;
-  readonly durationMs: number;
-  /** `completed`, `disabled` (kill switch) or `partial` (some endpoints failed). */
-  readonly status: 'completed' | 'disabled' | 'partial';
-  readonly dryRun: boolean;
-  readonly endpoints: number;
-  readonly endpointErrors: readonly string[];
-  readonly connectionsSeen: number;
-  readonly counts: Readonly<Record<string, number>>;
-  readonly invalidPolicies: number;
-  readonly terminateCalls: number;
-  readonly throttledCalls: number;
-  readonly reconciled: number;
-  /** Terminations of earlier runs found to have failed (`failed-to-terminate`) by this run. */
-  readonly lateFailures?: number;
+/** How an unconfirmed termination really ended ({@link AuditTransition.CONFIRM}). */
+export interface AuditConfirmation {
+  readonly outcome: typeof Outcome.TERMINATED | typeof Outcome.FAILED;
+  /** EC2's status of the connection, or `not-listed`. */
+  readonly currentStatus: string;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly completedAt: string;
 }
 
-/** The audit table. The run may put and update records, never delete them. */
+/** The audit table. The run writes and updates records through the four transitions, never deletes them. */
 export interface AuditLog {
-  /**
-   * Writes a final record (no terminate call follows). Idempotent per run and key: a record that
-   * already exists is left as it is. Returns false when it existed.
-   */
-  putFinal(record: AuditRecord): Promise<boolean>;
-  /** Writes a `pending` intent before a terminate call; false when the run already has a record for it. */
-  putIntent(record: AuditRecord): Promise<boolean>;
-  /** Completes a `pending` intent with its outcome (only while it is still pending). */
+  /** {@link AuditTransition.RECORD}: writes a final record; false when the run already had it (left as it was). */
+  record(record: RunRecord): Promise<boolean>;
+  /** {@link AuditTransition.INTEND}: writes a `pending` intent; false when the run already has a record for it. */
+  intend(record: DecisionRecord): Promise<boolean>;
+  /** {@link AuditTransition.COMPLETE}: gives a `pending` intent its outcome; nothing changes unless it is pending. */
   complete(key: DecisionKey, completion: AuditCompletion): Promise<void>;
+  /** {@link AuditTransition.CONFIRM}: records how an unconfirmed termination ended; nothing changes otherwise. */
+  confirm(key: DecisionKey, confirmation: AuditConfirmation): Promise<void>;
   /** Every intent still `pending`, from any run. */
-  listPending(): Promise<AuditRecord[]>;
-  /** Every `terminated` record whose connection was still `terminating` when it was written. */
-  listUnconfirmed(): Promise<AuditRecord[]>;
-  /** Settles an unconfirmed record with how the connection really ended (only while it is unconfirmed). */
-  settle(key: DecisionKey, completion: AuditCompletion): Promise<void>;
-  /** Every record of one run (decisions and invalid-policy findings), and its summary if written. */
-  getRun(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }>;
-  /** Writes the run's summary record (idempotent). */
+  listPending(): Promise<DecisionRecord[]>;
+  /** Every unconfirmed termination, from any run. */
+  listUnconfirmed(): Promise<DecisionRecord[]>;
+  /** Every record of one run (decisions, then invalid policy rows, each in key order), and its summary if written. */
+  getRun(runId: string): Promise<{ records: RunRecord[]; summary?: RunSummary }>;
+  /** Writes the run's summary record (a second write replaces the first). */
   putSummary(summary: RunSummary): Promise<void>;
 }
+
+/** Each transition is the audit log's method of the same name (this fails to compile when one is not). */
+export type AuditTransitionMethods = Pick<AuditLog, AuditTransition>;

@@ -1,5 +1,5 @@
 import type { Outcome } from '../domain/index.js';
-import type { AuditRecord, RunSummary } from './AuditLog.js';
+import type { RunRecord, RunSummary } from './AuditLog.js';
 
 /** Which audit records to read. Every field narrows; the store reads through the index that fits best. */
 export interface AuditRecordFilter {
@@ -40,8 +40,8 @@ export interface AuditPage<T> {
 
 /** The audit table as operators read it: newest first, through its indexes, never a scan. */
 export interface AuditQuery {
-  records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<AuditRecord>>;
+  records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<RunRecord>>;
   runs(window: RunWindow, page: PageRequest): Promise<AuditPage<RunSummary>>;
   /** A run's summary (if written) and every record of it. */
-  run(runId: string): Promise<{ records: AuditRecord[]; summary?: RunSummary }>;
+  run(runId: string): Promise<{ records: RunRecord[]; summary?: RunSummary }>;
 }

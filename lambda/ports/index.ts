@@ -1,4 +1,18 @@
-export type { AuditCompletion, AuditLog, AuditRecord, DecisionKey, RunSummary } from './AuditLog.js';
+export { AuditRecordType, AuditTransition } from './AuditLog.js';
+export type {
+  AuditCompletion,
+  AuditConfirmation,
+  AuditLog,
+  AuditRecord,
+  AuditTransitionMethods,
+  DecisionKey,
+  DecisionOutcome,
+  DecisionRecord,
+  InvalidPolicyRecord,
+  OutcomeCounts,
+  RunRecord,
+  RunSummary,
+} from './AuditLog.js';
 export type {
   ClientVpnEndpoint,
   ClientVpnGateway,

@@ -1,21 +1,5 @@
-import type { Decision, PolicyValidationError } from '../domain/index.js';
-import type { AuditRecord } from '../ports/index.js';
-
-/** How a run ended. */
-export const RunStatus = {
-  /** Every selected endpoint was read and every decision recorded. */
-  COMPLETED: 'completed',
-  /** Some endpoints could not be read; the others were enforced. */
-  PARTIAL: 'partial',
-  /** The kill switch is on: nothing was read or terminated. */
-  DISABLED: 'disabled',
-  /** Another run holds the lease: this one did nothing. */
-  SKIPPED: 'skipped',
-  /** This run id already finished (a retried tick): nothing was done again. */
-  ALREADY_DONE: 'already-done',
-} as const;
-/** One of the run statuses. */
-export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
+import type { DecisionRecord, OutcomeCounts, RunRecord } from '../ports/index.js';
 
 /** What one enforcement run did. */
 export interface RunReport {
@@ -32,9 +16,9 @@ export interface RunReport {
   /** The engine's decisions of this run. */
   readonly decisions: readonly Decision[];
   /** The final audit record of every decision (and invalid policy) of this run. */
-  readonly records: readonly AuditRecord[];
+  readonly records: readonly RunRecord[];
   /** Records by outcome. */
-  readonly counts: Readonly<Record<string, number>>;
+  readonly counts: OutcomeCounts;
   readonly findings: readonly PolicyValidationError[];
   readonly terminateCalls: number;
   readonly throttledCalls: number;
@@ -42,9 +26,9 @@ export interface RunReport {
   readonly reconciled: number;
   /**
    * Terminations of earlier runs that EC2 accepted but that did not take effect (the connection went
-   * `failed-to-terminate`), found and settled as `failed` by this run.
+   * `failed-to-terminate`), found and confirmed as `failed` by this run.
    */
-  readonly lateFailures: readonly AuditRecord[];
+  readonly lateFailures: readonly DecisionRecord[];
   /** Records that could not be written; they are logged, and pending ones are reconciled next run. */
   readonly auditFailures: number;
 }

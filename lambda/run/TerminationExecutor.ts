@@ -2,15 +2,17 @@ import { ConnectionStatus, type Decision, Outcome, type TerminationCall } from '
 import {
   type AuditCompletion,
   type AuditLog,
-  type AuditRecord,
+  AuditTransition,
   ClientVpnError,
   type ClientVpnGateway,
   ClientVpnThrottledError,
   type Clock,
+  type DecisionRecord,
   PortError,
   type RunLogger,
   type TerminationResult,
 } from '../ports/index.js';
+import { decisionKey, withOutcome } from './audit-records.js';
 import { forEachBounded } from './for-each-bounded.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -61,7 +63,7 @@ export interface TerminationSettings {
 /** What the terminate phase did. */
 export interface TerminationReport {
   /** Final records of every decision handed in (those whose outcome could not be recorded stay `pending` in the table and are listed with outcome pending). */
-  readonly records: AuditRecord[];
+  readonly records: DecisionRecord[];
   readonly terminateCalls: number;
   readonly throttledCalls: number;
   /** Decisions whose intent or outcome could not be written (the table failed). */
@@ -78,10 +80,10 @@ interface Ports {
 const ENDED = new Set<string>([ConnectionStatus.TERMINATING, ConnectionStatus.TERMINATED]);
 
 /**
- * Runs terminate calls write-ahead: a `pending` intent is written before each call and completed
- * after it. Calls go with bounded concurrency under a token bucket; throttled calls are retried
- * with jittered backoff; once the time left falls under the margin no call starts and what is
- * left is recorded as `deferred`.
+ * Runs terminate calls write-ahead: an intent is written before each call ({@link AuditTransition.INTEND})
+ * and completed after it ({@link AuditTransition.COMPLETE}). Calls go with bounded concurrency under a
+ * token bucket; throttled calls are retried with jittered backoff; once the time left falls under the
+ * margin no call starts and what is left is recorded as `deferred` ({@link AuditTransition.RECORD}).
  */
 export class TerminationExecutor {
   private readonly bucket: TokenBucket;
@@ -89,7 +91,7 @@ export class TerminationExecutor {
   private throttledCalls = 0;
   private auditFailures = 0;
   private outOfTime = false;
-  private readonly records: AuditRecord[] = [];
+  private readonly records: DecisionRecord[] = [];
 
   constructor(
     private readonly ports: Ports,
@@ -101,7 +103,7 @@ export class TerminationExecutor {
   /** Makes every call; `recordOf` gives each decision's audit record. */
   public async execute(
     calls: readonly TerminationCall[],
-    recordOf: (decision: Decision) => AuditRecord,
+    recordOf: (decision: Decision) => DecisionRecord,
   ): Promise<TerminationReport> {
     // Calls the token bucket cannot admit before the margin would all be deferred at the end, when the
     // least time is left (thousands of writes on a large fleet): they are recorded while the others wait for tokens.
@@ -146,21 +148,22 @@ export class TerminationExecutor {
 
   private async defer(
     call: TerminationCall,
-    recordOf: (decision: Decision) => AuditRecord,
+    recordOf: (decision: Decision) => DecisionRecord,
     why: string,
   ): Promise<void> {
     for (const decision of call.decisions) {
       const record = recordOf(decision);
-      const deferred: AuditRecord = {
+      const deferred: DecisionRecord = {
         ...record,
         outcome: Outcome.DEFERRED,
         reason: `${record.reason}; deferred: ${why}, the next run takes it up`,
       };
       try {
-        await this.ports.audit.putFinal(deferred);
+        await this.ports.audit.record(deferred);
       } catch (error) {
         this.auditFailures += 1;
-        this.ports.logger.error('could not record a deferred decision', {
+        this.ports.logger.error('audit record failed: a deferred decision is not in the table', {
+          transition: AuditTransition.RECORD,
           connectionId: record.connectionId,
           error: String(error),
         });
@@ -169,13 +172,14 @@ export class TerminationExecutor {
     }
   }
 
-  private async run(call: TerminationCall, recordOf: (decision: Decision) => AuditRecord): Promise<void> {
+  private async run(call: TerminationCall, recordOf: (decision: Decision) => DecisionRecord): Promise<void> {
     const intents = call.decisions.map(recordOf);
-    if (!(await this.writeIntents(intents))) return;
+    if (!(await this.intend(intents))) return;
     const { result, error, unanswered } = await this.callWithRetries(call);
     for (const intent of intents) {
       let completion = completionOf(intent, call, result, error, this.ports.clock.now());
-      if (unanswered && completion.outcome !== Outcome.TERMINATED) completion = await this.confirm(intent, completion);
+      if (unanswered && completion.outcome !== Outcome.TERMINATED)
+        completion = await this.lookUpAfterUnanswered(intent, completion);
       await this.complete(intent, completion);
     }
   }
@@ -184,9 +188,9 @@ export class TerminationExecutor {
    * An earlier attempt went unanswered, so EC2 may have acted on it: the connection's real status
    * decides the outcome rather than the last attempt's error.
    */
-  private async confirm(intent: AuditRecord, completion: AuditCompletion): Promise<AuditCompletion> {
+  private async lookUpAfterUnanswered(intent: DecisionRecord, completion: AuditCompletion): Promise<AuditCompletion> {
     try {
-      const connection = await this.ports.gateway.getConnection(intent.endpointId!, intent.connectionId!);
+      const connection = await this.ports.gateway.getConnection(intent.endpointId, intent.connectionId);
       if (connection === undefined || !ENDED.has(connection.status)) return completion;
       return {
         ...completion,
@@ -203,17 +207,18 @@ export class TerminationExecutor {
   }
 
   /** Writes every intent of a call; if any cannot be written (or already exists), the call is not made. */
-  private async writeIntents(intents: readonly AuditRecord[]): Promise<boolean> {
-    const written: AuditRecord[] = [];
+  private async intend(intents: readonly DecisionRecord[]): Promise<boolean> {
+    const written: DecisionRecord[] = [];
     let problem: string | undefined;
     for (const intent of intents) {
       try {
-        if (await this.ports.audit.putIntent(intent)) written.push(intent);
+        if (await this.ports.audit.intend(intent)) written.push(intent);
         else problem ??= `this run already holds a record for ${intent.connectionId}`;
       } catch (error) {
         this.auditFailures += 1;
         problem ??= `the audit intent could not be written (${String(error)})`;
-        this.ports.logger.error('audit intent write failed: no terminate call without an intent', {
+        this.ports.logger.error('audit intend failed: no terminate call without an intent', {
+          transition: AuditTransition.INTEND,
           connectionId: intent.connectionId,
           error: String(error),
         });
@@ -265,18 +270,19 @@ export class TerminationExecutor {
     }
   }
 
-  private async complete(intent: AuditRecord, completion: AuditCompletion): Promise<void> {
-    const key = { runId: intent.runId, endpointId: intent.endpointId!, connectionId: intent.connectionId! };
+  private async complete(intent: DecisionRecord, completion: AuditCompletion): Promise<void> {
+    const key = decisionKey(intent);
     for (let attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt += 1) {
       try {
         await this.ports.audit.complete(key, completion);
-        this.records.push({ ...intent, ...completion });
+        this.records.push(withOutcome(intent, completion));
         return;
       } catch (error) {
         if (attempt === COMPLETE_ATTEMPTS) {
           // The intent stays `pending`; the next run reconciles it against the connection's real status.
           this.auditFailures += 1;
-          this.ports.logger.error('audit outcome write failed: left pending for the next run', {
+          this.ports.logger.error('audit complete failed: the intent is left pending for the next run to reconcile', {
+            transition: AuditTransition.COMPLETE,
             connectionId: key.connectionId,
             error: String(error),
           });
@@ -290,7 +296,7 @@ export class TerminationExecutor {
 }
 
 function completionOf(
-  intent: AuditRecord,
+  intent: DecisionRecord,
   call: TerminationCall,
   result: TerminationResult | undefined,
   error: unknown,

@@ -1,17 +1,29 @@
 import { type Decision, Outcome, type PolicyValidationError, Verdict } from '../domain/index.js';
-import type { AuditRecord } from '../ports/index.js';
+import {
+  type AuditCompletion,
+  type AuditConfirmation,
+  AuditRecordType,
+  type DecisionKey,
+  type DecisionOutcome,
+  type DecisionRecord,
+  type InvalidPolicyRecord,
+  type OutcomeCounts,
+  type RunRecord,
+} from '../ports/index.js';
 
+/** The outcome a decision's record starts with: a `terminate` is a `pending` intent until its call is answered. */
 const OUTCOME_OF_VERDICT = {
   [Verdict.TERMINATE]: Outcome.PENDING,
   [Verdict.WOULD_TERMINATE]: Outcome.WOULD_TERMINATE,
   [Verdict.EXEMPTED]: Outcome.EXEMPTED,
   [Verdict.CAPPED]: Outcome.CAPPED,
-} as const;
+} as const satisfies Record<Verdict, DecisionOutcome>;
 
 /** The audit record of one decision, before any call (a `terminate` starts as a `pending` intent). */
-export function decisionRecord(runId: string, at: Date, decision: Decision): AuditRecord {
+export function decisionRecord(runId: string, at: Date, decision: Decision): DecisionRecord {
   const { connection } = decision;
   return {
+    recordType: AuditRecordType.DECISION,
     runId,
     at: at.toISOString(),
     outcome: OUTCOME_OF_VERDICT[decision.verdict],
@@ -31,8 +43,9 @@ export function decisionRecord(runId: string, at: Date, decision: Decision): Aud
 }
 
 /** The audit record of a policy row that failed validation. */
-export function invalidPolicyRecord(runId: string, at: Date, finding: PolicyValidationError): AuditRecord {
+export function invalidPolicyRecord(runId: string, at: Date, finding: PolicyValidationError): InvalidPolicyRecord {
   return {
+    recordType: AuditRecordType.INVALID_POLICY,
     runId,
     at: at.toISOString(),
     outcome: Outcome.INVALID_POLICY,
@@ -44,7 +57,25 @@ export function invalidPolicyRecord(runId: string, at: Date, finding: PolicyVali
   };
 }
 
-/** Key of a decision within a run. */
-export function decisionKeyOf(endpointId: string, connectionId: string): string {
-  return `${endpointId}#${connectionId}`;
+/** The key of a decision record. */
+export function decisionKey(record: DecisionRecord): DecisionKey {
+  return { runId: record.runId, endpointId: record.endpointId, connectionId: record.connectionId };
+}
+
+/**
+ * A decision record as a completion or a confirmation leaves it, as the audit log stores it: the
+ * fields given replace the record's, those left undefined or empty keep their value.
+ */
+export function withOutcome(record: DecisionRecord, change: AuditCompletion | AuditConfirmation): DecisionRecord {
+  const given = Object.entries(change).filter(
+    ([name, value]) => name !== 'awaitingConfirmation' && value !== undefined && value !== '',
+  );
+  return { ...record, ...Object.fromEntries(given) } as DecisionRecord;
+}
+
+/** Records by outcome. */
+export function countOutcomes(records: readonly RunRecord[]): OutcomeCounts {
+  const counts: Partial<Record<Outcome, number>> = {};
+  for (const record of records) counts[record.outcome] = (counts[record.outcome] ?? 0) + 1;
+  return counts;
 }

@@ -1,68 +1,100 @@
 import { type Connection, ConnectionStatus, Outcome } from '../domain/index.js';
-import type { AuditLog, AuditRecord, RunLogger } from '../ports/index.js';
+import {
+  type AuditConfirmation,
+  type AuditLog,
+  AuditTransition,
+  type DecisionRecord,
+  type RunLogger,
+} from '../ports/index.js';
+import { decisionKey, withOutcome } from './audit-records.js';
 import { forEachBounded } from './for-each-bounded.js';
 
-/** Settling writes in flight at once: after a large run there is one per connection it ended. */
-const SETTLES_IN_FLIGHT = 16;
+/** Confirmations written at once: after a large run there is one per connection it ended. */
+const CONFIRMATIONS_IN_FLIGHT = 16;
 
-/** What confirmation found. */
+/** One unconfirmed termination of an earlier run, and how this run's listing says it ended. */
+export interface Confirmation {
+  /** The record as the audit log listed it. */
+  readonly record: DecisionRecord;
+  readonly confirmation: AuditConfirmation;
+}
+
+/** What a run's listing shows of the connections unconfirmed terminations name. */
+export interface ConfirmationListing {
+  readonly connections: readonly Connection[];
+  /** Endpoints whose connections were listed. */
+  readonly readEndpoints: readonly string[];
+}
+
+/** What confirming found. */
 export interface ConfirmationReport {
   /** Records whose connection was seen ended. */
   readonly confirmed: number;
-  /** Records whose connection failed to terminate: settled as `failed`, as they are now. */
-  readonly failed: readonly AuditRecord[];
+  /** Records whose connection failed to terminate: confirmed as `failed`, as they are now. */
+  readonly failed: readonly DecisionRecord[];
 }
 
 /**
- * Settles the `terminated` records of earlier runs whose connection was still `terminating` when
- * they were written, against this run's own listing (no extra calls): seen `terminated`, or no
- * longer listed on an endpoint that was read → confirmed; `failed-to-terminate` → `failed`, so the
- * audit never claims an end that did not happen (the failure raises the failed-terminations alarm).
- * Records on endpoints this run could not read, or still `terminating`, wait for a later run.
+ * How the unconfirmed terminations of earlier runs ended, by this run's own listing (no extra calls):
+ * seen `terminated`, or no longer listed on an endpoint that was read → `terminated`;
+ * `failed-to-terminate` → `failed`, so the audit never claims an end that did not happen (the failure
+ * raises the failed-terminations alarm). Records on endpoints this run could not read, or still
+ * `terminating`, wait for a later run. Pure: `now` and `runId` are this run's.
+ */
+export function confirmationsOf(
+  unconfirmed: readonly DecisionRecord[],
+  listing: ConfirmationListing,
+  runId: string,
+  now: Date,
+): Confirmation[] {
+  if (unconfirmed.length === 0) return [];
+  const named = new Set(unconfirmed.map((record) => record.connectionId));
+  const byId = new Map<string, Connection>();
+  for (const connection of listing.connections)
+    if (named.has(connection.connectionId)) byId.set(connection.connectionId, connection);
+  const read = new Set(listing.readEndpoints);
+  const completedAt = now.toISOString();
+  return unconfirmed.flatMap((record): Confirmation[] => {
+    const status = byId.get(record.connectionId)?.status;
+    if (!read.has(record.endpointId) || status === ConnectionStatus.TERMINATING) return [];
+    if (status === ConnectionStatus.FAILED_TO_TERMINATE) {
+      return [
+        {
+          record,
+          confirmation: {
+            outcome: Outcome.FAILED,
+            currentStatus: status,
+            errorCode: ConnectionStatus.FAILED_TO_TERMINATE,
+            errorMessage: `EC2 accepted the call but the connection failed to terminate and is still up (found by ${runId}); end it by hand`,
+            completedAt,
+          },
+        },
+      ];
+    }
+    return [
+      { record, confirmation: { outcome: Outcome.TERMINATED, currentStatus: status ?? 'not-listed', completedAt } },
+    ];
+  });
+}
+
+/**
+ * Writes each confirmation ({@link AuditTransition.CONFIRM}), {@link CONFIRMATIONS_IN_FLIGHT} at a time.
+ * One that cannot be written is logged and left unconfirmed: the next run tries again.
  */
 export async function confirmTerminations(
   ports: { readonly audit: AuditLog; readonly logger: RunLogger },
-  unconfirmed: readonly AuditRecord[],
-  listing: { readonly connections: readonly Connection[]; readonly readEndpoints: readonly string[] },
-  runId: string,
-  now: Date,
+  confirmations: readonly Confirmation[],
 ): Promise<ConfirmationReport> {
-  const byId = new Map(listing.connections.map((connection) => [connection.connectionId, connection]));
-  const read = new Set(listing.readEndpoints);
   let confirmed = 0;
-  const failed: AuditRecord[] = [];
-  const settleable = unconfirmed.filter(
-    (record) =>
-      record.endpointId &&
-      record.connectionId &&
-      read.has(record.endpointId) &&
-      byId.get(record.connectionId)?.status !== ConnectionStatus.TERMINATING,
-  );
-  await forEachBounded(settleable, SETTLES_IN_FLIGHT, async (record) => {
-    const status = byId.get(record.connectionId!)?.status;
-    const key = { runId: record.runId, endpointId: record.endpointId!, connectionId: record.connectionId! };
-    const completedAt = now.toISOString();
+  const failed: DecisionRecord[] = [];
+  await forEachBounded(confirmations, CONFIRMATIONS_IN_FLIGHT, async ({ record, confirmation }) => {
     try {
-      if (status === ConnectionStatus.FAILED_TO_TERMINATE) {
-        const settled = {
-          outcome: Outcome.FAILED,
-          currentStatus: status,
-          errorCode: ConnectionStatus.FAILED_TO_TERMINATE,
-          errorMessage: `EC2 accepted the call but the connection failed to terminate and is still up (found by ${runId}); end it by hand`,
-          completedAt,
-        };
-        await ports.audit.settle(key, settled);
-        failed.push({ ...record, ...settled });
-      } else {
-        await ports.audit.settle(key, {
-          outcome: Outcome.TERMINATED,
-          currentStatus: status ?? 'not-listed',
-          completedAt,
-        });
-        confirmed += 1;
-      }
+      await ports.audit.confirm(decisionKey(record), confirmation);
+      if (confirmation.outcome === Outcome.FAILED) failed.push(withOutcome(record, confirmation));
+      else confirmed += 1;
     } catch (error) {
-      ports.logger.warn('could not settle an unconfirmed termination; the next run tries again', {
+      ports.logger.warn('audit confirm failed: the termination stays unconfirmed; the next run tries again', {
+        transition: AuditTransition.CONFIRM,
         connectionId: record.connectionId,
         error: String(error),
       });

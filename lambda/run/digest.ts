@@ -1,8 +1,9 @@
 import { Outcome } from '../domain/index.js';
-import type { AuditRecord, RunDigest } from '../ports/index.js';
+import { AuditRecordType, type DecisionRecord, type RunDigest, type RunRecord } from '../ports/index.js';
 import type { RunReport } from './RunReport.js';
 
 const NOTEWORTHY = [Outcome.TERMINATED, Outcome.FAILED, Outcome.CAPPED] as const;
+const NOTEWORTHY_OUTCOMES: ReadonlySet<string> = new Set(NOTEWORTHY);
 const MAX_LINES = 200;
 
 /** The digest of a run, or undefined when nothing was terminated, failed, capped, invalid or found failed later. */
@@ -14,11 +15,7 @@ export function digestOf(report: RunReport): RunDigest | undefined {
   const parts = counts.filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`);
   if (invalid > 0) parts.push(`${invalid} invalid ${invalid === 1 ? 'policy' : 'policies'}`);
   if (late > 0) parts.push(`${late} earlier ${late === 1 ? 'termination' : 'terminations'} failed`);
-  const decisions = limited(
-    report.records
-      .filter((record) => (NOTEWORTHY as readonly string[]).includes(record.outcome))
-      .map((record) => line(record)),
-  );
+  const decisions = limited(report.records.filter(isNoteworthy).map((record) => line(record)));
   const message = [
     `cvpn-guard run ${report.runId}${report.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}.`,
     `Connections seen: ${report.connectionsSeen} on ${report.endpoints} endpoint(s).`,
@@ -42,7 +39,11 @@ export function digestOf(report: RunReport): RunDigest | undefined {
   return { subject: `cvpn-guard: ${parts.join(', ')}`, message };
 }
 
-function line(record: AuditRecord): string {
+function isNoteworthy(record: RunRecord): record is DecisionRecord {
+  return record.recordType === AuditRecordType.DECISION && NOTEWORTHY_OUTCOMES.has(record.outcome);
+}
+
+function line(record: DecisionRecord): string {
   const identity = record.username ?? record.commonName ?? 'no identity';
   return `- ${record.outcome}: ${record.connectionId} on ${record.endpointId} (${identity}): ${record.reason}${record.errorCode ? ` [${record.errorCode}]` : ''}`;
 }

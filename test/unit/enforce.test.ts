@@ -137,11 +137,14 @@ describe('runEnforcement', () => {
 
   it('reconciles an intent a dead run left pending against the real connection status', async () => {
     const ports = world();
-    await ports.audit.putIntent({
+    await ports.audit.intend({
+      recordType: 'decision',
       runId: 'run-earlier',
       at: '2026-11-26T09:55:00Z',
       outcome: 'pending',
       policyId: 'offboarded',
+      policyKind: 'revoked-user',
+      mode: 'enforce',
       firedPolicies: [],
       reason: 'user mallory is revoked',
       endpointId: ENDPOINT_A,

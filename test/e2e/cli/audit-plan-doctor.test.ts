@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
-import type { AuditRecord, RunSummary } from '../../../lambda/ports/index.js';
+import type { RunRecord, RunSummary } from '../../../lambda/ports/index.js';
 import type { RunReport } from '../../../lambda/run/RunReport.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 import { enforceOnce } from './support/enforce.js';
@@ -191,7 +191,7 @@ describe('cvpn-guard audit, after a real run', () => {
 
     // Assert
     expect(run.code).toBe(0);
-    const { records } = jsonOf<{ records: AuditRecord[] }>(run);
+    const { records } = jsonOf<{ records: RunRecord[] }>(run);
     expect(
       records.map((record) => [record.connectionId, record.outcome, record.policyId, record.calledBy]).sort(),
     ).toEqual([
@@ -231,7 +231,7 @@ describe('cvpn-guard audit, after a real run', () => {
   it("pages through the day's records newest first, a page token going on where the last page stopped", async () => {
     // Act
     const first = await runCli(['audit', 'list', '--limit', '3', '--output', 'json', ...sandboxFlag]);
-    const { records: firstPage, nextToken } = jsonOf<{ records: AuditRecord[]; nextToken?: string }>(first);
+    const { records: firstPage, nextToken } = jsonOf<{ records: RunRecord[]; nextToken?: string }>(first);
     const second = await runCli([
       'audit',
       'list',
@@ -243,7 +243,7 @@ describe('cvpn-guard audit, after a real run', () => {
       'json',
       ...sandboxFlag,
     ]);
-    const { records: secondPage, nextToken: after } = jsonOf<{ records: AuditRecord[]; nextToken?: string }>(second);
+    const { records: secondPage, nextToken: after } = jsonOf<{ records: RunRecord[]; nextToken?: string }>(second);
 
     // Assert
     expect(firstPage).toHaveLength(3);
@@ -269,7 +269,7 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(table.stdout).toMatch(
       /exempted +max-session-8h +cvpn-endpoint-0e2e00000000000a1 +cvpn-connection-0e2e000000000a004 +breakglass/,
     );
-    const shown = jsonOf<{ summary: RunSummary; records: AuditRecord[] }>(json);
+    const shown = jsonOf<{ summary: RunSummary; records: RunRecord[] }>(json);
     expect(shown.summary).toMatchObject({ runId: RUN_ID, status: 'completed' });
     expect(shown.records).toHaveLength(5);
   }, 60_000);

@@ -5,9 +5,10 @@ import { DynamoPolicyStore } from '../../../lambda/adapters/DynamoPolicyStore.js
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
 import {
   AuditPageTokenError,
-  type AuditRecord,
+  type DecisionRecord,
   PolicyConflictError,
   PolicyExistsError,
+  type RunRecord,
   type RunSummary,
 } from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
@@ -152,8 +153,9 @@ describe('DynamoAuditQuery', () => {
     runId: string,
     at: string,
     connectionId: string,
-    overrides: Partial<AuditRecord> = {},
-  ): AuditRecord => ({
+    overrides: Partial<DecisionRecord> = {},
+  ): DecisionRecord => ({
+    recordType: 'decision',
     runId,
     at,
     outcome: 'terminated',
@@ -168,6 +170,7 @@ describe('DynamoAuditQuery', () => {
     ...overrides,
   });
   const summary = (runId: string, at: string): RunSummary => ({
+    recordType: 'summary',
     runId,
     at,
     finishedAt: at,
@@ -187,21 +190,21 @@ describe('DynamoAuditQuery', () => {
   /** Records over three days: newest first they are c3, c2, o1, b1, a1. */
   async function seedThreeDays(): Promise<DynamoAuditQuery> {
     const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
-    await log.putFinal(record('run-1', '2026-11-24T09:00:00.000Z', 'cvpn-connection-0000000000000a1'));
-    await log.putFinal(
+    await log.record(record('run-1', '2026-11-24T09:00:00.000Z', 'cvpn-connection-0000000000000a1'));
+    await log.record(
       record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000b1', {
         username: 'bob',
         outcome: 'would-terminate',
         policyId: 'idle-30m',
       }),
     );
-    await log.putFinal(
+    await log.record(
       record('run-2', '2026-11-25T09:00:00.000Z', 'cvpn-connection-0000000000000o1', { endpointId: OTHER_ENDPOINT }),
     );
-    await log.putFinal(
+    await log.record(
       record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c2', { username: 'Mallory ' }),
     );
-    await log.putFinal(
+    await log.record(
       record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000c3', {
         outcome: 'failed',
         errorCode: 'InternalError',
@@ -218,7 +221,7 @@ describe('DynamoAuditQuery', () => {
   }
 
   const WINDOW = { since: new Date('2026-11-24T00:00:00Z'), until: new Date('2026-11-26T23:59:59Z') };
-  const idsOf = (records: readonly AuditRecord[]) => records.map((entry) => entry.connectionId?.slice(-2));
+  const idsOf = (records: readonly RunRecord[]) => records.map((entry) => entry.connectionId?.slice(-2));
 
   it('walks the days newest first, page by page, without a scan', async () => {
     // Arrange

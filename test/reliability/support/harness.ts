@@ -13,6 +13,7 @@ import { loadEnforcerConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lambda/metrics.js';
 import { resourceEnvironment } from '../../../lambda/resource-environment.js';
+import { AuditTransition } from '../../../lambda/ports/index.js';
 import type { RunReport } from '../../../lambda/run/RunReport.js';
 import { createRuntime, type EnforcerRuntime } from '../../../lambda/runtime.js';
 import type { Sandbox } from '../../../local/index.js';
@@ -188,7 +189,7 @@ export function killable(
           ports.audit,
           'audit',
           point === 'after-intent'
-            ? { after: { putIntent: (written) => written === true && die() } }
+            ? { after: { [AuditTransition.INTEND]: (written) => written === true && die() } }
             : point === 'before-summary'
               ? { before: { putSummary: die } }
               : {},

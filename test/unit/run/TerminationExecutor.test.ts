@@ -79,7 +79,7 @@ describe('TerminationExecutor', () => {
     const { audit, executor, recordOf } = setup(['ok']);
     const report = await executor.execute(callsFor(1), recordOf);
     expect(audit.journal).toEqual([
-      'putIntent:cvpn-connection-0',
+      'intend:cvpn-connection-0',
       'terminate:cvpn-connection-0',
       'complete:cvpn-connection-0',
     ]);
@@ -194,7 +194,7 @@ describe('TerminationExecutor', () => {
     const report = await made.executor.execute(callsFor(10), made.recordOf);
 
     // Assert: the last four were recorded before any call was made, the others called while time allowed.
-    expect(made.audit.journal.slice(0, 4)).toEqual([6, 7, 8, 9].map((index) => `putFinal:cvpn-connection-${index}`));
+    expect(made.audit.journal.slice(0, 4)).toEqual([6, 7, 8, 9].map((index) => `record:cvpn-connection-${index}`));
     expect(made.audit.journal.filter((entry) => entry.startsWith('terminate'))).toHaveLength(5);
     const outcomes = report.records.map((record) => [record.connectionId, record.outcome]);
     expect(outcomes.filter(([, outcome]) => outcome === 'terminated')).toHaveLength(5);
@@ -211,7 +211,7 @@ describe('TerminationExecutor', () => {
 
   it('makes no call when the intent cannot be written', async () => {
     const { audit, executor, recordOf } = setup(['ok']);
-    audit.failOn = { method: 'putIntent', times: 1 };
+    audit.failOn = { method: 'intend', times: 1 };
     const report = await executor.execute(callsFor(1), recordOf);
     expect(audit.journal.some((entry) => entry.startsWith('terminate'))).toBe(false);
     expect(report.auditFailures).toBe(1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SILENT_LOGGER } from '../../../lambda/ports/index.js';
-import { confirmTerminations } from '../../../lambda/run/confirm-terminations.js';
+import { confirmationsOf, confirmTerminations } from '../../../lambda/run/confirm-terminations.js';
 import { aConnection, ENDPOINT_A, ENDPOINT_B } from '../../support/fixtures.js';
 import { MemoryAuditLog } from '../../support/MemoryAuditLog.js';
 
@@ -8,11 +8,14 @@ const EARLIER = 'run-2026-11-26T09:55:00Z';
 const NOW = new Date('2026-11-26T10:00:00Z');
 
 async function unconfirmedTermination(audit: MemoryAuditLog, endpointId: string, connectionId: string): Promise<void> {
-  await audit.putIntent({
+  await audit.intend({
+    recordType: 'decision',
     runId: EARLIER,
     at: '2026-11-26T09:55:00Z',
     outcome: 'pending',
     policyId: 'offboarded',
+    policyKind: 'revoked-user',
+    mode: 'enforce',
     firedPolicies: [],
     reason: 'user mallory is revoked',
     endpointId,
@@ -31,7 +34,7 @@ async function unconfirmedTermination(audit: MemoryAuditLog, endpointId: string,
 }
 
 describe('confirmTerminations', () => {
-  it('settles as failed a termination EC2 accepted but the connection survived', async () => {
+  it('confirms as failed a termination EC2 accepted but the connection survived', async () => {
     const audit = new MemoryAuditLog();
     await unconfirmedTermination(audit, ENDPOINT_A, 'cvpn-connection-1');
     const listing = {
@@ -40,10 +43,7 @@ describe('confirmTerminations', () => {
     };
     const report = await confirmTerminations(
       { audit, logger: SILENT_LOGGER },
-      await audit.listUnconfirmed(),
-      listing,
-      'run-now',
-      NOW,
+      confirmationsOf(await audit.listUnconfirmed(), listing, 'run-now', NOW),
     );
     expect(report.failed).toHaveLength(1);
     expect((await audit.getRun(EARLIER)).records[0]).toMatchObject({
@@ -64,10 +64,7 @@ describe('confirmTerminations', () => {
     };
     const report = await confirmTerminations(
       { audit, logger: SILENT_LOGGER },
-      await audit.listUnconfirmed(),
-      listing,
-      'run-now',
-      NOW,
+      confirmationsOf(await audit.listUnconfirmed(), listing, 'run-now', NOW),
     );
     expect(report).toEqual({ confirmed: 2, failed: [] });
     expect((await audit.getRun(EARLIER)).records.map((r) => [r.outcome, r.currentStatus])).toEqual([
@@ -86,10 +83,7 @@ describe('confirmTerminations', () => {
     };
     const report = await confirmTerminations(
       { audit, logger: SILENT_LOGGER },
-      await audit.listUnconfirmed(),
-      listing,
-      'run-now',
-      NOW,
+      confirmationsOf(await audit.listUnconfirmed(), listing, 'run-now', NOW),
     );
     expect(report).toEqual({ confirmed: 0, failed: [] });
     expect(await audit.listUnconfirmed()).toHaveLength(2);

@@ -39,10 +39,13 @@ describe('digestOf', () => {
         counts: { terminated: 1, failed: 1 },
         records: [
           {
+            recordType: 'decision',
             runId: 'r',
             at: '',
             outcome: 'terminated',
             policyId: 'p',
+            policyKind: 'revoked-user',
+            mode: 'enforce',
             firedPolicies: [],
             reason: 'user mallory is revoked',
             endpointId: 'e',
@@ -50,10 +53,13 @@ describe('digestOf', () => {
             username: 'mallory',
           },
           {
+            recordType: 'decision',
             runId: 'r',
             at: '',
             outcome: 'failed',
             policyId: 'p',
+            policyKind: 'revoked-user',
+            mode: 'enforce',
             firedPolicies: [],
             reason: 'user eve is revoked',
             endpointId: 'e',
@@ -71,10 +77,13 @@ describe('digestOf', () => {
 
   it('reports earlier terminations that did not take effect', () => {
     const late = {
+      recordType: 'decision' as const,
       runId: 'run-earlier',
       at: '',
       outcome: 'failed' as const,
       policyId: 'p',
+      policyKind: 'revoked-user' as const,
+      mode: 'enforce' as const,
       firedPolicies: [],
       reason: 'user mallory is revoked',
       endpointId: 'e',

@@ -1,0 +1,110 @@
+import {
+  type Decision,
+  evaluate,
+  type IdleState,
+  planTerminations,
+  PolicyKind,
+  type PolicyValidationError,
+  type TerminationCall,
+  Verdict,
+} from '../domain/index.js';
+import { AuditRecordType, type DecisionRecord, type InvalidPolicyRecord, type RunRecord } from '../ports/index.js';
+import { decisionRecord, invalidPolicyRecord } from './audit-records.js';
+import { type Confirmation, confirmationsOf } from './confirm-terminations.js';
+import type { Gathered } from './gather-run.js';
+
+/** How one run decides. */
+export interface DecideOptions {
+  /** The run the records belong to. */
+  readonly runId: string;
+  /** The instant the run decides at: its start (for `plan`, now or `--at`). */
+  readonly now: Date;
+  /** Never call terminate: `terminate` decisions become `would-terminate`. */
+  readonly dryRun: boolean;
+  /** Global cap; a run over it terminates nothing. */
+  readonly maxTerminationsPerRun: number;
+  /** Records an earlier attempt of this run id already wrote: kept as they are, not decided again. @default none */
+  readonly earlier?: readonly RunRecord[];
+}
+
+/** The idle memory a run saves: `next` over `previous` (whose connections `next` no longer holds are forgotten). */
+export interface IdleMemoryChange {
+  readonly next: IdleState;
+  readonly previous: IdleState;
+}
+
+/** What a run will do, decided before it does any of it. */
+export interface RunPlan {
+  /** One decision per connection on which a rule fired, in the engine's order. */
+  readonly decisions: readonly Decision[];
+  /** Every invalid policy row (those the table held, then any the engine found). */
+  readonly findings: readonly PolicyValidationError[];
+  /** True when the global cap turned every `terminate` into `capped`. */
+  readonly globallyCapped: boolean;
+  /** Policy ids whose own `maxTerminations` turned their decisions into `capped`. */
+  readonly cappedPolicies: readonly string[];
+  /** One record per finding, to record before anything else. */
+  readonly invalidPolicyRecords: readonly InvalidPolicyRecord[];
+  /** The records an earlier attempt of this run already wrote for these decisions. */
+  readonly kept: readonly DecisionRecord[];
+  /** Final records of the decisions that call nothing (not kept). */
+  readonly finals: readonly DecisionRecord[];
+  /** The terminate calls of the `terminate` decisions (not kept). */
+  readonly calls: readonly TerminationCall[];
+  /** The idle memory to save: present while an idle row is in the table. */
+  readonly idleMemory?: IdleMemoryChange;
+  /** How this run's listing confirms earlier runs' unconfirmed terminations. */
+  readonly confirmations: readonly Confirmation[];
+}
+
+/**
+ * Decides a run from what was gathered: evaluates the policies over the listed connections and the
+ * idle memory at `options.now`, and says what to record, what to call, what idle memory to save and
+ * which earlier terminations to confirm. Pure: no I/O, no clock. The run carries the plan out; `plan`
+ * prints it.
+ */
+export function decideRun(gathered: Gathered, options: DecideOptions): RunPlan {
+  const { now, runId } = options;
+  const { listing } = gathered;
+  const evaluation = evaluate(gathered.rows, listing.connections, gathered.idleMemory, now, {
+    dryRun: options.dryRun,
+    maxTerminationsPerRun: options.maxTerminationsPerRun,
+  });
+  const findings = [...gathered.findings, ...evaluation.findings];
+
+  // A retried invocation of this tick keeps what the earlier attempt already recorded.
+  const done = new Map<string, DecisionRecord>();
+  for (const record of options.earlier ?? []) {
+    if (record.recordType === AuditRecordType.DECISION)
+      done.set(connectionKey(record.endpointId, record.connectionId), record);
+  }
+  const kept: DecisionRecord[] = [];
+  const fresh = evaluation.decisions.filter((decision) => {
+    const earlier = done.get(connectionKey(decision.connection.endpointId, decision.connection.connectionId));
+    if (earlier) kept.push(earlier);
+    return !earlier;
+  });
+  return {
+    decisions: evaluation.decisions,
+    findings,
+    globallyCapped: evaluation.globallyCapped,
+    cappedPolicies: evaluation.cappedPolicies,
+    invalidPolicyRecords: findings.map((finding) => invalidPolicyRecord(runId, now, finding)),
+    kept,
+    finals: fresh
+      .filter((decision) => decision.verdict !== Verdict.TERMINATE)
+      .map((decision) => decisionRecord(runId, now, decision)),
+    calls: planTerminations(
+      fresh.filter((decision) => decision.verdict === Verdict.TERMINATE),
+      listing.connections,
+    ),
+    idleMemory: gathered.rows.some((row) => row.kind === PolicyKind.IDLE)
+      ? { next: evaluation.idleState, previous: gathered.idleMemory }
+      : undefined,
+    confirmations: confirmationsOf(gathered.unconfirmed, listing, runId, now),
+  };
+}
+
+function connectionKey(endpointId: string, connectionId: string): string {
+  return `${endpointId}#${connectionId}`;
+}
