@@ -65,7 +65,7 @@ export interface EnforcementOptions {
   readonly invocationId?: string;
   /** Pacing, retries and the time budget of terminate calls. */
   readonly termination: TerminationSettings;
-  /** Endpoints read at once. @default 5 */
+  /** Endpoints read at once. @default {@link ENDPOINTS_IN_FLIGHT} */
   readonly endpointConcurrency?: number;
 }
 
