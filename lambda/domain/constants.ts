@@ -84,12 +84,14 @@ export const POLICY_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const PolicyLimits = {
   /** Longest `policyId`. */
   POLICY_ID_MAX_LENGTH: 128,
-  /** Most entries in `usernames`, `commonNames` or `endpoints`. */
+  /** Most entries in `usernames`, `commonNames`, `groups` or `endpoints`. */
   MAX_LIST_ENTRIES: 1000,
-  /** Longest free text (`reason`, `updatedBy`, one user name or common name). */
+  /** Longest free text (`reason`, `updatedBy`, one user name, common name or group). */
   MAX_TEXT_LENGTH: 1024,
   /** Largest `idleMinutes`: one week. */
   MAX_IDLE_MINUTES: 10_080,
   /** Largest `maxSessionMinutes`: one year. */
   MAX_SESSION_MINUTES: 525_600,
+  /** Longest `message`: what the Client VPN client shows a refused user holds at most 255 characters. */
+  MAX_MESSAGE_LENGTH: 255,
 } as const;

@@ -9,6 +9,11 @@ export interface Connection {
   readonly username?: string;
   /** Common name of the client certificate. */
   readonly commonName?: string;
+  /**
+   * The directory or SAML groups of the user; `undefined` when unknown (EC2 does not list them: only the
+   * client connect handler sees them). A row selecting by groups never matches through unknown groups.
+   */
+  readonly groups?: readonly string[];
   readonly clientIp?: string;
   readonly ingressBytes: number;
   readonly egressBytes: number;

@@ -20,8 +20,10 @@ import { parseRows } from './parse-rows.js';
  * - Rows are parsed here; a row that fails matches nothing and becomes a finding (never thrown). Disabled
  *   and expired rows (`expiresAt` ≤ now) are inactive: no decision, no finding.
  * - Only `active` connections get a decision; the others are skipped entirely.
- * - A row applies to connections on the endpoints it scopes (`["*"]` or ids) whose identity it selects
- *   (absent selectors mean everyone, except on `revoked-user` and `exempt` rows, which match only whom they name).
+ * - A row applies to connections on the endpoints it scopes (`["*"]` or ids) whose identity it selects: any
+ *   of its user names, common names or groups (`matchIdentity`; groups never match a connection whose
+ *   groups are unknown). Absent selectors mean everyone, except on `revoked-user` and `exempt` rows, which
+ *   match only whom they name.
  * - One decision per connection on which some rule fired, listing every rule that fired, strongest first;
  *   the strongest `enforce` rule decides ({@link decidingFiring}); exemptions win (`exempted`).
  * - Caps fail closed ({@link applyCaps}); `options.dryRun` turns every terminate into would-terminate.

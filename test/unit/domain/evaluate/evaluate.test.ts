@@ -196,6 +196,36 @@ describe('evaluate', () => {
     });
   });
 
+  describe('groups', () => {
+    const contractorsOnly = row.maxSession({ groups: ['contractors'] });
+
+    it.each<[string, readonly string[] | undefined, string[]]>([
+      ['groups are unknown (as EC2 lists connections)', undefined, []],
+      ['groups are known and listed', ['Contractors'], ['terminate']],
+      ['groups are known and not listed', ['engineering'], []],
+    ])('selects by groups only when the %s', (_case, groups, expected) => {
+      // Arrange
+      const target = { ...alice, groups };
+
+      // Act
+      const { decisions } = evaluate([contractorsOnly], [target], NO_IDLE_STATE, NOW);
+
+      // Assert
+      expect(decisions.map((decision) => decision.verdict)).toEqual(expected);
+    });
+
+    it('still selects the listed user names of a row that also lists groups, whatever the groups', () => {
+      const { decisions } = evaluate(
+        [row.maxSession({ usernames: ['alice'], groups: ['contractors'] })],
+        [alice],
+        NO_IDLE_STATE,
+        NOW,
+      );
+
+      expect(decisions.map((decision) => decision.verdict)).toEqual(['terminate']);
+    });
+  });
+
   describe('order and purity', () => {
     it('sorts decisions by endpoint id, then connection id, whatever the input order', () => {
       // Arrange
