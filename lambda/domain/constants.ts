@@ -5,13 +5,21 @@ export const PolicyKind = {
   MAX_SESSION: 'max-session',
   OFF_HOURS: 'off-hours',
   MAX_CONNECTIONS: 'max-connections',
+  LOCKDOWN: 'lockdown',
   EXEMPT: 'exempt',
 } as const;
 /** One of the policy kinds. */
 export type PolicyKind = (typeof PolicyKind)[keyof typeof PolicyKind];
 
-/** The kinds that can end a connection (every kind but `exempt`), strongest first: when several fire, the first decides. */
+/**
+ * The kinds that can end a connection (every kind but `exempt`), strongest first: when several fire, the
+ * first decides, in a run and at connect alike. `lockdown` comes first: it fires whatever the identity, the
+ * time or the traffic, and someone set it for an incident under way, so while it lasts the reason recorded
+ * and the message a refused user sees name the lockdown; a rule it outranks (a revoked user, say) is still
+ * listed among those that fired, and still decides once the lockdown ends.
+ */
 export const KIND_PRECEDENCE = [
+  PolicyKind.LOCKDOWN,
   PolicyKind.REVOKED_USER,
   PolicyKind.MAX_CONNECTIONS,
   PolicyKind.MAX_SESSION,

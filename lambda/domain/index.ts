@@ -14,6 +14,7 @@ export {
   maxSessionRowSchema,
   offHoursRowSchema,
   maxConnectionsRowSchema,
+  lockdownRowSchema,
   exemptRowSchema,
   type PolicyRow,
   type PolicyRowInput,
@@ -22,6 +23,7 @@ export {
   type MaxSessionRow,
   type OffHoursRow,
   type MaxConnectionsRow,
+  type LockdownRow,
   type ExemptRow,
   type EnforcingRow,
 } from './policy/schema.js';

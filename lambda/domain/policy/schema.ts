@@ -132,6 +132,18 @@ export const maxConnectionsRowSchema = z
   })
   .describe('Keeps the newest maxConnections connections of each identity and ends the others.');
 
+/** `lockdown`: ends every connection on its endpoints and refuses every new one, but those of exempt identities. */
+export const lockdownRowSchema = z
+  .strictObject({
+    ...head(PolicyKind.LOCKDOWN),
+    ...everyoneUnlessSelected,
+    message: a.message,
+    ...tail,
+  })
+  .describe(
+    'Locks its endpoints down: ends every connection on them and refuses every new one (of the identities it selects; without selectors, of every identity). Exempt identities are spared.',
+  );
+
 /** `exempt`: never fires; the identities it names are never terminated by any rule. */
 export const exemptRowSchema = z
   .strictObject({
@@ -151,6 +163,7 @@ export const ROW_SCHEMAS = {
   [PolicyKind.MAX_SESSION]: maxSessionRowSchema,
   [PolicyKind.OFF_HOURS]: offHoursRowSchema,
   [PolicyKind.MAX_CONNECTIONS]: maxConnectionsRowSchema,
+  [PolicyKind.LOCKDOWN]: lockdownRowSchema,
   [PolicyKind.EXEMPT]: exemptRowSchema,
 } as const satisfies Record<PolicyKind, z.ZodObject>;
 
@@ -165,6 +178,7 @@ export const policyRowSchema = z.discriminatedUnion('kind', [
   maxSessionRowSchema,
   offHoursRowSchema,
   maxConnectionsRowSchema,
+  lockdownRowSchema,
   exemptRowSchema,
 ]);
 
@@ -180,6 +194,8 @@ export type MaxSessionRow = z.output<typeof maxSessionRowSchema>;
 export type OffHoursRow = z.output<typeof offHoursRowSchema>;
 /** A parsed `max-connections` row. */
 export type MaxConnectionsRow = z.output<typeof maxConnectionsRowSchema>;
+/** A parsed `lockdown` row. */
+export type LockdownRow = z.output<typeof lockdownRowSchema>;
 /** A parsed `exempt` row. */
 export type ExemptRow = z.output<typeof exemptRowSchema>;
 /** A parsed row of a kind that can terminate (every kind but `exempt`). */

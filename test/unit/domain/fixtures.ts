@@ -95,6 +95,14 @@ export const row = {
     reason: 'one laptop and one phone',
     ...overrides,
   }),
+  lockdown: (overrides: Attributes = {}): Attributes => ({
+    policyId: 'incident-7',
+    kind: 'lockdown',
+    mode: 'enforce',
+    endpoints: [ENDPOINT_A],
+    reason: 'credential leak under investigation',
+    ...overrides,
+  }),
   exempt: (overrides: Attributes = {}): Attributes => ({
     policyId: 'on-call',
     kind: 'exempt',

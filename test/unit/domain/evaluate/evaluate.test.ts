@@ -161,6 +161,7 @@ describe('evaluate', () => {
     });
 
     it.each<[string, Record<string, unknown>[], string, string]>([
+      ['lockdown over revoked-user', [row.revokedUser(), row.lockdown()], 'incident-7', 'terminate'],
       ['revoked-user over max-session', [row.maxSession(), row.revokedUser()], 'offboarded-2026-11', 'terminate'],
       ['max-session over off-hours', [row.offHours({ days: ['sat'] }), row.maxSession()], 'max-8h', 'terminate'],
       ['off-hours over idle', [row.idle(), row.offHours({ days: ['sat'] })], 'office-hours', 'terminate'],
