@@ -14,7 +14,7 @@ export function formatMatchedIdentity(identity: MatchedIdentity): string {
 }
 
 /** Who holds a connection, in a reason: the user name when there is one, else the certificate, else `an unnamed client`. */
-export function formatHolder(connection: Connection): string {
+export function formatHolder(connection: Pick<Connection, 'username' | 'commonName'>): string {
   const username = connection.username?.trim();
   if (username) return `user ${clip(username)}`;
   const commonName = connection.commonName?.trim();

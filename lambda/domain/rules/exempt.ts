@@ -18,7 +18,23 @@ export function exemptionCovers(
   return inEndpointScope(row, client.endpointId) ? matchIdentity(row, client) : undefined;
 }
 
+/**
+ * The first of `exemptions` (in force, sorted by policy id) that covers the client, with the identity it
+ * named; `undefined` when none does.
+ */
+export function firstExemption(
+  exemptions: readonly ExemptRow[],
+  client: ClientIdentity & Pick<Connection, 'endpointId'>,
+): [ExemptRow, MatchedIdentity] | undefined {
+  for (const row of exemptions) {
+    const identity = exemptionCovers(row, client);
+    if (identity !== undefined) return [row, identity];
+  }
+  return undefined;
+}
+
 /** `user alice is exempt (policy vip): not terminated; would have been: session 9 h old, limit 8 h (policy max-8h)`. */
 export function exemptedReason(row: ExemptRow, identity: MatchedIdentity, overridden: Firing): string {
   return `${formatMatchedIdentity(identity)} is exempt ${byPolicy(row)}: not terminated; would have been: ${overridden.reason}`;
 }
+
