@@ -47,6 +47,33 @@ export const Verdict = {
 /** One of the engine's verdicts. */
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
+/** The kinds that can refuse a client when it connects, strongest first (`idle` and `max-session` need a session to judge). */
+export const ADMISSION_KINDS = [
+  PolicyKind.LOCKDOWN,
+  PolicyKind.REVOKED_USER,
+  PolicyKind.MAX_CONNECTIONS,
+  PolicyKind.OFF_HOURS,
+] as const satisfies readonly EnforcingKind[];
+/** A kind that can refuse a client when it connects. */
+export type AdmissionKind = (typeof ADMISSION_KINDS)[number];
+
+/** What the admission decision answers a client that tries to connect. */
+export const AdmissionVerdict = {
+  ADMIT: 'admit',
+  REFUSE: 'refuse',
+  /** A rule would have refused, but it only observes or the deployment runs dry: admitted. */
+  WOULD_REFUSE: 'would-refuse',
+} as const;
+/** One of the admission verdicts. */
+export type AdmissionVerdict = (typeof AdmissionVerdict)[keyof typeof AdmissionVerdict];
+
+/**
+ * What a refused user is shown when the deciding row has no `message`: it names no policy, rule or row,
+ * so a refusal tells an outsider nothing about how access is guarded.
+ */
+export const DEFAULT_REFUSAL_MESSAGE =
+  'Your VPN connection was not allowed. Contact your IT support if you need access.';
+
 /** The outcome stored in an audit record. */
 export const Outcome = {
   PENDING: 'pending',
