@@ -47,7 +47,7 @@ export const Verdict = {
 /** One of the engine's verdicts. */
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
 
-/** The kinds that can refuse a client when it connects, strongest first (`idle` and `max-session` need a session to judge). */
+/** The kinds that can refuse a client when it connects, strongest first (`idle` and `max-session` judge sessions). */
 export const ADMISSION_KINDS = [
   PolicyKind.LOCKDOWN,
   PolicyKind.REVOKED_USER,

@@ -128,7 +128,7 @@ export interface AdmissionOptions {
 /** How one `max-connections` row counted an attempt. */
 export interface ConnectionCount {
   readonly policyId: string;
-  /** Active connections the identity held before the attempt; `undefined` when unknown (the row then refused nothing). */
+  /** Active connections the identity held before the attempt; `undefined` when unknown (then it refused nothing). */
   readonly held: number | undefined;
   /** The row's limit. */
   readonly maxConnections: number;

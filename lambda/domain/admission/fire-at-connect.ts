@@ -21,7 +21,7 @@ export interface AttemptFiring {
 export interface AttemptFirings {
   /** Every rule that fired, in the order of the rows (the caller sorts them by precedence). */
   readonly firings: readonly AttemptFiring[];
-  /** Every `max-connections` row whose scope holds the attempt, with the count it judged by, in the order of the rows. */
+  /** Every `max-connections` row whose scope holds the attempt, with the count it judged by, in row order. */
   readonly counted: readonly ConnectionCount[];
   /** What could not be judged, in words. */
   readonly notes: readonly string[];
@@ -44,7 +44,7 @@ interface RowCheck {
 export function fireAtConnect(
   rows: readonly EnforcingRow[],
   attempt: ConnectionAttempt,
-  held: number | undefined,
+  known: number | undefined,
   now: Date,
 ): AttemptFirings {
   const firings: AttemptFiring[] = [];
@@ -52,7 +52,7 @@ export function fireAtConnect(
   const notes: string[] = [];
   for (const row of rows) {
     if (!inRuleScope(row, attempt)) continue;
-    const check = checkRow(row, attempt, held, now);
+    const check = checkRow(row, attempt, known, now);
     if (check.reason !== undefined) firings.push(firingOf(row, check.reason));
     if (check.count !== undefined) counted.push(check.count);
     if (check.note !== undefined) notes.push(check.note);
@@ -60,7 +60,7 @@ export function fireAtConnect(
   return { firings, counted, notes };
 }
 
-function checkRow(row: EnforcingRow, attempt: ConnectionAttempt, held: number | undefined, now: Date): RowCheck {
+function checkRow(row: EnforcingRow, attempt: ConnectionAttempt, known: number | undefined, now: Date): RowCheck {
   switch (row.kind) {
     case PolicyKind.LOCKDOWN:
       return { reason: lockdownReason(row, lockdownFires(row, attempt)) };
@@ -73,7 +73,7 @@ function checkRow(row: EnforcingRow, attempt: ConnectionAttempt, held: number | 
       return local === undefined ? {} : { reason: offHoursReason(row, local) };
     }
     case PolicyKind.MAX_CONNECTIONS:
-      return checkCount(row, attempt, held);
+      return checkCount(row, attempt, known);
     case PolicyKind.IDLE:
     case PolicyKind.MAX_SESSION:
       return {};
@@ -84,13 +84,13 @@ function checkRow(row: EnforcingRow, attempt: ConnectionAttempt, held: number | 
  * A run counts connections by {@link identityKey} and never counts one without identity; so here. An
  * unknown count refuses nothing: the next run counts, and ends the connections over the limit.
  */
-function checkCount(row: MaxConnectionsRow, attempt: ConnectionAttempt, held: number | undefined): RowCheck {
+function checkCount(row: MaxConnectionsRow, attempt: ConnectionAttempt, known: number | undefined): RowCheck {
   if (identityKey(attempt) === undefined)
     return { note: `max-connections: the attempt has neither user name nor common name to count by ${byPolicy(row)}` };
-  const count = { policyId: row.policyId, held, maxConnections: row.maxConnections };
-  if (held === undefined)
+  const count = { policyId: row.policyId, held: known, maxConnections: row.maxConnections };
+  if (known === undefined)
     return { count, note: `max-connections count unknown: not refused by it, left to the next run ${byPolicy(row)}` };
-  const evidence = maxConnectionsRefuses(row, held, formatHolder(attempt));
+  const evidence = maxConnectionsRefuses(row, known, formatHolder(attempt));
   return evidence === undefined ? { count } : { count, reason: maxConnectionsRefusalReason(row, evidence) };
 }
 

@@ -125,7 +125,7 @@ function meaningOf(attributeName: SelectorAttribute, meaning: string): string {
   return attributeName === 'groups' ? `${meaning} ${matchedAs} ${groupsMatchedAs}` : `${meaning} ${matchedAs}`;
 }
 
-/** `usernames` / `commonNames` / `groups` of kinds where no selector means every identity: given, they list at least one. */
+/** A selector of the kinds where no selector means every identity: given, it lists at least one entry. */
 export function optionalSelector(attributeName: SelectorAttribute) {
   const noun = SELECTOR_NOUNS[attributeName];
   const hint = 'omit usernames, commonNames and groups to match every identity';
@@ -139,7 +139,7 @@ export function optionalSelector(attributeName: SelectorAttribute) {
   );
 }
 
-/** `usernames` / `commonNames` / `groups` of `revoked-user` and `exempt`: they name who is meant; nothing widens to everyone. */
+/** A selector of `revoked-user` and `exempt`: the selectors name who is meant; nothing widens to everyone. */
 export function namingSelector(attributeName: SelectorAttribute, kindName: string) {
   const noun = SELECTOR_NOUNS[attributeName];
   return attribute(

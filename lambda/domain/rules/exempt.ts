@@ -38,7 +38,7 @@ export function exemptedReason(row: ExemptRow, identity: MatchedIdentity, overri
   return `${formatMatchedIdentity(identity)} is exempt ${byPolicy(row)}: not terminated; would have been: ${overridden.reason}`;
 }
 
-/** `user alice is exempt (policy on-call): admitted; would have been refused: endpoint … is locked down (policy incident-7)`. */
+/** `user alice is exempt (policy on-call): admitted; would have been refused: user alice is revoked (policy gone)`. */
 export function exemptedAtConnectReason(row: ExemptRow, identity: MatchedIdentity, overridden: Firing): string {
   return `${formatMatchedIdentity(identity)} is exempt ${byPolicy(row)}: admitted; would have been refused: ${overridden.reason}`;
 }

@@ -26,7 +26,7 @@ export function lockdownFires(
   return identity === undefined ? { endpointId: client.endpointId } : { endpointId: client.endpointId, identity };
 }
 
-/** `endpoint cvpn-endpoint-0123456789abcdef0 is locked down until 2026-11-26T18:00Z for user alice (policy incident-7)`. */
+/** `endpoint cvpn-endpoint-0123456789abcdef0 is locked down until 2026-11-26T18:00Z for user alice (policy p)`. */
 export function lockdownReason(row: LockdownRow, evidence: LockdownEvidence): string {
   const until = row.expiresAt === undefined ? '' : ` until ${formatInstant(new Date(row.expiresAt))}`;
   const whom = evidence.identity === undefined ? '' : ` for ${formatMatchedIdentity(evidence.identity)}`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import {
+  ADMISSION_KINDS,
   decideAdmission,
   evaluate,
   normalizeIdentity,
   parseRows,
-  type Admission,
   type Connection,
   type ConnectionAttempt,
 } from '../../../../lambda/domain/index.js';
@@ -22,7 +22,7 @@ import {
 type Raw = Record<string, unknown>;
 
 /** The kinds that can refuse at connect. */
-const REFUSING = new Set(['revoked-user', 'off-hours', 'max-connections', 'lockdown']);
+const REFUSING = new Set<string>(ADMISSION_KINDS);
 
 /** Raw rows through the path a run takes (`parseRows`), then the admission decision. */
 function admit(raw: readonly unknown[], who: ConnectionAttempt, known: number | undefined, now: Date, dryRun = false) {
@@ -74,10 +74,6 @@ function arbCoveringExemption(who: ConnectionAttempt): fc.Arbitrary<Raw | undefi
 
 function withoutCaps(rows: readonly Raw[]): Raw[] {
   return rows.map(({ maxTerminations: _cap, ...rest }) => rest);
-}
-
-function verdictOf(admission: Admission): string {
-  return admission.verdict;
 }
 
 describe('decideAdmission properties', () => {
@@ -274,7 +270,7 @@ describe('decideAdmission properties', () => {
       fc.property(arbValidRows, arbAttempt, arbKnown, arbInstant, (rows, who, known, now) => {
         const admission = admit(rows, who, known, now);
 
-        if (verdictOf(admission) === 'admit') expect(admission.message).toBeUndefined();
+        if (admission.verdict === 'admit') expect(admission.message).toBeUndefined();
         else {
           expect(admission.message?.length).toBeGreaterThan(0);
           expect(admission.message?.length).toBeLessThanOrEqual(255);
