@@ -13,6 +13,8 @@ export function ruleSummary(row: PolicyRow): string {
       return `allowed ${row.days.join(',')} ${row.start}-${row.end} ${row.timezone}`;
     case PolicyKind.MAX_CONNECTIONS:
       return `more than ${row.maxConnections} connections per identity`;
+    case PolicyKind.LOCKDOWN:
+      return 'every connection on its endpoints, new ones refused';
     case PolicyKind.EXEMPT:
       return 'never terminated by any rule';
   }
@@ -20,7 +22,11 @@ export function ruleSummary(row: PolicyRow): string {
 
 /** Whom the row applies to: the identities it names, or `everyone`. */
 export function whoSummary(row: PolicyRow): string {
-  const names = [...(row.usernames ?? []), ...(row.commonNames ?? []).map((name) => `cn:${name}`)];
+  const names = [
+    ...(row.usernames ?? []),
+    ...(row.commonNames ?? []).map((name) => `cn:${name}`),
+    ...(row.groups ?? []).map((name) => `group:${name}`),
+  ];
   if (names.length === 0) return 'everyone';
   return names.length <= 3 ? names.join(',') : `${names.slice(0, 3).join(',')} +${names.length - 3}`;
 }

@@ -72,6 +72,15 @@ const SAMPLES: Readonly<Record<PolicyKind, Readonly<Record<string, unknown>>>> =
     maxTerminations: 20,
     reason: 'One VPN connection per person; the newest is kept',
   },
+  [PolicyKind.LOCKDOWN]: {
+    policyId: 'lockdown-incident',
+    kind: PolicyKind.LOCKDOWN,
+    enabled: true,
+    mode: PolicyMode.OBSERVE,
+    endpoints: ['cvpn-endpoint-0123456789abcdef0'],
+    maxTerminations: 200,
+    reason: 'Incident response: nobody but the responders connects until the incident is closed',
+  },
   [PolicyKind.EXEMPT]: {
     policyId: 'exempt-oncall',
     kind: PolicyKind.EXEMPT,

@@ -5,13 +5,21 @@ export const PolicyKind = {
   MAX_SESSION: 'max-session',
   OFF_HOURS: 'off-hours',
   MAX_CONNECTIONS: 'max-connections',
+  LOCKDOWN: 'lockdown',
   EXEMPT: 'exempt',
 } as const;
 /** One of the policy kinds. */
 export type PolicyKind = (typeof PolicyKind)[keyof typeof PolicyKind];
 
-/** The kinds that can end a connection (every kind but `exempt`), strongest first: when several fire, the first decides. */
+/**
+ * The kinds that can end a connection (every kind but `exempt`), strongest first: when several fire, the
+ * first decides, in a run and at connect alike. `lockdown` comes first: it fires whatever the identity, the
+ * time or the traffic, and someone set it for an incident under way, so while it lasts the reason recorded
+ * and the message a refused user sees name the lockdown; a rule it outranks (a revoked user, say) is still
+ * listed among those that fired, and still decides once the lockdown ends.
+ */
 export const KIND_PRECEDENCE = [
+  PolicyKind.LOCKDOWN,
   PolicyKind.REVOKED_USER,
   PolicyKind.MAX_CONNECTIONS,
   PolicyKind.MAX_SESSION,
@@ -38,6 +46,33 @@ export const Verdict = {
 } as const;
 /** One of the engine's verdicts. */
 export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+/** The kinds that can refuse a client when it connects, strongest first (`idle` and `max-session` judge sessions). */
+export const ADMISSION_KINDS = [
+  PolicyKind.LOCKDOWN,
+  PolicyKind.REVOKED_USER,
+  PolicyKind.MAX_CONNECTIONS,
+  PolicyKind.OFF_HOURS,
+] as const satisfies readonly EnforcingKind[];
+/** A kind that can refuse a client when it connects. */
+export type AdmissionKind = (typeof ADMISSION_KINDS)[number];
+
+/** What the admission decision answers a client that tries to connect. */
+export const AdmissionVerdict = {
+  ADMIT: 'admit',
+  REFUSE: 'refuse',
+  /** A rule would have refused, but it only observes or the deployment runs dry: admitted. */
+  WOULD_REFUSE: 'would-refuse',
+} as const;
+/** One of the admission verdicts. */
+export type AdmissionVerdict = (typeof AdmissionVerdict)[keyof typeof AdmissionVerdict];
+
+/**
+ * What a refused user is shown when the deciding row has no `message`: it names no policy, rule or row,
+ * so a refusal tells an outsider nothing about how access is guarded.
+ */
+export const DEFAULT_REFUSAL_MESSAGE =
+  'Your VPN connection was not allowed. Contact your IT support if you need access.';
 
 /** The outcome stored in an audit record. */
 export const Outcome = {
@@ -103,12 +138,14 @@ export const POLICY_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const PolicyLimits = {
   /** Longest `policyId`. */
   POLICY_ID_MAX_LENGTH: 128,
-  /** Most entries in `usernames`, `commonNames` or `endpoints`. */
+  /** Most entries in `usernames`, `commonNames`, `groups` or `endpoints`. */
   MAX_LIST_ENTRIES: 1000,
-  /** Longest free text (`reason`, `updatedBy`, one user name or common name). */
+  /** Longest free text (`reason`, `updatedBy`, one user name, common name or group). */
   MAX_TEXT_LENGTH: 1024,
   /** Largest `idleMinutes`: one week. */
   MAX_IDLE_MINUTES: 10_080,
   /** Largest `maxSessionMinutes`: one year. */
   MAX_SESSION_MINUTES: 525_600,
+  /** Longest `message`: what the Client VPN client shows a refused user holds at most 255 characters. */
+  MAX_MESSAGE_LENGTH: 255,
 } as const;

@@ -1,5 +1,6 @@
 /**
- * The pure core of cvpn-guard: policy rows, the decision engine, caps, idle memory and the call planner.
+ * The pure core of cvpn-guard: policy rows, the decision engine, the admission decision, caps, idle memory and
+ * the call planner.
  * No AWS SDK, no environment, no clock, no I/O: time is a parameter.
  */
 export * from './constants.js';
@@ -15,6 +16,7 @@ export {
   maxSessionRowSchema,
   offHoursRowSchema,
   maxConnectionsRowSchema,
+  lockdownRowSchema,
   exemptRowSchema,
   type PolicyRow,
   type PolicyRowInput,
@@ -23,6 +25,7 @@ export {
   type MaxSessionRow,
   type OffHoursRow,
   type MaxConnectionsRow,
+  type LockdownRow,
   type ExemptRow,
   type EnforcingRow,
 } from './policy/schema.js';
@@ -37,12 +40,15 @@ export {
   inIdentityScope,
   type MatchedIdentity,
   type IdentitySelectors,
+  type ClientIdentity,
 } from './identity/match-identity.js';
 
 export { advanceIdleState } from './idle/advance-idle-state.js';
 export { totalBytes } from './idle/total-bytes.js';
 
 export { evaluate } from './evaluate/evaluate.js';
+export { parseRows, type ParsedRows } from './evaluate/parse-rows.js';
+export { decideAdmission } from './admission/decide-admission.js';
 export { planTerminations } from './plan/plan-terminations.js';
 
 export { describeValue } from './format/describe-value.js';

@@ -1,4 +1,11 @@
-import type { ConnectionStatus, EnforcingKind, PolicyKind, PolicyMode, Verdict } from './constants.js';
+import type {
+  AdmissionVerdict,
+  ConnectionStatus,
+  EnforcingKind,
+  PolicyKind,
+  PolicyMode,
+  Verdict,
+} from './constants.js';
 import type { PolicyValidationError } from './errors.js';
 
 /** One Client VPN connection as the engine sees it: EC2's ClientVpnConnection, parsed. */
@@ -9,6 +16,11 @@ export interface Connection {
   readonly username?: string;
   /** Common name of the client certificate. */
   readonly commonName?: string;
+  /**
+   * The directory or SAML groups of the user; `undefined` when unknown (EC2 does not list them: only the
+   * client connect handler sees them). A row selecting by groups never matches through unknown groups.
+   */
+  readonly groups?: readonly string[];
   readonly clientIp?: string;
   readonly ingressBytes: number;
   readonly egressBytes: number;
@@ -89,6 +101,63 @@ export interface Evaluation {
   readonly globallyCapped: boolean;
   /** Policy ids whose own `maxTerminations` turned their decisions into `capped`. */
   readonly cappedPolicies: readonly string[];
+}
+
+/** One attempt to connect, as the Client VPN client connect handler is told of it (after authentication). */
+export interface ConnectionAttempt {
+  readonly endpointId: string;
+  readonly connectionId: string;
+  /** Active Directory or SAML user name; absent for certificate-only authentication. */
+  readonly username?: string;
+  /** Common name of the client certificate. */
+  readonly commonName?: string;
+  /** The user's directory or SAML groups; `undefined` when unknown (rows then never match through groups). */
+  readonly groups?: readonly string[];
+  /** The client's platform as it reports it (`ios`, `windows`, …); recorded, never decided on. */
+  readonly platform?: string;
+  /** The client's public IP address; recorded, never decided on. */
+  readonly publicIp?: string;
+}
+
+/** Options of one admission decision. */
+export interface AdmissionOptions {
+  /** Global dry-run: every `refuse` becomes `would-refuse`. @default false */
+  readonly dryRun?: boolean;
+}
+
+/** How one `max-connections` row counted an attempt. */
+export interface ConnectionCount {
+  readonly policyId: string;
+  /** Active connections the identity held before the attempt; `undefined` when unknown (then it refused nothing). */
+  readonly held: number | undefined;
+  /** The row's limit. */
+  readonly maxConnections: number;
+}
+
+/** The admission decision for one attempt to connect. */
+export interface Admission {
+  readonly attempt: ConnectionAttempt;
+  readonly verdict: AdmissionVerdict;
+  /**
+   * The rule that decided, by the precedence of runs: for `refuse` and `would-refuse` the rule that refused,
+   * for an admission an exemption won the strongest rule it overrode; absent when no rule fired.
+   */
+  readonly decidingRow?: Firing;
+  /** Every rule that fired on the attempt, strongest first, each with its own mode. */
+  readonly fired: readonly Firing[];
+  /** When an exemption admitted an attempt some rule fired on: the exempt row that won. */
+  readonly exemptedBy?: string;
+  /** Every `max-connections` row in force whose scope holds the attempt, with the count it judged by. */
+  readonly counted: readonly ConnectionCount[];
+  /** A sentence a person can read, with its evidence. */
+  readonly reason: string;
+  /**
+   * For `refuse` and `would-refuse`: the text the client shows (or would show) the user, the deciding row's
+   * `message`, else `DEFAULT_REFUSAL_MESSAGE`.
+   */
+  readonly message?: string;
+  /** What the decision could not judge and left to the next run, in words. */
+  readonly notes: readonly string[];
 }
 
 /** One TerminateClientVpnConnections call the run will make. */

@@ -1,7 +1,6 @@
 import { PolicyMode, Verdict } from '../constants.js';
-import type { MatchedIdentity } from '../identity/match-identity.js';
 import type { ExemptRow } from '../policy/schema.js';
-import { exemptedReason, exemptionCovers } from '../rules/exempt.js';
+import { exemptedReason, firstExemption } from '../rules/exempt.js';
 import type { Connection, Decision, Firing } from '../types.js';
 import { compareFirings, decidingFiring } from './precedence.js';
 
@@ -41,17 +40,6 @@ export function decide(
   if (terminates) return { ...base, verdict: Verdict.TERMINATE, reason: deciding.reason };
   const why = dryRun ? 'dry run' : 'observe mode';
   return { ...base, verdict: Verdict.WOULD_TERMINATE, reason: `${deciding.reason}; ${why}: not terminated` };
-}
-
-function firstExemption(
-  exemptions: readonly ExemptRow[],
-  connection: Connection,
-): [ExemptRow, MatchedIdentity] | undefined {
-  for (const row of exemptions) {
-    const identity = exemptionCovers(row, connection);
-    if (identity !== undefined) return [row, identity];
-  }
-  return undefined;
 }
 
 function isNonEmpty<T>(list: readonly T[]): list is readonly [T, ...T[]] {

@@ -1,13 +1,14 @@
 import { ConnectionStatus, PolicyKind } from '../constants.js';
 import { DomainError } from '../errors.js';
-import { inIdentityScope } from '../identity/match-identity.js';
 import { advanceIdleState } from '../idle/advance-idle-state.js';
 import { compareConnections, compareText, connectionKey } from '../order/compare.js';
 import { groupBy } from '../order/group-by.js';
-import { inEndpointScope, isRowActive } from '../policy/policy-scope.js';
-import type { EnforcingRow, ExemptRow, PolicyRow } from '../policy/schema.js';
+import { isRowActive } from '../policy/policy-scope.js';
+import { isEnforcingRow, isExemptRow } from '../policy/row-kind.js';
+import type { EnforcingRow } from '../policy/schema.js';
 import { fireRow } from '../rules/fire-row.js';
 import type { RuleContext } from '../rules/rule.js';
+import { inRuleScope } from '../rules/rule-scope.js';
 import type { Connection, EvaluateOptions, Evaluation, Firing, IdleState } from '../types.js';
 import { applyCaps } from './apply-caps.js';
 import { decide } from './decide.js';
@@ -20,8 +21,10 @@ import { parseRows } from './parse-rows.js';
  * - Rows are parsed here; a row that fails matches nothing and becomes a finding (never thrown). Disabled
  *   and expired rows (`expiresAt` ≤ now) are inactive: no decision, no finding.
  * - Only `active` connections get a decision; the others are skipped entirely.
- * - A row applies to connections on the endpoints it scopes (`["*"]` or ids) whose identity it selects
- *   (absent selectors mean everyone, except on `revoked-user` and `exempt` rows, which match only whom they name).
+ * - A row applies to connections on the endpoints it scopes (`["*"]` or ids) whose identity it selects: any
+ *   of its user names, common names or groups (`matchIdentity`; groups never match a connection whose
+ *   groups are unknown). Absent selectors mean everyone, except on `revoked-user` and `exempt` rows, which
+ *   match only whom they name.
  * - One decision per connection on which some rule fired, listing every rule that fired, strongest first;
  *   the strongest `enforce` rule decides ({@link decidingFiring}); exemptions win (`exempted`).
  * - Caps fail closed ({@link applyCaps}); `options.dryRun` turns every terminate into would-terminate.
@@ -40,8 +43,8 @@ export function evaluate(
     throw new DomainError(`evaluate needs a valid date for now, got ${String(now)}`);
   const { rows, findings } = parseRows(policies);
   const inForce = rows.filter((row) => isRowActive(row, now));
-  const enforcing = inForce.filter(isEnforcing);
-  const exemptions = inForce.filter(isExempt).sort((left, right) => compareText(left.policyId, right.policyId));
+  const enforcing = inForce.filter(isEnforcingRow);
+  const exemptions = inForce.filter(isExemptRow).sort((left, right) => compareText(left.policyId, right.policyId));
   const active = activeConnections(connections);
   const nextIdleState = advanceIdleState(idleState, active, idleThresholds(enforcing), now);
   const firings = fireAll(enforcing, active, { now, idleState: nextIdleState });
@@ -69,14 +72,13 @@ function fireAll(
   connections: readonly Connection[],
   context: RuleContext,
 ): Map<string, Firing[]> {
-  const fired = rows.flatMap((row) => {
-    const everyoneWhenAbsent = row.kind !== PolicyKind.REVOKED_USER;
-    const scoped = connections.filter(
-      (connection) =>
-        inEndpointScope(row, connection.endpointId) && inIdentityScope(row, connection, everyoneWhenAbsent),
-    );
-    return fireRow(row, scoped, context);
-  });
+  const fired = rows.flatMap((row) =>
+    fireRow(
+      row,
+      connections.filter((connection) => inRuleScope(row, connection)),
+      context,
+    ),
+  );
   const byConnection = groupBy(fired, ({ connection }) => connectionKey(connection));
   return new Map([...byConnection].map(([key, firings]) => [key, firings.map(({ firing }) => firing)]));
 }
@@ -89,12 +91,4 @@ function rowCaps(rows: readonly EnforcingRow[]): Map<string, number> {
   return new Map(
     rows.flatMap((row) => (row.maxTerminations === undefined ? [] : [[row.policyId, row.maxTerminations] as const])),
   );
-}
-
-function isEnforcing(row: PolicyRow): row is EnforcingRow {
-  return row.kind !== PolicyKind.EXEMPT;
-}
-
-function isExempt(row: PolicyRow): row is ExemptRow {
-  return row.kind === PolicyKind.EXEMPT;
 }

@@ -2,7 +2,10 @@ import { KIND_PRECEDENCE, PolicyMode } from '../constants.js';
 import { compareText } from '../order/compare.js';
 import type { Firing } from '../types.js';
 
-/** Strongest first: by kind precedence (`revoked-user` > `max-connections` > `max-session` > `off-hours` > `idle`), then policy id. */
+/**
+ * Strongest first: by kind precedence (`lockdown` > `revoked-user` > `max-connections` > `max-session` >
+ * `off-hours` > `idle`, {@link KIND_PRECEDENCE}), then policy id.
+ */
 export function compareFirings(left: Firing, right: Firing): number {
   return (
     KIND_PRECEDENCE.indexOf(left.kind) - KIND_PRECEDENCE.indexOf(right.kind) ||

@@ -6,7 +6,7 @@ import { normalizeIdentity } from './normalize-identity.js';
  * trimming, else the folded certificate common name when that is, else `undefined` (no identity: such a
  * connection is never counted by `max-connections`). The audit table's identity index uses the same key.
  */
-export function identityKey(connection: Connection): string | undefined {
+export function identityKey(connection: Pick<Connection, 'username' | 'commonName'>): string | undefined {
   const username = fold(connection.username);
   return username !== undefined ? username : fold(connection.commonName);
 }

@@ -99,6 +99,15 @@ export const exemptEndpoints = attribute(
   `${ENDPOINTS_ACCEPTS}; default ["${ALL_ENDPOINTS}"]`,
 );
 
+/** The attributes that select identities; a row selects whom any of them names. */
+export type SelectorAttribute = 'usernames' | 'commonNames' | 'groups';
+
+const SELECTOR_NOUNS: Readonly<Record<SelectorAttribute, string>> = {
+  usernames: 'user name',
+  commonNames: 'certificate common name',
+  groups: 'group',
+};
+
 function identityEntries(noun: string, wildcardHint: string, minEntries: number) {
   const entry = z
     .string()
@@ -109,24 +118,36 @@ function identityEntries(noun: string, wildcardHint: string, minEntries: number)
 }
 
 const matchedAs = 'Matched exactly after trimming and case folding, never as a substring.';
+const groupsMatchedAs =
+  'Groups are known only when a client connects (EC2 does not list them): a connection whose groups are unknown is never matched by its groups.';
 
-/** `usernames` / `commonNames` of kinds where no selector means every identity: given, they list at least one. */
-export function optionalSelector(attributeName: 'usernames' | 'commonNames') {
-  const noun = attributeName === 'usernames' ? 'user name' : 'certificate common name';
-  const hint = `omit ${attributeName} (and the other selector) to match every identity`;
+function meaningOf(attributeName: SelectorAttribute, meaning: string): string {
+  return attributeName === 'groups' ? `${meaning} ${matchedAs} ${groupsMatchedAs}` : `${meaning} ${matchedAs}`;
+}
+
+/** A selector of the kinds where no selector means every identity: given, it lists at least one entry. */
+export function optionalSelector(attributeName: SelectorAttribute) {
+  const noun = SELECTOR_NOUNS[attributeName];
+  const hint = 'omit usernames, commonNames and groups to match every identity';
   return attribute(
     identityEntries(noun, hint, 1).optional(),
-    `Limits the row to these ${noun}s; without usernames and commonNames the row applies to every identity. ${matchedAs}`,
+    meaningOf(
+      attributeName,
+      `Limits the row to these ${noun}s (a client matches when any of usernames, commonNames or groups names it); without any of them the row applies to every identity.`,
+    ),
     `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} ${noun}s (not blank, no "*")`,
   );
 }
 
-/** `usernames` / `commonNames` of `revoked-user` and `exempt`: they name who is meant; nothing widens to everyone. */
-export function namingSelector(attributeName: 'usernames' | 'commonNames', kindName: string) {
-  const noun = attributeName === 'usernames' ? 'user name' : 'certificate common name';
+/** A selector of `revoked-user` and `exempt`: the selectors name who is meant; nothing widens to everyone. */
+export function namingSelector(attributeName: SelectorAttribute, kindName: string) {
+  const noun = SELECTOR_NOUNS[attributeName];
   return attribute(
     identityEntries(noun, `a ${kindName} row must name each identity`, 0).optional(),
-    `The ${noun}s the row names; usernames or commonNames must name at least one identity. ${matchedAs}`,
+    meaningOf(
+      attributeName,
+      `The ${noun}s the row names (a client matches when any of usernames, commonNames or groups names it); together they must name at least one identity.`,
+    ),
     `a list of up to ${PolicyLimits.MAX_LIST_ENTRIES} ${noun}s (not blank, no "*")`,
   );
 }
@@ -150,6 +171,27 @@ export const reason = attribute(
   text(),
   'Why the row exists, in words.',
   `a text that is not blank, at most ${PolicyLimits.MAX_TEXT_LENGTH} characters`,
+);
+
+/**
+ * Characters a `message` may not hold: control characters (line breaks and tabs included), line and
+ * paragraph separators, and the bidirectional embeddings, overrides and isolates that can make a text
+ * read other than it is written.
+ */
+const UNSHOWABLE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
+
+const MESSAGE_ACCEPTS = `one line of text that is not blank, at most ${PolicyLimits.MAX_MESSAGE_LENGTH} characters, without control characters, line breaks or bidirectional overrides`;
+
+/** `message`: what the Client VPN client shows a user this row refuses at connect. */
+export const message = attribute(
+  z
+    .string()
+    .max(PolicyLimits.MAX_MESSAGE_LENGTH)
+    .refine(nonBlank, MESSAGE_ACCEPTS)
+    .refine((value) => !UNSHOWABLE.test(value), MESSAGE_ACCEPTS)
+    .optional(),
+  'What the Client VPN client shows a user the row refuses when connecting; without it, a neutral text that names no policy.',
+  MESSAGE_ACCEPTS,
 );
 
 /** `updatedBy`: who last changed the row. */

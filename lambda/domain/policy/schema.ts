@@ -23,16 +23,26 @@ const everyoneUnlessSelected = {
   endpoints: a.endpoints,
   usernames: a.optionalSelector('usernames'),
   commonNames: a.optionalSelector('commonNames'),
+  groups: a.optionalSelector('groups'),
 };
 
-/** A row that must name identities: `usernames` or `commonNames` holds at least one. */
+/** Selectors of the kinds that name whom they mean and never widen to everyone. */
+function naming(kindName: string) {
+  return {
+    usernames: a.namingSelector('usernames', kindName),
+    commonNames: a.namingSelector('commonNames', kindName),
+    groups: a.namingSelector('groups', kindName),
+  };
+}
+
+/** A row that must name identities: `usernames`, `commonNames` or `groups` holds at least one. */
 function requireNamedIdentity(kindName: string) {
-  return (row: { usernames?: readonly string[]; commonNames?: readonly string[] }, context: z.RefinementCtx): void => {
-    if ((row.usernames?.length ?? 0) > 0 || (row.commonNames?.length ?? 0) > 0) return;
+  return (row: Partial<Record<a.SelectorAttribute, readonly string[]>>, context: z.RefinementCtx): void => {
+    if ((row.usernames?.length ?? 0) > 0 || (row.commonNames?.length ?? 0) > 0 || (row.groups?.length ?? 0) > 0) return;
     context.addIssue({
       code: 'custom',
       path: ['usernames'],
-      message: `at least one identity in usernames or commonNames (a ${kindName} row never matches everyone)`,
+      message: `at least one identity in usernames, commonNames or groups (a ${kindName} row never matches everyone)`,
     });
   };
 }
@@ -43,8 +53,8 @@ export const revokedUserRowSchema = z
     ...head(PolicyKind.REVOKED_USER),
     mode: a.mode,
     endpoints: a.endpoints,
-    usernames: a.namingSelector('usernames', PolicyKind.REVOKED_USER),
-    commonNames: a.namingSelector('commonNames', PolicyKind.REVOKED_USER),
+    ...naming(PolicyKind.REVOKED_USER),
+    message: a.message,
     ...tail,
   })
   .superRefine(requireNamedIdentity(PolicyKind.REVOKED_USER))
@@ -94,6 +104,7 @@ export const offHoursRowSchema = z
       'When the allowed window closes (excluded), local time; before start, the window runs past midnight into the next day.',
     ),
     timezone: a.timezone,
+    message: a.message,
     ...tail,
   })
   .superRefine((row, context) => {
@@ -116,9 +127,22 @@ export const maxConnectionsRowSchema = z
       'Most active connections one identity may hold on the endpoints of the row; the newest are kept.',
       'a whole number ≥ 1 (DynamoDB type N)',
     ),
+    message: a.message,
     ...tail,
   })
   .describe('Keeps the newest maxConnections connections of each identity and ends the others.');
+
+/** `lockdown`: ends every connection on its endpoints and refuses every new one, but those of exempt identities. */
+export const lockdownRowSchema = z
+  .strictObject({
+    ...head(PolicyKind.LOCKDOWN),
+    ...everyoneUnlessSelected,
+    message: a.message,
+    ...tail,
+  })
+  .describe(
+    'Locks its endpoints down: ends every connection on them and refuses every new one (of the identities it selects; without selectors, of every identity). Exempt identities are spared.',
+  );
 
 /** `exempt`: never fires; the identities it names are never terminated by any rule. */
 export const exemptRowSchema = z
@@ -126,8 +150,7 @@ export const exemptRowSchema = z
     ...head(PolicyKind.EXEMPT),
     mode: a.ignoredMode,
     endpoints: a.exemptEndpoints,
-    usernames: a.namingSelector('usernames', PolicyKind.EXEMPT),
-    commonNames: a.namingSelector('commonNames', PolicyKind.EXEMPT),
+    ...naming(PolicyKind.EXEMPT),
     ...tail,
   })
   .superRefine(requireNamedIdentity(PolicyKind.EXEMPT))
@@ -140,6 +163,7 @@ export const ROW_SCHEMAS = {
   [PolicyKind.MAX_SESSION]: maxSessionRowSchema,
   [PolicyKind.OFF_HOURS]: offHoursRowSchema,
   [PolicyKind.MAX_CONNECTIONS]: maxConnectionsRowSchema,
+  [PolicyKind.LOCKDOWN]: lockdownRowSchema,
   [PolicyKind.EXEMPT]: exemptRowSchema,
 } as const satisfies Record<PolicyKind, z.ZodObject>;
 
@@ -170,6 +194,7 @@ export const policyRowSchema = z.discriminatedUnion('kind', [
   maxSessionRowSchema,
   offHoursRowSchema,
   maxConnectionsRowSchema,
+  lockdownRowSchema,
   exemptRowSchema,
 ]);
 
@@ -185,6 +210,8 @@ export type MaxSessionRow = z.output<typeof maxSessionRowSchema>;
 export type OffHoursRow = z.output<typeof offHoursRowSchema>;
 /** A parsed `max-connections` row. */
 export type MaxConnectionsRow = z.output<typeof maxConnectionsRowSchema>;
+/** A parsed `lockdown` row. */
+export type LockdownRow = z.output<typeof lockdownRowSchema>;
 /** A parsed `exempt` row. */
 export type ExemptRow = z.output<typeof exemptRowSchema>;
 /** A parsed row of a kind that can terminate (every kind but `exempt`). */

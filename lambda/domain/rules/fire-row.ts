@@ -2,6 +2,7 @@ import { PolicyKind } from '../constants.js';
 import type { EnforcingRow } from '../policy/schema.js';
 import type { Connection, Firing } from '../types.js';
 import { idleRule } from './idle.js';
+import { lockdownRule } from './lockdown.js';
 import { maxConnectionsRule } from './max-connections.js';
 import { maxSessionRule } from './max-session.js';
 import { offHoursRule } from './off-hours.js';
@@ -17,6 +18,8 @@ export interface ConnectionFiring {
 /** Runs the rule of a row's kind over the connections in its scope: every connection it fires on, with the reason. */
 export function fireRow(row: EnforcingRow, scoped: readonly Connection[], context: RuleContext): ConnectionFiring[] {
   switch (row.kind) {
+    case PolicyKind.LOCKDOWN:
+      return run(lockdownRule, row, scoped, context);
     case PolicyKind.REVOKED_USER:
       return run(revokedUserRule, row, scoped, context);
     case PolicyKind.MAX_CONNECTIONS:

@@ -47,6 +47,25 @@ export function maxConnectionsReason(row: MaxConnectionsRow, evidence: MaxConnec
   return `${evidence.holder} holds ${evidence.held} connections, limit ${row.maxConnections}: keeping ${kept} ${byPolicy(row)}`;
 }
 
+/**
+ * At connect: fires when one more connection would take the identity over the limit (`held + 1 >
+ * maxConnections`), `held` being the active connections it holds already. A run keeps the newest; at
+ * connect the newest is the attempt, and refusing it keeps the connections already in use.
+ */
+export function maxConnectionsRefuses(
+  row: MaxConnectionsRow,
+  held: number,
+  holder: string,
+): MaxConnectionsEvidence | undefined {
+  return held + 1 > row.maxConnections ? { holder, held } : undefined;
+}
+
+/** `user bob already holds 2 connections, limit 2: a new one is refused (policy two-sessions)`. */
+export function maxConnectionsRefusalReason(row: MaxConnectionsRow, evidence: MaxConnectionsEvidence): string {
+  const held = `${evidence.held} ${evidence.held === 1 ? 'connection' : 'connections'}`;
+  return `${evidence.holder} already holds ${held}, limit ${row.maxConnections}: a new one is refused ${byPolicy(row)}`;
+}
+
 /** The `max-connections` rule. */
 export const maxConnectionsRule: Rule<MaxConnectionsRow, MaxConnectionsEvidence> = {
   fires: maxConnectionsFires,

@@ -1,15 +1,14 @@
 import { formatMatchedIdentity } from '../format/format-identity.js';
-import { matchIdentity, type MatchedIdentity } from '../identity/match-identity.js';
+import { matchIdentity, type ClientIdentity, type MatchedIdentity } from '../identity/match-identity.js';
 import type { RevokedUserRow } from '../policy/schema.js';
-import type { Connection } from '../types.js';
 import { byPolicy, eachConnection, type Rule } from './rule.js';
 
 /**
- * Fires on a connection whose user name or common name the row lists (exact after trim and case fold).
- * A row without selectors matches no one: `revoked-user` never widens to everyone.
+ * Fires on a client whose user name, common name or one of whose groups the row lists (exact after trim
+ * and case fold). A row without selectors matches no one: `revoked-user` never widens to everyone.
  */
-export function revokedUserFires(row: RevokedUserRow, connection: Connection): MatchedIdentity | undefined {
-  return matchIdentity(row, connection);
+export function revokedUserFires(row: RevokedUserRow, client: ClientIdentity): MatchedIdentity | undefined {
+  return matchIdentity(row, client);
 }
 
 /** `user alice is revoked (policy offboarded-2026-11)`. */

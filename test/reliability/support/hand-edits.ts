@@ -28,10 +28,11 @@ const REQUIRED: Readonly<Record<string, readonly string[]>> = {
   'max-session': ['policyId', 'kind', 'mode', 'endpoints', 'reason', 'maxSessionMinutes'],
   'off-hours': ['policyId', 'kind', 'mode', 'endpoints', 'reason', 'days', 'start', 'end', 'timezone'],
   'max-connections': ['policyId', 'kind', 'mode', 'endpoints', 'reason', 'maxConnections'],
+  lockdown: ['policyId', 'kind', 'mode', 'endpoints', 'reason'],
   exempt: ['policyId', 'kind', 'reason'],
 };
 const NUMBERS = ['idleMinutes', 'minBytes', 'maxSessionMinutes', 'maxConnections', 'maxTerminations', 'version'];
-const IDENTITIES = ['usernames', 'commonNames'];
+const IDENTITIES = ['usernames', 'commonNames', 'groups'];
 const TIME_ZONES_THAT_DO_NOT_EXIST = [
   'Mars/Olympus_Mons',
   'UTC+25',

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   parsePolicyRow,
   type Connection,
+  type ConnectionAttempt,
   type ConnectionIdleState,
   type IdleState,
 } from '../../../lambda/domain/index.js';
@@ -13,6 +14,9 @@ export const PROPERTY_PARAMETERS = { seed: 42, numRuns: 300 } as const;
 const USERNAMES = ['alice', 'alice', 'Alice', ' alice ', 'bob', 'BOB', 'carol', 'straße', 'STRASSE', '', '  '];
 const COMMON_NAMES = ['alice.example.com', 'ALICE.example.com', 'bob.example.com', 'laptop-7'];
 const STATUSES = ['active', 'active', 'active', 'terminating', 'terminated', 'failed-to-terminate'];
+/** Groups a client may report; when a connection has no `groups`, they are unknown (as EC2 lists connections). */
+const GROUP_LISTS: readonly (readonly string[])[] = [[], ['contractors'], ['SRE', 'staff'], [' Contractors ', 'ops']];
+const SELECTED_GROUPS = ['contractors', 'sre', 'Ops'];
 
 /** A connection from small pools, so identities, endpoints and ids collide often. */
 export const arbConnection: fc.Arbitrary<Connection> = fc.record(
@@ -21,6 +25,7 @@ export const arbConnection: fc.Arbitrary<Connection> = fc.record(
     connectionId: fc.integer({ min: 0, max: 15 }).map((n) => `cvpn-connection-${n.toString(16).padStart(17, '0')}`),
     username: fc.constantFrom(...USERNAMES),
     commonName: fc.constantFrom(...COMMON_NAMES),
+    groups: fc.constantFrom(...GROUP_LISTS),
     ingressBytes: fc.constantFrom(0, 0, 60, 1_000),
     egressBytes: fc.constantFrom(0, 0, 60),
     establishedAt: fc
@@ -29,6 +34,31 @@ export const arbConnection: fc.Arbitrary<Connection> = fc.record(
     status: fc.constantFrom(...STATUSES),
   },
   { requiredKeys: ['endpointId', 'connectionId', 'ingressBytes', 'egressBytes', 'establishedAt', 'status'] },
+);
+
+/** An attempt to connect, from the same pools as connections; without `groups`, the groups are unknown. */
+export const arbAttempt: fc.Arbitrary<ConnectionAttempt> = fc.record(
+  {
+    endpointId: fc.constantFrom(ENDPOINT_A, ENDPOINT_B),
+    connectionId: fc.constant('cvpn-connection-attempt'),
+    username: fc.constantFrom(...USERNAMES),
+    commonName: fc.constantFrom(...COMMON_NAMES),
+    groups: fc.constantFrom(...GROUP_LISTS),
+    platform: fc.constantFrom('ios', 'windows', 'macos'),
+    publicIp: fc.constantFrom('198.51.100.7', '2001:db8::7'),
+  },
+  { requiredKeys: ['endpointId', 'connectionId'] },
+);
+
+/** What is known of the connections an identity holds: a small count, or unknown. */
+export const arbKnown: fc.Arbitrary<number | undefined> = fc.option(fc.nat({ max: 4 }), { nil: undefined });
+
+/** Instants around NOW (Thursday 10:49 UTC): inside and outside the off-hours windows of the rows. */
+export const arbInstant: fc.Arbitrary<Date> = fc.constantFrom(
+  NOW,
+  new Date('2026-11-26T23:30:00Z'),
+  new Date('2026-11-27T05:00:00Z'),
+  new Date('2026-11-28T11:30:00Z'),
 );
 
 /** Up to sixteen connections, each listed once (EC2 lists a connection once per endpoint). */
@@ -42,12 +72,19 @@ const arbSelectors = fc.record(
   {
     usernames: fc.subarray(['alice', 'BOB', 'carol', 'Straße'], { minLength: 1 }),
     commonNames: fc.subarray(['alice.example.com', 'laptop-7'], { minLength: 1 }),
+    groups: fc.subarray(SELECTED_GROUPS, { minLength: 1 }),
   },
   { requiredKeys: [] },
 );
 const arbNamed = fc.oneof(
   fc.record({ usernames: fc.subarray(['alice', 'BOB', 'carol', 'Straße'], { minLength: 1 }) }),
   fc.record({ commonNames: fc.subarray(['alice.example.com', 'laptop-7'], { minLength: 1 }) }),
+  fc.record({ groups: fc.subarray(SELECTED_GROUPS, { minLength: 1 }) }),
+);
+/** The text shown to a refused user, on the kinds that refuse at connect; often absent. */
+const arbMessage = fc.record(
+  { message: fc.constantFrom('Access refused.', 'Office hours only — try again tomorrow.') },
+  { requiredKeys: [] },
 );
 const arbEndpoints = fc.constantFrom(['*'], [ENDPOINT_A], [ENDPOINT_B], [ENDPOINT_A, ENDPOINT_B]);
 const arbMode = fc.constantFrom('enforce', 'observe');
@@ -67,8 +104,8 @@ const arbCommon = fc.record(
 export const arbValidRow: fc.Arbitrary<Record<string, unknown>> = fc
   .oneof(
     fc
-      .tuple(arbCommon, arbNamed)
-      .map(([common, named]) => row.revokedUser({ ...common, usernames: undefined, ...named })),
+      .tuple(arbCommon, arbNamed, arbMessage)
+      .map(([common, named, message]) => row.revokedUser({ ...common, usernames: undefined, ...named, ...message })),
     fc
       .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 120 }), fc.constantFrom(0, 100))
       .map(([common, selectors, idleMinutes, minBytes]) =>
@@ -83,13 +120,19 @@ export const arbValidRow: fc.Arbitrary<Record<string, unknown>> = fc
         arbSelectors,
         fc.constantFrom(['thu'], ['mon', 'fri'], ['wed', 'thu']),
         fc.constantFrom(['08:00', '18:00'], ['22:00', '06:00'], ['11:00', '12:00']),
+        arbMessage,
       )
-      .map(([common, selectors, days, [start, end]]) =>
-        row.offHours({ ...common, ...selectors, days, start, end, timezone: 'UTC' }),
+      .map(([common, selectors, days, [start, end], message]) =>
+        row.offHours({ ...common, ...selectors, days, start, end, timezone: 'UTC', ...message }),
       ),
     fc
-      .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 3 }))
-      .map(([common, selectors, maxConnections]) => row.maxConnections({ ...common, ...selectors, maxConnections })),
+      .tuple(arbCommon, arbSelectors, fc.integer({ min: 1, max: 3 }), arbMessage)
+      .map(([common, selectors, maxConnections, message]) =>
+        row.maxConnections({ ...common, ...selectors, maxConnections, ...message }),
+      ),
+    fc
+      .tuple(arbCommon, arbSelectors, arbMessage)
+      .map(([common, selectors, message]) => row.lockdown({ ...common, ...selectors, ...message })),
     fc.tuple(arbCommon, arbNamed).map(([common, named]) => row.exempt({ ...common, usernames: undefined, ...named })),
   )
   .map(withoutUndefined);

@@ -1,6 +1,8 @@
 import {
   parsePolicyRow,
+  parseRows,
   type Connection,
+  type ConnectionAttempt,
   type ConnectionIdleState,
   type IdleState,
   type PolicyRow,
@@ -26,6 +28,11 @@ export function connection(overrides: Partial<Connection> & { readonly connectio
     status: 'active',
     ...overrides,
   };
+}
+
+/** An attempt by alice to connect to endpoint A. */
+export function attempt(overrides: Partial<ConnectionAttempt> = {}): ConnectionAttempt {
+  return { endpointId: ENDPOINT_A, connectionId: 'cvpn-connection-new', username: 'alice', ...overrides };
 }
 
 /** No idle memory at all. */
@@ -95,6 +102,14 @@ export const row = {
     reason: 'one laptop and one phone',
     ...overrides,
   }),
+  lockdown: (overrides: Attributes = {}): Attributes => ({
+    policyId: 'incident-7',
+    kind: 'lockdown',
+    mode: 'enforce',
+    endpoints: [ENDPOINT_A],
+    reason: 'credential leak under investigation',
+    ...overrides,
+  }),
   exempt: (overrides: Attributes = {}): Attributes => ({
     policyId: 'on-call',
     kind: 'exempt',
@@ -103,6 +118,13 @@ export const row = {
     ...overrides,
   }),
 };
+
+/** Raw rows parsed as a run parses them, for the admission decision; fails the test when one is invalid. */
+export function validRows(...items: Attributes[]): PolicyRow[] {
+  const { rows, findings } = parseRows(items);
+  if (findings.length > 0) throw new Error(`fixture rows are invalid: ${findings.map((f) => f.message).join('; ')}`);
+  return [...rows];
+}
 
 /** A raw row parsed, for tests of one rule; fails the test when the row is invalid. */
 export function valid<T extends PolicyRow>(item: Attributes): T {

@@ -23,7 +23,11 @@ function exempted(rows: readonly unknown[], target: Connection): boolean {
       value !== undefined &&
       normalizeIdentity(value) !== '' &&
       (list ?? []).some((entry) => normalizeIdentity(entry) === normalizeIdentity(value));
-    return named(parsed.row.usernames, target.username) || named(parsed.row.commonNames, target.commonName);
+    return (
+      named(parsed.row.usernames, target.username) ||
+      named(parsed.row.commonNames, target.commonName) ||
+      (target.groups ?? []).some((group) => named(parsed.row.groups, group))
+    );
   });
 }
 

@@ -161,6 +161,7 @@ describe('evaluate', () => {
     });
 
     it.each<[string, Record<string, unknown>[], string, string]>([
+      ['lockdown over revoked-user', [row.revokedUser(), row.lockdown()], 'incident-7', 'terminate'],
       ['revoked-user over max-session', [row.maxSession(), row.revokedUser()], 'offboarded-2026-11', 'terminate'],
       ['max-session over off-hours', [row.offHours({ days: ['sat'] }), row.maxSession()], 'max-8h', 'terminate'],
       ['off-hours over idle', [row.idle(), row.offHours({ days: ['sat'] })], 'office-hours', 'terminate'],
@@ -193,6 +194,36 @@ describe('evaluate', () => {
         decision?.fired.find((firing) => firing.policyId === decidingPolicyId)?.reason +
           (verdict === 'terminate' ? '' : '; observe mode: not terminated'),
       );
+    });
+  });
+
+  describe('groups', () => {
+    const contractorsOnly = row.maxSession({ groups: ['contractors'] });
+
+    it.each<[string, readonly string[] | undefined, string[]]>([
+      ['groups are unknown (as EC2 lists connections)', undefined, []],
+      ['groups are known and listed', ['Contractors'], ['terminate']],
+      ['groups are known and not listed', ['engineering'], []],
+    ])('selects by groups only when the %s', (_case, groups, expected) => {
+      // Arrange
+      const target = { ...alice, groups };
+
+      // Act
+      const { decisions } = evaluate([contractorsOnly], [target], NO_IDLE_STATE, NOW);
+
+      // Assert
+      expect(decisions.map((decision) => decision.verdict)).toEqual(expected);
+    });
+
+    it('still selects the listed user names of a row that also lists groups, whatever the groups', () => {
+      const { decisions } = evaluate(
+        [row.maxSession({ usernames: ['alice'], groups: ['contractors'] })],
+        [alice],
+        NO_IDLE_STATE,
+        NOW,
+      );
+
+      expect(decisions.map((decision) => decision.verdict)).toEqual(['terminate']);
     });
   });
 

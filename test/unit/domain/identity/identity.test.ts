@@ -78,3 +78,55 @@ describe('inIdentityScope', () => {
     expect(inIdentityScope({ usernames: ['Alice'] }, alice, false)).toBe(true);
   });
 });
+
+describe('matchIdentity by groups', () => {
+  const inGroups = (groups: readonly string[] | undefined) =>
+    connection({ connectionId: 'cvpn-connection-1', username: 'alice', commonName: 'alice-laptop', groups });
+
+  it.each<[string, readonly string[] | undefined, readonly string[], string | undefined]>([
+    ['a listed group, exactly', ['engineering', 'contractors'], ['contractors'], 'contractors'],
+    ['a listed group in another case, with spaces', [' CONTRACTORS '], ['Contractors'], ' CONTRACTORS '],
+    ['the first of the client groups the row lists', ['ops', 'contractors'], ['contractors', 'ops'], 'ops'],
+    ['no group when the client is in none of them', ['engineering'], ['contractors'], undefined],
+    ['no group by substring or prefix', ['contractors-eu', 'sub-contractors'], ['contractors'], undefined],
+    ['no group when the client is in no group at all', [], ['contractors'], undefined],
+    ['no group when the client groups are unknown', undefined, ['contractors'], undefined],
+    ['no blank group', ['  '], ['contractors'], undefined],
+  ])('matches %s', (_case, groups, selected, matched) => {
+    // Act
+    const identity = matchIdentity({ groups: selected }, inGroups(groups));
+
+    // Assert
+    expect(identity).toEqual(matched === undefined ? undefined : { attribute: 'group', value: matched });
+  });
+
+  it('combines groups with user names and common names by "or", user name first', () => {
+    const selectors = { usernames: ['bob'], commonNames: ['alice-laptop'], groups: ['contractors'] };
+
+    expect(matchIdentity(selectors, inGroups(['contractors']))).toEqual({
+      attribute: 'commonName',
+      value: 'alice-laptop',
+    });
+    expect(matchIdentity({ usernames: ['alice'], groups: ['contractors'] }, inGroups(['contractors']))).toEqual({
+      attribute: 'username',
+      value: 'alice',
+    });
+    expect(matchIdentity({ usernames: ['bob'], groups: ['contractors'] }, inGroups(['contractors']))).toEqual({
+      attribute: 'group',
+      value: 'contractors',
+    });
+  });
+
+  it('still matches by user name or common name when the groups are unknown', () => {
+    expect(matchIdentity({ usernames: ['alice'], groups: ['contractors'] }, inGroups(undefined))).toEqual({
+      attribute: 'username',
+      value: 'alice',
+    });
+  });
+
+  it('counts a groups selector as a selector: a row selecting by groups alone is not a row for everyone', () => {
+    expect(inIdentityScope({ groups: ['contractors'] }, inGroups(undefined), true)).toBe(false);
+    expect(inIdentityScope({ groups: ['contractors'] }, inGroups(['engineering']), true)).toBe(false);
+    expect(inIdentityScope({ groups: ['contractors'] }, inGroups(['contractors']), false)).toBe(true);
+  });
+});

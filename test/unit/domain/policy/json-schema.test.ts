@@ -26,7 +26,15 @@ describe('policyRowJsonSchema', () => {
 
     const kinds = schema.oneOf.map((variant) => variant.properties.kind.const);
 
-    expect(kinds).toEqual(['revoked-user', 'idle', 'max-session', 'off-hours', 'max-connections', 'exempt']);
+    expect(kinds).toEqual([
+      'revoked-user',
+      'idle',
+      'max-session',
+      'off-hours',
+      'max-connections',
+      'lockdown',
+      'exempt',
+    ]);
     expect(schema.oneOf.every((variant) => variant.additionalProperties === false)).toBe(true);
   });
 });

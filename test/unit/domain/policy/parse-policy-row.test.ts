@@ -27,6 +27,7 @@ describe('parsePolicyRow', () => {
       ['max-session', row.maxSession()],
       ['off-hours', row.offHours()],
       ['max-connections', row.maxConnections()],
+      ['lockdown', row.lockdown()],
       ['exempt', row.exempt()],
     ])('parses a %s row', (kind, item) => {
       // Act
@@ -216,6 +217,8 @@ describe('parsePolicyRow', () => {
       ['mode', row.maxSession({ mode: undefined })],
       ['endpoints', row.offHours({ endpoints: undefined })],
       ['idleMinutes', row.idle({ idleMinutes: undefined })],
+      ['endpoints', row.lockdown({ endpoints: undefined })],
+      ['mode', row.lockdown({ mode: undefined })],
       ['usernames', row.revokedUser({ usernames: undefined })],
       ['kind', row.idle({ kind: undefined })],
     ])('names the missing attribute %s', (field, item) => {
@@ -242,7 +245,7 @@ describe('parsePolicyRow', () => {
 
       const issue = error.issues.find((candidate) => candidate.field === 'idleMinute');
       expect(issue?.expected).toContain(
-        'policyId, kind, enabled, mode, endpoints, usernames, commonNames, idleMinutes, minBytes, expiresAt',
+        'policyId, kind, enabled, mode, endpoints, usernames, commonNames, groups, idleMinutes, minBytes, expiresAt',
       );
     });
 

@@ -4,7 +4,14 @@ import { exemptionCovers } from '../../../../lambda/domain/rules/exempt.js';
 import { connection, ENDPOINT_A, ENDPOINT_B, minutesBefore, NO_IDLE_STATE, NOW, row, valid } from '../fixtures.js';
 
 describe('exempt', () => {
-  it.each<[string, Record<string, unknown>, { endpointId?: string; username?: string; commonName?: string }, boolean]>([
+  it.each<
+    [
+      string,
+      Record<string, unknown>,
+      { endpointId?: string; username?: string; commonName?: string; groups?: readonly string[] },
+      boolean,
+    ]
+  >([
     ['the named user on any endpoint', {}, { endpointId: ENDPOINT_B, username: 'ALICE' }, true],
     ['another user', {}, { username: 'bob' }, false],
     ['a user whose name contains the named one', {}, { username: 'alice.admin' }, false],
@@ -15,6 +22,20 @@ describe('exempt', () => {
       false,
     ],
     ['the named certificate', { usernames: undefined, commonNames: ['laptop-7'] }, { commonName: 'Laptop-7' }, true],
+    ['a member of the named group', { usernames: undefined, groups: ['sre'] }, { groups: ['dev', 'SRE'] }, true],
+    ['a client outside the named group', { usernames: undefined, groups: ['sre'] }, { groups: ['dev'] }, false],
+    [
+      'a client whose groups are unknown, by a row naming only groups',
+      { usernames: undefined, groups: ['sre'] },
+      { username: 'alice' },
+      false,
+    ],
+    [
+      'the named user whose groups are unknown, by a row naming users and groups',
+      { groups: ['sre'] },
+      { username: 'alice' },
+      true,
+    ],
   ])('covers %s: %s', (_case, overrides, identity, covers) => {
     // Arrange
     const exemption = valid<ExemptRow>(

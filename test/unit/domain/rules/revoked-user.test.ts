@@ -49,6 +49,49 @@ describe('revoked-user', () => {
     expect(revokedUserReason(policy, { attribute: 'commonName', value: 'alice.example.com' })).toBe(
       'certificate alice.example.com is revoked (policy offboarded-2026-11)',
     );
+    expect(revokedUserReason(policy, { attribute: 'group', value: 'contractors' })).toBe(
+      'a member of group contractors is revoked (policy offboarded-2026-11)',
+    );
+  });
+
+  describe('by groups', () => {
+    const contractors = valid<RevokedUserRow>(
+      Object.fromEntries(
+        Object.entries(row.revokedUser({ usernames: undefined, groups: ['Contractors'] })).filter(
+          ([, value]) => value !== undefined,
+        ),
+      ),
+    );
+
+    it.each<[string, readonly string[] | undefined, boolean]>([
+      ['a member of the group', ['engineering', 'contractors'], true],
+      ['a client in other groups only', ['engineering'], false],
+      ['a client in no group', [], false],
+      ['a client whose groups are unknown', undefined, false],
+    ])('fires on %s: %s', (_case, groups, fires) => {
+      const target = connection({ connectionId: 'cvpn-connection-1', username: 'alice', groups });
+
+      expect(revokedUserFires(contractors, target) !== undefined).toBe(fires);
+    });
+
+    it('ends no connection of a run, where EC2 reports no groups, when the row names only groups', () => {
+      const listed = connection({ connectionId: 'cvpn-connection-1', username: 'alice' });
+
+      const { decisions, findings } = evaluate([contractors], [listed], NO_IDLE_STATE, NOW);
+
+      expect(findings).toEqual([]);
+      expect(decisions).toEqual([]);
+    });
+
+    it('ends a connection whose groups are known and listed', () => {
+      const known = connection({ connectionId: 'cvpn-connection-1', username: 'alice', groups: ['contractors'] });
+
+      const { decisions } = evaluate([contractors], [known], NO_IDLE_STATE, NOW);
+
+      expect(decisions.map((decision) => [decision.verdict, decision.reason])).toEqual([
+        ['terminate', 'a member of group contractors is revoked (policy offboarded-2026-11)'],
+      ]);
+    });
   });
 
   describe('evaluate', () => {
