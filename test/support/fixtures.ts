@@ -39,3 +39,13 @@ export function aDecision(connection: Connection, overrides: Partial<Decision> =
     ...overrides,
   };
 }
+
+/** A raw, valid `revoked-user` row (as the policies table holds it) that ends mallory's connections everywhere. */
+export const REVOKED_MALLORY = {
+  policyId: 'offboarded',
+  kind: 'revoked-user',
+  mode: 'enforce',
+  endpoints: ['*'],
+  usernames: ['mallory'],
+  reason: 'left the company',
+};

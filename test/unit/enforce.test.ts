@@ -1,17 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { type EnforcementOptions, runEnforcement } from '../../lambda/enforce.js';
-import { aConnection, ENDPOINT_A, ENDPOINT_B } from '../support/fixtures.js';
+import { aConnection, ENDPOINT_A, ENDPOINT_B, REVOKED_MALLORY } from '../support/fixtures.js';
 import { memoryPorts } from '../support/MemoryPorts.js';
 
 const RUN = 'run-2026-11-26T10:00:00Z';
-const REVOKED = {
-  policyId: 'offboarded',
-  kind: 'revoked-user',
-  mode: 'enforce',
-  endpoints: ['*'],
-  usernames: ['mallory'],
-  reason: 'left the company',
-};
+const REVOKED = REVOKED_MALLORY;
 
 function options(overrides: Partial<EnforcementOptions> = {}): EnforcementOptions {
   return {

@@ -10,19 +10,12 @@ import type { DecisionRecord } from '../../../lambda/ports/index.js';
 import { decisionRecord } from '../../../lambda/run/audit-records.js';
 import { type DecideOptions, decideRun } from '../../../lambda/run/decide-run.js';
 import type { Gathered } from '../../../lambda/run/gather-run.js';
-import { aConnection, ENDPOINT_A, ENDPOINT_B } from '../../support/fixtures.js';
+import { aConnection, ENDPOINT_A, ENDPOINT_B, REVOKED_MALLORY } from '../../support/fixtures.js';
 
 const RUN = 'run-2026-11-26T10:00:00Z';
 const NOW = new Date('2026-11-26T10:00:00Z');
 
-const REVOKED = {
-  policyId: 'offboarded',
-  kind: 'revoked-user',
-  mode: 'enforce',
-  endpoints: ['*'],
-  usernames: ['mallory'],
-  reason: 'left the company',
-};
+const REVOKED = REVOKED_MALLORY;
 const OBSERVED_SESSIONS = {
   policyId: 'max-1h',
   kind: 'max-session',

@@ -2,17 +2,10 @@ import { describe, expect, it } from '@jest/globals';
 import type { Connection } from '../../../lambda/domain/index.js';
 import type { ClientVpnEndpoint, DecisionRecord } from '../../../lambda/ports/index.js';
 import { ENDPOINTS_IN_FLIGHT, gatherRun, type GatherPorts } from '../../../lambda/run/gather-run.js';
-import { aConnection, ENDPOINT_A, ENDPOINT_B } from '../../support/fixtures.js';
+import { aConnection, ENDPOINT_A, ENDPOINT_B, REVOKED_MALLORY } from '../../support/fixtures.js';
 import { MemoryGateway, MemoryIdleStore, MemoryPolicies } from '../../support/MemoryPorts.js';
 
-const REVOKED = {
-  policyId: 'offboarded',
-  kind: 'revoked-user',
-  mode: 'enforce',
-  endpoints: ['*'],
-  usernames: ['mallory'],
-  reason: 'left the company',
-};
+const REVOKED = REVOKED_MALLORY;
 const TYPO = { policyId: 'typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 30, reason: 'x' };
 const ENDPOINTS: ClientVpnEndpoint[] = [
   { endpointId: ENDPOINT_A, tags: {} },
