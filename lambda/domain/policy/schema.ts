@@ -17,6 +17,9 @@ const tail = {
   version: a.version,
 };
 
+/** What the kinds that can refuse a new connection show the refused user; after what the kind checks. */
+const refusal = { message: a.message };
+
 /** Scope of the kinds that can terminate and, without selectors, apply to every identity. */
 const everyoneUnlessSelected = {
   mode: a.mode,
@@ -54,7 +57,7 @@ export const revokedUserRowSchema = z
     mode: a.mode,
     endpoints: a.endpoints,
     ...naming(PolicyKind.REVOKED_USER),
-    message: a.message,
+    ...refusal,
     ...tail,
   })
   .superRefine(requireNamedIdentity(PolicyKind.REVOKED_USER))
@@ -104,7 +107,7 @@ export const offHoursRowSchema = z
       'When the allowed window closes (excluded), local time; before start, the window runs past midnight into the next day.',
     ),
     timezone: a.timezone,
-    message: a.message,
+    ...refusal,
     ...tail,
   })
   .superRefine((row, context) => {
@@ -127,7 +130,7 @@ export const maxConnectionsRowSchema = z
       'Most active connections one identity may hold on the endpoints of the row; the newest are kept.',
       'a whole number ≥ 1 (DynamoDB type N)',
     ),
-    message: a.message,
+    ...refusal,
     ...tail,
   })
   .describe('Keeps the newest maxConnections connections of each identity and ends the others.');
@@ -137,7 +140,7 @@ export const lockdownRowSchema = z
   .strictObject({
     ...head(PolicyKind.LOCKDOWN),
     ...everyoneUnlessSelected,
-    message: a.message,
+    ...refusal,
     ...tail,
   })
   .describe(
@@ -176,7 +179,7 @@ export const POLICY_ATTRIBUTE_ORDER: readonly string[] = readingOrder();
 
 function readingOrder(): string[] {
   const first = [...Object.keys(head(PolicyKind.IDLE)), ...Object.keys(everyoneUnlessSelected)];
-  const last = Object.keys(tail);
+  const last = [...Object.keys(refusal), ...Object.keys(tail)];
   const checked = Object.values(ROW_SCHEMAS)
     .flatMap((schema) => Object.keys(schema.shape))
     .filter((name) => !first.includes(name) && !last.includes(name));

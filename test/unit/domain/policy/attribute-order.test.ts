@@ -21,7 +21,7 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
     expect(ordered).toEqual(names);
   });
 
-  it('reads key, kind, mode and scope first, then what each kind checks, then expiry, cap and bookkeeping', () => {
+  it('reads key, kind, mode and scope first, then what each kind checks, then the refusal message, expiry, cap and bookkeeping', () => {
     // Assert
     expect(POLICY_ATTRIBUTE_ORDER).toEqual([
       'policyId',
@@ -31,6 +31,7 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
       'endpoints',
       'usernames',
       'commonNames',
+      'groups',
       'idleMinutes',
       'minBytes',
       'maxSessionMinutes',
@@ -39,6 +40,7 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
       'end',
       'timezone',
       'maxConnections',
+      'message',
       'expiresAt',
       'maxTerminations',
       'reason',
