@@ -17,6 +17,8 @@ import type { ThrottlingOptions } from './ec2/throttling.js';
 import { EdgeServer } from './edge/edge-server.js';
 import { SandboxOptionError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
+import { LambdaService } from './lambda/lambda-service.js';
+import { LambdaRestHandler } from './lambda/rest-handler.js';
 import { LatencyInjector, type LatencyRule } from './latency.js';
 import { applyScenario, loadScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
@@ -67,8 +69,8 @@ export interface SandboxClientConfig {
 }
 
 /**
- * A running sandbox: one edge port in front of the Client VPN emulator, DynamoDB (dynalite), SNS
- * and STS, with the simulation controls reachable from code and from the admin API.
+ * A running sandbox: one edge port in front of the Client VPN emulator, DynamoDB (dynalite), SNS,
+ * STS and Lambda, with the simulation controls reachable from code and from the admin API.
  */
 export class Sandbox {
   /** Table names (from lambda/tables.ts). */
@@ -96,6 +98,8 @@ export class Sandbox {
     public readonly emulator: ClientVpnEmulator,
     /** SNS: topics and every published message. */
     public readonly sns: SnsEmulator,
+    /** Lambda: the functions registered in this process (`lambda.register(name, handler)`), their faults and counters. */
+    public readonly lambda: LambdaService,
     /** Fault rules for every service (shared with `emulator.faults`). */
     public readonly faults: FaultInjector,
     /** Latency rules for every service. */
@@ -142,7 +146,7 @@ export class Sandbox {
   /**
    * Back to the start: the clock restarts, the scenario is loaded again, the tables are emptied and
    * the scenario's policy rows seeded, SNS messages, counters, denials, faults and latency reset to
-   * the start options.
+   * the start options. Lambda functions stay registered; their faults and counters are cleared.
    */
   public async reset(): Promise<void> {
     this.clock.restart(clockOptions(this.options, this.scenario));
@@ -152,6 +156,7 @@ export class Sandbox {
     this.faults.reseed(this.options.faultSeed ?? 1);
     this.latency.set(this.options.latency ?? []);
     this.sns.reset();
+    this.lambda.reset(this.options.faultSeed ?? 1);
     await this.dynamodb.recreateTables();
     await seed(this, this.dynamodb);
   }
@@ -211,6 +216,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     terminationDelayMs: options.terminationDelayMs,
   });
   const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
+  const lambda = new LambdaService({
+    clock,
+    region,
+    accountId: SANDBOX_ACCOUNT_ID,
+    counters,
+    faults,
+    latency,
+    faultSeed: options.faultSeed,
+  });
   const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
   const sandbox = new Sandbox(
     host,
@@ -218,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     emulator,
     sns,
+    lambda,
     faults,
     latency,
     counters,
@@ -240,6 +255,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         new DynamoDbHandler(dynamodb),
         new SnsQueryHandler(sns),
         new StsQueryHandler(SANDBOX_ACCOUNT_ID),
+        new LambdaRestHandler(lambda),
       ],
     });
     sandbox.attachEdge(edge);
