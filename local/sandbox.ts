@@ -206,16 +206,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   faults.set(options.faults ?? []);
   const latency = new LatencyInjector();
   latency.set(options.latency ?? []);
-  const emulator = new ClientVpnEmulator({
-    clock,
-    region,
-    counters,
-    faults,
-    throttling: options.throttling,
-    pagination: options.pagination,
-    terminationDelayMs: options.terminationDelayMs,
-  });
-  const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
   const lambda = new LambdaService({
     clock,
     region,
@@ -225,6 +215,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     latency,
     faultSeed: options.faultSeed,
   });
+  const emulator = new ClientVpnEmulator({
+    clock,
+    region,
+    accountId: SANDBOX_ACCOUNT_ID,
+    functions: lambda,
+    counters,
+    faults,
+    throttling: options.throttling,
+    pagination: options.pagination,
+    terminationDelayMs: options.terminationDelayMs,
+  });
+  const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
   const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
   const sandbox = new Sandbox(
     host,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConnectionStatus, ENDPOINT_ID_PATTERN as ENDPOINT_ID } from '../../lambda/domain/constants.js';
 import { SimulatedClock } from '../clock.js';
+import { SANDBOX_ACCOUNT_ID } from '../constants.js';
 import { CallCounters } from '../counters.js';
 import { SandboxControlError } from '../errors.js';
 import { FaultInjector } from '../faults.js';
@@ -9,10 +10,12 @@ import {
   type DescribeConnectionsInput,
   type DescribeEndpointsInput,
   Ec2Actions,
+  type ModifyEndpointInput,
   type TerminateInput,
   type TerminateOutput,
 } from './ec2-actions.js';
 import { Ec2ApiError } from './errors.js';
+import { type ClientConnectFunctions, NO_CLIENT_CONNECT_HANDLER } from './client-connect.js';
 import {
   AuthenticationType,
   type ConnectionPatch,
@@ -47,6 +50,10 @@ export interface ClientVpnEmulatorOptions {
   readonly counters?: CallCounters;
   /** Shared with the edge. @default its own */
   readonly faults?: FaultInjector;
+  /** The account of the endpoints (their client connect handlers must be in it). @default '000000000000' */
+  readonly accountId?: string;
+  /** Lambda, for the client connect handlers. @default none: no function can be attached */
+  readonly functions?: ClientConnectFunctions;
 }
 
 const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
@@ -60,6 +67,7 @@ const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
 export class ClientVpnEmulator {
   public readonly clock: SimulatedClock;
   public readonly region: string;
+  public readonly accountId: string;
   public readonly permissions = new Permissions();
   public readonly counters: CallCounters;
   public readonly faults: FaultInjector;
@@ -75,6 +83,7 @@ export class ClientVpnEmulator {
   constructor(options: ClientVpnEmulatorOptions = {}) {
     this.clock = options.clock ?? new SimulatedClock();
     this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
     this.counters = options.counters ?? new CallCounters();
     this.faults = options.faults ?? new FaultInjector();
     this.life = new ConnectionLife(options.terminationDelayMs ?? 5000, options.endedRetentionMs ?? 3_600_000);
@@ -82,6 +91,9 @@ export class ClientVpnEmulator {
     this.throttling = new Throttling(this.clock, options.throttling);
     this.actions = new Ec2Actions({
       clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      functions: options.functions,
       endpoints: this.endpoints,
       connections: this.connections,
       life: this.life,
@@ -119,6 +131,7 @@ export class ClientVpnEmulator {
       vpcId: spec.vpcId ?? `vpc-${hexDigest(spec.id, 17)}`,
       dnsServers: [...(spec.dnsServers ?? [])],
       dnsName: `*.${spec.id}.prod.clientvpn.${this.region}.amazonaws.com`,
+      clientConnect: NO_CLIENT_CONNECT_HANDLER,
     };
     this.endpoints.set(spec.id, record);
     return endpointView(record);
@@ -311,6 +324,11 @@ export class ClientVpnEmulator {
   /** TerminateClientVpnConnections: by ConnectionId, or by Username for a user with at most five active connections. */
   public terminateClientVpnConnections(input: TerminateInput): TerminateOutput {
     return this.actions.terminateClientVpnConnections(input);
+  }
+
+  /** ModifyClientVpnEndpoint: attaches or detaches the endpoint's client connect handler (`ClientConnectOptions`). */
+  public modifyClientVpnEndpoint(input: ModifyEndpointInput): void {
+    this.actions.modifyClientVpnEndpoint(input);
   }
 
   private record(connectionId: string): ConnectionRecord {

@@ -39,7 +39,14 @@ export function endpointXml(endpoint: EndpointView, region: string): string {
     ),
     itemList('securityGroupIdSet', []),
     text('vpcId', endpoint.vpcId),
-    node('clientConnectOptions', [text('enabled', false), node('status', [text('code', 'applied')])]),
+    node('clientConnectOptions', [
+      text('enabled', endpoint.clientConnect.enabled),
+      text('lambdaFunctionArn', endpoint.clientConnect.lambdaFunctionArn),
+      node('status', [
+        text('code', endpoint.clientConnect.status.code),
+        text('message', endpoint.clientConnect.status.message),
+      ]),
+    ]),
     text('sessionTimeoutHours', endpoint.sessionTimeoutHours),
     node('clientLoginBannerOptions', [text('enabled', false)]),
     text('disconnectOnSessionTimeout', true),

@@ -86,7 +86,42 @@ export class Ec2QueryHandler implements ServiceHandler {
         });
         return envelope(action, requestId, terminateXml(result));
       }
+      case Ec2Action.MODIFY_CLIENT_VPN_ENDPOINT: {
+        checkModifyParameters(params);
+        const given = [...params.keys()].some((key) => key.startsWith('ClientConnectOptions.'));
+        this.emulator.modifyClientVpnEndpoint({
+          endpointId: stringParam(params, 'ClientVpnEndpointId'),
+          clientConnectOptions: given
+            ? {
+                enabled: booleanParam(params, 'ClientConnectOptions.Enabled'),
+                lambdaFunctionArn: stringParam(params, 'ClientConnectOptions.LambdaFunctionArn'),
+              }
+            : undefined,
+          dryRun: booleanParam(params, 'DryRun'),
+        });
+        return envelope(action, requestId, [text('return', true)]);
+      }
     }
+  }
+}
+
+/** The ModifyClientVpnEndpoint parameters the emulator applies; any other is refused rather than ignored. */
+const MODIFY_PARAMETERS = new Set([
+  'Action',
+  'Version',
+  'ClientVpnEndpointId',
+  'DryRun',
+  'ClientConnectOptions.Enabled',
+  'ClientConnectOptions.LambdaFunctionArn',
+]);
+
+function checkModifyParameters(params: URLSearchParams): void {
+  const others = [...params.keys()].filter((key) => !MODIFY_PARAMETERS.has(key));
+  if (others.length > 0) {
+    throw ec2Errors.unsupported(
+      "The sandbox's ModifyClientVpnEndpoint changes ClientConnectOptions only; " +
+        `it does not emulate ${others.join(', ')}.`,
+    );
   }
 }
 
