@@ -10,11 +10,21 @@ export type {
   ConnectionPatch,
   ConnectionSpec,
   ConnectionView,
+  ClientConnectOptionsView,
   EndpointSpec,
   EndpointView,
   TrafficProfile,
 } from './ec2/model.js';
 export type { PermissionDenial } from './ec2/permissions.js';
+export type { ConnectAttempt, ConnectAttemptResult } from './ec2/connect-attempts.js';
+export type { ClientConnectRequest, ConnectAttemptInput } from './ec2/client-connect-request.js';
+export type { ClientConnectResponse } from './ec2/handler-response.js';
+export {
+  CLIENT_CONNECT_HANDLER_PREFIX,
+  CLIENT_CONNECT_TIMEOUT_MS,
+  ConnectFailureReason,
+  DEFAULT_REFUSAL_MESSAGE,
+} from './ec2/client-connect.js';
 export { CallCounters, type ActionCounter } from './counters.js';
 export { FaultInjector, FaultKind, type FaultRule, type FaultRuleState } from './faults.js';
 export { LatencyInjector, type LatencyRule } from './latency.js';

@@ -11,6 +11,8 @@ import {
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
 import { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
+import type { ConnectAttemptInput } from './ec2/client-connect-request.js';
+import type { ConnectAttemptResult } from './ec2/connect-attempts.js';
 import type { PaginationOptions } from './ec2/paging.js';
 import { Ec2QueryHandler } from './ec2/query-handler.js';
 import type { ThrottlingOptions } from './ec2/throttling.js';
@@ -159,6 +161,14 @@ export class Sandbox {
     this.lambda.reset(this.options.faultSeed ?? 1);
     await this.dynamodb.recreateTables();
     await seed(this, this.dynamodb);
+  }
+
+  /**
+   * A client connects to an endpoint, as Client VPN admits it (its client connect handler asked, if one is
+   * attached); refused attempts resolve with `admitted: false`. `sandbox.emulator.connectAttempts` lists them all.
+   */
+  public connect(input: ConnectAttemptInput): Promise<ConnectAttemptResult> {
+    return this.emulator.connect(input);
   }
 
   /** Writes raw items into one of the tables (policy rows as a person would type them, malformed ones included). */

@@ -12,6 +12,7 @@ import type { LatencyInjector, LatencyRule } from '../latency.js';
 import type { LambdaService } from '../lambda/lambda-service.js';
 import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
 import type { PublishedMessage, SnsEmulator } from '../sns/sns-emulator.js';
+import { connectRoutes } from './connect-routes.js';
 import { lambdaRoutes } from './lambda-routes.js';
 import { type RouteEntry, arrayField, json, match, objectBody, parseBody } from './routing.js';
 
@@ -36,8 +37,8 @@ export interface SandboxControls {
 
 /**
  * The admin JSON API on the edge port, under /_sandbox: the clock, connections, traffic profiles,
- * faults, latency, throttling, permissions, counters, SNS messages, Lambda functions, and reset. Bodies are JSON;
- * answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
+ * connection attempts, faults, latency, throttling, permissions, counters, SNS messages, Lambda functions, and
+ * reset. Bodies are JSON; answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
  */
 export function createAdminApi(sandbox: SandboxControls): (request: ServiceRequest) => Promise<ServiceResponse> {
   const routes: RouteEntry[] = [
@@ -101,6 +102,7 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
       summary: 'the client hangs up: the connection ends now',
       run: (_request, _body, [id]) => connectionJson(sandbox.emulator.disconnect(id ?? '')),
     },
+    ...connectRoutes(sandbox.emulator),
     { method: 'GET', pattern: '/profiles', summary: 'traffic profiles', run: () => sandbox.emulator.listProfiles() },
     {
       method: 'PUT',

@@ -9,6 +9,25 @@ export const CLIENT_CONNECT_HANDLER_PREFIX = 'AWSClientVPN-';
 /** How long Client VPN waits for its client connect handler: 30 s, not configurable. */
 export const CLIENT_CONNECT_TIMEOUT_MS = 30_000;
 
+/** Why Client VPN refused a connection its handler was asked about (`connection-attempt-failure-reason`). */
+export const ConnectFailureReason = {
+  /** The function answered `allow: false`. */
+  DENIED: 'client-connect-failed',
+  TIMED_OUT: 'client-connect-handler-timed-out',
+  /** The function threw (any `Unhandled` error but a timeout). */
+  EXECUTION_ERROR: 'client-connect-handler-other-execution-error',
+  THROTTLED: 'client-connect-handler-throttled',
+  /** The answer broke the response schema (a field missing, of the wrong type, or too long). */
+  INVALID_RESPONSE: 'client-connect-handler-invalid-response',
+  /** Lambda could not run the function (its own error, no answer, the function gone). */
+  SERVICE_ERROR: 'client-connect-handler-service-error',
+} as const;
+/** One of the failure reasons. */
+export type ConnectFailureReason = (typeof ConnectFailureReason)[keyof typeof ConnectFailureReason];
+
+/** What Client VPN tells a client it refused for any reason but the function's own denial. */
+export const DEFAULT_REFUSAL_MESSAGE = 'Error establishing connection. Please contact your administrator.';
+
 /** What Client VPN needs of Lambda: whether a function can be invoked, and invoking it as an AWS service does. */
 export type ClientConnectFunctions = Pick<LambdaService, 'check' | 'invokeAsService'>;
 

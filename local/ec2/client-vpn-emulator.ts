@@ -16,6 +16,8 @@ import {
 } from './ec2-actions.js';
 import { Ec2ApiError } from './errors.js';
 import { type ClientConnectFunctions, NO_CLIENT_CONNECT_HANDLER } from './client-connect.js';
+import type { ConnectAttemptInput } from './client-connect-request.js';
+import { type ConnectAttemptResult, ConnectAttempts } from './connect-attempts.js';
 import {
   AuthenticationType,
   type ConnectionPatch,
@@ -69,6 +71,8 @@ export class ClientVpnEmulator {
   public readonly region: string;
   public readonly accountId: string;
   public readonly permissions = new Permissions();
+  /** Clients' connection attempts, each recorded (`connect` makes one). */
+  public readonly connectAttempts: ConnectAttempts;
   public readonly counters: CallCounters;
   public readonly faults: FaultInjector;
 
@@ -100,6 +104,14 @@ export class ClientVpnEmulator {
       permissions: this.permissions,
       throttling: this.throttling,
       paging: this.paging,
+    });
+    this.connectAttempts = new ConnectAttempts({
+      clock: this.clock,
+      endpoints: this.endpoints,
+      functions: options.functions,
+      newConnectionId: (endpointId) => this.generateConnectionId(endpointId, this.nextSeq++),
+      checkProfile: (name) => void this.life.profile(name),
+      addConnection: (spec) => this.addConnection(spec),
     });
   }
 
@@ -249,6 +261,14 @@ export class ClientVpnEmulator {
     return this.life.view(record, now);
   }
 
+  /**
+   * A client connects, as Client VPN admits it: at once with no client connect handler; with one, after invoking
+   * it (the v2 request, 30 s at most) and reading its answer strictly. Admitted, it is a new `active` connection.
+   */
+  public connect(input: ConnectAttemptInput): Promise<ConnectAttemptResult> {
+    return this.connectAttempts.connect(input);
+  }
+
   /** The client hangs up: the connection ends now (`terminated`, with an end time). */
   public disconnect(connectionId: string): ConnectionView {
     const record = this.record(connectionId);
@@ -288,8 +308,8 @@ export class ClientVpnEmulator {
   }
 
   /**
-   * Forgets every endpoint, connection, custom profile, denial and bucket; throttling and paging go back
-   * to the constructor's options.
+   * Forgets every endpoint, connection, connection attempt, custom profile, denial and bucket; throttling and
+   * paging go back to the constructor's options.
    */
   public reset(): void {
     this.throttling.restore();
@@ -298,6 +318,7 @@ export class ClientVpnEmulator {
     this.connections.clear();
     this.life.resetProfiles();
     this.permissions.clear();
+    this.connectAttempts.clear();
     this.nextSeq = 1;
   }
 

@@ -158,17 +158,20 @@ export class LambdaService {
     const start = clock.nowMs();
     const delay = latency.delayFor(Service.LAMBDA, INVOKE_ACTION);
     if (delay > 0) await clock.sleep(delay);
-    const fault = faults.pick(Service.LAMBDA, INVOKE_ACTION);
-    let outcome: InvocationOutcome;
-    if (fault) {
-      const error =
-        fault.kind === FaultKind.THROTTLE ? lambdaErrors.throttled(ThrottleReason.ACCOUNT) : lambdaErrors.service();
-      outcome = { kind: 'refused', error };
-    } else {
-      const waited = clock.nowMs() - start;
-      const waitMs = options.waitMs === undefined ? undefined : Math.max(0, options.waitMs - waited);
-      outcome = await this.invoke(functionName, JSON.stringify(event) ?? 'null', undefined, { waitMs });
+    const waitMs = options.waitMs === undefined ? undefined : options.waitMs - (clock.nowMs() - start);
+    if (waitMs !== undefined && waitMs <= 0) {
+      // The caller gave up before Lambda answered: as for a dropped answer, no status to count.
+      counters.recordOutcome(Service.LAMBDA, INVOKE_ACTION, { status: 0, dropped: true });
+      return { kind: 'caller-timed-out', requestId: randomUUID(), durationMs: options.waitMs ?? 0 };
     }
+    const fault = faults.pick(Service.LAMBDA, INVOKE_ACTION);
+    const outcome: InvocationOutcome = fault
+      ? {
+          kind: 'refused',
+          error:
+            fault.kind === FaultKind.THROTTLE ? lambdaErrors.throttled(ThrottleReason.ACCOUNT) : lambdaErrors.service(),
+        }
+      : await this.invoke(functionName, JSON.stringify(event) ?? 'null', undefined, { waitMs });
     const error = outcome.kind === 'refused' ? outcome.error : undefined;
     counters.recordOutcome(Service.LAMBDA, INVOKE_ACTION, {
       status: error?.status ?? 200,
