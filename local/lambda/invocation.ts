@@ -169,7 +169,8 @@ function realTimeWatchdog(clock: SimulatedClock, limitMs: number): { fired: Prom
     return { fired: new Promise(() => undefined), cancel: () => undefined };
   let timer: NodeJS.Timeout | undefined;
   const fired = new Promise<unknown>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), clock.toRealMs(limitMs));
+    // Unreferenced: a pending invocation does not keep a stopped sandbox's process alive.
+    timer = setTimeout(() => resolve(TIMED_OUT), clock.toRealMs(limitMs)).unref();
   });
   return { fired, cancel: () => clearTimeout(timer) };
 }

@@ -50,6 +50,8 @@ interface FunctionRecord extends RunnableFunction {
 export interface InvokeOptions {
   /** How long the caller waits, in simulated ms (Client VPN: 30 s). @default the function's timeout */
   readonly waitMs?: number;
+  /** Invoke's `Qualifier`: a version or alias (`$LATEST` is the only one here). @default none */
+  readonly qualifier?: string;
 }
 
 /**
@@ -115,13 +117,8 @@ export class LambdaService {
    * ARN or a partial ARN, `$LATEST` the only qualifier), the function's faults apply, and it runs on the simulated
    * clock. `payload` is the event as JSON text.
    */
-  public async invoke(
-    functionName: string,
-    payload: string,
-    qualifier?: string,
-    options: InvokeOptions = {},
-  ): Promise<InvocationOutcome> {
-    const resolved = this.resolve(functionName, qualifier);
+  public async invoke(functionName: string, payload: string, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    const resolved = this.resolve(functionName, options.qualifier);
     if (resolved instanceof LambdaApiError) return { kind: 'refused', error: resolved };
     const fn = resolved;
     fn.stats.invocations += 1;
@@ -171,7 +168,7 @@ export class LambdaService {
           error:
             fault.kind === FaultKind.THROTTLE ? lambdaErrors.throttled(ThrottleReason.ACCOUNT) : lambdaErrors.service(),
         }
-      : await this.invoke(functionName, JSON.stringify(event) ?? 'null', undefined, { waitMs });
+      : await this.invoke(functionName, JSON.stringify(event) ?? 'null', { qualifier: options.qualifier, waitMs });
     const error = outcome.kind === 'refused' ? outcome.error : undefined;
     counters.recordOutcome(Service.LAMBDA, INVOKE_ACTION, {
       status: error?.status ?? 200,

@@ -66,7 +66,7 @@ export class LambdaRestHandler implements ServiceHandler {
       if (error) throw error;
       return { status: 204, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '' };
     }
-    return invocationResponse(await this.lambda.invoke(functionName, payload, qualifier));
+    return invocationResponse(await this.lambda.invoke(functionName, payload, { qualifier }));
   }
 }
 

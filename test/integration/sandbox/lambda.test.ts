@@ -127,6 +127,25 @@ describe('Lambda in the sandbox, invoked through the edge', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ errorType: 'Sandbox.Timedout' });
   });
 
+  it("settles with the context's done, fail and succeed, as the Node.js runtime does", async () => {
+    sandbox.lambda.register('sandbox-legacy', (event: { how: string }, context) => {
+      if (event.how === 'succeed') context.succeed({ via: 'succeed' });
+      else if (event.how === 'done') context.done(undefined, { via: 'done' });
+      else context.fail('failed the old way');
+      return new Promise<never>(() => undefined);
+    });
+
+    const answers = await Promise.all(
+      ['succeed', 'done', 'fail'].map((how) => invokeLambda(sandbox, 'sandbox-legacy', JSON.stringify({ how }))),
+    );
+
+    expect(answers.map((answer) => JSON.parse(answer.body))).toEqual([
+      { via: 'succeed' },
+      { via: 'done' },
+      expect.objectContaining({ errorType: 'Error', errorMessage: 'failed the old way' }),
+    ]);
+  });
+
   it('passes an empty payload as {} and refuses one that is not JSON', async () => {
     const empty = await invokeLambda(sandbox, ECHO);
     const broken = await invokeLambda(sandbox, ECHO, '{"hello":');
