@@ -5,6 +5,7 @@ const THROTTLE_CODES = new Set([
   'ThrottlingException',
   'Throttling',
   'Throttled',
+  'TooManyRequestsException',
 ]);
 
 /** Calls of one action and how they ended. */

@@ -3,9 +3,15 @@ import { inScope, type RuleScope } from './services.js';
 
 /** What an injected fault does to a request. */
 export const FaultKind = {
-  /** Answers the service's internal error (EC2 `InternalError` 500, DynamoDB `InternalServerError` 500…). */
+  /**
+   * Answers the service's internal error (EC2 `InternalError` 500, DynamoDB `InternalServerError` 500, Lambda
+   * `ServiceException` 500…).
+   */
   ERROR: 'error',
-  /** Answers the service's throttling error (EC2 `RequestLimitExceeded` 503, DynamoDB `ProvisionedThroughputExceededException` 400…). */
+  /**
+   * Answers the service's throttling error (EC2 `RequestLimitExceeded` 503, DynamoDB
+   * `ProvisionedThroughputExceededException` 400, Lambda `TooManyRequestsException` 429…).
+   */
   THROTTLE: 'throttle',
   /** Destroys the connection without an answer (the client sees a socket error). */
   DROP: 'drop',
@@ -86,7 +92,7 @@ function checkRule(rule: FaultRule): FaultRule {
   const where = `fault rule ${JSON.stringify(rule)}`;
   if (typeof rule !== 'object' || rule === null) throw new SandboxControlError(`${where}: expected an object`);
   if (typeof rule.service !== 'string' || rule.service === '') {
-    throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts) or "*"`);
+    throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts, lambda) or "*"`);
   }
   if (!KINDS.has(rule.kind)) throw new SandboxControlError(`${where}: kind must be one of ${[...KINDS].join(', ')}`);
   if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
@@ -106,8 +112,8 @@ function checkRule(rule: FaultRule): FaultRule {
   return { ...rule };
 }
 
-/** mulberry32: small, fast, and good enough to draw shares of requests. */
-function seededRandom(seed: number): () => number {
+/** mulberry32: small, fast, and good enough to draw shares of requests (Lambda's function faults draw from it too). */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

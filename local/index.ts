@@ -1,4 +1,4 @@
-/** The sandbox: a local AWS Client VPN emulator, DynamoDB (dynalite), SNS and STS behind one edge port. */
+/** The sandbox: a local AWS Client VPN emulator, DynamoDB (dynalite), SNS, STS and Lambda behind one edge port. */
 export { Sandbox, startSandbox, type SandboxClientConfig, type SandboxOptions, type SandboxTables } from './sandbox.js';
 export { SimulatedClock, type ClockOptions, type ClockState } from './clock.js';
 export { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
@@ -10,14 +10,28 @@ export type {
   ConnectionPatch,
   ConnectionSpec,
   ConnectionView,
+  ClientConnectOptionsView,
   EndpointSpec,
   EndpointView,
   TrafficProfile,
 } from './ec2/model.js';
 export type { PermissionDenial } from './ec2/permissions.js';
+export type { ConnectAttempt, ConnectAttemptResult } from './ec2/connect-attempts.js';
+export type { ClientConnectRequest, ConnectAttemptInput } from './ec2/client-connect-request.js';
+export type { ClientConnectResponse } from './ec2/handler-response.js';
+export {
+  CLIENT_CONNECT_HANDLER_PREFIX,
+  CLIENT_CONNECT_TIMEOUT_MS,
+  ConnectFailureReason,
+  DEFAULT_REFUSAL_MESSAGE,
+} from './ec2/client-connect.js';
 export { CallCounters, type ActionCounter } from './counters.js';
 export { FaultInjector, FaultKind, type FaultRule, type FaultRuleState } from './faults.js';
 export { LatencyInjector, type LatencyRule } from './latency.js';
+export type { LambdaService } from './lambda/lambda-service.js';
+export type { FunctionOptions, FunctionStats, FunctionView, InvocationOutcome, LambdaHandler } from './lambda/model.js';
+export { FunctionFaultKind, type FunctionFaultRule, type FunctionFaultRuleState } from './lambda/function-faults.js';
+export { LambdaErrorCode } from './lambda/errors.js';
 export { ActionGroup, Service } from './services.js';
 export type { PublishedMessage, SnsEmulator } from './sns/sns-emulator.js';
 export { loadScenario, parseScenario, readScenarioFile } from './scenario/load.js';

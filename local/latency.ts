@@ -44,7 +44,7 @@ function checkRule(rule: LatencyRule): LatencyRule {
   const where = `latency rule ${JSON.stringify(rule)}`;
   if (typeof rule !== 'object' || rule === null) throw new SandboxControlError(`${where}: expected an object`);
   if (typeof rule.service !== 'string' || rule.service === '') {
-    throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts) or "*"`);
+    throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts, lambda) or "*"`);
   }
   if (!(typeof rule.ms === 'number' && rule.ms >= 0))
     throw new SandboxControlError(`${where}: ms must be a number ≥ 0`);

@@ -11,12 +11,16 @@ import {
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
 import { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
+import type { ConnectAttemptInput } from './ec2/client-connect-request.js';
+import type { ConnectAttemptResult } from './ec2/connect-attempts.js';
 import type { PaginationOptions } from './ec2/paging.js';
 import { Ec2QueryHandler } from './ec2/query-handler.js';
 import type { ThrottlingOptions } from './ec2/throttling.js';
 import { EdgeServer } from './edge/edge-server.js';
 import { SandboxOptionError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
+import { LambdaService } from './lambda/lambda-service.js';
+import { LambdaRestHandler } from './lambda/rest-handler.js';
 import { LatencyInjector, type LatencyRule } from './latency.js';
 import { applyScenario, loadScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
@@ -67,8 +71,8 @@ export interface SandboxClientConfig {
 }
 
 /**
- * A running sandbox: one edge port in front of the Client VPN emulator, DynamoDB (dynalite), SNS
- * and STS, with the simulation controls reachable from code and from the admin API.
+ * A running sandbox: one edge port in front of the Client VPN emulator, DynamoDB (dynalite), SNS,
+ * STS and Lambda, with the simulation controls reachable from code and from the admin API.
  */
 export class Sandbox {
   /** Table names (from lambda/tables.ts). */
@@ -96,6 +100,8 @@ export class Sandbox {
     public readonly emulator: ClientVpnEmulator,
     /** SNS: topics and every published message. */
     public readonly sns: SnsEmulator,
+    /** Lambda: the functions registered in this process (`lambda.register(name, handler)`), their faults and counters. */
+    public readonly lambda: LambdaService,
     /** Fault rules for every service (shared with `emulator.faults`). */
     public readonly faults: FaultInjector,
     /** Latency rules for every service. */
@@ -142,7 +148,7 @@ export class Sandbox {
   /**
    * Back to the start: the clock restarts, the scenario is loaded again, the tables are emptied and
    * the scenario's policy rows seeded, SNS messages, counters, denials, faults and latency reset to
-   * the start options.
+   * the start options. Lambda functions stay registered; their faults and counters are cleared.
    */
   public async reset(): Promise<void> {
     this.clock.restart(clockOptions(this.options, this.scenario));
@@ -152,8 +158,17 @@ export class Sandbox {
     this.faults.reseed(this.options.faultSeed ?? 1);
     this.latency.set(this.options.latency ?? []);
     this.sns.reset();
+    this.lambda.reset(this.options.faultSeed ?? 1);
     await this.dynamodb.recreateTables();
     await seed(this, this.dynamodb);
+  }
+
+  /**
+   * A client connects to an endpoint, as Client VPN admits it (its client connect handler asked, if one is
+   * attached); refused attempts resolve with `admitted: false`. `sandbox.emulator.connectAttempts` lists them all.
+   */
+  public connect(input: ConnectAttemptInput): Promise<ConnectAttemptResult> {
+    return this.emulator.connect(input);
   }
 
   /** Writes raw items into one of the tables (policy rows as a person would type them, malformed ones included). */
@@ -201,9 +216,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   faults.set(options.faults ?? []);
   const latency = new LatencyInjector();
   latency.set(options.latency ?? []);
+  const lambda = new LambdaService({
+    clock,
+    region,
+    accountId: SANDBOX_ACCOUNT_ID,
+    counters,
+    faults,
+    latency,
+    faultSeed: options.faultSeed,
+  });
   const emulator = new ClientVpnEmulator({
     clock,
     region,
+    accountId: SANDBOX_ACCOUNT_ID,
+    functions: lambda,
     counters,
     faults,
     throttling: options.throttling,
@@ -218,6 +244,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     emulator,
     sns,
+    lambda,
     faults,
     latency,
     counters,
@@ -240,6 +267,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         new DynamoDbHandler(dynamodb),
         new SnsQueryHandler(sns),
         new StsQueryHandler(SANDBOX_ACCOUNT_ID),
+        new LambdaRestHandler(lambda),
       ],
     });
     sandbox.attachEdge(edge);

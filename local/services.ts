@@ -4,6 +4,7 @@ export const Service = {
   DYNAMODB: 'dynamodb',
   SNS: 'sns',
   STS: 'sts',
+  LAMBDA: 'lambda',
 } as const;
 /** One of the emulated services. */
 export type Service = (typeof Service)[keyof typeof Service];
@@ -50,7 +51,7 @@ export function isEc2Describe(action: string): boolean {
 
 /** A rule's scope: one service or `*`, and optionally some actions. */
 export interface RuleScope {
-  /** A service name (`ec2`, `dynamodb`, `sns`, `sts`) or `*` for all. */
+  /** A service name (`ec2`, `dynamodb`, `sns`, `sts`, `lambda`) or `*` for all. */
   readonly service: string;
   /** Action names or groups (`@write`, `@read`, `@mutating`, `@describe`). @default every action */
   readonly actions?: readonly string[];

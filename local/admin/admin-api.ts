@@ -9,8 +9,12 @@ import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxControlError, SandboxError, SandboxOptionError, SandboxScenarioError } from '../errors.js';
 import type { FaultInjector, FaultRule } from '../faults.js';
 import type { LatencyInjector, LatencyRule } from '../latency.js';
+import type { LambdaService } from '../lambda/lambda-service.js';
 import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
 import type { PublishedMessage, SnsEmulator } from '../sns/sns-emulator.js';
+import { connectRoutes } from './connect-routes.js';
+import { lambdaRoutes } from './lambda-routes.js';
+import { type RouteEntry, arrayField, json, match, objectBody, parseBody } from './routing.js';
 
 /** What the admin API drives: the sandbox's parts and its reset (a running `Sandbox` is one). */
 export interface SandboxControls {
@@ -26,24 +30,15 @@ export interface SandboxControls {
   readonly latency: LatencyInjector;
   readonly counters: CallCounters;
   readonly sns: SnsEmulator;
+  readonly lambda: LambdaService;
   /** Back to the start (scenario, tables, clock, rules, counters, messages). */
   reset(): Promise<void>;
 }
 
-type Route = (request: ServiceRequest, body: unknown, params: string[]) => unknown | Promise<unknown>;
-
-/** One admin route: method, path pattern under /_sandbox (`:id` captures), what it does. */
-interface RouteEntry {
-  readonly method: string;
-  readonly pattern: string;
-  readonly summary: string;
-  readonly run: Route;
-}
-
 /**
  * The admin JSON API on the edge port, under /_sandbox: the clock, connections, traffic profiles,
- * faults, latency, throttling, permissions, counters, SNS messages, and reset. Bodies are JSON;
- * answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
+ * connection attempts, faults, latency, throttling, permissions, counters, SNS messages, Lambda functions, and
+ * reset. Bodies are JSON; answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
  */
 export function createAdminApi(sandbox: SandboxControls): (request: ServiceRequest) => Promise<ServiceResponse> {
   const routes: RouteEntry[] = [
@@ -79,6 +74,7 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
       method: 'POST',
       pattern: '/connections',
       summary: 'add a connection, written as in a scenario (times relative to the clock)',
+      status: 201,
       run: (_request, body) => {
         const connection = parseConnection(body, 'admin connection');
         return toConnectionSpecs(connection, sandbox.clock.now()).map((spec) =>
@@ -106,6 +102,7 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
       summary: 'the client hangs up: the connection ends now',
       run: (_request, _body, [id]) => connectionJson(sandbox.emulator.disconnect(id ?? '')),
     },
+    ...connectRoutes(sandbox.emulator),
     { method: 'GET', pattern: '/profiles', summary: 'traffic profiles', run: () => sandbox.emulator.listProfiles() },
     {
       method: 'PUT',
@@ -221,11 +218,13 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
       summary: 'forget published messages',
       run: () => (sandbox.sns.clearMessages(), { messages: [] }),
     },
+    ...lambdaRoutes(sandbox.lambda),
     {
       method: 'POST',
       pattern: '/reset',
       summary:
-        'back to the start: scenario reloaded, tables emptied and seeded, clock, counters, faults, latency, denials, messages reset',
+        'back to the start: scenario reloaded, tables emptied and seeded, clock, counters, faults, latency, ' +
+        'denials, messages reset (Lambda functions stay)',
       run: async () => {
         await sandbox.reset();
         return { status: 'reset', now: sandbox.clock.now().toISOString() };
@@ -249,7 +248,7 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
     try {
       const body = parseBody(request);
       const result = await chosen.route.run(request, body, chosen.params ?? []);
-      return json(request.method === 'POST' && path === '/connections' ? 201 : 200, result);
+      return json(chosen.route.status ?? 200, result);
     } catch (error) {
       if (error instanceof SandboxControlError) return json(error.status, { error: error.message });
       if (error instanceof SandboxScenarioError) return json(400, { error: error.message, issues: error.issues });
@@ -289,43 +288,6 @@ function changeClock(sandbox: SandboxControls, body: unknown): ClockState {
   if (change.speed !== undefined) sandbox.clock.setSpeed(change.speed);
   if (change.resume) sandbox.clock.resume();
   return sandbox.clock.state();
-}
-
-function match(pattern: string, path: string): string[] | undefined {
-  const want = pattern.split('/');
-  const got = path.split('/');
-  if (want.length !== got.length) return undefined;
-  const params: string[] = [];
-  for (let i = 0; i < want.length; i += 1) {
-    const part = want[i] ?? '';
-    if (part.startsWith(':')) params.push(decodeURIComponent(got[i] ?? ''));
-    else if (part !== got[i]) return undefined;
-  }
-  return params;
-}
-
-function parseBody(request: ServiceRequest): unknown {
-  if (request.body.length === 0) return undefined;
-  try {
-    return JSON.parse(request.body.toString('utf8'));
-  } catch (error) {
-    throw new SandboxControlError(`the body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function objectBody(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw new SandboxControlError('expected a JSON object body');
-  return body as Record<string, unknown>;
-}
-
-function arrayField<T>(value: T[] | undefined, name: string): T[] {
-  if (!Array.isArray(value)) throw new SandboxControlError(`expected "${name}" to be a list`);
-  return value;
-}
-
-function json(status: number, value: unknown): ServiceResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value, null, 2) };
 }
 
 /** A connection for JSON: times as ISO strings. */

@@ -3,6 +3,7 @@ export const Ec2Action = {
   DESCRIBE_CLIENT_VPN_ENDPOINTS: 'DescribeClientVpnEndpoints',
   DESCRIBE_CLIENT_VPN_CONNECTIONS: 'DescribeClientVpnConnections',
   TERMINATE_CLIENT_VPN_CONNECTIONS: 'TerminateClientVpnConnections',
+  MODIFY_CLIENT_VPN_ENDPOINT: 'ModifyClientVpnEndpoint',
 } as const;
 /** One of the implemented EC2 actions. */
 export type Ec2Action = (typeof Ec2Action)[keyof typeof Ec2Action];

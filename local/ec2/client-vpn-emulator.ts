@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConnectionStatus, ENDPOINT_ID_PATTERN as ENDPOINT_ID } from '../../lambda/domain/constants.js';
 import { SimulatedClock } from '../clock.js';
+import { SANDBOX_ACCOUNT_ID } from '../constants.js';
 import { CallCounters } from '../counters.js';
 import { SandboxControlError } from '../errors.js';
 import { FaultInjector } from '../faults.js';
@@ -9,10 +10,14 @@ import {
   type DescribeConnectionsInput,
   type DescribeEndpointsInput,
   Ec2Actions,
+  type ModifyEndpointInput,
   type TerminateInput,
   type TerminateOutput,
 } from './ec2-actions.js';
 import { Ec2ApiError } from './errors.js';
+import { type ClientConnectFunctions, NO_CLIENT_CONNECT_HANDLER } from './client-connect.js';
+import type { ConnectAttemptInput } from './client-connect-request.js';
+import { type ConnectAttemptResult, ConnectAttempts } from './connect-attempts.js';
 import {
   AuthenticationType,
   type ConnectionPatch,
@@ -47,6 +52,10 @@ export interface ClientVpnEmulatorOptions {
   readonly counters?: CallCounters;
   /** Shared with the edge. @default its own */
   readonly faults?: FaultInjector;
+  /** The account of the endpoints (their client connect handlers must be in it). @default '000000000000' */
+  readonly accountId?: string;
+  /** Lambda, for the client connect handlers. @default none: no function can be attached */
+  readonly functions?: ClientConnectFunctions;
 }
 
 const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
@@ -60,7 +69,10 @@ const CONNECTION_ID = /^cvpn-connection-[0-9a-f]{8,17}$/;
 export class ClientVpnEmulator {
   public readonly clock: SimulatedClock;
   public readonly region: string;
+  public readonly accountId: string;
   public readonly permissions = new Permissions();
+  /** Clients' connection attempts, each recorded (`connect` makes one). */
+  public readonly connectAttempts: ConnectAttempts;
   public readonly counters: CallCounters;
   public readonly faults: FaultInjector;
 
@@ -75,6 +87,7 @@ export class ClientVpnEmulator {
   constructor(options: ClientVpnEmulatorOptions = {}) {
     this.clock = options.clock ?? new SimulatedClock();
     this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
     this.counters = options.counters ?? new CallCounters();
     this.faults = options.faults ?? new FaultInjector();
     this.life = new ConnectionLife(options.terminationDelayMs ?? 5000, options.endedRetentionMs ?? 3_600_000);
@@ -82,12 +95,23 @@ export class ClientVpnEmulator {
     this.throttling = new Throttling(this.clock, options.throttling);
     this.actions = new Ec2Actions({
       clock: this.clock,
+      region: this.region,
+      accountId: this.accountId,
+      functions: options.functions,
       endpoints: this.endpoints,
       connections: this.connections,
       life: this.life,
       permissions: this.permissions,
       throttling: this.throttling,
       paging: this.paging,
+    });
+    this.connectAttempts = new ConnectAttempts({
+      clock: this.clock,
+      endpoints: this.endpoints,
+      functions: options.functions,
+      newConnectionId: (endpointId) => this.generateConnectionId(endpointId, this.nextSeq++),
+      checkProfile: (name) => void this.life.profile(name),
+      addConnection: (spec) => this.addConnection(spec),
     });
   }
 
@@ -119,6 +143,7 @@ export class ClientVpnEmulator {
       vpcId: spec.vpcId ?? `vpc-${hexDigest(spec.id, 17)}`,
       dnsServers: [...(spec.dnsServers ?? [])],
       dnsName: `*.${spec.id}.prod.clientvpn.${this.region}.amazonaws.com`,
+      clientConnect: NO_CLIENT_CONNECT_HANDLER,
     };
     this.endpoints.set(spec.id, record);
     return endpointView(record);
@@ -236,6 +261,14 @@ export class ClientVpnEmulator {
     return this.life.view(record, now);
   }
 
+  /**
+   * A client connects, as Client VPN admits it: at once with no client connect handler; with one, after invoking
+   * it (the v2 request, 30 s at most) and reading its answer strictly. Admitted, it is a new `active` connection.
+   */
+  public connect(input: ConnectAttemptInput): Promise<ConnectAttemptResult> {
+    return this.connectAttempts.connect(input);
+  }
+
   /** The client hangs up: the connection ends now (`terminated`, with an end time). */
   public disconnect(connectionId: string): ConnectionView {
     const record = this.record(connectionId);
@@ -275,8 +308,8 @@ export class ClientVpnEmulator {
   }
 
   /**
-   * Forgets every endpoint, connection, custom profile, denial and bucket; throttling and paging go back
-   * to the constructor's options.
+   * Forgets every endpoint, connection, connection attempt, custom profile, denial and bucket; throttling and
+   * paging go back to the constructor's options.
    */
   public reset(): void {
     this.throttling.restore();
@@ -285,6 +318,7 @@ export class ClientVpnEmulator {
     this.connections.clear();
     this.life.resetProfiles();
     this.permissions.clear();
+    this.connectAttempts.clear();
     this.nextSeq = 1;
   }
 
@@ -311,6 +345,11 @@ export class ClientVpnEmulator {
   /** TerminateClientVpnConnections: by ConnectionId, or by Username for a user with at most five active connections. */
   public terminateClientVpnConnections(input: TerminateInput): TerminateOutput {
     return this.actions.terminateClientVpnConnections(input);
+  }
+
+  /** ModifyClientVpnEndpoint: attaches or detaches the endpoint's client connect handler (`ClientConnectOptions`). */
+  public modifyClientVpnEndpoint(input: ModifyEndpointInput): void {
+    this.actions.modifyClientVpnEndpoint(input);
   }
 
   private record(connectionId: string): ConnectionRecord {

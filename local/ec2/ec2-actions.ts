@@ -1,6 +1,11 @@
 import { ConnectionStatus, MAX_CONNECTIONS_PER_USERNAME_CALL } from '../../lambda/domain/constants.js';
 import type { SimulatedClock } from '../clock.js';
 import { Ec2Action } from './actions.js';
+import {
+  type ClientConnectFunctions,
+  type ClientConnectOptionsInput,
+  checkClientConnectOptions,
+} from './client-connect.js';
 import type { ConnectionLife } from './connection-life.js';
 import { ec2Errors } from './errors.js';
 import type { ConnectionView, EndpointView, StatusView } from './model.js';
@@ -41,6 +46,13 @@ export interface TerminateInput {
   readonly dryRun?: boolean;
 }
 
+/** ModifyClientVpnEndpoint input: the emulator changes `ClientConnectOptions` only. */
+export interface ModifyEndpointInput {
+  readonly endpointId?: string;
+  readonly clientConnectOptions?: ClientConnectOptionsInput;
+  readonly dryRun?: boolean;
+}
+
 /** TerminateClientVpnConnections output. */
 export interface TerminateOutput {
   readonly endpointId: string;
@@ -51,6 +63,11 @@ export interface TerminateOutput {
 /** What the EC2 actions work on: the emulator's state, which its admin API changes. */
 export interface Ec2ActionState {
   readonly clock: SimulatedClock;
+  readonly region: string;
+  /** The account the endpoints are in (a client connect handler must be in it too). */
+  readonly accountId: string;
+  /** Lambda, for the client connect handlers; without it no function exists. */
+  readonly functions?: ClientConnectFunctions;
   readonly endpoints: ReadonlyMap<string, EndpointRecord>;
   readonly connections: ReadonlyMap<string, ConnectionRecord>;
   readonly life: ConnectionLife;
@@ -63,8 +80,9 @@ const ENDPOINT_FILTERS = new Set(['endpoint-id', 'transport-protocol']);
 const CONNECTION_FILTERS = new Set(['connection-id', 'username']);
 
 /**
- * The three EC2 actions the product calls, as EC2 answers them: validation, errors, throttling,
- * permissions, DryRun and paging. The HTTP side (`Ec2QueryHandler`) turns the Query protocol into these calls.
+ * The EC2 actions of Client VPN the emulator answers (the three the product calls, and ModifyClientVpnEndpoint for
+ * the client connect handler), as EC2 answers them: validation, errors, throttling, permissions, DryRun and paging.
+ * The HTTP side (`Ec2QueryHandler`) turns the Query protocol into these calls.
  */
 export class Ec2Actions {
   constructor(private readonly state: Ec2ActionState) {}
@@ -168,6 +186,26 @@ export class Ec2Actions {
     });
     const username = input.username ?? targets[0]?.username;
     return { endpointId, ...(username ? { username } : {}), statuses };
+  }
+
+  /**
+   * ModifyClientVpnEndpoint with `ClientConnectOptions`: attaches a client connect handler (`Enabled` true and a
+   * `LambdaFunctionArn`) or detaches it (`Enabled` false); the change is `applied` at once.
+   */
+  public modifyClientVpnEndpoint(input: ModifyEndpointInput): void {
+    const endpointId = required(input.endpointId, 'ClientVpnEndpointId');
+    const { region, accountId, functions } = this.state;
+    const clientConnect =
+      input.clientConnectOptions && checkClientConnectOptions(input.clientConnectOptions, { region, accountId });
+    this.authorize(Ec2Action.MODIFY_CLIENT_VPN_ENDPOINT, endpointId, input.dryRun);
+    const endpoint = this.state.endpoints.get(endpointId);
+    if (!endpoint) throw ec2Errors.endpointNotFound(endpointId);
+    if (!clientConnect) return;
+    const arn = clientConnect.lambdaFunctionArn;
+    if (arn !== undefined && (!functions || functions.check(arn) !== undefined)) {
+      throw ec2Errors.invalidValue(`Invalid LambdaFunctionArn '${arn}': the Lambda function does not exist`);
+    }
+    endpoint.clientConnect = clientConnect;
   }
 
   private authorize(action: string, endpointId: string | undefined, dryRun: boolean | undefined): void {

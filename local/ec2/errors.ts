@@ -22,6 +22,7 @@ export const Ec2ErrorCode = {
   INVALID_PARAMETER_VALUE: 'InvalidParameterValue',
   INVALID_PARAMETER_COMBINATION: 'InvalidParameterCombination',
   INVALID_PAGINATION_TOKEN: 'InvalidPaginationToken',
+  UNSUPPORTED: 'Unsupported',
   DRY_RUN_OPERATION: 'DryRunOperation',
   UNAUTHORIZED_OPERATION: 'UnauthorizedOperation',
   REQUEST_LIMIT_EXCEEDED: 'RequestLimitExceeded',
@@ -43,6 +44,7 @@ export const ec2Errors = {
     new Ec2ApiError(Ec2ErrorCode.MISSING_PARAMETER, `The request must contain the parameter ${name}`),
   invalidValue: (message: string) => new Ec2ApiError(Ec2ErrorCode.INVALID_PARAMETER_VALUE, message),
   invalidCombination: (message: string) => new Ec2ApiError(Ec2ErrorCode.INVALID_PARAMETER_COMBINATION, message),
+  unsupported: (message: string) => new Ec2ApiError(Ec2ErrorCode.UNSUPPORTED, message),
   invalidPaginationToken: (token: string) =>
     new Ec2ApiError(Ec2ErrorCode.INVALID_PAGINATION_TOKEN, `Invalid pagination token: ${token}`),
   dryRun: () =>

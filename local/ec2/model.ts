@@ -34,6 +34,24 @@ export const EndpointStatus = {
 /** One of the endpoint states. */
 export type EndpointStatus = (typeof EndpointStatus)[keyof typeof EndpointStatus];
 
+/** States of an endpoint attribute's update (ClientVpnEndpointAttributeStatus), as EC2 reports them. */
+export const AttributeStatus = {
+  APPLYING: 'applying',
+  APPLIED: 'applied',
+} as const;
+/** One of the attribute update states. */
+export type AttributeStatus = (typeof AttributeStatus)[keyof typeof AttributeStatus];
+
+/** An endpoint's client connect handler, as DescribeClientVpnEndpoints reports it (`ClientConnectOptions`). */
+export interface ClientConnectOptionsView {
+  /** True when a handler is attached: every new connection waits for its answer. */
+  readonly enabled: boolean;
+  /** The handler's Lambda function ARN, while attached. */
+  readonly lambdaFunctionArn?: string;
+  /** The status of the last change (the emulator applies a change at once: `applied`). */
+  readonly status: { readonly code: AttributeStatus; readonly message?: string };
+}
+
 /** Client authentication types of an endpoint. */
 export const AuthenticationType = {
   CERTIFICATE: 'certificate-authentication',
@@ -155,6 +173,8 @@ export interface EndpointView {
   readonly vpcId: string;
   readonly dnsServers: readonly string[];
   readonly dnsName: string;
+  /** The client connect handler (none until ModifyClientVpnEndpoint attaches one). */
+  readonly clientConnect: ClientConnectOptionsView;
 }
 
 /** A connection status as EC2 reports it: the code and, when there is one, its message. */

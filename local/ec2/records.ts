@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '../../lambda/domain/constants.js';
-import type { EndpointView } from './model.js';
+import type { ClientConnectOptionsView, EndpointView } from './model.js';
 
 /** A connection as the emulator keeps it; its admin API and its EC2 actions share the record. */
 export interface ConnectionRecord {
@@ -31,6 +31,8 @@ export interface ConnectionRecord {
 export interface EndpointRecord extends EndpointView {
   readonly seq: number;
   nextHost: number;
+  /** Replaced by ModifyClientVpnEndpoint. */
+  clientConnect: ClientConnectOptionsView;
 }
 
 /** An endpoint as EC2 describes it: a copy, so no caller can change the record. */
@@ -41,5 +43,6 @@ export function endpointView(record: EndpointRecord): EndpointView {
     tags: { ...view.tags },
     authentication: [...view.authentication],
     dnsServers: [...view.dnsServers],
+    clientConnect: { ...view.clientConnect, status: { ...view.clientConnect.status } },
   };
 }

@@ -12,6 +12,8 @@ export const RouteSource = {
   TARGET: 'target',
   /** An unsigned Query request's Version or Action. */
   FORM: 'form',
+  /** An unsigned REST request's path (`/2015-03-31/functions/…` is Lambda's). */
+  PATH: 'path',
   /** Nothing told. */
   NONE: 'none',
 } as const;
@@ -36,10 +38,13 @@ const QUERY_VERSIONS: Readonly<Record<string, string>> = {
   '2011-06-15': Service.STS,
 };
 const SNS_ACTIONS = new Set(['Publish', 'CreateTopic', 'ListTopics']);
+/** REST API path prefixes → the service. */
+const PATH_PREFIXES: readonly [string, string][] = [['/2015-03-31/functions/', Service.LAMBDA]];
 
 /**
  * The service a request is for: the signing name in its SigV4 credential scope, as every AWS SDK
- * and CLI signs; failing that (an unsigned request), its X-Amz-Target prefix or its Query Version/Action.
+ * and CLI signs; failing that (an unsigned request), its X-Amz-Target prefix, its Query Version/Action, or its
+ * REST path.
  */
 export function routeRequest(request: ServiceRequest): Route {
   const authorization = String(request.headers.authorization ?? '');
@@ -57,5 +62,7 @@ export function routeRequest(request: ServiceRequest): Route {
   if (isEc2Action(action)) return { service: Service.EC2, source: RouteSource.FORM };
   if (SNS_ACTIONS.has(action)) return { service: Service.SNS, source: RouteSource.FORM };
   if (action === 'GetCallerIdentity') return { service: Service.STS, source: RouteSource.FORM };
+  const byPath = PATH_PREFIXES.find(([prefix]) => request.path.startsWith(prefix))?.[1];
+  if (byPath) return { service: byPath, source: RouteSource.PATH };
   return { source: RouteSource.NONE };
 }

@@ -107,9 +107,9 @@ describe('the edge', () => {
     it('answers an unknown JSON-protocol service in JSON', async () => {
       const answer = await raw(sandbox, {
         headers: {
-          authorization: signedFor('lambda'),
+          authorization: signedFor('kinesis'),
           'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': 'AWSLambda.ListFunctions',
+          'x-amz-target': 'Kinesis_20131202.ListStreams',
         },
         body: '{}',
       });
@@ -118,15 +118,15 @@ describe('the edge', () => {
       expect(answer.headers.get('x-amzn-errortype')).toBe('NotImplemented');
       expect(JSON.parse(answer.body)).toEqual({
         __type: 'NotImplemented',
-        message: expect.stringContaining("'lambda'"),
+        message: expect.stringContaining("'kinesis'"),
       });
     });
 
     it('answers an unknown REST-JSON service in JSON even without a content type (a signed GET)', async () => {
       const answer = await raw(sandbox, {
         method: 'GET',
-        path: '/2015-03-31/functions/',
-        headers: { authorization: signedFor('lambda') },
+        path: '/v2/apis',
+        headers: { authorization: signedFor('apigateway') },
       });
 
       expect(answer.status).toBe(501);

@@ -1,6 +1,9 @@
+import { type Hash, type Hmac, createHash, createHmac } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { SourceData } from '@smithy/types';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../local/index.js';
 
 /** The instant every test sandbox starts at, frozen: tests never depend on the wall clock. */
@@ -122,4 +125,64 @@ export function signedFor(service: string): string {
 /** A form-encoded EC2 Query body. */
 export function ec2Form(params: Record<string, string>): string {
   return new URLSearchParams({ Version: '2016-11-15', ...params }).toString();
+}
+
+/** SHA-256 (and its HMAC) for SigV4 signing, from node:crypto. */
+class Sha256 {
+  private readonly hash: Hash | Hmac;
+
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));
+  }
+
+  public update(data: SourceData): void {
+    this.hash.update(toBytes(data));
+  }
+
+  public async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
+}
+
+function toBytes(data: SourceData): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return new Uint8Array(data);
+}
+
+/**
+ * Lambda Invoke as @aws-sdk/client-lambda sends it (`POST /2015-03-31/functions/{name}/invocations`), signed with
+ * SigV4 for the service `lambda`, over raw HTTP: the project does not depend on the Lambda client.
+ */
+export async function invokeLambda(
+  sandbox: Sandbox,
+  functionName: string,
+  payload?: string,
+  options: { headers?: Record<string, string>; query?: Record<string, string> } = {},
+) {
+  const url = new URL(sandbox.endpoint);
+  const signer = new SignatureV4({
+    credentials: sandbox.credentials,
+    region: sandbox.region,
+    service: 'lambda',
+    sha256: Sha256,
+  });
+  const path = `/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`;
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path,
+    query: options.query ?? {},
+    headers: { host: url.host, 'content-type': 'application/json', ...options.headers },
+    body: payload,
+  });
+  const query = new URLSearchParams(options.query ?? {}).toString();
+  const response = await fetch(`${sandbox.endpoint}${path}${query ? `?${query}` : ''}`, {
+    method: 'POST',
+    headers: signed.headers,
+    body: payload,
+  });
+  return { status: response.status, headers: response.headers, body: await response.text() };
 }

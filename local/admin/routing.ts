@@ -1,0 +1,57 @@
+import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
+import { SandboxControlError } from '../errors.js';
+
+/** What an admin route does with a request, its JSON body and the `:name` captures of its path. */
+export type RouteRun = (request: ServiceRequest, body: unknown, params: string[]) => unknown | Promise<unknown>;
+
+/** One admin route: method, path pattern under /_sandbox (`:id` captures), what it does. */
+export interface RouteEntry {
+  readonly method: string;
+  readonly pattern: string;
+  readonly summary: string;
+  readonly run: RouteRun;
+  /** The status of a success. @default 200 */
+  readonly status?: number;
+}
+
+/** The `:name` captures of `path` when it matches `pattern`, else undefined. */
+export function match(pattern: string, path: string): string[] | undefined {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: string[] = [];
+  for (let i = 0; i < want.length; i += 1) {
+    const part = want[i] ?? '';
+    if (part.startsWith(':')) params.push(decodeURIComponent(got[i] ?? ''));
+    else if (part !== got[i]) return undefined;
+  }
+  return params;
+}
+
+/** The request's JSON body (undefined when empty); a control error when it is not JSON. */
+export function parseBody(request: ServiceRequest): unknown {
+  if (request.body.length === 0) return undefined;
+  try {
+    return JSON.parse(request.body.toString('utf8'));
+  } catch (error) {
+    throw new SandboxControlError(`the body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** The body as a JSON object; a control error otherwise. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new SandboxControlError('expected a JSON object body');
+  return body as Record<string, unknown>;
+}
+
+/** A field that must be a list. */
+export function arrayField<T>(value: T[] | undefined, name: string): T[] {
+  if (!Array.isArray(value)) throw new SandboxControlError(`expected "${name}" to be a list`);
+  return value;
+}
+
+/** A JSON answer. */
+export function json(status: number, value: unknown): ServiceResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value, null, 2) };
+}

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type { SimulatedClock } from '../clock.js';
+import type { CallCounters } from '../counters.js';
+import { SandboxControlError } from '../errors.js';
+import { FaultKind, type FaultInjector } from '../faults.js';
+import type { LatencyInjector } from '../latency.js';
+import { Service } from '../services.js';
+import { FUNCTION_NAME, LATEST, functionArn, parseFunctionRef } from './arn.js';
+import { LambdaApiError, ThrottleReason, lambdaErrors } from './errors.js';
+import { FunctionFaultKind, FunctionFaults } from './function-faults.js';
+import { type RunnableFunction, runInvocation } from './invocation.js';
+import {
+  type FunctionOptions,
+  type FunctionStats,
+  type FunctionView,
+  type InvocationOutcome,
+  type LambdaHandler,
+  TIMED_OUT_ERROR_TYPE,
+} from './model.js';
+
+/** Lambda's default function timeout. */
+export const DEFAULT_TIMEOUT_MS = 3000;
+/** Lambda's longest function timeout: 900 s. */
+const MAX_TIMEOUT_MS = 900_000;
+/** The action name the counters and the shared fault and latency rules give an invocation. */
+export const INVOKE_ACTION = 'Invoke';
+
+/** What the Lambda service needs from the sandbox. */
+export interface LambdaServiceOptions {
+  readonly clock: SimulatedClock;
+  readonly region: string;
+  /** The account of every function ARN (the sandbox's STS identity). */
+  readonly accountId: string;
+  /** Shared with the edge: the calls other services make are counted as the edge counts calls. */
+  readonly counters: CallCounters;
+  /** Shared with the edge: rules with service `lambda` apply to other services' invocations too. */
+  readonly faults: FaultInjector;
+  /** Shared with the edge. */
+  readonly latency: LatencyInjector;
+  /** Seed of the function faults' shares. @default 1 */
+  readonly faultSeed?: number;
+}
+
+interface FunctionRecord extends RunnableFunction {
+  readonly canned: boolean;
+  stats: FunctionStats;
+}
+
+/** Options of one invocation. */
+export interface InvokeOptions {
+  /** How long the caller waits, in simulated ms (Client VPN: 30 s). @default the function's timeout */
+  readonly waitMs?: number;
+  /** Invoke's `Qualifier`: a version or alias (`$LATEST` is the only one here). @default none */
+  readonly qualifier?: string;
+}
+
+/**
+ * The sandbox's Lambda: functions registered in this process by whoever starts the sandbox (the sandbox runs no
+ * code of its own), invoked synchronously on the simulated clock, with Lambda's ARNs, errors and timeouts, the
+ * functions' own faults (`functionFaults`) and counters. The edge reaches it through `LambdaRestHandler`; other
+ * emulated services (Client VPN's client connect handler) through `invokeAsService`.
+ */
+export class LambdaService {
+  public readonly region: string;
+  public readonly accountId: string;
+  /** Faults of the functions: errors, timeouts, throttles and delays. */
+  public readonly functionFaults: FunctionFaults;
+  private readonly functions = new Map<string, FunctionRecord>();
+
+  constructor(private readonly options: LambdaServiceOptions) {
+    this.region = options.region;
+    this.accountId = options.accountId;
+    this.functionFaults = new FunctionFaults(options.faultSeed ?? 1);
+  }
+
+  /** Registers a function, or replaces the code and settings of one of that name (its counters stay). */
+  public register<E, R>(name: string, handler: LambdaHandler<E, R>, options: FunctionOptions = {}): FunctionView {
+    return this.add(name, handler as LambdaHandler, options, false);
+  }
+
+  /** Registers a function that answers every invocation with `answer` (the admin API's functions). */
+  public registerCanned(name: string, answer: unknown, options: FunctionOptions = {}): FunctionView {
+    const payload = JSON.stringify(answer) ?? 'null';
+    return this.add(name, () => JSON.parse(payload) as unknown, options, true);
+  }
+
+  /** Removes a function; false when there was none of that name. */
+  public unregister(name: string): boolean {
+    return this.functions.delete(name);
+  }
+
+  /** Every function, in the order registered. */
+  public list(): FunctionView[] {
+    return [...this.functions.values()].map(view);
+  }
+
+  /** One function; a control error (404) when there is none of that name. */
+  public get(name: string): FunctionView {
+    const record = this.functions.get(name);
+    if (!record) throw new SandboxControlError(`no Lambda function ${JSON.stringify(name)}`, 404);
+    return view(record);
+  }
+
+  /** The ARN a function of this name has in the sandbox (registered or not). */
+  public arn(name: string): string {
+    return functionArn(this.region, this.accountId, name);
+  }
+
+  /** Lambda's error for invoking `functionName` (a name, an ARN or a partial ARN); undefined when it can be invoked. */
+  public check(functionName: string, qualifier?: string): LambdaApiError | undefined {
+    const resolved = this.resolve(functionName, qualifier);
+    return resolved instanceof LambdaApiError ? resolved : undefined;
+  }
+
+  /**
+   * Invokes a function as the Lambda service does once a request reached it: `functionName` is resolved (a name, an
+   * ARN or a partial ARN, `$LATEST` the only qualifier), the function's faults apply, and it runs on the simulated
+   * clock. `payload` is the event as JSON text.
+   */
+  public async invoke(functionName: string, payload: string, options: InvokeOptions = {}): Promise<InvocationOutcome> {
+    const resolved = this.resolve(functionName, options.qualifier);
+    if (resolved instanceof LambdaApiError) return { kind: 'refused', error: resolved };
+    const fn = resolved;
+    fn.stats.invocations += 1;
+    const fault = this.functionFaults.pick(fn.name);
+    if (fault?.kind === FunctionFaultKind.THROTTLE) {
+      fn.stats.throttled += 1;
+      return { kind: 'refused', error: lambdaErrors.throttled(ThrottleReason.FUNCTION) };
+    }
+    const outcome = await runInvocation(this.options.clock, fn, {
+      requestId: randomUUID(),
+      payload,
+      fault,
+      waitMs: options.waitMs,
+    });
+    if (outcome.kind === 'returned') fn.stats.succeeded += 1;
+    else if (outcome.kind === 'caller-timed-out' || isTimeout(outcome)) fn.stats.timedOut += 1;
+    else if (outcome.kind === 'function-error') fn.stats.functionErrors += 1;
+    return outcome;
+  }
+
+  /**
+   * Invokes a function for another emulated AWS service (Client VPN calling its client connect handler), as that
+   * service's call would reach Lambda: counted as an `Invoke`, delayed by the latency rules of service `lambda` (on
+   * the simulated clock, so the delay counts toward `waitMs`), and subject to its fault rules (a throttle answers
+   * TooManyRequestsException, an error or a dropped answer ServiceException).
+   */
+  public async invokeAsService(
+    functionName: string,
+    event: unknown,
+    options: InvokeOptions = {},
+  ): Promise<InvocationOutcome> {
+    const { counters, faults, latency, clock } = this.options;
+    counters.recordCall(Service.LAMBDA, INVOKE_ACTION);
+    const start = clock.nowMs();
+    const delay = latency.delayFor(Service.LAMBDA, INVOKE_ACTION);
+    if (delay > 0) await clock.sleep(delay);
+    const waitMs = options.waitMs === undefined ? undefined : options.waitMs - (clock.nowMs() - start);
+    if (waitMs !== undefined && waitMs <= 0) {
+      // The caller gave up before Lambda answered: as for a dropped answer, no status to count.
+      counters.recordOutcome(Service.LAMBDA, INVOKE_ACTION, { status: 0, dropped: true });
+      return { kind: 'caller-timed-out', requestId: randomUUID(), durationMs: options.waitMs ?? 0 };
+    }
+    const fault = faults.pick(Service.LAMBDA, INVOKE_ACTION);
+    const outcome: InvocationOutcome = fault
+      ? {
+          kind: 'refused',
+          error:
+            fault.kind === FaultKind.THROTTLE ? lambdaErrors.throttled(ThrottleReason.ACCOUNT) : lambdaErrors.service(),
+        }
+      : await this.invoke(functionName, JSON.stringify(event) ?? 'null', { qualifier: options.qualifier, waitMs });
+    const error = outcome.kind === 'refused' ? outcome.error : undefined;
+    counters.recordOutcome(Service.LAMBDA, INVOKE_ACTION, {
+      status: error?.status ?? 200,
+      code: error?.code,
+      injected: fault !== undefined,
+      dropped: fault?.kind === FaultKind.DROP,
+    });
+    return outcome;
+  }
+
+  /** Zeroes every function's counters. */
+  public resetStats(): void {
+    for (const record of this.functions.values()) record.stats = emptyStats();
+  }
+
+  /** Back to the start: no function faults, counters zeroed, the shares' generator reseeded; functions stay. */
+  public reset(seed = this.options.faultSeed ?? 1): void {
+    this.functionFaults.clear();
+    this.functionFaults.reseed(seed);
+    this.resetStats();
+  }
+
+  private add(name: string, handler: LambdaHandler, options: FunctionOptions, canned: boolean): FunctionView {
+    if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
+      throw new SandboxControlError(
+        `Lambda function name ${JSON.stringify(name)}: expected 1 to 64 letters, digits, hyphens or underscores`,
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      throw new SandboxControlError(
+        `Lambda function ${name}: timeoutMs ${JSON.stringify(timeoutMs)}; ` +
+          `expected a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`,
+      );
+    }
+    const stats = this.functions.get(name)?.stats ?? emptyStats();
+    // Deleting first puts a replaced function last, where a new one would be.
+    this.functions.delete(name);
+    const record: FunctionRecord = { name, arn: this.arn(name), timeoutMs, handler, canned, stats };
+    this.functions.set(name, record);
+    return view(record);
+  }
+
+  /** The function a `FunctionName` (and `Qualifier`) names here, or Lambda's error for it. */
+  private resolve(functionName: string, qualifier?: string): FunctionRecord | LambdaApiError {
+    const ref = parseFunctionRef(functionName);
+    if (!ref) {
+      return lambdaErrors.invalidParameter(
+        `Invalid FunctionName '${functionName}': expected a function name, an ARN or a partial ARN ` +
+          '(123456789012:function:name), each with an optional :qualifier',
+      );
+    }
+    if (ref.qualifier !== undefined && qualifier !== undefined && ref.qualifier !== qualifier) {
+      return lambdaErrors.invalidParameter(
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
+    }
+    const wanted = ref.qualifier ?? qualifier;
+    const record = this.functions.get(ref.name);
+    const here = (ref.region ?? this.region) === this.region && (ref.accountId ?? this.accountId) === this.accountId;
+    if (!record || !here || (wanted !== undefined && wanted !== LATEST)) {
+      return lambdaErrors.functionNotFound(
+        functionArn(ref.region ?? this.region, ref.accountId ?? this.accountId, ref.name, wanted),
+      );
+    }
+    return record;
+  }
+}
+
+/** True for an invocation that ran past its function's timeout. */
+function isTimeout(outcome: InvocationOutcome): boolean {
+  return outcome.kind === 'function-error' && outcome.errorType === TIMED_OUT_ERROR_TYPE;
+}
+
+function emptyStats(): FunctionStats {
+  return { invocations: 0, succeeded: 0, functionErrors: 0, timedOut: 0, throttled: 0 };
+}
+
+function view(record: FunctionRecord): FunctionView {
+  return {
+    name: record.name,
+    arn: record.arn,
+    timeoutMs: record.timeoutMs,
+    canned: record.canned,
+    stats: { ...record.stats },
+  };
+}
