@@ -19,10 +19,11 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
  *
  *   lib ──► handlers             cli ──► handlers, local, lib/outputs.ts (the stack output names)
  *
- *   handlers   lambda/handler.ts, runtime.ts, clients.ts, client-settings.ts, metrics.ts
+ *   handlers   lambda/handler.ts, gate-handler.ts, runtime.ts, clients.ts, client-settings.ts, metrics.ts
  *     ├──► lambda/adapters ──► lambda/ports, lambda/tables.ts
- *     └──► run ──────────────► lambda/ports, settings
- *          (lambda/run, lambda/enforce.ts)
+ *     ├──► run ──────────────► lambda/ports, settings
+ *     │    (lambda/run, lambda/enforce.ts)
+ *     └──► lambda/gate ──────► lambda/ports, settings
  *
  *   lambda/ports ──► lambda/domain ──► lambda/domain/constants.ts
  *
@@ -86,9 +87,15 @@ export const LAYERS = [
     why: 'the run reaches AWS through lambda/ports only',
   },
   {
+    name: 'lambda/gate',
+    paths: ['lambda/gate'],
+    uses: ['lambda/ports', 'settings'],
+    why: 'the client connect handler reaches AWS through lambda/ports only',
+  },
+  {
     name: 'handlers',
     paths: ['lambda'],
-    uses: ['lambda/adapters', 'run'],
+    uses: ['lambda/adapters', 'run', 'lambda/gate'],
     why: 'the function knows nothing of the stack, the CLI or the sandbox',
   },
   {

@@ -8,10 +8,14 @@ import {
   type EnforcerSettings,
   type Environment,
   environmentVariableOf,
+  type FunctionSetting,
+  GATE_SETTING_KEYS,
+  type GateSettings,
   readEnforcerSetting,
   type RunSettings,
   runSettingsOf,
   Setting,
+  type SettingValues,
 } from './settings/index.js';
 
 /**
@@ -62,16 +66,7 @@ export function loadEnforcerConfig(env: Environment): EnforcerConfig {
     });
   }
 
-  const settings: { -readonly [K in keyof EnforcerSettings]?: EnforcerSettings[K] } = {};
-  for (const key of ENFORCER_SETTING_KEYS) {
-    const result = readEnforcerSetting(env, key);
-    if (result.ok) (settings as Record<string, unknown>)[key] = result.value;
-    else
-      issues.push({
-        variable: environmentVariableOf(key),
-        message: describeEnvironmentRefusal(key, result.text, result.message),
-      });
-  }
+  const settings: Partial<EnforcerSettings> = readSettings(env, ENFORCER_SETTING_KEYS, issues);
   const { endpointIds, endpointTag } = settings;
   if (endpointTag && endpointIds && endpointIds.length > 0) {
     issues.push({
@@ -98,4 +93,51 @@ export function loadEnforcerConfig(env: Environment): EnforcerConfig {
     timeMarginMs: timeMarginSeconds * 1000,
     leaseMs: leaseSeconds * 1000,
   };
+}
+
+/** Reads each of `keys` from the environment with the registry's schema; a refused one becomes an issue. */
+function readSettings<K extends FunctionSetting>(
+  env: Environment,
+  keys: readonly K[],
+  issues: EnvironmentIssue[],
+): Partial<Pick<SettingValues, K>> {
+  const settings: Partial<Record<FunctionSetting, unknown>> = {};
+  for (const key of keys) {
+    const result = readEnforcerSetting(env, key);
+    if (result.ok) settings[key] = result.value;
+    else
+      issues.push({
+        variable: environmentVariableOf(key),
+        message: describeEnvironmentRefusal(key, result.text, result.message),
+      });
+  }
+  return settings as Partial<Pick<SettingValues, K>>;
+}
+
+/**
+ * The client connect handler's configuration (the gate), from its environment: the tables it reads and writes,
+ * and the deployment settings it reads (each documented in the registry, lambda/settings), durations in
+ * milliseconds.
+ */
+export interface GateConfig extends Omit<GateSettings, 'policyCacheSeconds'> {
+  readonly policiesTable: string;
+  readonly auditTable: string;
+  /** The `policyCacheSeconds` setting, in milliseconds. */
+  readonly policyCacheMs: number;
+}
+
+/**
+ * Reads and validates the gate's configuration from its environment, with the registry's schemas: the gate
+ * refuses when it starts what the stack refuses at synthesis, in the same words.
+ *
+ * @throws EnforcerConfigError naming every variable at fault, its setting, its value and what is accepted
+ */
+export function loadGateConfig(env: Environment): GateConfig {
+  const issues: EnvironmentIssue[] = [];
+  const policiesTable = requiredName(env, EnvVar.POLICIES_TABLE, 'the name of the policies table', issues);
+  const auditTable = requiredName(env, EnvVar.AUDIT_TABLE, 'the name of the audit table', issues);
+  const settings = readSettings(env, GATE_SETTING_KEYS, issues);
+  if (issues.length > 0) throw new EnforcerConfigError(issues);
+  const { policyCacheSeconds, ...read } = settings as GateSettings;
+  return { policiesTable, auditTable, ...read, policyCacheMs: policyCacheSeconds * 1000 };
 }

@@ -1,8 +1,9 @@
 import { SETTINGS } from './settings/index.js';
 
 /**
- * Names of the environment variables the enforcer function reads. The CDK stack sets them from these
- * names and the handler reads them through `loadEnforcerConfig`, so the two can never drift. The variables
+ * Names of the environment variables the enforcer function and the client connect handler read. The CDK
+ * stack sets them from these names and the handlers read them through `loadEnforcerConfig` and
+ * `loadGateConfig`, so the two can never drift. The variables
  * that carry a deployment setting take their names from the settings registry (lambda/settings), which
  * also holds each one's default, what it accepts and what it does.
  */
@@ -39,6 +40,12 @@ export const EnvVar = {
   TIME_MARGIN_SECONDS: SETTINGS.timeMarginSeconds.env,
   /** The `leaseSeconds` setting. */
   LEASE_SECONDS: SETTINGS.leaseSeconds.env,
+  /** The `connectFailMode` setting (the client connect handler's). */
+  CONNECT_FAIL_MODE: SETTINGS.connectFailMode.env,
+  /** The `connectDeadlineMs` setting (the client connect handler's). */
+  CONNECT_DEADLINE_MS: SETTINGS.connectDeadlineMs.env,
+  /** The `policyCacheSeconds` setting (the client connect handler's). */
+  POLICY_CACHE_SECONDS: SETTINGS.policyCacheSeconds.env,
 } as const;
 /** One of the enforcer's environment variable names. */
 export type EnvVar = (typeof EnvVar)[keyof typeof EnvVar];

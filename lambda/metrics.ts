@@ -29,3 +29,10 @@ export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];
 
 /** Per-decision breakdown: metric `Decisions`, dimensions `service`, `outcome` and `kind` (the deciding policy kind). */
 export const DECISIONS_METRIC = 'Decisions';
+
+/**
+ * The client connect handler's metrics, one datum per connection attempt (dimension `service`): defined beside
+ * the gate that counts them (lambda/gate), re-exported here so that the stack reads every metric name from one
+ * module.
+ */
+export { GateMetric } from './gate/gate-metrics.js';

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { Outcome } from '../domain/index.js';
 import {
+  type AdmissionRecord,
   type AuditCompletion,
   type AuditConfirmation,
   type AuditLog,
@@ -16,6 +17,7 @@ import {
   PENDING_KEY,
   UNCONFIRMED_KEY,
   decisionSk,
+  isAdmissionItem,
   isSummaryItem,
   itemToRecord,
   itemToSummary,
@@ -37,7 +39,7 @@ export class DynamoAuditLog implements AuditLog {
     private readonly retentionDays: number,
   ) {}
 
-  public record(record: RunRecord): Promise<boolean> {
+  public record(record: RunRecord | AdmissionRecord): Promise<boolean> {
     return this.putIfAbsent(recordToItem(record, this.retentionDays));
   }
 
@@ -129,7 +131,8 @@ export class DynamoAuditLog implements AuditLog {
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (isSummaryItem(item)) summary = itemToSummary(item);
-        else records.push(itemToRecord(item));
+        // The gate's day buckets hold admissions, which are no record of a run.
+        else if (!isAdmissionItem(item)) records.push(itemToRecord(item));
       }
     }
     return { records, summary };

@@ -13,7 +13,7 @@ import {
   type RunWindow,
 } from '../ports/index.js';
 import { AUDIT_TABLE, AuditIndex } from '../tables.js';
-import { dayTimeKey, itemToRecord, itemToSummary, runPk, runsTimeKey } from './audit-item.js';
+import { dayTimeKey, isAdmissionItem, itemToRecord, itemToSummary, runPk, runsTimeKey } from './audit-item.js';
 import { DynamoAuditLog } from './DynamoAuditLog.js';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +82,11 @@ export class DynamoAuditQuery implements AuditQuery {
       page.limit,
       token,
     );
-    return { items: result.items.map(itemToRecord), nextToken: result.nextToken };
+    // The client connect handler's admission records share the indexes; they are no record of a run.
+    return {
+      items: result.items.filter((item) => !isAdmissionItem(item)).map(itemToRecord),
+      nextToken: result.nextToken,
+    };
   }
 
   public async runs(window: RunWindow, page: PageRequest): Promise<AuditPage<RunSummary>> {

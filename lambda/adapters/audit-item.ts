@@ -1,5 +1,6 @@
 import { identityKey, Outcome } from '../domain/index.js';
 import {
+  type AdmissionRecord,
   AuditRecordType,
   type DecisionRecord,
   type OutcomeCounts,
@@ -15,6 +16,7 @@ export const UNCONFIRMED_KEY = 'UNCONFIRMED';
 
 const SUMMARY_SK = 'SUMMARY';
 const DECISION_SK_PREFIX = 'DECISION#';
+const ADMISSION_SK_PREFIX = 'ADMISSION#';
 const SECONDS_PER_DAY = 86_400;
 
 /** Partition key of every record of one run. */
@@ -25,6 +27,11 @@ export function runPk(runId: string): string {
 /** Sort key of a decision record: one per run, endpoint and connection. */
 export function decisionSk(endpointId: string, connectionId: string): string {
   return `${DECISION_SK_PREFIX}${endpointId}#${connectionId}`;
+}
+
+/** Sort key of an admission record: one per connection attempt (its connection id) in the day's bucket. */
+export function admissionSk(endpointId: string, connectionId: string): string {
+  return `${ADMISSION_SK_PREFIX}${endpointId}#${connectionId}`;
 }
 
 /** Partition of the `byTime` index holding decisions made on one UTC day. */
@@ -41,8 +48,12 @@ function ttlOf(isoTime: string, retentionDays: number): number {
   return Math.floor(Date.parse(isoTime) / 1000) + retentionDays * SECONDS_PER_DAY;
 }
 
-/** A record of a run as its DynamoDB item, with the keys of every index it belongs to. */
-export function recordToItem(record: RunRecord, retentionDays: number): Record<string, unknown> {
+/**
+ * A final record (of a run, or of the client connect handler) as its DynamoDB item, with the keys of every
+ * index it belongs to: an admission is on `byTime`, `byIdentity`, `byEndpoint` and `byPolicy` (when a policy
+ * decided) like a decision, never on `pending`.
+ */
+export function recordToItem(record: RunRecord | AdmissionRecord, retentionDays: number): Record<string, unknown> {
   const keys =
     record.recordType === AuditRecordType.DECISION
       ? {
@@ -50,7 +61,13 @@ export function recordToItem(record: RunRecord, retentionDays: number): Record<s
           identityKey: identityOf(record),
           pendingKey: record.outcome === Outcome.PENDING ? PENDING_KEY : undefined,
         }
-      : { sk: `POLICY#${record.policyId}` };
+      : record.recordType === AuditRecordType.ADMISSION
+        ? {
+            sk: admissionSk(record.endpointId, record.connectionId),
+            identityKey: identityOf(record),
+            notes: record.notes === undefined ? undefined : [...record.notes],
+          }
+        : { sk: `POLICY#${record.policyId}` };
   return dropUndefined({
     ...record,
     firedPolicies: [...record.firedPolicies],
@@ -62,7 +79,7 @@ export function recordToItem(record: RunRecord, retentionDays: number): Record<s
 }
 
 /** The decision's identity as the `byIdentity` index keys it (folded as the run matches). */
-function identityOf(record: DecisionRecord): string | undefined {
+function identityOf(record: DecisionRecord | AdmissionRecord): string | undefined {
   if (!record.username && !record.commonName) return undefined;
   return identityKey({ username: record.username, commonName: record.commonName } as Parameters<typeof identityKey>[0]);
 }
@@ -86,6 +103,21 @@ const ITEM_ONLY = ['pk', 'sk', 'timeKey', 'identityKey', 'pendingKey', 'ttl'];
 /** True when the item is a run summary. */
 export function isSummaryItem(item: Record<string, unknown>): boolean {
   return item.recordType === AuditRecordType.SUMMARY || item.sk === SUMMARY_SK;
+}
+
+/** True when the item is an admission record of the client connect handler. */
+export function isAdmissionItem(item: Record<string, unknown>): boolean {
+  return typeof item.sk === 'string' && item.sk.startsWith(ADMISSION_SK_PREFIX);
+}
+
+/** An admission item back as its record (index attributes dropped). */
+export function itemToAdmission(item: Record<string, unknown>): AdmissionRecord {
+  return {
+    ...withoutItemKeys(item),
+    recordType: AuditRecordType.ADMISSION,
+    firedPolicies: toStringList(item.firedPolicies),
+    ...(item.notes === undefined ? {} : { notes: toStringList(item.notes) }),
+  } as unknown as AdmissionRecord;
 }
 
 /** An audit item of a run's decision or invalid row back as its record (index attributes dropped). */

@@ -84,9 +84,52 @@ export const Outcome = {
   EXEMPTED: 'exempted',
   DEFERRED: 'deferred',
   INVALID_POLICY: 'invalid-policy',
+  /** The client connect handler turned an attempt away: an enforcing rule refused it. */
+  REFUSED: 'refused',
+  /** A rule would have refused an attempt, but it only observes or the deployment runs dry: admitted. */
+  WOULD_REFUSE: 'would-refuse',
+  /** An attempt was admitted that a row was about: an exemption won, or a `max-connections` row counted it. */
+  ADMITTED: 'admitted',
+  /** The client connect handler could not decide (see the record's `failMode`) and `connectFailMode` is `admit`. */
+  ADMITTED_FAIL_OPEN: 'admitted-fail-open',
+  /** The client connect handler could not decide (see the record's `failMode`) and `connectFailMode` is `refuse`. */
+  REFUSED_FAIL_CLOSED: 'refused-fail-closed',
 } as const;
 /** One of the audit outcomes. */
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/** The outcomes of the client connect handler's records, one per connection attempt it recorded. */
+export const ADMISSION_OUTCOMES = [
+  Outcome.REFUSED,
+  Outcome.WOULD_REFUSE,
+  Outcome.ADMITTED,
+  Outcome.ADMITTED_FAIL_OPEN,
+  Outcome.REFUSED_FAIL_CLOSED,
+] as const;
+/** One of the outcomes of an admission record. */
+export type AdmissionOutcome = (typeof ADMISSION_OUTCOMES)[number];
+
+/** What the client connect handler answers when it cannot decide (the `connectFailMode` setting). */
+export const FailMode = {
+  ADMIT: 'admit',
+  REFUSE: 'refuse',
+} as const;
+/** One of the fail modes. */
+export type FailMode = (typeof FailMode)[keyof typeof FailMode];
+
+/** Why the client connect handler answered by its fail mode instead of by the policy rows. */
+export const FailModeCause = {
+  /** No policy rows were ever read in this container (the first read failed or is still under way). */
+  NO_POLICIES: 'no-policies',
+  /** The decision was not ready within `connectDeadlineMs`. */
+  DEADLINE: 'deadline',
+  /** The request was not a Client VPN connection attempt it could read. */
+  MALFORMED_REQUEST: 'malformed-request',
+  /** An unexpected error while deciding. */
+  ERROR: 'error',
+} as const;
+/** One of the causes of a fail-mode answer. */
+export type FailModeCause = (typeof FailModeCause)[keyof typeof FailModeCause];
 
 /** How a run ended. */
 export const RunStatus = {

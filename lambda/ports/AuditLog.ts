@@ -1,4 +1,11 @@
-import type { EnforcingKind, Outcome, PolicyMode, SummaryStatus } from '../domain/index.js';
+import type {
+  AdmissionOutcome,
+  EnforcingKind,
+  FailModeCause,
+  Outcome,
+  PolicyMode,
+  SummaryStatus,
+} from '../domain/index.js';
 
 /**
  * The four transitions of a record of one run (a decision, or an invalid policy row), each one method
@@ -36,12 +43,14 @@ export const AuditRecordType = {
   INVALID_POLICY: 'invalid-policy',
   /** The summary of one run. */
   SUMMARY: 'summary',
+  /** What the client connect handler answered one connection attempt (written with `record` only). */
+  ADMISSION: 'admission',
 } as const;
 /** One of the audit record types. */
 export type AuditRecordType = (typeof AuditRecordType)[keyof typeof AuditRecordType];
 
-/** The outcome of a decision record: every outcome but `invalid-policy`. */
-export type DecisionOutcome = Exclude<Outcome, typeof Outcome.INVALID_POLICY>;
+/** The outcome of a decision record: every outcome but `invalid-policy` and those of admissions. */
+export type DecisionOutcome = Exclude<Outcome, typeof Outcome.INVALID_POLICY | AdmissionOutcome>;
 
 /** Records of a run, by outcome; an outcome no record has is absent. */
 export type OutcomeCounts = Readonly<Partial<Record<Outcome, number>>>;
@@ -120,8 +129,51 @@ export interface RunSummary {
   readonly lateFailures?: number;
 }
 
-/** One record of the audit table: a decision, an invalid policy row, or a run's summary. */
-export type AuditRecord = DecisionRecord | InvalidPolicyRecord | RunSummary;
+/**
+ * What the client connect handler answered one connection attempt: a final record, written with `record`.
+ * Its `runId` is the UTC day's bucket, `gate-YYYY-MM-DD` (see `gateRunId`), so one day's attempts are one
+ * query by the base key, and the connection id (unique per attempt) keys it within the day.
+ */
+export interface AdmissionRecord {
+  readonly recordType: typeof AuditRecordType.ADMISSION;
+  readonly outcome: AdmissionOutcome;
+  /** `gate-YYYY-MM-DD`, the UTC day of the attempt. */
+  readonly runId: string;
+  /** ISO time the attempt was decided. */
+  readonly at: string;
+  readonly endpointId: string;
+  readonly connectionId: string;
+  readonly username?: string;
+  readonly commonName?: string;
+  /** The client's public IP address, as the request gave it. */
+  readonly clientIp?: string;
+  readonly platform?: string;
+  /**
+   * The deciding policy: the rule that refused (or would have), the rule an exemption overrode, else the
+   * `max-connections` row that counted the attempt; absent for a fail-mode answer decided by no row.
+   */
+  readonly policyId?: string;
+  /** The deciding policy's kind, when a rule decided. */
+  readonly policyKind?: EnforcingKind;
+  /** The deciding rule's mode (after the global dry run), when a rule decided. */
+  readonly mode?: PolicyMode;
+  /** Every policy that fired, as `policyId (kind, mode)`, strongest first. */
+  readonly firedPolicies: readonly string[];
+  /** The exempt row that admitted the attempt. */
+  readonly exemptedBy?: string;
+  /** A sentence a person can read, with its evidence. */
+  readonly reason: string;
+  /** What the client showed (or would have shown) the user. */
+  readonly message?: string;
+  /** What the decision could not judge, in words. */
+  readonly notes?: readonly string[];
+  /** For `admitted-fail-open` and `refused-fail-closed`: why the fail mode answered. */
+  readonly failMode?: FailModeCause;
+  readonly errorMessage?: string;
+}
+
+/** One record of the audit table: a decision, an invalid policy row, a run's summary, or an admission. */
+export type AuditRecord = DecisionRecord | InvalidPolicyRecord | RunSummary | AdmissionRecord;
 
 /** A record of one run's decisions and findings: every audit record but the run's summary. */
 export type RunRecord = DecisionRecord | InvalidPolicyRecord;
@@ -164,8 +216,11 @@ export interface AuditConfirmation {
 
 /** The audit table. The run writes and updates records through the four transitions, never deletes them. */
 export interface AuditLog {
-  /** {@link AuditTransition.RECORD}: writes a final record; false when the run already had it (left as it was). */
-  record(record: RunRecord): Promise<boolean>;
+  /**
+   * {@link AuditTransition.RECORD}: writes a final record (of a run, or of the client connect handler); false
+   * when the run already had it (left as it was).
+   */
+  record(record: RunRecord | AdmissionRecord): Promise<boolean>;
   /** {@link AuditTransition.INTEND}: writes a `pending` intent; false when the run already has a record for it. */
   intend(record: DecisionRecord): Promise<boolean>;
   /** {@link AuditTransition.COMPLETE}: gives a `pending` intent its outcome; nothing changes unless it is pending. */

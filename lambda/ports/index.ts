@@ -1,5 +1,6 @@
 export { AuditRecordType, AuditTransition } from './AuditLog.js';
 export type {
+  AdmissionRecord,
   AuditCompletion,
   AuditConfirmation,
   AuditLog,

@@ -32,9 +32,20 @@ export const Setting = {
   TERMINATE_RATE: 'terminateRate',
   TERMINATE_BURST: 'terminateBurst',
   TERMINATE_CONCURRENCY: 'terminateConcurrency',
+  CONNECT_FAIL_MODE: 'connectFailMode',
+  CONNECT_DEADLINE_MS: 'connectDeadlineMs',
+  POLICY_CACHE_SECONDS: 'policyCacheSeconds',
 } as const;
 /** One setting's context key. */
 export type Setting = (typeof Setting)[keyof typeof Setting];
+
+/** A function that reads settings from its environment: the enforcer, or the client connect handler (the gate). */
+export const SettingReader = {
+  ENFORCER: 'enforcer',
+  GATE: 'gate',
+} as const;
+/** One of the functions that read settings. */
+export type SettingReader = (typeof SettingReader)[keyof typeof SettingReader];
 
 /** One deployment setting. */
 export interface SettingDefinition {
@@ -42,6 +53,8 @@ export interface SettingDefinition {
   readonly key: Setting;
   /** The environment variable the function reads it from; undefined when only the stack uses it. */
   readonly env: string | undefined;
+  /** The functions that read `env`. @default only the enforcer (when `env` is set) */
+  readonly readBy?: readonly SettingReader[];
   /** The default, as cdk.json writes it (an empty text or list: not set). */
   readonly default: unknown;
   /** Reads a value from cdk.json, from `-c` (text) or from the function's environment (text). */
@@ -118,17 +131,19 @@ export const SETTINGS = defineSettings({
   },
   [Setting.DRY_RUN]: {
     env: 'CVPN_GUARD_DRY_RUN',
+    readBy: [SettingReader.ENFORCER, SettingReader.GATE],
     default: false,
     schema: flag(),
     accepted: 'true or false',
-    doc: '`true`: never call terminate; every decision to terminate is recorded as `would-terminate`. A deployment-wide brake; each policy row also states its own `mode`.',
+    doc: '`true`: never call terminate; every decision to terminate is recorded as `would-terminate`, and the client connect handler admits every attempt it would refuse, recorded `would-refuse`. A deployment-wide brake; each policy row also states its own `mode`.',
   },
   [Setting.DISABLED]: {
     env: 'CVPN_GUARD_DISABLED',
+    readBy: [SettingReader.ENFORCER, SettingReader.GATE],
     default: false,
     schema: flag(),
     accepted: 'true or false',
-    doc: 'Kill switch. `true`: each run writes a summary and does nothing else.',
+    doc: 'Kill switch. `true`: each run writes a summary and does nothing else, and the client connect handler admits every attempt without deciding.',
   },
   [Setting.MAX_TERMINATIONS_PER_RUN]: {
     env: 'CVPN_GUARD_MAX_TERMINATIONS_PER_RUN',
@@ -138,6 +153,7 @@ export const SETTINGS = defineSettings({
   },
   [Setting.AUDIT_RETENTION_DAYS]: {
     env: 'CVPN_GUARD_AUDIT_RETENTION_DAYS',
+    readBy: [SettingReader.ENFORCER, SettingReader.GATE],
     default: 365,
     ...wholeNumberSetting(1, 3650, 'days'),
     doc: 'Days audit records are kept (DynamoDB TTL).',
@@ -211,6 +227,28 @@ export const SETTINGS = defineSettings({
     ...wholeNumberSetting(1, 100),
     doc: 'Terminate calls in flight at once.',
   },
+  [Setting.CONNECT_FAIL_MODE]: {
+    env: 'CVPN_GUARD_CONNECT_FAIL_MODE',
+    readBy: [SettingReader.GATE],
+    default: 'admit',
+    schema: z.preprocess(toLowerCase, z.enum(['admit', 'refuse'])),
+    accepted: 'admit or refuse',
+    doc: 'What the client connect handler answers when it cannot decide in time (no policy rows loaded yet, the deadline passed, a malformed request): `admit` lets the attempt in (the next run still ends what breaks a policy), `refuse` turns it away with the neutral message. Each use is recorded and counted.',
+  },
+  [Setting.CONNECT_DEADLINE_MS]: {
+    env: 'CVPN_GUARD_CONNECT_DEADLINE_MS',
+    readBy: [SettingReader.GATE],
+    default: 3000,
+    ...wholeNumberSetting(100, 25_000, 'milliseconds', 'Client VPN waits 30 seconds at most'),
+    doc: 'How long the client connect handler may take to decide; past it, it answers by `connectFailMode`. Well inside the 30 seconds after which Client VPN refuses the connection itself.',
+  },
+  [Setting.POLICY_CACHE_SECONDS]: {
+    env: 'CVPN_GUARD_POLICY_CACHE_SECONDS',
+    readBy: [SettingReader.GATE],
+    default: 30,
+    ...wholeNumberSetting(1, 3600, 'seconds'),
+    doc: 'The client connect handler keeps the policy rows in memory and reads them again at most this often; when a read fails it keeps deciding with the rows it last read.',
+  },
 });
 
 /** Every setting's context key, in registry order. */
@@ -226,14 +264,45 @@ export type SettingValue<K extends Setting> = z.output<(typeof SETTINGS)[K]['sch
 /** A value for every setting. */
 export type SettingValues = { readonly [K in Setting]: SettingValue<K> };
 
-/** The settings the function reads from its environment. */
-export type EnforcerSetting = {
-  [K in Setting]: (typeof SETTINGS)[K]['env'] extends string ? K : never;
+/** The functions that read a setting's definition `D` from their environment. */
+type ReadersOf<D> = D extends { readonly env: string }
+  ? D extends { readonly readBy: readonly (infer R)[] }
+    ? R
+    : typeof SettingReader.ENFORCER
+  : never;
+
+/** The functions that read a setting from their environment (none for a setting only the stack uses). */
+export function readersOf(key: Setting): readonly SettingReader[] {
+  const definition: SettingDefinition = SETTINGS[key];
+  if (definition.env === undefined) return [];
+  return definition.readBy ?? [SettingReader.ENFORCER];
+}
+
+/** The settings a given function reads from its environment. */
+type SettingReadBy<R extends SettingReader> = {
+  [K in Setting]: R extends ReadersOf<(typeof SETTINGS)[K]> ? K : never;
 }[Setting];
-/** The settings the function reads, with their values. */
+
+/** The settings the enforcer reads from its environment. */
+export type EnforcerSetting = SettingReadBy<typeof SettingReader.ENFORCER>;
+/** The settings the enforcer reads, with their values. */
 export type EnforcerSettings = Pick<SettingValues, EnforcerSetting>;
-/** The context keys of the settings the function reads, in registry order. */
-export const ENFORCER_SETTING_KEYS = SETTING_KEYS.filter((key) => SETTINGS[key].env !== undefined) as EnforcerSetting[];
+/** The context keys of the settings the enforcer reads, in registry order. */
+export const ENFORCER_SETTING_KEYS = SETTING_KEYS.filter((key) =>
+  readersOf(key).includes(SettingReader.ENFORCER),
+) as EnforcerSetting[];
+
+/** The settings the client connect handler (the gate) reads from its environment. */
+export type GateSetting = SettingReadBy<typeof SettingReader.GATE>;
+/** The settings the gate reads, with their values. */
+export type GateSettings = Pick<SettingValues, GateSetting>;
+/** The context keys of the settings the gate reads, in registry order. */
+export const GATE_SETTING_KEYS = SETTING_KEYS.filter((key) =>
+  readersOf(key).includes(SettingReader.GATE),
+) as GateSetting[];
+
+/** A setting some function reads from its environment. */
+export type FunctionSetting = EnforcerSetting | GateSetting;
 
 /** The settings that say how each run behaves: those the function reads, the endpoint selection aside. */
 export type RunSetting = Exclude<EnforcerSetting, typeof Setting.ENDPOINT_IDS | typeof Setting.ENDPOINT_TAG>;

@@ -1,4 +1,4 @@
-import { SETTING_KEYS, SETTINGS } from './registry.js';
+import { readersOf, SETTING_KEYS, SETTINGS, SettingReader } from './registry.js';
 
 /**
  * Text safe in a Markdown table cell: `|` escaped everywhere (code spans included, as tables require), and
@@ -17,13 +17,22 @@ function cell(text: string): string {
 const defaultText = (value: unknown): string =>
   typeof value === 'string' && value !== '' ? `\`${value}\`` : `\`${JSON.stringify(value)}\``;
 
+/** A setting's variable, with the functions that read it when the enforcer is not the only one. */
+function variableCell(key: (typeof SETTING_KEYS)[number]): string {
+  const { env } = SETTINGS[key];
+  if (env === undefined) return '—';
+  const readers = readersOf(key);
+  const only = readers.length === 1 && readers[0] === SettingReader.ENFORCER;
+  return only ? `\`${env}\`` : `\`${env}\` (${readers.join(', ')})`;
+}
+
 /** The settings table: one row per setting, in registry order. */
 export function settingsTable(): string {
   const rows = SETTING_KEYS.map((key) => {
     const setting = SETTINGS[key];
     return [
       `\`${setting.key}\``,
-      setting.env === undefined ? '—' : `\`${setting.env}\``,
+      variableCell(key),
       defaultText(setting.default),
       cell(setting.accepted),
       cell(setting.doc),
@@ -52,7 +61,9 @@ checks them again when it starts, with the same rules and in the same words (nam
 and the key), so a value changed on the function by hand is refused as \`cdk synth\` would refuse it;
 a variable that is empty counts as not set. \`cvpn-guard plan\` and \`cvpn-guard doctor\` read the
 endpoint selection, the cap and the switches from the same variables: the deployed function's with
-\`--stack\`, else their own environment. A setting without a variable (—) shapes the stack only.
+\`--stack\`, else their own environment. A setting without a variable (—) shapes the stack only. A
+variable is the enforcer's unless the table names the functions that read it: \`gate\` is the
+client connect handler, which decides each connection attempt before Client VPN admits it.
 
 Checked together at synthesis: \`timeoutSeconds\` is shorter than the schedule period and than
 \`leaseSeconds\`, \`timeMarginSeconds\` is shorter than \`timeoutSeconds\`, and \`endpointIds\` and

@@ -4,13 +4,14 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { loadEnforcerConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { EnforcerConfigError } from '../../lambda/errors.js';
 import {
   ENDPOINT_SELECTION_EXCLUSIVE,
   type EnforcerSetting,
   enforcerEnvironment,
+  type GateSetting,
   LOG_RETENTION_PERIODS,
   runSettingsOf,
   SETTINGS,
@@ -130,6 +131,45 @@ describe('loadStackConfig and loadEnforcerConfig', () => {
       terminateBurst: config.terminateBurst,
       terminateConcurrency: config.terminateConcurrency,
     });
+  });
+});
+
+/** Values each setting only the gate reads must refuse. */
+const GATE_REFUSED: { readonly [K in Exclude<GateSetting, EnforcerSetting>]: readonly string[] } = {
+  connectFailMode: ['deny', 'open'],
+  connectDeadlineMs: ['99', '25001', '30000'],
+  policyCacheSeconds: ['0', '3601'],
+};
+
+const gateCases = Object.entries(GATE_REFUSED).flatMap(([key, values]) =>
+  values.map((value) => [key as GateSetting, value] as const),
+);
+
+/** The gate's words for its environment `env`. */
+function gateRefusal(variable: string, env: Record<string, string>): string {
+  try {
+    loadGateConfig({ ...TABLES, ...env });
+  } catch (error) {
+    if (!(error instanceof EnforcerConfigError)) throw error;
+    const issues = error.issues.filter((issue) => issue.variable === variable);
+    if (issues.length === 1) return issues[0]!.message;
+    throw error;
+  }
+  throw new Error(`expected the gate to refuse ${JSON.stringify(env)}`);
+}
+
+describe('loadStackConfig and loadGateConfig', () => {
+  it.each(gateCases)('Noncompliance: both refuse %s=%j, in the same words', (key, value) => {
+    // Arrange
+    const variable = SETTINGS[key].env;
+
+    // Act
+    const stack = stackRefusal(key, { [key]: value });
+    const gate = gateRefusal(variable, { [variable]: value });
+
+    // Assert
+    expect(stack).toContain(`expected ${SETTINGS[key].accepted}`);
+    expect(gate).toBe(`${variable}=${JSON.stringify(value)} (setting ${key}): ${stack}`);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Outcome } from '../../lambda/domain/index.js';
 import {
+  type AdmissionRecord,
   type AuditCompletion,
   type AuditConfirmation,
   type AuditLog,
@@ -20,6 +21,8 @@ export class MemoryAuditLog implements AuditLog {
   /** Every record, by key (`runId|endpointId|connectionId`, or `runId|policy|policyId`). */
   public readonly records = new Map<string, RunRecord>();
   public readonly summaries = new Map<string, RunSummary>();
+  /** The client connect handler's records, by key (`runId|endpointId|connectionId`). */
+  public readonly admissions = new Map<string, AdmissionRecord>();
   /** Keys of `terminated` records still waiting for the connection to be seen ended. */
   public readonly unconfirmed = new Set<string>();
   /** Every transition asked for, in order, as `transition:connectionId` (or `:policyId`). */
@@ -27,7 +30,14 @@ export class MemoryAuditLog implements AuditLog {
   /** Makes the next calls of one transition throw. */
   public failOn: { method?: AuditTransition; times: number } = { times: 0 };
 
-  public async record(record: RunRecord): Promise<boolean> {
+  public async record(record: RunRecord | AdmissionRecord): Promise<boolean> {
+    if (record.recordType === AuditRecordType.ADMISSION) {
+      this.enter(AuditTransition.RECORD, record.connectionId);
+      const id = decisionId(record);
+      if (this.admissions.has(id)) return false;
+      this.admissions.set(id, record);
+      return true;
+    }
     this.enter(
       AuditTransition.RECORD,
       record.recordType === AuditRecordType.DECISION ? record.connectionId : record.policyId,

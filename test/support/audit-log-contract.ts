@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import {
+  type AdmissionRecord,
   type AuditLog,
   AuditTransition,
   type DecisionRecord,
@@ -51,6 +52,25 @@ function anInvalidPolicyRecord(policyId: string, runId = RUN): InvalidPolicyReco
     reason: `policy row ${policyId}: idleMinute is not an attribute of an idle row`,
     errorCode: 'PolicyValidation',
     errorMessage: 'idleMinute: expected a known attribute',
+  };
+}
+
+/** An admission record of the client connect handler, in its day's bucket. */
+function anAdmissionRecord(connectionId: string): AdmissionRecord {
+  return {
+    recordType: 'admission',
+    outcome: 'refused',
+    runId: 'gate-2026-11-26',
+    at: '2026-11-26T10:00:00.000Z',
+    endpointId: ENDPOINT_A,
+    connectionId,
+    username: 'grace',
+    policyId: 'offboarded',
+    policyKind: 'revoked-user',
+    mode: 'enforce',
+    firedPolicies: ['offboarded (revoked-user, enforce)'],
+    reason: 'grace is revoked',
+    message: 'Your access ended.',
   };
 }
 
@@ -422,6 +442,20 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
 
         // Assert
         expect(await log.getRun(RUN)).toEqual({ records: [], summary: aSummary(RUN, 2) });
+      });
+
+      it('records an admission once, leaves a second write of it as it was, and lists it in no run', async () => {
+        // Arrange
+        const log = await freshLog();
+
+        // Act
+        const first = await log.record(anAdmissionRecord('cvpn-connection-9'));
+        const second = await log.record({ ...anAdmissionRecord('cvpn-connection-9'), outcome: 'would-refuse' });
+
+        // Assert
+        expect([first, second]).toEqual([true, false]);
+        expect(await log.getRun('gate-2026-11-26')).toEqual({ records: [], summary: undefined });
+        expect(await log.listPending()).toEqual([]);
       });
 
       it('lists pending intents and unconfirmed terminations of every run', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadEnforcerConfig } from '../../lambda/config.js';
+import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import { EnforcerConfigError } from '../../lambda/errors.js';
 import { EnvVar } from '../../lambda/environment.js';
 
@@ -92,5 +92,47 @@ describe('loadEnforcerConfig', () => {
       terminateBurst: 50,
       dryRun: false,
     });
+  });
+});
+
+describe('loadGateConfig', () => {
+  it('applies the safe defaults, durations in milliseconds', () => {
+    expect(loadGateConfig(TABLES)).toEqual({
+      policiesTable: 'policies',
+      auditTable: 'audit',
+      dryRun: false,
+      disabled: false,
+      auditRetentionDays: 365,
+      connectFailMode: 'admit',
+      connectDeadlineMs: 3000,
+      policyCacheMs: 30_000,
+    });
+  });
+
+  it('refuses every variable at fault at once, naming the variable, the setting and what is accepted', () => {
+    // Act
+    const load = () =>
+      loadGateConfig({
+        [EnvVar.AUDIT_TABLE]: 'audit',
+        [EnvVar.CONNECT_FAIL_MODE]: 'deny',
+        [EnvVar.CONNECT_DEADLINE_MS]: '30000',
+        [EnvVar.POLICY_CACHE_SECONDS]: '0',
+      });
+
+    // Assert
+    expect(load).toThrow(EnforcerConfigError);
+    try {
+      load();
+    } catch (error) {
+      expect((error as EnforcerConfigError).issues.map((issue) => issue.variable)).toEqual([
+        EnvVar.POLICIES_TABLE,
+        EnvVar.CONNECT_FAIL_MODE,
+        EnvVar.CONNECT_DEADLINE_MS,
+        EnvVar.POLICY_CACHE_SECONDS,
+      ]);
+      expect((error as Error).message).toContain(
+        'CVPN_GUARD_CONNECT_FAIL_MODE="deny" (setting connectFailMode): expected admit or refuse',
+      );
+    }
   });
 });

@@ -5,6 +5,8 @@ import {
   defaultValue,
   ENFORCER_SETTING_KEYS,
   enforcerEnvironment,
+  GATE_SETTING_KEYS,
+  gateEnvironment,
   parseSetting,
   readEnforcerSetting,
   RUN_SETTING_KEYS,
@@ -22,7 +24,11 @@ describe('SETTINGS', () => {
     const definition = SETTINGS[key];
 
     // Assert
-    expect(Object.keys(definition).sort()).toEqual(['accepted', 'default', 'doc', 'env', 'key', 'schema']);
+    expect(
+      Object.keys(definition)
+        .filter((name) => name !== 'readBy')
+        .sort(),
+    ).toEqual(['accepted', 'default', 'doc', 'env', 'key', 'schema']);
     expect(definition.key).toBe(key);
     expect(definition.env === undefined || /^CVPN_GUARD_[A-Z_]+$/.test(definition.env)).toBe(true);
     expect(definition.accepted.length).toBeGreaterThan(0);
@@ -80,7 +86,29 @@ describe('SETTINGS', () => {
       Setting.TERMINATE_RATE,
       Setting.TERMINATE_BURST,
       Setting.TERMINATE_CONCURRENCY,
+      Setting.CONNECT_DEADLINE_MS,
+      Setting.POLICY_CACHE_SECONDS,
     ]);
+  });
+
+  it('gives the gate its own settings and the switches and retention it shares with the enforcer', () => {
+    expect(GATE_SETTING_KEYS).toEqual([
+      Setting.DRY_RUN,
+      Setting.DISABLED,
+      Setting.AUDIT_RETENTION_DAYS,
+      Setting.CONNECT_FAIL_MODE,
+      Setting.CONNECT_DEADLINE_MS,
+      Setting.POLICY_CACHE_SECONDS,
+    ]);
+    expect(ENFORCER_SETTING_KEYS).not.toContain(Setting.CONNECT_FAIL_MODE);
+    expect(Object.values(EnvVar)).toEqual(expect.arrayContaining(GATE_SETTING_KEYS.map((key) => SETTINGS[key].env)));
+  });
+
+  it('keeps the connect deadline well inside the 30 seconds Client VPN waits', () => {
+    expect(parseSetting(Setting.CONNECT_DEADLINE_MS, 25_000).ok).toBe(true);
+    expect(parseSetting(Setting.CONNECT_DEADLINE_MS, 30_000).ok).toBe(false);
+    expect(parseSetting(Setting.CONNECT_FAIL_MODE, 'Refuse')).toEqual({ ok: true, value: 'refuse' });
+    expect(parseSetting(Setting.CONNECT_FAIL_MODE, 'deny')).toMatchObject({ ok: false });
   });
 });
 
@@ -152,6 +180,27 @@ describe('enforcerEnvironment and readEnforcerSetting', () => {
       value: SETTING_DEFAULTS.terminateBurst,
       text: undefined,
     });
+  });
+});
+
+describe('gateEnvironment', () => {
+  it('writes the gate settings so that the gate reads them back, and no enforcer-only setting', () => {
+    // Arrange
+    const settings = {
+      connectFailMode: 'refuse',
+      connectDeadlineMs: 500,
+      policyCacheSeconds: 5,
+      dryRun: true,
+    } as const;
+
+    // Act
+    const environment = gateEnvironment(settings);
+
+    // Assert
+    for (const [key, value] of Object.entries(settings))
+      expect(readEnforcerSetting(environment, key as keyof typeof settings)).toMatchObject({ ok: true, value });
+    expect(environment[EnvVar.TERMINATE_RATE]).toBeUndefined();
+    expect(enforcerEnvironment({})[EnvVar.CONNECT_FAIL_MODE]).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { SETTING_KEYS, SETTINGS } from '../../../lambda/settings/index.js';
+import { readersOf, SETTING_KEYS, SETTINGS } from '../../../lambda/settings/index.js';
 import { settingsDocument, settingsTable } from '../../../lambda/settings/settings-table.js';
 
 const repository = new URL('../../../', import.meta.url);
@@ -32,7 +32,9 @@ describe('settingsTable', () => {
         .map((text) => text.trim());
       const { env, doc } = SETTINGS[key];
       expect(cells).toHaveLength(5);
-      expect(cells.slice(0, 2)).toEqual([`\`${key}\``, env === undefined ? '—' : `\`${env}\``]);
+      const readers = readersOf(key).join(', ');
+      const variable = env === undefined ? '—' : readers === 'enforcer' ? `\`${env}\`` : `\`${env}\` (${readers})`;
+      expect(cells.slice(0, 2)).toEqual([`\`${key}\``, variable]);
       expect(cells[4]).toBe(doc.replace(/\|/g, '\\|'));
     }
   });

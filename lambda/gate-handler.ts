@@ -1,0 +1,112 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { DynamoAuditLog } from './adapters/DynamoAuditLog.js';
+import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
+import { SystemClock } from './adapters/SystemClock.js';
+import { createAwsClients } from './clients.js';
+import { type GateConfig, loadGateConfig } from './config.js';
+import { DEFAULT_REFUSAL_MESSAGE, FailMode } from './domain/index.js';
+import { ConnectGate, connectResponse, type ConnectResponse, GateMetric, type GateMetrics } from './gate/index.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
+import type { AuditLog, Clock, PolicyRepository } from './ports/index.js';
+
+/** The ports the gate needs besides its logger and metrics, built once per container. */
+export interface GateRuntime {
+  readonly config: GateConfig;
+  readonly policies: PolicyRepository;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}
+
+/** Wires the AWS adapters for the gate. */
+export function createGateRuntime(config: GateConfig): GateRuntime {
+  const clients = createAwsClients();
+  return {
+    config,
+    policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
+    audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
+    clock: new SystemClock(),
+  };
+}
+
+/** Observability the gate's handler writes to. */
+export interface GateObservability {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/** Powertools Metrics as the gate's metrics sink. */
+function metricsSink(metrics: Metrics): GateMetrics {
+  return {
+    count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+    duration: (ms) => metrics.addMetric(GateMetric.DURATION, MetricUnit.Milliseconds, ms),
+  };
+}
+
+/**
+ * Builds the client connect handler around a runtime made once, on the container's first invocation. It never
+ * throws: a configuration that fails validation is logged and answered by refusing (the fail mode is itself
+ * configuration and cannot be trusted then; Client VPN would refuse a failed invocation anyway, so the
+ * answer is the same, well formed), and every other path gives a well-formed answer.
+ */
+export function createGateHandler(
+  makeRuntime: () => GateRuntime,
+  observability: GateObservability = {
+    logger: new Logger({ serviceName: SERVICE_NAME }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+  },
+) {
+  const { logger, metrics } = observability;
+  let gate: ConnectGate | undefined;
+  let failMode: FailMode = FailMode.REFUSE;
+
+  const connect = async (event: unknown): Promise<ConnectResponse> => {
+    try {
+      if (gate === undefined) {
+        const runtime = makeRuntime();
+        failMode = runtime.config.connectFailMode;
+        gate = new ConnectGate(
+          {
+            policies: runtime.policies,
+            audit: runtime.audit,
+            clock: runtime.clock,
+            logger,
+            metrics: metricsSink(metrics),
+          },
+          {
+            failMode: runtime.config.connectFailMode,
+            deadlineMs: runtime.config.connectDeadlineMs,
+            policyCacheMs: runtime.config.policyCacheMs,
+            dryRun: runtime.config.dryRun,
+            disabled: runtime.config.disabled,
+          },
+        );
+      }
+      const answer = await gate.answer(event);
+      logger.info('connect attempt answered', {
+        outcome: answer.outcome,
+        allow: answer.response.allow,
+        connectionId: answer.record?.connectionId,
+        recorded: answer.recorded,
+      });
+      return answer.response;
+    } catch (error) {
+      logger.error('the client connect handler failed; answering by the fail mode', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return failMode === FailMode.ADMIT && gate !== undefined
+        ? connectResponse(true)
+        : connectResponse(false, DEFAULT_REFUSAL_MESSAGE);
+    }
+  };
+
+  return middy(connect)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));
+}
+
+/** The Lambda entry point of the client connect handler: configuration is read and validated once per container. */
+export const gateHandler = createGateHandler(() => createGateRuntime(loadGateConfig(process.env)));

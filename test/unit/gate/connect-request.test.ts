@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import * as fc from 'fast-check';
+import { escapeField, readConnectRequest, requestFieldsForLog } from '../../../lambda/gate/index.js';
+import { ENDPOINT_A } from '../domain/fixtures.js';
+import { connectRequest } from './support.js';
+
+describe('readConnectRequest', () => {
+  it('reads a well-formed v2 request as an attempt', () => {
+    expect(readConnectRequest(connectRequest())).toEqual({
+      wellFormed: true,
+      problems: [],
+      attempt: {
+        endpointId: ENDPOINT_A,
+        connectionId: 'cvpn-connection-0123456789abcdef0',
+        username: 'alice',
+        commonName: 'alice-laptop',
+        groups: ['staff'],
+        platform: 'macos',
+        publicIp: '198.51.100.7',
+      },
+    });
+  });
+
+  it('reads an empty user name (certificate authentication) as none', () => {
+    expect(readConnectRequest(connectRequest({ username: '' })).attempt?.username).toBeUndefined();
+  });
+
+  it('still reads the identity of a malformed request, and says what is wrong', () => {
+    // Act
+    const read = readConnectRequest({ username: 'alice', 'endpoint-id': 7, groups: ['a', 3] });
+
+    // Assert
+    expect(read.wellFormed).toBe(false);
+    expect(read.attempt).toMatchObject({ username: 'alice', endpointId: '', groups: ['a'] });
+    expect(read.problems.join('; ')).toContain('endpoint-id');
+  });
+
+  it('never throws, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.anything(), (event) => {
+        expect(typeof readConnectRequest(event).wellFormed).toBe('boolean');
+        expect(typeof requestFieldsForLog(event)).toBe('object');
+      }),
+    );
+  });
+});
+
+describe('escapeField', () => {
+  it('escapes control characters and truncates to 256 characters', () => {
+    expect(escapeField('a\nb\u001b[0m\u2028')).toBe('a\\u000ab\\u001b[0m\\u2028');
+    expect(escapeField('x'.repeat(1000))).toHaveLength(256);
+  });
+});
