@@ -20,12 +20,8 @@ export const FaultKind = {
 export type FaultKind = (typeof FaultKind)[keyof typeof FaultKind];
 
 /** One fault rule. Rules are tried in order; the first that fires decides. */
-export interface FaultRule extends RuleScope {
+export interface FaultRule extends RuleScope, InjectedRule {
   readonly kind: FaultKind;
-  /** Share of matching requests that fail, 0 to 1. @default 1 */
-  readonly rate?: number;
-  /** The rule fires at most this many times, then expires. @default no limit */
-  readonly count?: number;
 }
 
 /** A rule with what is left of it. */
@@ -36,26 +32,38 @@ export interface FaultRuleState extends FaultRule {
 
 const KINDS = new Set<string>(Object.values(FaultKind));
 
+/** What every injected fault rule has: the share of matching requests it fails, and how often it may. */
+export interface InjectedRule {
+  /** Share of matching requests that fail, 0 to 1. @default 1 */
+  readonly rate?: number;
+  /** The rule fires at most this many times, then expires. @default no limit */
+  readonly count?: number;
+}
+
 /**
- * Injected faults for every service behind the edge. Shares are drawn from a seeded generator, so a
- * test with a given seed sees the same faults on every run.
+ * Fault rules tried in order, the first that fires deciding; shares are drawn from a seeded generator,
+ * so a test with a given seed sees the same faults on every run.
  */
-export class FaultInjector {
-  private rules: { rule: FaultRule; fired: number }[] = [];
+export class SeededRules<R extends InjectedRule> {
+  private rules: { rule: R; fired: number }[] = [];
   private random: () => number;
 
-  constructor(seed = 1) {
+  /** @param check refuses a malformed rule by name and returns a copy of a good one */
+  constructor(
+    private readonly check: (rule: R) => R,
+    seed = 1,
+  ) {
     this.random = seededRandom(seed);
   }
 
   /** Adds a rule after the others. */
-  public add(rule: FaultRule): void {
-    this.rules.push({ rule: checkRule(rule), fired: 0 });
+  public add(rule: R): void {
+    this.rules.push({ rule: this.check(rule), fired: 0 });
   }
 
   /** Replaces every rule. */
-  public set(rules: readonly FaultRule[]): void {
-    const checked = rules.map(checkRule);
+  public set(rules: readonly R[]): void {
+    const checked = rules.map(this.check);
     this.rules = checked.map((rule) => ({ rule, fired: 0 }));
   }
 
@@ -70,14 +78,14 @@ export class FaultInjector {
   }
 
   /** The rules still in force. */
-  public list(): FaultRuleState[] {
+  public list(): (R & { readonly fired: number })[] {
     return this.rules.map(({ rule, fired }) => ({ ...rule, fired }));
   }
 
-  /** The fault to inject into one request, if any (and counts it). */
-  public pick(service: string, action: string): FaultRule | undefined {
+  /** The first rule that `matches` and fires, if any (and counts it). */
+  protected firstFiring(matches: (rule: R) => boolean): R | undefined {
     for (const entry of this.rules) {
-      if (!inScope(entry.rule, service, action)) continue;
+      if (!matches(entry.rule)) continue;
       if (entry.rule.count !== undefined && entry.fired >= entry.rule.count) continue;
       const rate = entry.rule.rate ?? 1;
       if (rate < 1 && this.random() >= rate) continue;
@@ -88,6 +96,28 @@ export class FaultInjector {
   }
 }
 
+/** Refuses a rule's `rate` or `count` by name (`where` names the rule). */
+export function checkShare(where: string, rule: InjectedRule): void {
+  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
+    throw new SandboxControlError(`${where}: rate must be a number from 0 to 1`);
+  }
+  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) {
+    throw new SandboxControlError(`${where}: count must be a whole number ≥ 0`);
+  }
+}
+
+/** Injected faults for every service behind the edge. */
+export class FaultInjector extends SeededRules<FaultRule> {
+  constructor(seed = 1) {
+    super(checkRule, seed);
+  }
+
+  /** The fault to inject into one request, if any (and counts it). */
+  public pick(service: string, action: string): FaultRule | undefined {
+    return this.firstFiring((rule) => inScope(rule, service, action));
+  }
+}
+
 function checkRule(rule: FaultRule): FaultRule {
   const where = `fault rule ${JSON.stringify(rule)}`;
   if (typeof rule !== 'object' || rule === null) throw new SandboxControlError(`${where}: expected an object`);
@@ -95,12 +125,7 @@ function checkRule(rule: FaultRule): FaultRule {
     throw new SandboxControlError(`${where}: service must be a service name (ec2, dynamodb, sns, sts, lambda) or "*"`);
   }
   if (!KINDS.has(rule.kind)) throw new SandboxControlError(`${where}: kind must be one of ${[...KINDS].join(', ')}`);
-  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
-    throw new SandboxControlError(`${where}: rate must be a number from 0 to 1`);
-  }
-  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) {
-    throw new SandboxControlError(`${where}: count must be a whole number ≥ 0`);
-  }
+  checkShare(where, rule);
   if (
     rule.actions !== undefined &&
     !(Array.isArray(rule.actions) && rule.actions.every((a) => typeof a === 'string'))

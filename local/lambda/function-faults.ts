@@ -1,5 +1,5 @@
 import { SandboxControlError } from '../errors.js';
-import { seededRandom } from '../faults.js';
+import { checkShare, type InjectedRule, SeededRules } from '../faults.js';
 
 /** What an injected function fault does to an invocation. */
 export const FunctionFaultKind = {
@@ -16,7 +16,7 @@ export const FunctionFaultKind = {
 export type FunctionFaultKind = (typeof FunctionFaultKind)[keyof typeof FunctionFaultKind];
 
 /** One function fault rule. Rules are tried in order; the first that fires decides. */
-export interface FunctionFaultRule {
+export interface FunctionFaultRule extends InjectedRule {
   /** The function's name. @default every function */
   readonly function?: string;
   readonly kind: FunctionFaultKind;
@@ -24,10 +24,6 @@ export interface FunctionFaultRule {
   readonly ms?: number;
   /** For `error`: the error's message. @default 'Injected fault' */
   readonly message?: string;
-  /** Share of matching invocations that fail, 0 to 1. @default 1 */
-  readonly rate?: number;
-  /** The rule fires at most this many times, then expires. @default no limit */
-  readonly count?: number;
 }
 
 /** A rule with what is left of it. */
@@ -42,51 +38,14 @@ const KINDS = new Set<string>(Object.values(FunctionFaultKind));
  * Faults of the functions themselves, beside the Lambda service's own (the shared fault rules with service `lambda`:
  * its 500, its account-wide throttle, a dropped answer). Shares are drawn from a seeded generator, as those are.
  */
-export class FunctionFaults {
-  private rules: { rule: FunctionFaultRule; fired: number }[] = [];
-  private random: () => number;
-
+export class FunctionFaults extends SeededRules<FunctionFaultRule> {
   constructor(seed = 1) {
-    this.random = seededRandom(seed);
-  }
-
-  /** Adds a rule after the others. */
-  public add(rule: FunctionFaultRule): void {
-    this.rules.push({ rule: checkRule(rule), fired: 0 });
-  }
-
-  /** Replaces every rule. */
-  public set(rules: readonly FunctionFaultRule[]): void {
-    const checked = rules.map(checkRule);
-    this.rules = checked.map((rule) => ({ rule, fired: 0 }));
-  }
-
-  /** Removes every rule. */
-  public clear(): void {
-    this.rules = [];
-  }
-
-  /** Restarts the generator of shares. */
-  public reseed(seed: number): void {
-    this.random = seededRandom(seed);
-  }
-
-  /** The rules still in force. */
-  public list(): FunctionFaultRuleState[] {
-    return this.rules.map(({ rule, fired }) => ({ ...rule, fired }));
+    super(checkRule, seed);
   }
 
   /** The fault to inject into one invocation of `functionName`, if any (and counts it). */
   public pick(functionName: string): FunctionFaultRule | undefined {
-    for (const entry of this.rules) {
-      if (entry.rule.function !== undefined && entry.rule.function !== functionName) continue;
-      if (entry.rule.count !== undefined && entry.fired >= entry.rule.count) continue;
-      const rate = entry.rule.rate ?? 1;
-      if (rate < 1 && this.random() >= rate) continue;
-      entry.fired += 1;
-      return entry.rule;
-    }
-    return undefined;
+    return this.firstFiring((rule) => rule.function === undefined || rule.function === functionName);
   }
 }
 
@@ -103,11 +62,6 @@ function checkRule(rule: FunctionFaultRule): FunctionFaultRule {
   if (rule.message !== undefined && typeof rule.message !== 'string') {
     throw new SandboxControlError(`${where}: message must be a string`);
   }
-  if (rule.rate !== undefined && !(typeof rule.rate === 'number' && rule.rate >= 0 && rule.rate <= 1)) {
-    throw new SandboxControlError(`${where}: rate must be a number from 0 to 1`);
-  }
-  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 0)) {
-    throw new SandboxControlError(`${where}: count must be a whole number ≥ 0`);
-  }
+  checkShare(where, rule);
   return { ...rule };
 }
