@@ -7,14 +7,14 @@ import type { PermissionDenial } from '../ec2/permissions.js';
 import type { ThrottlingOptions } from '../ec2/throttling.js';
 import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxControlError, SandboxError, SandboxOptionError, SandboxScenarioError } from '../errors.js';
-import type { FaultInjector, FaultRule } from '../faults.js';
+import type { FaultInjector } from '../faults.js';
 import type { LatencyInjector, LatencyRule } from '../latency.js';
 import type { LambdaService } from '../lambda/lambda-service.js';
 import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
 import type { PublishedMessage, SnsEmulator } from '../sns/sns-emulator.js';
 import { connectRoutes } from './connect-routes.js';
 import { lambdaRoutes } from './lambda-routes.js';
-import { type RouteEntry, arrayField, json, match, objectBody, parseBody } from './routing.js';
+import { type RouteEntry, arrayField, json, match, objectBody, parseBody, ruleRoutes } from './routing.js';
 
 /** What the admin API drives: the sandbox's parts and its reset (a running `Sandbox` is one). */
 export interface SandboxControls {
@@ -113,34 +113,12 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
         return sandbox.emulator.listProfiles();
       },
     },
-    { method: 'GET', pattern: '/faults', summary: 'fault rules', run: () => ({ rules: sandbox.faults.list() }) },
-    {
-      method: 'PUT',
-      pattern: '/faults',
-      summary:
-        'replace the fault rules {"rules": [{"service", "actions"?, "kind": "error|throttle|drop", "rate"?, "count"?}], "seed"?}',
-      run: (_request, body) => {
-        const { rules, seed } = objectBody(body) as { rules?: FaultRule[]; seed?: number };
-        sandbox.faults.set(arrayField(rules, 'rules'));
-        if (seed !== undefined) sandbox.faults.reseed(seed);
-        return { rules: sandbox.faults.list() };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/faults',
-      summary: 'add one fault rule',
-      run: (_request, body) => {
-        sandbox.faults.add(objectBody(body) as unknown as FaultRule);
-        return { rules: sandbox.faults.list() };
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: '/faults',
-      summary: 'remove every fault rule',
-      run: () => (sandbox.faults.clear(), { rules: [] }),
-    },
+    ...ruleRoutes(
+      '/faults',
+      sandbox.faults,
+      'fault rules',
+      '{"service", "actions"?, "kind": "error|throttle|drop", "rate"?, "count"?}',
+    ),
     { method: 'GET', pattern: '/latency', summary: 'latency rules', run: () => ({ rules: sandbox.latency.list() }) },
     {
       method: 'PUT',

@@ -1,7 +1,6 @@
 import { SandboxControlError } from '../errors.js';
-import type { FunctionFaultRule } from '../lambda/function-faults.js';
 import type { LambdaService } from '../lambda/lambda-service.js';
-import { type RouteEntry, arrayField, objectBody } from './routing.js';
+import { type RouteEntry, objectBody, ruleRoutes } from './routing.js';
 
 /**
  * The admin routes of the sandbox's Lambda: its functions (code-registered ones, and canned ones that answer every
@@ -42,37 +41,11 @@ export function lambdaRoutes(lambda: LambdaService): RouteEntry[] {
         return { functions: lambda.list() };
       },
     },
-    {
-      method: 'GET',
-      pattern: '/lambda/faults',
-      summary: 'function fault rules',
-      run: () => ({ rules: lambda.functionFaults.list() }),
-    },
-    {
-      method: 'PUT',
-      pattern: '/lambda/faults',
-      summary:
-        'replace the function fault rules {"rules": [{"function"?, "kind": "error|timeout|throttle|delay", ' +
-        '"ms"?, "message"?, "rate"?, "count"?}]}',
-      run: (_request, body) => {
-        lambda.functionFaults.set(arrayField((objectBody(body) as { rules?: FunctionFaultRule[] }).rules, 'rules'));
-        return { rules: lambda.functionFaults.list() };
-      },
-    },
-    {
-      method: 'POST',
-      pattern: '/lambda/faults',
-      summary: 'add one function fault rule',
-      run: (_request, body) => {
-        lambda.functionFaults.add(objectBody(body) as unknown as FunctionFaultRule);
-        return { rules: lambda.functionFaults.list() };
-      },
-    },
-    {
-      method: 'DELETE',
-      pattern: '/lambda/faults',
-      summary: 'remove every function fault rule',
-      run: () => (lambda.functionFaults.clear(), { rules: [] }),
-    },
+    ...ruleRoutes(
+      '/lambda/faults',
+      lambda.functionFaults,
+      'function fault rules',
+      '{"function"?, "kind": "error|timeout|throttle|delay", "ms"?, "message"?, "rate"?, "count"?}',
+    ),
   ];
 }

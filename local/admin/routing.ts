@@ -1,5 +1,6 @@
 import type { ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxControlError } from '../errors.js';
+import type { InjectedRule, SeededRules } from '../faults.js';
 
 /** What an admin route does with a request, its JSON body and the `:name` captures of its path. */
 export type RouteRun = (request: ServiceRequest, body: unknown, params: string[]) => unknown | Promise<unknown>;
@@ -54,4 +55,45 @@ export function arrayField<T>(value: T[] | undefined, name: string): T[] {
 /** A JSON answer. */
 export function json(status: number, value: unknown): ServiceResponse {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value, null, 2) };
+}
+
+/**
+ * The four routes of one list of fault rules at `pattern`: GET lists them, PUT replaces them (`{"rules": […],
+ * "seed"?}`), POST adds one, DELETE removes them all. `what` names the rules and `shape` shows one, for the summaries.
+ */
+export function ruleRoutes<R extends InjectedRule>(
+  pattern: string,
+  rules: SeededRules<R>,
+  what: string,
+  shape: string,
+): RouteEntry[] {
+  return [
+    { method: 'GET', pattern, summary: what, run: () => ({ rules: rules.list() }) },
+    {
+      method: 'PUT',
+      pattern,
+      summary: `replace the ${what} {"rules": [${shape}], "seed"?}`,
+      run: (_request, body) => {
+        const { rules: replacing, seed } = objectBody(body) as { rules?: R[]; seed?: number };
+        rules.set(arrayField(replacing, 'rules'));
+        if (seed !== undefined) rules.reseed(seed);
+        return { rules: rules.list() };
+      },
+    },
+    {
+      method: 'POST',
+      pattern,
+      summary: `add one of the ${what}`,
+      run: (_request, body) => {
+        rules.add(objectBody(body) as unknown as R);
+        return { rules: rules.list() };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern,
+      summary: `remove every one of the ${what}`,
+      run: () => (rules.clear(), { rules: [] }),
+    },
+  ];
 }
