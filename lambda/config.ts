@@ -28,6 +28,8 @@ export interface EnforcerConfig extends Omit<RunSettings, 'leaseSeconds' | 'time
   readonly stateTable: string;
   /** Where digests go. @default no digest */
   readonly topicArn?: string;
+  /** The client connect handler's function, invoked by each run with a synthetic attempt. @default no canary */
+  readonly connectHandlerFunction?: string;
   /** Endpoints enforced on; empty (and no tag): every endpoint of the region. */
   readonly endpointIds: readonly string[];
   /** Only endpoints carrying this tag. @default no tag */
@@ -66,6 +68,8 @@ export function loadEnforcerConfig(env: Environment): EnforcerConfig {
     });
   }
 
+  const connectHandlerFunction = env[EnvVar.CONNECT_HANDLER_FUNCTION]?.trim() || undefined;
+
   const settings: Partial<EnforcerSettings> = readSettings(env, ENFORCER_SETTING_KEYS, issues);
   const { endpointIds, endpointTag } = settings;
   if (endpointTag && endpointIds && endpointIds.length > 0) {
@@ -87,6 +91,7 @@ export function loadEnforcerConfig(env: Environment): EnforcerConfig {
     auditTable,
     stateTable,
     topicArn,
+    ...(connectHandlerFunction === undefined ? {} : { connectHandlerFunction }),
     endpointIds: read.endpointIds,
     endpointTag: read.endpointTag,
     ...run,
@@ -122,6 +127,8 @@ function readSettings<K extends FunctionSetting>(
 export interface GateConfig extends Omit<GateSettings, 'policyCacheSeconds'> {
   readonly policiesTable: string;
   readonly auditTable: string;
+  /** Where it records the connections it admits (groups, platform, public IP) for the runs to join. */
+  readonly stateTable: string;
   /** The `policyCacheSeconds` setting, in milliseconds. */
   readonly policyCacheMs: number;
 }
@@ -136,8 +143,9 @@ export function loadGateConfig(env: Environment): GateConfig {
   const issues: EnvironmentIssue[] = [];
   const policiesTable = requiredName(env, EnvVar.POLICIES_TABLE, 'the name of the policies table', issues);
   const auditTable = requiredName(env, EnvVar.AUDIT_TABLE, 'the name of the audit table', issues);
+  const stateTable = requiredName(env, EnvVar.STATE_TABLE, 'the name of the state table', issues);
   const settings = readSettings(env, GATE_SETTING_KEYS, issues);
   if (issues.length > 0) throw new EnforcerConfigError(issues);
   const { policyCacheSeconds, ...read } = settings as GateSettings;
-  return { policiesTable, auditTable, ...read, policyCacheMs: policyCacheSeconds * 1000 };
+  return { policiesTable, auditTable, stateTable, ...read, policyCacheMs: policyCacheSeconds * 1000 };
 }

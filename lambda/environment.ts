@@ -16,6 +16,11 @@ export const EnvVar = {
   STATE_TABLE: 'CVPN_GUARD_STATE_TABLE',
   /** ARN of the SNS topic for run digests. Optional: no digest when unset. */
   TOPIC_ARN: 'CVPN_GUARD_TOPIC_ARN',
+  /**
+   * Name of the client connect handler's function, which each run invokes with a synthetic attempt (the canary).
+   * Optional: no canary when unset.
+   */
+  CONNECT_HANDLER_FUNCTION: 'CVPN_GUARD_CONNECT_HANDLER_FUNCTION',
   /** The `endpointIds` setting, comma-separated. */
   ENDPOINT_IDS: SETTINGS.endpointIds.env,
   /** The `endpointTag` setting, `key=value`. */

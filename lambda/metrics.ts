@@ -23,6 +23,8 @@ export const RunMetric = {
   ENDPOINT_ERRORS: 'EndpointErrors',
   /** Milliseconds. */
   RUN_DURATION: 'RunDuration',
+  /** 1 when the run's canary attempt on the client connect handler got no well-formed answer, else 0. */
+  CONNECT_HANDLER_CANARY_FAILED: 'ConnectHandlerCanaryFailed',
 } as const;
 /** One of the run-level metric names. */
 export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];

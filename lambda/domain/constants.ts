@@ -192,3 +192,10 @@ export const PolicyLimits = {
   /** Longest `message`: what the Client VPN client shows a refused user holds at most 255 characters. */
   MAX_MESSAGE_LENGTH: 255,
 } as const;
+
+/**
+ * How a synthetic connection attempt's `connection-id` begins: the canary that the runs, `doctor` and the sandbox
+ * send the client connect handler to prove it answers. Client VPN's own ids begin `cvpn-connection-`, so no real
+ * attempt carries it; the handler answers a canary as any attempt and records nothing of it.
+ */
+export const CANARY_CONNECTION_PREFIX = 'cvpn-guard-canary-';

@@ -26,6 +26,13 @@ describe('loadEnforcerConfig', () => {
     });
     expect(config.topicArn).toBeUndefined();
     expect(config.endpointTag).toBeUndefined();
+    expect(config.connectHandlerFunction).toBeUndefined();
+  });
+
+  it("reads the client connect handler's function name, for the canary", () => {
+    expect(
+      loadEnforcerConfig({ ...TABLES, [EnvVar.CONNECT_HANDLER_FUNCTION]: ' AWSClientVPN-cvpn-guard ' }),
+    ).toMatchObject({ connectHandlerFunction: 'AWSClientVPN-cvpn-guard' });
   });
 
   it('reads endpoint ids, a tag and the switches', () => {
@@ -100,6 +107,7 @@ describe('loadGateConfig', () => {
     expect(loadGateConfig(TABLES)).toEqual({
       policiesTable: 'policies',
       auditTable: 'audit',
+      stateTable: 'state',
       dryRun: false,
       disabled: false,
       auditRetentionDays: 365,
@@ -126,6 +134,7 @@ describe('loadGateConfig', () => {
     } catch (error) {
       expect((error as EnforcerConfigError).issues.map((issue) => issue.variable)).toEqual([
         EnvVar.POLICIES_TABLE,
+        EnvVar.STATE_TABLE,
         EnvVar.CONNECT_FAIL_MODE,
         EnvVar.CONNECT_DEADLINE_MS,
         EnvVar.POLICY_CACHE_SECONDS,

@@ -32,7 +32,7 @@ function setup(makeRuntime: () => GateRuntime) {
   return { handler: createGateHandler(runtime, { logger, metrics }), runtime, added };
 }
 
-const TABLES = { [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a' };
+const TABLES = { [EnvVar.POLICIES_TABLE]: 'p', [EnvVar.AUDIT_TABLE]: 'a', [EnvVar.STATE_TABLE]: 's' };
 
 function memoryRuntime(env: Record<string, string> = {}): GateRuntime {
   return {
