@@ -7,9 +7,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
+  connectHandlerNameProblem,
   ENDPOINT_SELECTION_EXCLUSIVE,
   type EndpointTag,
   formatEndpointTag,
+  type GateSettings,
+  gateSettingsOf,
   parseSetting,
   type ParsedSchedule,
   type RunSettings,
@@ -31,7 +34,14 @@ export type EndpointScope =
   | { readonly kind: 'tag'; readonly key: string; readonly value: string };
 
 /** The validated settings the stack is built from; each is documented in the registry (lambda/settings). */
-export interface StackConfig extends Pick<SettingValues, 'stackName' | 'memorySize' | 'timeoutSeconds'>, RunSettings {
+export interface StackConfig
+  extends
+    Pick<
+      SettingValues,
+      'stackName' | 'memorySize' | 'timeoutSeconds' | 'connectHandlerProvisionedConcurrency' | 'attachConnectHandler'
+    >,
+    RunSettings,
+    GateSettings {
   /** When the enforcer runs. */
   readonly schedule: ParsedSchedule;
   /** Endpoints enforced on, from `endpointIds` or `endpointTag`. */
@@ -67,6 +77,7 @@ function crossSettingIssues(settings: Partial<SettingValues>): ConfigIssue[] {
       message: `${ENDPOINT_SELECTION_EXCLUSIVE} (endpointIds=${JSON.stringify(endpointIds)})`,
     });
   }
+  issues.push(...connectHandlerIssues(settings));
   if (timeoutSeconds === undefined) return issues;
   const periodSeconds = schedule?.periodSeconds;
   if (periodSeconds !== undefined && timeoutSeconds >= periodSeconds) {
@@ -88,6 +99,30 @@ function crossSettingIssues(settings: Partial<SettingValues>): ConfigIssue[] {
       key: Setting.TIME_MARGIN_SECONDS,
       value: timeMarginSeconds,
       message: `must be less than timeoutSeconds (${timeoutSeconds})`,
+    });
+  }
+  return issues;
+}
+
+/** Issues of the client connect handler's name and of attaching it. */
+function connectHandlerIssues(settings: Partial<SettingValues>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { stackName, attachConnectHandler, endpointIds, endpointTag } = settings;
+  const nameProblem = stackName === undefined ? undefined : connectHandlerNameProblem(stackName);
+  if (nameProblem !== undefined) issues.push({ key: Setting.STACK_NAME, value: stackName, message: nameProblem });
+  if (!attachConnectHandler) return issues;
+  if (endpointTag) {
+    issues.push({
+      key: Setting.ATTACH_CONNECT_HANDLER,
+      value: true,
+      message: `cannot attach to endpoints selected by tag (endpointTag=${formatEndpointTag(endpointTag)}): the stack attaches the handler to the endpoints it names; list them in endpointIds instead, or attach with \`cvpn-guard gate attach\``,
+    });
+  } else if (endpointIds !== undefined && endpointIds.length === 0) {
+    issues.push({
+      key: Setting.ATTACH_CONNECT_HANDLER,
+      value: true,
+      message:
+        'needs the endpoints to attach the handler to: list them in endpointIds, or set attachConnectHandler to false and attach with `cvpn-guard gate attach`',
     });
   }
   return issues;
@@ -131,6 +166,9 @@ export function loadStackConfig(read: ContextReader, contextKeys: readonly strin
     schedule: settings.schedule,
     endpoints: endpointScopeOf(settings.endpointIds, settings.endpointTag),
     ...runSettingsOf(settings),
+    ...gateSettingsOf(settings),
+    connectHandlerProvisionedConcurrency: settings.connectHandlerProvisionedConcurrency,
+    attachConnectHandler: settings.attachConnectHandler,
     ...(settings.notificationEmail === undefined ? {} : { notificationEmail: settings.notificationEmail }),
     // The registry's periods are those of RetentionDays (a test holds them equal).
     logRetention: settings.logRetentionDays as RetentionDays,

@@ -2,6 +2,14 @@
  * The deployment settings registry. Pure: it imports zod and the domain's constants, never the CDK, the
  * AWS SDK or the process environment, so the stack, the function and the CLI all read it.
  */
+export {
+  CONNECT_HANDLER_PREFIX,
+  connectHandlerName,
+  connectHandlerNameProblem,
+  ConnectHandlerNameError,
+  MAX_CONNECT_HANDLER_STACK_NAME_LENGTH,
+  MAX_FUNCTION_NAME_LENGTH,
+} from './connect-handler-name.js';
 export { ENDPOINT_TAG_ACCEPTED, type EndpointTag, formatEndpointTag, parseEndpointTag } from './endpoint-tag.js';
 export {
   describeEnvironmentRefusal,
@@ -22,6 +30,7 @@ export {
   GATE_SETTING_KEYS,
   type GateSetting,
   type GateSettings,
+  gateSettingsOf,
   LOG_RETENTION_PERIODS,
   MAX_ENDPOINT_IDS,
   RUN_SETTING_KEYS,

@@ -35,6 +35,8 @@ export const Setting = {
   CONNECT_FAIL_MODE: 'connectFailMode',
   CONNECT_DEADLINE_MS: 'connectDeadlineMs',
   POLICY_CACHE_SECONDS: 'policyCacheSeconds',
+  CONNECT_HANDLER_PROVISIONED_CONCURRENCY: 'connectHandlerProvisionedConcurrency',
+  ATTACH_CONNECT_HANDLER: 'attachConnectHandler',
 } as const;
 /** One setting's context key. */
 export type Setting = (typeof Setting)[keyof typeof Setting];
@@ -249,6 +251,19 @@ export const SETTINGS = defineSettings({
     ...wholeNumberSetting(1, 3600, 'seconds'),
     doc: 'The client connect handler keeps the policy rows in memory and reads them again at most this often; when a read fails it keeps deciding with the rows it last read.',
   },
+  [Setting.CONNECT_HANDLER_PROVISIONED_CONCURRENCY]: {
+    env: undefined,
+    default: 0,
+    ...wholeNumberSetting(0, 1000, 'instances', '0: none'),
+    doc: "Provisioned concurrency of the client connect handler, through its alias `live`; `0`: none, the endpoints call the function itself. A login storm (everyone connecting at 9:00, or reconnecting after an outage) otherwise meets cold starts, and Client VPN refuses an attempt the handler does not answer in time. Each instance is billed while provisioned and counts against the account's concurrency.",
+  },
+  [Setting.ATTACH_CONNECT_HANDLER]: {
+    env: undefined,
+    default: false,
+    schema: flag(),
+    accepted: 'true or false',
+    doc: '`true`: the stack attaches the client connect handler to each of `endpointIds` (ModifyClientVpnEndpoint `ClientConnectOptions`) and detaches it when the stack is deleted, or when an endpoint leaves the list, only from endpoints still pointing at it. Needs `endpointIds`; refused with `endpointTag` or with no ids. `false`: the handler is deployed but attached to nothing; attach it with `cvpn-guard gate attach`.',
+  },
 });
 
 /** Every setting's context key, in registry order. */
@@ -300,6 +315,11 @@ export type GateSettings = Pick<SettingValues, GateSetting>;
 export const GATE_SETTING_KEYS = SETTING_KEYS.filter((key) =>
   readersOf(key).includes(SettingReader.GATE),
 ) as GateSetting[];
+
+/** The gate's settings among `values` (a stack's configuration holds them with others). */
+export function gateSettingsOf(values: GateSettings): GateSettings {
+  return Object.fromEntries(GATE_SETTING_KEYS.map((key) => [key, values[key]])) as unknown as GateSettings;
+}
 
 /** A setting some function reads from its environment. */
 export type FunctionSetting = EnforcerSetting | GateSetting;

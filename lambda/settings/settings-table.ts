@@ -1,3 +1,4 @@
+import { CONNECT_HANDLER_PREFIX, MAX_FUNCTION_NAME_LENGTH } from './connect-handler-name.js';
 import { readersOf, SETTING_KEYS, SETTINGS, SettingReader } from './registry.js';
 
 /**
@@ -66,8 +67,10 @@ variable is the enforcer's unless the table names the functions that read it: \`
 client connect handler, which decides each connection attempt before Client VPN admits it.
 
 Checked together at synthesis: \`timeoutSeconds\` is shorter than the schedule period and than
-\`leaseSeconds\`, \`timeMarginSeconds\` is shorter than \`timeoutSeconds\`, and \`endpointIds\` and
-\`endpointTag\` are not both set.
+\`leaseSeconds\`, \`timeMarginSeconds\` is shorter than \`timeoutSeconds\`, \`endpointIds\` and
+\`endpointTag\` are not both set, \`attachConnectHandler\` comes with \`endpointIds\` (not
+\`endpointTag\`), and \`stackName\` leaves the client connect handler's name,
+\`${CONNECT_HANDLER_PREFIX}<stackName>\`, within the ${MAX_FUNCTION_NAME_LENGTH} characters Lambda allows.
 
 ${settingsTable()}
 `;

@@ -44,6 +44,11 @@ describe('loadStackConfig', () => {
       terminateRate: 5,
       terminateBurst: 50,
       terminateConcurrency: 10,
+      connectFailMode: 'admit',
+      connectDeadlineMs: 3000,
+      policyCacheSeconds: 30,
+      connectHandlerProvisionedConcurrency: 0,
+      attachConnectHandler: false,
     });
   });
 
@@ -123,6 +128,11 @@ describe('loadStackConfig', () => {
     ['terminateBurst', 0, 'from 1 to 1000'],
     ['terminateConcurrency', '0', 'from 1 to 100'],
     ['stackName', '1-cvpn', 'CloudFormation stack name'],
+    ['stackName', `C${'x'.repeat(51)}`, 'Lambda allows 64: use a stack name of at most 51 characters'],
+    ['connectHandlerProvisionedConcurrency', -1, 'from 0 to 1000'],
+    ['connectHandlerProvisionedConcurrency', '1001', 'from 0 to 1000'],
+    ['attachConnectHandler', 'yes', 'true or false'],
+    ['attachConnectHandler', true, 'needs the endpoints to attach the handler to: list them in endpointIds'],
   ])('Noncompliance: %s=%j is refused, naming the key, the value and what is accepted', (key, value, expected) => {
     const error = refusal({ [key]: value });
 
@@ -138,6 +148,27 @@ describe('loadStackConfig', () => {
     expect(error.issues).toEqual([
       expect.objectContaining({ key: 'endpointTag', message: expect.stringContaining('exclusive') }),
     ]);
+  });
+
+  it('Noncompliance 1b: attachConnectHandler with endpoints selected by tag is refused, pointing at endpointIds', () => {
+    const error = refusal({ attachConnectHandler: true, endpointTag: 'team=vpn' });
+
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        key: 'attachConnectHandler',
+        message: expect.stringContaining('cannot attach to endpoints selected by tag (endpointTag=team=vpn)'),
+      }),
+    ]);
+  });
+
+  it('Compliance 5: attachConnectHandler with endpoint ids is taken, and so is provisioned concurrency', () => {
+    expect(
+      load({ attachConnectHandler: 'true', endpointIds: [ENDPOINT_A], connectHandlerProvisionedConcurrency: '10' }),
+    ).toMatchObject({
+      attachConnectHandler: true,
+      connectHandlerProvisionedConcurrency: 10,
+      endpoints: { kind: 'ids', ids: [ENDPOINT_A] },
+    });
   });
 
   it('Noncompliance 2: a timeout not shorter than the schedule period is refused', () => {
@@ -189,6 +220,9 @@ describe('loadStackConfig', () => {
       /endpointIds="vpn-123": "vpn-123" is not an endpoint id/,
     );
     expect(() => buildApp({ schedule: 'rate(5 mins)' })).toThrow(/schedule="rate\(5 mins\)"/);
+    expect(() => buildApp({ attachConnectHandler: true })).toThrow(
+      /attachConnectHandler=true: needs the endpoints to attach the handler to/,
+    );
   });
 });
 

@@ -88,6 +88,7 @@ describe('SETTINGS', () => {
       Setting.TERMINATE_CONCURRENCY,
       Setting.CONNECT_DEADLINE_MS,
       Setting.POLICY_CACHE_SECONDS,
+      Setting.CONNECT_HANDLER_PROVISIONED_CONCURRENCY,
     ]);
   });
 
