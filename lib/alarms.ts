@@ -6,12 +6,17 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RunMetric } from '../lambda/metrics.js';
-import { runMetric } from './run-metrics.js';
+import { failModeAnswers, runMetric } from './run-metrics.js';
+
+/** The client connect handler's p99 duration above which an operator should look: Client VPN users wait for it. */
+export const CONNECT_HANDLER_SLOW_MS = 1000;
 
 /** Properties of {@link Alarms}. */
 export interface AlarmsProps {
   /** The enforcement function. */
   readonly function: lambda.IFunction;
+  /** The client connect handler's function. */
+  readonly connectHandler: lambda.IFunction;
   /** Where failed invocations land. */
   readonly deadLetterQueue: sqs.IQueue;
   /** Where every alarm is sent. */
@@ -22,8 +27,10 @@ export interface AlarmsProps {
 
 /**
  * Alarms on what needs a person: the function failing, an invocation dead-lettered, a
- * termination that failed, a run stopped by a cap, a policy row that does not validate. Each one
- * fires on the first occurrence in its window and is sent to the topic; no data means all is well.
+ * termination that failed, a run stopped by a cap, a policy row that does not validate; and for the
+ * client connect handler: the function failing, an attempt answered by the fail mode, answers getting
+ * slow, a run's canary attempt getting no well-formed answer. Each one fires on the first occurrence
+ * in its window (the slowness on a sustained one) and is sent to the topic; no data means all is well.
  */
 export class Alarms extends Construct {
   /** The function threw (the run did not finish). */
@@ -36,12 +43,25 @@ export class Alarms extends Construct {
   public readonly cappedRuns: cloudwatch.Alarm;
   /** A policy row failed validation and matches nothing. */
   public readonly invalidPolicies: cloudwatch.Alarm;
+  /** The client connect handler threw (Client VPN refused the attempt). */
+  public readonly connectHandlerErrors: cloudwatch.Alarm;
+  /** The client connect handler could not decide and answered by `connectFailMode`. */
+  public readonly connectFailMode: cloudwatch.Alarm;
+  /** The client connect handler's p99 duration exceeded {@link CONNECT_HANDLER_SLOW_MS}. */
+  public readonly connectHandlerSlow: cloudwatch.Alarm;
+  /** A run's canary attempt on the client connect handler got no well-formed answer. */
+  public readonly connectHandlerCanary: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const period = props.period ?? Duration.minutes(5);
     const action = new actions.SnsAction(props.topic);
-    const alarm = (alarmId: string, metric: cloudwatch.IMetric, description: string): cloudwatch.Alarm => {
+    const alarm = (
+      alarmId: string,
+      metric: cloudwatch.IMetric,
+      description: string,
+      options: Partial<cloudwatch.CreateAlarmOptions> = {},
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: `cvpn-guard: ${description}`,
         metric,
@@ -49,6 +69,7 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...options,
       });
       created.addAlarmAction(action);
       return created;
@@ -78,6 +99,34 @@ export class Alarms extends Construct {
       'InvalidPolicies',
       runMetric(RunMetric.INVALID_POLICIES, { period }),
       'a policy row failed validation and matches nothing; its invalid-policy audit record names the field.',
+    );
+
+    this.connectHandlerErrors = alarm(
+      'ConnectHandlerErrors',
+      props.connectHandler.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      'the client connect handler failed; Client VPN refused those attempts. See its log group.',
+    );
+    this.connectFailMode = alarm(
+      'ConnectFailMode',
+      failModeAnswers({ period }),
+      'the client connect handler could not decide in time (no policy rows, the deadline passed, a malformed request) and answered by connectFailMode; its audit records say why.',
+    );
+    // Sustained: two windows of three, so one cold start in a quiet window does not page anyone.
+    this.connectHandlerSlow = alarm(
+      'ConnectHandlerSlow',
+      props.connectHandler.metricDuration({ period, statistic: cloudwatch.Stats.p(99) }),
+      `the client connect handler's p99 duration is over ${CONNECT_HANDLER_SLOW_MS} ms; users wait for it at every connection. Consider connectHandlerProvisionedConcurrency.`,
+      {
+        threshold: CONNECT_HANDLER_SLOW_MS,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+      },
+    );
+    this.connectHandlerCanary = alarm(
+      'ConnectHandlerCanary',
+      runMetric(RunMetric.CONNECT_HANDLER_CANARY_FAILED, { period, statistic: cloudwatch.Stats.MAXIMUM }),
+      "a run's canary attempt on the client connect handler got no well-formed answer; real attempts may be refused. See the handler's log group.",
     );
   }
 }

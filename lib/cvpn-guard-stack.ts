@@ -1,8 +1,10 @@
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { runSettingsOf } from '../lambda/settings/index.js';
+import { gateSettingsOf, runSettingsOf } from '../lambda/settings/index.js';
 import { Alarms } from './alarms.js';
 import type { StackConfig } from './config.js';
+import { ConnectHandler } from './connect-handler.js';
+import { ConnectHandlerAttachment } from './connect-handler-attachment.js';
 import { Dashboard } from './dashboard.js';
 import { Enforcer } from './enforcer.js';
 import { Notifications } from './notifications.js';
@@ -17,10 +19,16 @@ export interface CvpnGuardStackProps extends StackProps {
   readonly entry?: string;
 }
 
-/** cvpn-guard: tables, the scheduled enforcer, notifications and alarms, a dashboard, and the outputs the CLI reads. */
+/**
+ * cvpn-guard: tables, the scheduled enforcer, the client connect handler (attached to the listed endpoints
+ * when `attachConnectHandler` says so), notifications and alarms, a dashboard, and the outputs the CLI reads.
+ */
 export class CvpnGuardStack extends Stack {
   public readonly tables: Tables;
   public readonly notifications: Notifications;
+  public readonly connectHandler: ConnectHandler;
+  /** The attachment to `endpointIds`; undefined unless `attachConnectHandler`. */
+  public readonly connectHandlerAttachment?: ConnectHandlerAttachment;
   public readonly enforcer: Enforcer;
   public readonly alarms: Alarms;
   public readonly dashboard: Dashboard;
@@ -36,6 +44,21 @@ export class CvpnGuardStack extends Stack {
       'Notifications',
       config.notificationEmail === undefined ? {} : { email: config.notificationEmail },
     );
+    this.connectHandler = new ConnectHandler(this, 'ConnectHandler', {
+      policiesTable: this.tables.policies,
+      auditTable: this.tables.audit,
+      stateTable: this.tables.state,
+      settings: gateSettingsOf(config),
+      provisionedConcurrency: config.connectHandlerProvisionedConcurrency,
+      logRetention: config.logRetention,
+    });
+    if (config.attachConnectHandler && config.endpoints.kind === 'ids') {
+      this.connectHandlerAttachment = new ConnectHandlerAttachment(this, 'ConnectHandlerAttachment', {
+        handlerArn: this.connectHandler.attachableArn,
+        endpointIds: config.endpoints.ids,
+        logRetention: config.logRetention,
+      });
+    }
     this.enforcer = new Enforcer(this, 'Enforcer', {
       policiesTable: this.tables.policies,
       auditTable: this.tables.audit,
@@ -48,15 +71,18 @@ export class CvpnGuardStack extends Stack {
       timeout: Duration.seconds(config.timeoutSeconds),
       logRetention: config.logRetention,
       run: runSettingsOf(config),
+      connectHandler: this.connectHandler,
       ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
     this.alarms = new Alarms(this, 'Alarms', {
       function: this.enforcer.function,
+      connectHandler: this.connectHandler.function,
       deadLetterQueue: this.enforcer.deadLetterQueue,
       topic: this.notifications.topic,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       function: this.enforcer.function,
+      connectHandler: this.connectHandler.function,
       deadLetterQueue: this.enforcer.deadLetterQueue,
       alarms: [
         this.alarms.functionErrors,
@@ -64,6 +90,10 @@ export class CvpnGuardStack extends Stack {
         this.alarms.failedTerminations,
         this.alarms.cappedRuns,
         this.alarms.invalidPolicies,
+        this.alarms.connectHandlerErrors,
+        this.alarms.connectFailMode,
+        this.alarms.connectHandlerSlow,
+        this.alarms.connectHandlerCanary,
       ],
     });
 
@@ -87,6 +117,14 @@ export class CvpnGuardStack extends Stack {
     new CfnOutput(this, StackOutput.TOPIC_ARN, {
       value: this.notifications.topic.topicArn,
       description: 'Digests and alarms',
+    });
+    new CfnOutput(this, StackOutput.CONNECT_HANDLER_FUNCTION_NAME, {
+      value: this.connectHandler.function.functionName,
+      description: 'Client connect handler function',
+    });
+    new CfnOutput(this, StackOutput.CONNECT_HANDLER_ARN, {
+      value: this.connectHandler.attachableArn,
+      description: 'What a Client VPN endpoint is attached to (the alias live with provisioned concurrency)',
     });
     new CfnOutput(this, StackOutput.DASHBOARD_URL, {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,

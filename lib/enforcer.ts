@@ -1,10 +1,8 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -12,45 +10,26 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EnvVar } from '../lambda/environment.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
+import { resourceEnvironment } from '../lambda/resource-environment.js';
 import { enforcerEnvironment, type RunSettings, SETTING_DEFAULTS } from '../lambda/settings/index.js';
 import { AuditIndex } from '../lambda/tables.js';
 import type { EndpointScope } from './config.js';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import {
+  bundledCode,
+  FUNCTION_BUNDLING,
+  FUNCTION_ENVIRONMENT,
+  FUNCTION_NODE_OPTIONS,
+  lambdaEntry,
+} from './function-code.js';
 
 /** The function's entry: the middy handler, bundled with its dependencies by the local esbuild. */
-export const ENFORCER_ENTRY = join(PROJECT_ROOT, 'lambda', 'handler.ts');
+export const ENFORCER_ENTRY = lambdaEntry('handler.ts');
 
-/**
- * Prepended to the ESM bundle: some CommonJS dependencies `require()` Node built-ins, which an
- * ES module cannot do without a `require` of its own.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire as topLevelCreateRequire } from 'node:module'; const require = topLevelCreateRequire(import.meta.url);";
+/** How the enforcer's code is bundled: as every function of the stack (the benchmark bundles with these). */
+export const ENFORCER_BUNDLING: nodejs.BundlingOptions = FUNCTION_BUNDLING;
 
-/**
- * How the function's code is bundled (the local esbuild, never Docker). Exported so the benchmark
- * bundles with exactly these options when it measures the bundle's size and cold start.
- */
-export const ENFORCER_BUNDLING: nodejs.BundlingOptions = {
-  format: nodejs.OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  // Bundle the AWS SDK v3 (tree-shaken) instead of taking the runtime's copy: the code runs
-  // with the SDK version it was tested with.
-  externalModules: [],
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_SHIM,
-  // Always the local esbuild (a dependency of this project), never Docker.
-  forceDockerBundling: false,
-};
-
-/** Node.js options of the function: stack traces point into the TypeScript sources through the bundled source map. */
-export const ENFORCER_NODE_OPTIONS = '--enable-source-maps';
+/** Node.js options of the enforcer: as every function of the stack. */
+export const ENFORCER_NODE_OPTIONS = FUNCTION_NODE_OPTIONS;
 
 /** Properties of {@link Enforcer}. */
 export interface EnforcerProps {
@@ -78,6 +57,16 @@ export interface EnforcerProps {
   readonly logRetention?: logs.RetentionDays;
   /** The handler file. @default ENFORCER_ENTRY (lambda/handler.ts) */
   readonly entry?: string;
+  /** The client connect handler each run invokes with a synthetic attempt (the canary). @default none: no canary */
+  readonly connectHandler?: ConnectHandlerTarget;
+}
+
+/** The client connect handler as the enforcer's canary reaches it. */
+export interface ConnectHandlerTarget {
+  /** The function; its name goes to the enforcer's environment. */
+  readonly function: lambda.IFunction;
+  /** Every ARN the canary may invoke: the function's, and its alias's when it has one. */
+  readonly invokableArns: readonly string[];
 }
 
 /**
@@ -126,28 +115,28 @@ export class Enforcer extends Construct {
     this.logGroup.grantWrite(this.role);
 
     const environment: Record<string, string> = {
-      [EnvVar.POLICIES_TABLE]: props.policiesTable.tableName,
-      [EnvVar.AUDIT_TABLE]: props.auditTable.tableName,
-      [EnvVar.STATE_TABLE]: props.stateTable.tableName,
-      [EnvVar.TOPIC_ARN]: props.topic.topicArn,
+      ...resourceEnvironment({
+        tables: {
+          policies: props.policiesTable.tableName,
+          audit: props.auditTable.tableName,
+          state: props.stateTable.tableName,
+        },
+        topicArn: props.topic.topicArn,
+        ...(props.connectHandler === undefined
+          ? {}
+          : { connectHandlerFunction: props.connectHandler.function.functionName }),
+      }),
       ...enforcerEnvironment({
         ...props.run,
         endpointIds: endpoints.kind === 'ids' ? endpoints.ids : [],
         endpointTag: endpoints.kind === 'tag' ? { key: endpoints.key, value: endpoints.value } : undefined,
       }),
-      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      NODE_OPTIONS: ENFORCER_NODE_OPTIONS,
+      ...FUNCTION_ENVIRONMENT,
     };
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       description: 'cvpn-guard: terminates Client VPN connections that break a policy, and audits every decision',
-      entry: props.entry ?? ENFORCER_ENTRY,
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...bundledCode(props.entry ?? ENFORCER_ENTRY, 'handler'),
       memorySize: props.memorySize ?? SETTING_DEFAULTS.memorySize,
       timeout: props.timeout ?? Duration.seconds(SETTING_DEFAULTS.timeoutSeconds),
       role: this.role,
@@ -161,12 +150,12 @@ export class Enforcer extends Construct {
       // No reserved concurrency: the run lease in the state table already keeps two runs from
       // overlapping, and reserving even 1 fails to deploy in accounts at the minimum concurrency
       // quota (10), which Lambda keeps unreserved.
-      bundling: ENFORCER_BUNDLING,
     });
 
     this.grantEnforcement(endpoints);
     this.grantTables(props);
     this.grantMessages(props);
+    if (props.connectHandler) this.grantCanary(props.connectHandler);
 
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -313,6 +302,17 @@ export class Enforcer extends Construct {
           'dynamodb:DescribeTable',
         ],
         resources: [props.stateTable.tableArn],
+      }),
+    );
+  }
+
+  /** Invoke the client connect handler (the canary), and nothing else: no wildcard for versions. */
+  private grantCanary(connectHandler: ConnectHandlerTarget): void {
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeConnectHandlerCanary',
+        actions: ['lambda:InvokeFunction'],
+        resources: [...connectHandler.invokableArns],
       }),
     );
   }

@@ -9,6 +9,10 @@ export const StackOutput = {
   FUNCTION_NAME: 'FunctionName',
   TOPIC_ARN: 'TopicArn',
   DASHBOARD_URL: 'DashboardUrl',
+  /** The client connect handler's function name, `AWSClientVPN-<stackName>`. */
+  CONNECT_HANDLER_FUNCTION_NAME: 'ConnectHandlerFunctionName',
+  /** What an endpoint is attached to: the alias `live` with provisioned concurrency, else the function. */
+  CONNECT_HANDLER_ARN: 'ConnectHandlerArn',
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];

@@ -1,12 +1,12 @@
 /**
- * CloudWatch metric objects for what the enforcer publishes (EMF through Powertools). Names,
+ * CloudWatch metric objects for what the enforcer and the client connect handler publish (EMF through Powertools). Names,
  * namespace and dimensions come from lambda/metrics.ts, so the alarms and the dashboard read
  * exactly what the handler writes.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { KIND_PRECEDENCE, Outcome, type EnforcingKind } from '../lambda/domain/constants.js';
-import { DECISIONS_METRIC, METRICS_NAMESPACE, SERVICE_NAME, type RunMetric } from '../lambda/metrics.js';
+import { DECISIONS_METRIC, GateMetric, METRICS_NAMESPACE, SERVICE_NAME, type RunMetric } from '../lambda/metrics.js';
 
 /** Outcomes the `Decisions` metric is published with (pending and invalid-policy are not decisions on a connection). */
 export const DECISION_OUTCOMES = [
@@ -23,8 +23,8 @@ export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 /** Policy kinds that decide a connection's fate: the `kind` dimension of `Decisions`. */
 export const DECISION_KINDS: readonly EnforcingKind[] = KIND_PRECEDENCE;
 
-/** A run-level metric (dimension `service`), summed over 5 minutes unless told otherwise. */
-export function runMetric(metricName: RunMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+/** A metric of dimension `service` only, summed over 5 minutes unless told otherwise. */
+function serviceMetric(metricName: RunMetric | GateMetric, options: cloudwatch.MetricOptions): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
@@ -32,6 +32,30 @@ export function runMetric(metricName: RunMetric, options: cloudwatch.MetricOptio
     statistic: cloudwatch.Stats.SUM,
     period: Duration.minutes(5),
     ...options,
+  });
+}
+
+/** A run-level metric (dimension `service`), summed over 5 minutes unless told otherwise. */
+export function runMetric(metricName: RunMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return serviceMetric(metricName, options);
+}
+
+/** A metric of the client connect handler (dimension `service`, one datum per attempt), summed over 5 minutes unless told otherwise. */
+export function gateMetric(metricName: GateMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return serviceMetric(metricName, options);
+}
+
+/** Attempts the fail mode answered, admitted or refused (SUM of the series: one with no data adds nothing). */
+export function failModeAnswers(options: { readonly period?: Duration } = {}): cloudwatch.MathExpression {
+  const period = options.period ?? Duration.minutes(5);
+  return new cloudwatch.MathExpression({
+    expression: 'SUM([fail_open, fail_closed])',
+    usingMetrics: {
+      fail_open: gateMetric(GateMetric.FAIL_OPEN, { period }),
+      fail_closed: gateMetric(GateMetric.FAIL_CLOSED, { period }),
+    },
+    label: 'fail mode used',
+    period,
   });
 }
 

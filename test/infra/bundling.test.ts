@@ -1,6 +1,6 @@
 /**
  * The one test that runs the real bundling (the local esbuild, never Docker) and the full
- * synthesis: the function ships as a minified ESM bundle with a source map, carrying its own
+ * synthesis: each function ships as a minified ESM bundle with a source map, carrying its own
  * tree-shaken AWS SDK.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,22 +10,46 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from './stack-factory.js';
+import { buildApp, logicalId } from './stack-factory.js';
+
+const outdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-assembly-'));
+let template: Template;
+beforeAll(() => {
+  // The full synthesis `cdk synth` does: real bundling and CloudFormation schema validation.
+  template = Template.fromStack(buildApp({}, { bundle: true, outdir, cloudFormationValidation: true }).stack);
+}, 120_000);
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The asset folder of the function whose logical id starts with `prefix`. */
+function assetDirOf(prefix: string): string {
+  const fn = template.toJSON().Resources[logicalId(template, 'AWS::Lambda::Function', prefix)];
+  return join(outdir, `asset.${(fn.Properties.Code.S3Key as string).replace(/\.zip$/, '')}`);
+}
+
+/** The type of export `name` of the bundle `index.mjs`, loaded by plain Node.js from a folder without node_modules. */
+function exportedType(assetDir: string, name: string): string {
+  const isolated = mkdtempSync(join(tmpdir(), 'cvpn-guard-bundle-'));
+  try {
+    copyFileSync(join(assetDir, 'index.mjs'), join(isolated, 'index.mjs'));
+    const script = `const m = await import(${JSON.stringify(pathToFileURL(join(isolated, 'index.mjs')).href)}); process.stdout.write(typeof m[${JSON.stringify(name)}]);`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: isolated,
+      encoding: 'utf8',
+    });
+    expect(existsSync(join(isolated, 'node_modules'))).toBe(false);
+    return output;
+  } finally {
+    rmSync(isolated, { recursive: true, force: true });
+  }
+}
 
 describe('Enforcer bundle', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-assembly-'));
-  let template: Template;
   let assetDir: string;
   let bundle: string;
   beforeAll(() => {
-    // The full synthesis `cdk synth` does: real bundling and CloudFormation schema validation.
-    template = Template.fromStack(buildApp({}, { bundle: true, outdir, cloudFormationValidation: true }).stack);
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    const assetHash = (fn?.Properties.Code.S3Key as string).replace(/\.zip$/, '');
-    assetDir = join(outdir, `asset.${assetHash}`);
+    assetDir = assetDirOf('EnforcerFunction');
     bundle = readFileSync(join(assetDir, 'index.mjs'), 'utf8');
-  }, 60_000);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  });
 
   it('Compliance 1: deploys as index.handler on Node.js 24, arm64', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -84,19 +108,30 @@ describe('Enforcer bundle', () => {
   });
 
   it('Compliance 6: loads in plain Node.js away from node_modules and exports the handler', () => {
-    const isolated = mkdtempSync(join(tmpdir(), 'cvpn-guard-bundle-'));
-    try {
-      copyFileSync(join(assetDir, 'index.mjs'), join(isolated, 'index.mjs'));
-      const script = `const m = await import(${JSON.stringify(pathToFileURL(join(isolated, 'index.mjs')).href)}); process.stdout.write(typeof m.handler);`;
-      const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: isolated,
-        encoding: 'utf8',
-      });
+    expect(exportedType(assetDir, 'handler')).toBe('function');
+  });
+});
 
-      expect(existsSync(join(isolated, 'node_modules'))).toBe(false);
-      expect(output).toBe('function');
-    } finally {
-      rmSync(isolated, { recursive: true, force: true });
-    }
+describe('Client connect handler bundle', () => {
+  let assetDir: string;
+  beforeAll(() => {
+    assetDir = assetDirOf('ConnectHandlerFunction');
+  });
+
+  it('Compliance 1: deploys as index.gateHandler on Node.js 24, arm64, bundled like the enforcer', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'AWSClientVPN-CvpnGuard',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.gateHandler',
+    });
+    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+  });
+
+  it('Compliance 2: maps back to lambda/gate-handler.ts and loads in plain Node.js, exporting gateHandler', () => {
+    const map = JSON.parse(readFileSync(join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    expect(map.sources.some((source) => source.endsWith('lambda/gate-handler.ts'))).toBe(true);
+    expect(exportedType(assetDir, 'gateHandler')).toBe('function');
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { KIND_PRECEDENCE } from '../../lambda/domain/constants.js';
-import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../../lambda/metrics.js';
+import { DECISIONS_METRIC, GateMetric, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../../lambda/metrics.js';
 import { DECISION_OUTCOMES } from '../../lib/run-metrics.js';
 import { synthTemplate } from './stack-factory.js';
 
@@ -32,6 +32,9 @@ describe('Dashboard', () => {
       'Throttling',
       'Problems',
       'Function',
+      'Connection attempts (client connect handler)',
+      'Client connect handler duration (ms)',
+      'Client connect handler errors',
       'Alarms',
     ]);
   });
@@ -64,7 +67,37 @@ describe('Dashboard', () => {
     RunMetric.DEFERRED,
     RunMetric.INVALID_POLICIES,
     RunMetric.ENDPOINT_ERRORS,
+    RunMetric.CONNECT_HANDLER_CANARY_FAILED,
   ])('Compliance 3: shows the run metric %s', (metricName) => {
     expect(metrics).toContain(JSON.stringify([METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME]).slice(1, -1));
+  });
+
+  it.each([
+    GateMetric.ATTEMPTS,
+    GateMetric.ADMITTED,
+    GateMetric.REFUSED,
+    GateMetric.WOULD_REFUSE,
+    GateMetric.FAIL_OPEN,
+    GateMetric.FAIL_CLOSED,
+  ])('Compliance 4: shows the client connect handler metric %s', (metricName) => {
+    expect(metrics).toContain(JSON.stringify([METRICS_NAMESPACE, metricName, 'service', SERVICE_NAME]).slice(1, -1));
+  });
+
+  it("Compliance 5: shows the client connect handler's duration p50 and p99, and its errors", () => {
+    const widget = (title: string) =>
+      JSON.stringify(body.widgets.find((candidate) => candidate.properties.title === title)?.properties.metrics);
+
+    expect(widget('Client connect handler duration (ms)')).toMatch(
+      /"AWS\/Lambda","Duration".*"stat":"p50".*"stat":"p99"/,
+    );
+    expect(widget('Client connect handler errors')).toContain('"AWS/Lambda","Errors"');
+  });
+
+  it('Compliance 6: shows every alarm, those of the client connect handler included', () => {
+    const alarms = body.widgets.find((widget) => widget.properties.title === 'Alarms')?.properties as unknown as {
+      alarms: unknown[];
+    };
+
+    expect(alarms.alarms).toHaveLength(9);
   });
 });

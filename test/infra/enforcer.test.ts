@@ -17,9 +17,8 @@ describe('Enforcer', () => {
   });
 
   describe('function', () => {
-    it('Compliance 1: is one Node.js 24 arm64 function with explicit memory and timeout', () => {
-      template.resourceCountIs('AWS::Lambda::Function', 1);
-      template.hasResourceProperties('AWS::Lambda::Function', {
+    it('Compliance 1: is a Node.js 24 arm64 function with explicit memory and timeout', () => {
+      expect(template.toJSON().Resources[functionId].Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
@@ -46,6 +45,9 @@ describe('Enforcer', () => {
         [EnvVar.AUDIT_TABLE]: { Ref: 'AuditTable' },
         [EnvVar.STATE_TABLE]: { Ref: 'StateTable' },
         [EnvVar.TOPIC_ARN]: { Ref: logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic') },
+        [EnvVar.CONNECT_HANDLER_FUNCTION]: {
+          Ref: logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction'),
+        },
         [EnvVar.DRY_RUN]: 'false',
         [EnvVar.DISABLED]: 'false',
         [EnvVar.MAX_TERMINATIONS_PER_RUN]: '100',
@@ -104,8 +106,9 @@ describe('Enforcer', () => {
 
     it('Compliance 5: passes the endpoint tag through, and no ids', () => {
       const tagged = synthTemplate({ endpointTag: 'team=vpn' });
-      const variables = Object.values(tagged.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment
-        .Variables;
+      const variables =
+        tagged.toJSON().Resources[logicalId(tagged, 'AWS::Lambda::Function', 'EnforcerFunction')].Properties.Environment
+          .Variables;
 
       expect(variables[EnvVar.ENDPOINT_TAG]).toBe('team=vpn');
       expect(variables[EnvVar.ENDPOINT_IDS]).toBeUndefined();

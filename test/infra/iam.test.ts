@@ -4,36 +4,17 @@ import {
   actionsOf,
   ENDPOINT_A,
   ENDPOINT_B,
+  endpointArn,
   logicalId,
+  references,
   resourcesOf,
   roleStatements,
-  synthTemplate,
   type Statement,
+  statementsWith,
+  synthTemplate,
 } from './stack-factory.js';
 
 const TERMINATE = 'ec2:TerminateClientVpnConnections';
-
-/** `arn:${Partition}:ec2:${Region}:${Account}:client-vpn-endpoint/<id>` as CloudFormation renders it. */
-const endpointArn = (endpointId: string) => ({
-  'Fn::Join': [
-    '',
-    [
-      'arn:',
-      { Ref: 'AWS::Partition' },
-      ':ec2:',
-      { Ref: 'AWS::Region' },
-      ':',
-      { Ref: 'AWS::AccountId' },
-      `:client-vpn-endpoint/${endpointId}`,
-    ],
-  ],
-});
-
-const statementsWith = (statements: Statement[], action: string) =>
-  statements.filter((statement) => actionsOf(statement).includes(action));
-
-/** Whether a resource (a string or an intrinsic) references the resource with this logical id. */
-const references = (resource: unknown, id: string) => JSON.stringify(resource).includes(`"${id}"`);
 
 describe('Enforcer IAM', () => {
   let template: Template;

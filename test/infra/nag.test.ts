@@ -29,6 +29,10 @@ describe('cdk-nag AwsSolutions', () => {
       'destroyable tables, e-mail, dry run',
       { tableRemovalPolicy: 'destroy', notificationEmail: 'secops@example.com', dryRun: true },
     ],
+    [
+      'client connect handler attached, with provisioned concurrency',
+      { endpointIds: [ENDPOINT_A], attachConnectHandler: true, connectHandlerProvisionedConcurrency: 2 },
+    ],
   ])('Compliance 1: %s synthesizes with no unacknowledged finding', (_name, context) => {
     expect(() => Template.fromStack(buildApp(context).stack)).not.toThrow();
   });
@@ -45,6 +49,7 @@ describe('cdk-nag AwsSolutions', () => {
 
     expect(found.map(({ path, id }) => [path, id])).toEqual([
       ['CvpnGuard/Tables/StateTable', 'AwsSolutions-DDB3'],
+      ['CvpnGuard/ConnectHandler/FunctionRole', 'AwsSolutions-IAM5[Resource::*]'],
       ['CvpnGuard/Enforcer/FunctionRole', 'AwsSolutions-IAM5[Resource::*]'],
       [
         'CvpnGuard/Enforcer/FunctionRole',
@@ -53,6 +58,23 @@ describe('cdk-nag AwsSolutions', () => {
       [
         'CvpnGuard/Enforcer/SchedulerRole',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<EnforcerFunction[0-9A-F]{8}\.Arn>:\*\]$/),
+      ],
+    ]);
+    for (const { reason } of found) expect(reason.length).toBeGreaterThan(60);
+  });
+
+  it('Compliance 4: attaching adds only the provider role acknowledgments: Describe on "*" and the framework invoking its one function', () => {
+    const found = acknowledgments({ endpointIds: [ENDPOINT_A], attachConnectHandler: true });
+
+    expect(
+      found
+        .filter(({ path }) => path.startsWith('CvpnGuard/ConnectHandlerAttachment'))
+        .map(({ path, id }) => [path, id]),
+    ).toEqual([
+      ['CvpnGuard/ConnectHandlerAttachment/FunctionRole', 'AwsSolutions-IAM5[Resource::*]'],
+      [
+        'CvpnGuard/ConnectHandlerAttachment/FrameworkRole',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ConnectHandlerAttachmentFunction[0-9A-F]{8}\.Arn>:\*\]$/),
       ],
     ]);
     for (const { reason } of found) expect(reason.length).toBeGreaterThan(60);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../../lambda/metrics.js';
+import { GateMetric, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../../lambda/metrics.js';
 import { logicalId, synthTemplate } from './stack-factory.js';
 
 describe('Notifications', () => {
@@ -66,12 +66,14 @@ describe('Alarms', () => {
     TreatMissingData: 'notBreaching',
   };
 
-  it('Compliance 1: there are five alarms, each sent to the topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+  it('Compliance 1: there are nine alarms, each sent to the topic, all but the slowness one firing on the first occurrence', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
 
-    expect(alarms).toHaveLength(5);
-    for (const alarm of alarms)
-      expect(alarm.Properties).toMatchObject({ ...firesOnFirst, AlarmActions: [{ Ref: topicId }] });
+    expect(Object.keys(alarms)).toHaveLength(9);
+    for (const [id, alarm] of Object.entries(alarms)) {
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: topicId }], TreatMissingData: 'notBreaching' });
+      if (!id.startsWith('AlarmsConnectHandlerSlow')) expect(alarm.Properties).toMatchObject(firesOnFirst);
+    }
   });
 
   it('Compliance 2: on function errors', () => {
@@ -112,4 +114,69 @@ describe('Alarms', () => {
       });
     },
   );
+
+  describe('client connect handler', () => {
+    const connectHandler = () => ({ Ref: logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction') });
+
+    it('Compliance 5: on its function errors', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...firesOnFirst,
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Statistic: 'Sum',
+        Dimensions: [{ Name: 'FunctionName', Value: connectHandler() }],
+      });
+    });
+
+    it('Compliance 6: on any attempt answered by the fail mode, admitted or refused', () => {
+      const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+        (candidate) => candidate.Properties.Metrics !== undefined,
+      );
+      const metrics = alarm?.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: unknown }; Stat: string };
+      }[];
+
+      expect(alarm?.Properties).toMatchObject({ ...firesOnFirst, AlarmActions: [{ Ref: topicId }] });
+      expect(metrics.find((metric) => metric.Expression)?.Expression).toBe('SUM([fail_open, fail_closed])');
+      expect(
+        metrics.flatMap((metric) => (metric.MetricStat ? [metric.MetricStat] : [])).map((stat) => stat.Metric),
+      ).toEqual([
+        {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: GateMetric.FAIL_OPEN,
+          Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        },
+        {
+          Namespace: METRICS_NAMESPACE,
+          MetricName: GateMetric.FAIL_CLOSED,
+          Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        },
+      ]);
+    });
+
+    it('Compliance 7: on a p99 duration over 1 s, sustained over two windows of three', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Duration',
+        ExtendedStatistic: 'p99',
+        Threshold: 1000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Dimensions: [{ Name: 'FunctionName', Value: connectHandler() }],
+      });
+    });
+
+    it("Compliance 8: on a run's canary failing (its maximum at least 1)", () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...firesOnFirst,
+        Namespace: METRICS_NAMESPACE,
+        MetricName: RunMetric.CONNECT_HANDLER_CANARY_FAILED,
+        Statistic: 'Maximum',
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      });
+    });
+  });
 });

@@ -17,6 +17,12 @@ describe('Outputs', () => {
     expect(outputs[StackOutput.TOPIC_ARN]?.Value).toEqual({
       Ref: logicalId(template, 'AWS::SNS::Topic', 'NotificationsTopic'),
     });
+    expect(outputs[StackOutput.CONNECT_HANDLER_FUNCTION_NAME]?.Value).toEqual({
+      Ref: logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction'),
+    });
+    expect(outputs[StackOutput.CONNECT_HANDLER_ARN]?.Value).toEqual({
+      'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction'), 'Arn'],
+    });
     expect(outputs[StackOutput.DASHBOARD_URL]?.Value).toEqual({
       'Fn::Join': [
         '',

@@ -77,6 +77,29 @@ export function resourcesOf(statement: Statement): unknown[] {
   return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
 }
 
+/** The statements that allow `action`. */
+export const statementsWith = (statements: Statement[], action: string): Statement[] =>
+  statements.filter((statement) => actionsOf(statement).includes(action));
+
+/** Whether a resource (a string or an intrinsic) references the resource with this logical id. */
+export const references = (resource: unknown, id: string): boolean => JSON.stringify(resource).includes(`"${id}"`);
+
+/** `arn:${Partition}:ec2:${Region}:${Account}:client-vpn-endpoint/<id>` as CloudFormation renders it. */
+export const endpointArn = (endpointId: string) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':ec2:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      `:client-vpn-endpoint/${endpointId}`,
+    ],
+  ],
+});
+
 /** The logical id of the only resource of `type` whose id starts with `prefix`. */
 export function logicalId(template: Template, type: string, prefix: string): string {
   const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
