@@ -2,8 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
@@ -97,7 +96,7 @@ export class ConnectHandler extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
       ...bundledCode(props.entry ?? CONNECT_HANDLER_ENTRY, CONNECT_HANDLER_EXPORT),
       functionName: props.functionName ?? connectHandlerName(Stack.of(this).stackName),
       description: 'cvpn-guard: admits or refuses each Client VPN connection attempt by the policy rows',
