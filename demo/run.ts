@@ -1,34 +1,30 @@
 /**
- * `npm start`: the main job on the embedded default. Starts the sandbox in-process with a scenario,
- * runs the real Lambda handler for a few simulated schedule ticks (far enough apart for idle
- * detection to fire), prints each tick's decisions and, at the end, the audit table. Leaves no
- * process or file behind.
+ * `npm start`: the product on the sandbox, as the stack deploys it (installProduct). Starts the sandbox
+ * in-process with a scenario, invokes the enforcer for a few simulated schedule ticks (far enough apart
+ * for idle detection to fire), prints each tick's decisions and the audit table; then clients connect
+ * through the client connect handler: a revoked user, a lockdown with an exempt admin, a contractor off
+ * hours, with the answers and the admission records. Leaves no process or file behind.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Context } from 'aws-lambda';
 import { renderTable } from '../cli/output/table.js';
 import type { Column } from '../cli/output/columns.js';
+import { installProduct } from '../cli/sandbox/product.js';
+import { schedulerTime } from '../cli/sandbox/schedule.js';
 import { DynamoAuditLog } from '../lambda/adapters/DynamoAuditLog.js';
 import { createAwsClients } from '../lambda/clients.js';
 import { loadEnforcerConfig } from '../lambda/config.js';
-import { createHandler } from '../lambda/handler.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 import type { RunRecord } from '../lambda/ports/index.js';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
-import { createRuntime } from '../lambda/runtime.js';
-import { startSandbox } from '../local/index.js';
+import { type Sandbox, startSandbox } from '../local/index.js';
+import { tellAdmissionStories } from './admission-stories.js';
 
 const DEFAULT_SCENARIO = new URL('../examples/demo.json', import.meta.url).pathname;
 /** The first tick; the demo's clock is frozen here so every run of the demo prints the same. */
 const START = '2026-11-26T17:30:00Z';
 const TICKS = 3;
 const TICK_MINUTES = 20;
-/** What a scheduled run has left when it starts: the stack's default function timeout (`timeoutSeconds`, 240 s). */
-const FUNCTION_TIMEOUT_MS = 240_000;
 
 const decisionColumns: readonly Column<RunRecord>[] = [
   { header: 'endpoint', value: (r) => r.endpointId?.replace('cvpn-endpoint-', '…') },
@@ -58,30 +54,22 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scenario: { type: 'string' } }, strict: true });
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
   const sandbox = await startSandbox({ port: 0, scenario, clock: { start: START, frozen: true } });
+  // The demo makes the ticks itself, 20 minutes apart rather than the stack's 5, so that idle users show.
+  const product = await installProduct(sandbox, { schedule: false });
+  const clients = createAwsClients({ ...sandbox.clientConfig() });
   try {
-    const environment = { ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) };
-    const clients = createAwsClients({ ...sandbox.clientConfig() });
-    const config = loadEnforcerConfig(environment);
-    // Quiet observability: the demo prints tables; in Lambda the same handler logs JSON and EMF.
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const handler = createHandler(() => createRuntime(config, clients, sandbox.clock), {
-      logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
-    });
+    const config = loadEnforcerConfig({ ...sandbox.awsEnvironment(), ...resourceEnvironment(sandbox) });
 
     console.log(`cvpn-guard demo — scenario ${relative(process.cwd(), scenario)}`);
     console.log(
-      `sandbox on ${sandbox.endpoint}; simulated clock starts ${START}; ${TICKS} schedule ticks ${TICK_MINUTES} minutes apart\n`,
+      `sandbox on ${sandbox.endpoint}; simulated clock starts ${START}; ${TICKS} schedule ticks ${TICK_MINUTES} minutes apart`,
+    );
+    console.log(
+      `functions: ${product.enforcerName} (the enforcer), ${product.gateName} (the client connect handler, attached to ${product.attachedEndpoints.length} endpoints)\n`,
     );
     const runIds: string[] = [];
     for (let tick = 1; tick <= TICKS; tick += 1) {
-      const scheduledTime = sandbox.clock
-        .now()
-        .toISOString()
-        .replace(/\.000Z$/, 'Z');
-      const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
-      const context = { getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
-      const report: RunReport = await handler({ scheduledTime, source: 'schedule' }, context);
+      const report = await invokeEnforcer(sandbox, product.enforcerName);
       runIds.push(report.runId);
       printTick(tick, report);
       sandbox.clock.advance(`${TICK_MINUTES}m`);
@@ -91,13 +79,33 @@ async function main(): Promise<void> {
     const records = (await Promise.all(runIds.map(async (runId) => (await audit.getRun(runId)).records))).flat();
     console.log(`Audit table: ${records.length} records (one per decision per run)\n`);
     console.log(renderTable(auditColumns, records));
-    console.log(`SNS digests published: ${sandbox.sns.messages.length}`);
+    console.log(`SNS digests published: ${sandbox.sns.messages.length}\n`);
+
+    await tellAdmissionStories(sandbox, clients.documents, config.auditTable);
     console.log(
       'Next: `npm test` runs the tests; `npx cvpn-guard sandbox --scenario examples/demo.json` keeps the sandbox up for the CLI or the AWS CLI.',
     );
   } finally {
+    clients.dynamodb.destroy();
+    await product.stop();
     await sandbox.stop();
   }
+}
+
+/** One tick: the enforcer invoked as EventBridge Scheduler invokes it, with the tick's time. */
+async function invokeEnforcer(sandbox: Sandbox, enforcerName: string): Promise<RunReport> {
+  const scheduledTime = schedulerTime(sandbox.clock.nowMs());
+  const outcome = await sandbox.lambda.invokeAsService(enforcerName, { scheduledTime, source: 'schedule' });
+  if (outcome.kind !== 'returned') {
+    const why =
+      outcome.kind === 'refused'
+        ? outcome.error.message
+        : outcome.kind === 'function-error'
+          ? outcome.errorMessage
+          : 'no answer in time';
+    throw new Error(`the enforcer's run at ${scheduledTime} failed: ${why}`);
+  }
+  return JSON.parse(outcome.payload) as RunReport;
 }
 
 function printTick(tick: number, report: RunReport): void {

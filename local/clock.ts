@@ -20,7 +20,9 @@ export interface ClockState {
 
 interface Sleeper {
   readonly wakeAt: number;
-  readonly resolve: () => void;
+  /** A sleeper moves a frozen clock to its wake-up; a waiter (`waitUntil`) waits for something else to. */
+  readonly drives: boolean;
+  readonly resolve: (reached: boolean) => void;
 }
 
 /**
@@ -129,10 +131,33 @@ export class SimulatedClock {
   /** Waits `ms` milliseconds of simulated time (see the class comment for a frozen clock). */
   public sleep(ms: number): Promise<void> {
     const wakeAt = this.nowMs() + Math.max(0, ms);
+    return new Promise((resolve) => this.addSleeper({ wakeAt, drives: true, resolve: () => resolve() }));
+  }
+
+  /**
+   * Resolves `true` once simulated time reaches `time` (epoch ms): a deadline or a schedule. Unlike `sleep`, it
+   * never moves a frozen clock there itself; time gets there by `set`, `advance`, running, or another sleeper.
+   * Resolves `false` when `signal` aborts or the sandbox stops (`releaseSleepers`) first.
+   */
+  public waitUntil(time: number, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
+    if (time <= this.nowMs()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      this.sleepers.push({ wakeAt, resolve });
-      this.sleepers.sort((a, b) => a.wakeAt - b.wakeAt);
-      this.scheduleWake();
+      const waiter: Sleeper = {
+        wakeAt: time,
+        drives: false,
+        resolve: (reached) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(reached);
+        },
+      };
+      const onAbort = (): void => {
+        this.sleepers = this.sleepers.filter((sleeper) => sleeper !== waiter);
+        this.reschedule();
+        waiter.resolve(false);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.addSleeper(waiter);
     });
   }
 
@@ -147,7 +172,15 @@ export class SimulatedClock {
     this.wakeTimer = undefined;
     const sleepers = this.sleepers;
     this.sleepers = [];
-    for (const sleeper of sleepers) sleeper.resolve();
+    for (const sleeper of sleepers) sleeper.resolve(false);
+  }
+
+  private addSleeper(sleeper: Sleeper): void {
+    this.sleepers.push(sleeper);
+    this.sleepers.sort((a, b) => a.wakeAt - b.wakeAt);
+    // An earlier wake-up than the one the timer waits for: compute the timer again.
+    if (this.sleepers[0] === sleeper) this.reschedule();
+    else this.scheduleWake();
   }
 
   private rebase(simulated: number): void {
@@ -165,22 +198,24 @@ export class SimulatedClock {
   private wakeDueSleepers(): void {
     const now = this.nowMs();
     while (this.sleepers.length > 0 && (this.sleepers[0]?.wakeAt ?? Infinity) <= now) {
-      this.sleepers.shift()?.resolve();
+      this.sleepers.shift()?.resolve(true);
     }
     this.scheduleWake();
   }
 
   private scheduleWake(): void {
     if (this.wakeTimer || this.sleepers.length === 0) return;
+    const driver = (): Sleeper | undefined => this.sleepers.find((sleeper) => sleeper.drives);
     const fire = (): void => {
       this.wakeTimer = undefined;
-      if (this.isFrozen && this.sleepers.length > 0) {
-        // Frozen: the earliest sleeper moves time to its wake-up.
-        this.anchorSimulated = Math.max(this.anchorSimulated, this.sleepers[0]?.wakeAt ?? this.anchorSimulated);
-      }
+      const earliest = this.isFrozen ? driver() : undefined;
+      // Frozen: the earliest sleeper (not a waiter) moves time to its wake-up.
+      if (earliest) this.anchorSimulated = Math.max(this.anchorSimulated, earliest.wakeAt);
       this.wakeDueSleepers();
     };
     if (this.isFrozen) {
+      // Only waiters: nothing moves a frozen clock, so no timer until something does.
+      if (!driver()) return;
       // Let every caller of this tick register its sleep first, so the earliest wake-up wins.
       const immediate = setImmediate(fire);
       this.wakeTimer = { cancel: () => clearImmediate(immediate) };

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../local/constants.js';
 import { SandboxOptionError, SandboxPortError, SandboxScenarioError } from '../../local/errors.js';
 import type { Sandbox } from '../../local/sandbox.js';
+import type { InstalledProduct } from '../sandbox/product.js';
 
 /** Exit codes: 1 when the sandbox fails to run, 2 when the command line or the scenario is wrong. */
 const EXIT_FAILURE = 1;
@@ -15,22 +16,34 @@ interface SandboxCommandOptions {
   readonly dataDir?: string;
   readonly region?: string;
   readonly speed?: number;
+  /** False with --no-schedule. */
+  readonly schedule: boolean;
+  /** False with --no-gate. */
+  readonly gate: boolean;
+  readonly logs?: boolean;
 }
 
 /** Adds `cvpn-guard sandbox`: runs the local sandbox in the foreground until Ctrl-C. */
 export function registerSandboxCommand(program: Command): Command {
   return program
     .command('sandbox')
-    .description('Run the local sandbox (Client VPN emulator, DynamoDB, SNS) on one port until Ctrl-C.')
+    .description(
+      'Run the local sandbox (Client VPN emulator, DynamoDB, SNS, Lambda) on one port until Ctrl-C, with the product ' +
+        'installed: the client connect handler attached to every endpoint and the enforcer on its schedule.',
+    )
     .option('--port <n>', 'edge port (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', DEFAULT_HOST)
     .option('--scenario <file>', 'JSON scenario to seed endpoints, connections and policy rows (see local/README.md)')
     .option('--data-dir <dir>', 'keep DynamoDB on disk in this directory (default: in memory)')
     .option('--region <region>', "region of the sandbox (default: the scenario's, else us-east-1)")
     .option('--speed <factor>', 'run simulated time this many times faster than real time', parseSpeed)
+    .option('--no-schedule', 'do not run the enforcer on its schedule (invoke cvpn-guard-enforcer yourself)')
+    .option('--no-gate', 'leave the client connect handler unattached (it is still registered)')
+    .option('--logs', "print the functions' Powertools logs and metrics, as in Lambda")
     .addHelpText(
       'after',
-      '\nExamples:\n  cvpn-guard sandbox --scenario examples/demo.json\n  cvpn-guard sandbox --port 4567 --data-dir .sandbox-data\n',
+      '\nExamples:\n  cvpn-guard sandbox --scenario examples/demo.json\n  cvpn-guard sandbox --port 4567 --data-dir .sandbox-data\n' +
+        '  cvpn-guard sandbox --scenario examples/demo.json --no-schedule --no-gate\n',
     )
     .action(async (options: SandboxCommandOptions) => {
       process.exitCode = await runSandbox(options);
@@ -43,6 +56,7 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
   // The SDK warns about Node.js versions on each client it builds; the sandbox's own clients are no concern of its user.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox: Sandbox;
+  let product: InstalledProduct;
   try {
     // Loaded here, not at the top: every other command would otherwise pay for dynalite and the emulator.
     const { startSandbox } = await import('../../local/sandbox.js');
@@ -58,9 +72,25 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
     signal.dispose();
     return reportStartFailure(error, options);
   }
-  printBanner(sandbox, options);
+  try {
+    const { installProduct } = await import('../sandbox/product.js');
+    product = await installProduct(sandbox, {
+      attachGate: options.gate,
+      schedule: options.schedule,
+      observability: options.logs === true,
+    });
+  } catch (error) {
+    signal.dispose();
+    await sandbox.stop();
+    process.stderr.write(
+      `cvpn-guard sandbox: could not install the product: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return EXIT_FAILURE;
+  }
+  printBanner(sandbox, product, options);
   await signal.received;
   process.stdout.write('\nstopping the sandbox…\n');
+  await product.stop();
   await sandbox.stop();
   process.stdout.write('sandbox stopped.\n');
   return 0;
@@ -90,7 +120,7 @@ function reportStartFailure(error: unknown, options: SandboxCommandOptions): num
   return EXIT_FAILURE;
 }
 
-function printBanner(sandbox: Sandbox, options: SandboxCommandOptions): void {
+function printBanner(sandbox: Sandbox, product: InstalledProduct, options: SandboxCommandOptions): void {
   const endpoints = sandbox.emulator.listEndpoints();
   const connections = sandbox.emulator.listConnections();
   const scenario = options.scenario
@@ -103,15 +133,32 @@ function printBanner(sandbox: Sandbox, options: SandboxCommandOptions): void {
     `  DynamoDB: ${options.dataDir ? `on disk in ${options.dataDir}` : 'in memory'}; tables ${Object.values(sandbox.tables).join(', ')}`,
     `  SNS topic: ${sandbox.topicArn}`,
     `  admin API: ${sandbox.endpoint}/_sandbox`,
+    ...productLines(product),
     '',
     'Point any AWS client at it:',
     `  aws --endpoint-url ${sandbox.endpoint} ec2 describe-client-vpn-connections --client-vpn-endpoint-id ${firstEndpoint}`,
     `  export AWS_ENDPOINT_URL=${sandbox.endpoint}`,
+    `  aws --endpoint-url ${sandbox.endpoint} lambda invoke --function-name ${product.enforcerName} --cli-binary-format raw-in-base64-out --payload '{"dryRun":true}' run.json`,
     `  export AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sandbox.credentials.secretAccessKey} AWS_REGION=${sandbox.region}`,
     '',
     'Press Ctrl-C to stop.',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What the banner says of the product: the functions, where the gate is attached, and the schedule. */
+function productLines(product: InstalledProduct): string[] {
+  const attached =
+    product.attachedEndpoints.length > 0
+      ? `attached to ${product.attachedEndpoints.join(', ')}`
+      : 'registered, not attached to any endpoint';
+  const schedule = product.schedule
+    ? `runs ${product.schedule.expression} on the simulated clock (move it: POST /_sandbox/clock)`
+    : 'not scheduled (--no-schedule): invoke it yourself';
+  return [
+    `  client connect handler ${product.gateName}: ${attached}`,
+    `  enforcer ${product.enforcerName}: ${schedule}`,
+  ];
 }
 
 /** Resolves `received` on the first SIGINT or SIGTERM; a second one exits at once. */

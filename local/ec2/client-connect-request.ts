@@ -33,8 +33,8 @@ export interface ClientConnectRequest {
   readonly 'platform-version': string;
   readonly 'public-ip': string;
   readonly 'client-openvpn-version': string;
-  /** The groups, comma-separated (empty without any). */
-  readonly groups: string;
+  /** The directory or identity provider groups, a list (empty without any, as for mutual authentication). */
+  readonly groups: readonly string[];
   readonly 'schema-version': 'v2';
 }
 
@@ -62,7 +62,7 @@ export function clientConnectRequest(input: ConnectAttemptInput, connectionId: s
     'platform-version': input.platformVersion ?? '',
     'public-ip': input.publicIp ?? DEFAULT_PUBLIC_IP,
     'client-openvpn-version': input.clientOpenVpnVersion ?? '',
-    groups: (input.groups ?? []).join(','),
+    groups: [...(input.groups ?? [])],
     'schema-version': 'v2',
   };
 }

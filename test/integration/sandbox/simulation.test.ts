@@ -87,6 +87,39 @@ describe('sandbox simulation', () => {
       expect(woke).toEqual(['5s at 2026-11-26T10:00:05.000Z', '30s at 2026-11-26T10:00:30.000Z']);
     });
 
+    it('keeps a waiter (waitUntil) waiting on a frozen clock until time is moved there, while a sleeper moves it', async () => {
+      const clock = new SimulatedClock({ start: T0 });
+      const woke: string[] = [];
+      const deadline = clock.waitUntil(clock.nowMs() + 3_000).then((reached) => woke.push(`deadline ${reached}`));
+
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      const before = [...woke];
+      await clock.sleep(1_000);
+      const afterSleep = [...woke];
+      clock.advance('2s');
+      await deadline;
+
+      expect(before).toEqual([]);
+      expect(afterSleep).toEqual([]);
+      expect(woke).toEqual(['deadline true']);
+      expect(clock.now().toISOString()).toBe('2026-11-26T10:00:03.000Z');
+    });
+
+    it('answers a waiter false when aborted or released, and true at once for a time already passed', async () => {
+      const clock = new SimulatedClock({ start: T0 });
+      const abort = new AbortController();
+      const aborted = clock.waitUntil(clock.nowMs() + 60_000, abort.signal);
+      const released = clock.waitUntil(clock.nowMs() + 60_000);
+
+      abort.abort();
+      clock.releaseSleepers();
+
+      expect(await aborted).toBe(false);
+      expect(await released).toBe(false);
+      expect(await clock.waitUntil(clock.nowMs())).toBe(true);
+    });
+
     it('is controlled through the admin API', async () => {
       const response = await fetch(`${sandbox.endpoint}/_sandbox/clock`, {
         method: 'POST',

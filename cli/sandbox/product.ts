@@ -1,0 +1,199 @@
+/**
+ * The product on the sandbox, wired as the stack wires it in AWS: the client connect handler (the gate) and the
+ * enforcer registered as Lambda functions under their deployed names, built from the bundles' entry points, the
+ * gate attached to the endpoints, and the enforcer run on the stack's default schedule on the simulated clock.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } from '@aws-sdk/client-ec2';
+import { DynamoAuditLog } from '../../lambda/adapters/DynamoAuditLog.js';
+import { DynamoPolicyRepository } from '../../lambda/adapters/DynamoPolicyRepository.js';
+import { type AwsClients, createAwsClients } from '../../lambda/clients.js';
+import { type GateConfig, loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
+import { createGateHandler, type GateRuntime } from '../../lambda/gate-handler.js';
+import { createHandler } from '../../lambda/handler.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/metrics.js';
+import type { Clock } from '../../lambda/ports/index.js';
+import { resourceEnvironment } from '../../lambda/resource-environment.js';
+import type { RunReport } from '../../lambda/run/RunReport.js';
+import { createRuntime } from '../../lambda/runtime.js';
+import { defaultValue, Setting } from '../../lambda/settings/index.js';
+import { CLIENT_CONNECT_TIMEOUT_MS, type Sandbox, type SimulatedClock } from '../../local/index.js';
+import { type ScheduledTick, SimulatedSchedule } from './schedule.js';
+
+/**
+ * The gate's function name as the stack names it, `AWSClientVPN-<stackName>`, for the stack name the sandbox stands
+ * for. Written here only until the settings registry names it (`connectHandlerName(stackName)`).
+ */
+export const GATE_FUNCTION_NAME = 'AWSClientVPN-cvpn-guard';
+/** The enforcer's function name in the sandbox. */
+export const ENFORCER_FUNCTION_NAME = 'cvpn-guard-enforcer';
+
+/** Options of `installProduct`. */
+export interface InstallProductOptions {
+  /** Attach the gate to every endpoint the sandbox has (ModifyClientVpnEndpoint ClientConnectOptions). @default true */
+  readonly attachGate?: boolean;
+  /** Invoke the enforcer on the stack's default schedule, on the simulated clock. @default true */
+  readonly schedule?: boolean;
+  /** Let the functions log (Powertools JSON) and publish metrics (EMF) to stdout, as in Lambda. @default false: quiet */
+  readonly observability?: boolean;
+}
+
+/** The schedule the enforcer runs on. */
+export interface ProductSchedule {
+  /** The expression, as the stack gives it to EventBridge Scheduler. */
+  readonly expression: string;
+  /** Simulated milliseconds between two runs. */
+  readonly periodMs: number;
+}
+
+/** The product installed on a sandbox. */
+export interface InstalledProduct {
+  /** The gate's function name. */
+  readonly gateName: string;
+  /** The enforcer's function name. */
+  readonly enforcerName: string;
+  /** The endpoints the gate was attached to; empty when it was not. */
+  readonly attachedEndpoints: readonly string[];
+  /** The enforcer's schedule; undefined when it was not asked for. */
+  readonly schedule?: ProductSchedule;
+  /** Every scheduled run so far, oldest first. */
+  ticks(): readonly ScheduledTick[];
+  /** Stops the schedule (a run under way ends first) and closes the functions' clients; the functions stay. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs the product on a running sandbox: registers the gate (`AWSClientVPN-cvpn-guard`, 30 s: Client VPN waits
+ * no longer) and the enforcer (`cvpn-guard-enforcer`, the stack's function timeout) in `sandbox.lambda`, with the
+ * environment the stack gives them, attaches the gate to every endpoint through the EC2 API, and runs the enforcer
+ * on the stack's default schedule on the simulated clock. The schedule stops with `stop()` or `sandbox.stop()`.
+ */
+export async function installProduct(sandbox: Sandbox, options: InstallProductOptions = {}): Promise<InstalledProduct> {
+  const observability = quietUnlessAsked(options.observability === true);
+  const environment = {
+    ...sandbox.awsEnvironment(),
+    ...resourceEnvironment({ ...sandbox, connectHandlerFunction: GATE_FUNCTION_NAME }),
+  };
+  // Read before anything is registered: a configuration the functions would refuse is an error here.
+  const gateConfig = loadGateConfig(environment);
+  const enforcerConfig = loadEnforcerConfig(environment);
+  const clients = createAwsClients(sandbox.clientConfig());
+
+  sandbox.lambda.register(
+    GATE_FUNCTION_NAME,
+    createGateHandler(() => gateRuntime(gateConfig, clients, deadlineClock(sandbox.clock)), observability()),
+    { timeoutMs: CLIENT_CONNECT_TIMEOUT_MS },
+  );
+  sandbox.lambda.register(
+    ENFORCER_FUNCTION_NAME,
+    createHandler(() => createRuntime(enforcerConfig, clients, sandbox.clock), observability()),
+    { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },
+  );
+
+  const attachedEndpoints = options.attachGate === false ? [] : await attachGate(sandbox, clients);
+  const expression = defaultValue(Setting.SCHEDULE);
+  const schedule =
+    options.schedule === false || expression.periodSeconds === undefined
+      ? undefined
+      : new SimulatedSchedule(sandbox.clock, expression.periodSeconds * 1000, (time) => invokeEnforcer(sandbox, time));
+  let stopped: Promise<void> | undefined;
+  return {
+    gateName: GATE_FUNCTION_NAME,
+    enforcerName: ENFORCER_FUNCTION_NAME,
+    attachedEndpoints,
+    ...(schedule ? { schedule: { expression: expression.expression, periodMs: schedule.periodMs } } : {}),
+    ticks: () => schedule?.ticks() ?? [],
+    stop: () =>
+      (stopped ??= (async () => {
+        await schedule?.stop();
+        destroyClients(clients);
+      })()),
+  };
+}
+
+/**
+ * The gate's runtime on the sandbox: its configuration, the DynamoDB adapters on the sandbox's clients, and the
+ * clock. Built here, the one place, while `createGateRuntime` takes no clients and no clock of its own.
+ */
+function gateRuntime(config: GateConfig, clients: AwsClients, clock: Clock): GateRuntime {
+  return {
+    config,
+    policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
+    audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
+    clock,
+  };
+}
+
+/**
+ * The simulated clock for the gate, whose only wait is its answer's deadline. A deadline passes when simulated time
+ * gets there; it must not move a frozen clock itself, as a sleep does, or it would pass before DynamoDB answers.
+ */
+function deadlineClock(clock: SimulatedClock): Clock {
+  return {
+    now: () => clock.now(),
+    sleep: async (ms) => {
+      await clock.waitUntil(clock.nowMs() + ms);
+    },
+  };
+}
+
+/** Attaches the gate to every endpoint, as the stack's custom resource does: ModifyClientVpnEndpoint on each. */
+async function attachGate(sandbox: Sandbox, clients: AwsClients): Promise<string[]> {
+  const endpointIds: string[] = [];
+  for await (const page of paginateDescribeClientVpnEndpoints({ client: clients.ec2 }, {})) {
+    for (const endpoint of page.ClientVpnEndpoints ?? []) {
+      if (endpoint.ClientVpnEndpointId) endpointIds.push(endpoint.ClientVpnEndpointId);
+    }
+  }
+  for (const id of endpointIds) {
+    await clients.ec2.send(
+      new ModifyClientVpnEndpointCommand({
+        ClientVpnEndpointId: id,
+        ClientConnectOptions: { Enabled: true, LambdaFunctionArn: sandbox.lambda.arn(GATE_FUNCTION_NAME) },
+      }),
+    );
+  }
+  return endpointIds;
+}
+
+/** One scheduled run: the Scheduler's invocation of the enforcer, with its payload, through the sandbox's Lambda. */
+async function invokeEnforcer(sandbox: Sandbox, scheduledTime: string): Promise<ScheduledTick> {
+  try {
+    const outcome = await sandbox.lambda.invokeAsService(ENFORCER_FUNCTION_NAME, { scheduledTime, source: 'schedule' });
+    switch (outcome.kind) {
+      case 'returned': {
+        const report = JSON.parse(outcome.payload) as Pick<RunReport, 'runId' | 'status'>;
+        return { scheduledTime, outcome: outcome.kind, runId: report.runId, status: report.status };
+      }
+      case 'function-error':
+        return { scheduledTime, outcome: outcome.kind, error: `${outcome.errorType}: ${outcome.errorMessage}` };
+      case 'caller-timed-out':
+        return { scheduledTime, outcome: outcome.kind, error: 'no answer in time' };
+      case 'refused':
+        return { scheduledTime, outcome: outcome.kind, error: `${outcome.error.code}: ${outcome.error.message}` };
+    }
+  } catch (error) {
+    // The sandbox stopping under a run: the tick is recorded, the schedule goes on to its end.
+    return { scheduledTime, outcome: 'error', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * The functions' logger and metrics: silent, and metrics not published, unless asked. Powertools reads whether
+ * metrics are published from the environment only, so that is where it is said.
+ */
+function quietUnlessAsked(verbose: boolean): () => { logger: Logger; metrics: Metrics } {
+  if (!verbose) process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  return () => ({
+    logger: new Logger({ serviceName: SERVICE_NAME, logLevel: verbose ? 'INFO' : 'SILENT' }),
+    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+  });
+}
+
+function destroyClients(clients: AwsClients): void {
+  clients.ec2.destroy();
+  clients.ec2Terminate.destroy();
+  clients.dynamodb.destroy();
+  clients.sns.destroy();
+}
