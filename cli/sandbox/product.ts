@@ -17,15 +17,12 @@ import type { Clock } from '../../lambda/ports/index.js';
 import { resourceEnvironment } from '../../lambda/resource-environment.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
 import { createRuntime } from '../../lambda/runtime.js';
-import { defaultValue, Setting } from '../../lambda/settings/index.js';
+import { connectHandlerName, defaultValue, Setting } from '../../lambda/settings/index.js';
 import { CLIENT_CONNECT_TIMEOUT_MS, type Sandbox, type SimulatedClock } from '../../local/index.js';
 import { type ScheduledTick, SimulatedSchedule } from './schedule.js';
 
-/**
- * The gate's function name as the stack names it, `AWSClientVPN-<stackName>`, for the stack name the sandbox stands
- * for. Written here only until the settings registry names it (`connectHandlerName(stackName)`).
- */
-export const GATE_FUNCTION_NAME = 'AWSClientVPN-cvpn-guard';
+/** The gate's function name as the stack names it, `AWSClientVPN-<stackName>`, for the default stack name. */
+export const GATE_FUNCTION_NAME = connectHandlerName(defaultValue(Setting.STACK_NAME));
 /** The enforcer's function name in the sandbox. */
 export const ENFORCER_FUNCTION_NAME = 'cvpn-guard-enforcer';
 
@@ -64,7 +61,7 @@ export interface InstalledProduct {
 }
 
 /**
- * Installs the product on a running sandbox: registers the gate (`AWSClientVPN-cvpn-guard`, 30 s: Client VPN waits
+ * Installs the product on a running sandbox: registers the gate (`AWSClientVPN-CvpnGuard`, 30 s: Client VPN waits
  * no longer) and the enforcer (`cvpn-guard-enforcer`, the stack's function timeout) in `sandbox.lambda`, with the
  * environment the stack gives them, attaches the gate to every endpoint through the EC2 API, and runs the enforcer
  * on the stack's default schedule on the simulated clock. The schedule stops with `stop()` or `sandbox.stop()`.

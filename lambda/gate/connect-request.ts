@@ -12,8 +12,10 @@ const field = z.string().max(MAX_FIELD_LENGTH);
 
 /**
  * The request Client VPN sends the client connect handler, schema v2 (Client VPN administrator guide,
- * "Connection authorization"): every field a string, `groups` a list. It is only read with `safeParse`, so
- * no input makes it throw; fields it does not know are dropped.
+ * "Connection authorization"): every field a string. The guide writes `groups` as `<group identifier>` and calls it
+ * a list of groups, without saying how it is encoded; public handlers read it as text. So both are read: a list of
+ * names, or one text of names separated by commas (see {@link groupsOf}). It is only read with `safeParse`, so no
+ * input makes it throw; fields it does not know are dropped.
  */
 export const connectRequestSchema = z.object({
   'connection-id': field.min(1),
@@ -24,7 +26,7 @@ export const connectRequestSchema = z.object({
   'platform-version': field.optional(),
   'public-ip': field.optional(),
   'client-openvpn-version': field.optional(),
-  groups: z.array(field).max(MAX_GROUPS).optional(),
+  groups: z.union([z.array(field).max(MAX_GROUPS), z.string().max(MAX_FIELD_LENGTH * 16)]).optional(),
   'schema-version': field.optional(),
 });
 /** A well-formed connect request. */
@@ -59,9 +61,7 @@ export function readConnectRequest(event: unknown): ReadRequest {
     const value = fields[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  const groups = Array.isArray(fields.groups)
-    ? fields.groups.filter((group): group is string => typeof group === 'string')
-    : undefined;
+  const groups = groupsOf(fields.groups);
   const attempt: ConnectionAttempt = {
     endpointId: text('endpoint-id') ?? '',
     connectionId: text('connection-id') ?? '',
@@ -72,6 +72,20 @@ export function readConnectRequest(event: unknown): ReadRequest {
     publicIp: text('public-ip'),
   };
   return { attempt: dropUndefined(attempt), wellFormed: parsed.success, problems };
+}
+
+/**
+ * The groups of a request: the text entries of a list, or the names in a text separated by commas, each trimmed,
+ * empty ones dropped (`""` is no group, as Client VPN sends for mutual authentication). Anything else: unknown.
+ */
+export function groupsOf(value: unknown): readonly string[] | undefined {
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((group) => group.trim())
+      .filter((group) => group !== '');
+  if (Array.isArray(value)) return value.filter((group): group is string => typeof group === 'string');
+  return undefined;
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -33,8 +33,11 @@ export interface ClientConnectRequest {
   readonly 'platform-version': string;
   readonly 'public-ip': string;
   readonly 'client-openvpn-version': string;
-  /** The directory or identity provider groups, a list (empty without any, as for mutual authentication). */
-  readonly groups: readonly string[];
+  /**
+   * The groups, comma-separated (empty without any, as for mutual authentication). The guide writes the field as
+   * `<group identifier>`; public handlers read it as text.
+   */
+  readonly groups: string;
   readonly 'schema-version': 'v2';
 }
 
@@ -62,7 +65,7 @@ export function clientConnectRequest(input: ConnectAttemptInput, connectionId: s
     'platform-version': input.platformVersion ?? '',
     'public-ip': input.publicIp ?? DEFAULT_PUBLIC_IP,
     'client-openvpn-version': input.clientOpenVpnVersion ?? '',
-    groups: [...(input.groups ?? [])],
+    groups: (input.groups ?? []).join(','),
     'schema-version': 'v2',
   };
 }

@@ -42,7 +42,7 @@ describe('npm start', () => {
   it('runs the product as deployed: the enforcer for three ticks, the handler attached to both endpoints', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(
-      'functions: cvpn-guard-enforcer (the enforcer), AWSClientVPN-cvpn-guard (the client connect handler, attached to 2 endpoints)',
+      'functions: cvpn-guard-enforcer (the enforcer), AWSClientVPN-CvpnGuard (the client connect handler, attached to 2 endpoints)',
     );
     expect(run.stdout).toMatch(/Tick 1 — run-2026-11-26T17:30:00Z \(completed\)/);
     expect(run.stdout).toContain('Audit table: 19 records');

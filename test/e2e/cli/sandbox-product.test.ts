@@ -112,7 +112,7 @@ describe('cvpn-guard sandbox, by default', () => {
   afterAll(() => sandbox.stop());
 
   it('says what runs: the two functions, the endpoints the gate is attached to, and the schedule', () => {
-    expect(sandbox.stdout).toContain(`client connect handler AWSClientVPN-cvpn-guard: attached to ${CORP}, ${ENG}`);
+    expect(sandbox.stdout).toContain(`client connect handler AWSClientVPN-CvpnGuard: attached to ${CORP}, ${ENG}`);
     expect(sandbox.stdout).toContain('enforcer cvpn-guard-enforcer: runs rate(5 minutes) on the simulated clock');
   });
 
@@ -155,7 +155,7 @@ describe('cvpn-guard sandbox --no-schedule --no-gate', () => {
   afterAll(() => sandbox.stop());
 
   it('says the enforcer is not scheduled and the gate not attached', () => {
-    expect(sandbox.stdout).toContain('client connect handler AWSClientVPN-cvpn-guard: registered, not attached');
+    expect(sandbox.stdout).toContain('client connect handler AWSClientVPN-CvpnGuard: registered, not attached');
     expect(sandbox.stdout).toContain('enforcer cvpn-guard-enforcer: not scheduled (--no-schedule)');
   });
 

@@ -132,7 +132,7 @@ describe('connection attempts, admitted as Client VPN admits them', () => {
           'platform-version': '14.5',
           'public-ip': '198.51.100.7',
           'client-openvpn-version': '',
-          groups: ['engineering', 'vpn-users'],
+          groups: 'engineering,vpn-users',
           'schema-version': 'v2',
         },
       ]);

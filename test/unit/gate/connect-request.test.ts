@@ -21,6 +21,15 @@ describe('readConnectRequest', () => {
     });
   });
 
+  it('reads groups sent as one text of names separated by commas, as well as a list', () => {
+    expect(readConnectRequest(connectRequest({ groups: ' engineering, vpn-users ,' }))).toMatchObject({
+      wellFormed: true,
+      attempt: { groups: ['engineering', 'vpn-users'] },
+    });
+    expect(readConnectRequest(connectRequest({ groups: '' })).attempt?.groups).toEqual([]);
+    expect(readConnectRequest(connectRequest({ groups: ['engineering'] })).attempt?.groups).toEqual(['engineering']);
+  });
+
   it('reads an empty user name (certificate authentication) as none', () => {
     expect(readConnectRequest(connectRequest({ username: '' })).attempt?.username).toBeUndefined();
   });
