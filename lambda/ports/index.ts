@@ -23,6 +23,12 @@ export type {
   TerminationResult,
 } from './ClientVpnGateway.js';
 export type { Clock } from './Clock.js';
+export {
+  type CanaryAttempt,
+  CanaryFailure,
+  type CanaryResult,
+  type ConnectHandlerProbe,
+} from './ConnectHandlerProbe.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
 export type { Notifier, RunDigest } from './Notifier.js';
