@@ -52,3 +52,16 @@ export interface ConnectHandlerProbe {
   /** Sends one canary attempt to `functionName` (a name or an ARN). Never throws: a failure is a result. */
   invoke(functionName: string, attempt: CanaryAttempt): Promise<CanaryResult>;
 }
+
+/** What a run's canary found, as its report and its summary record hold it. */
+export interface CanaryOutcome {
+  /** True when the handler gave a well-formed answer (allowing or refusing): Client VPN could admit clients. */
+  readonly ok: boolean;
+  /** The endpoint the attempt claimed to connect to. */
+  readonly endpointId: string;
+  /** What the handler answered, when it answered well formed. */
+  readonly allow?: boolean;
+  /** Why it failed (the failure and its detail), or the message a refused client sees. */
+  readonly reason?: string;
+  readonly latencyMs: number;
+}

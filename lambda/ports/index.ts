@@ -26,6 +26,7 @@ export type { Clock } from './Clock.js';
 export {
   type CanaryAttempt,
   CanaryFailure,
+  type CanaryOutcome,
   type CanaryResult,
   type ConnectHandlerProbe,
 } from './ConnectHandlerProbe.js';
