@@ -9,6 +9,8 @@ export const StackOutput = {
   FUNCTION_NAME: 'FunctionName',
   TOPIC_ARN: 'TopicArn',
   DASHBOARD_URL: 'DashboardUrl',
+  CONNECT_HANDLER_FUNCTION_NAME: 'ConnectHandlerFunctionName',
+  CONNECT_HANDLER_ARN: 'ConnectHandlerArn',
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];

@@ -1,0 +1,262 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type Sandbox, startSandbox } from '../../../local/index.js';
+import { jsonOf, runCli, runCliInTerminal } from './support/cli-process.js';
+
+const CORP = 'cvpn-endpoint-0e2e00000000000a1';
+const ENG = 'cvpn-endpoint-0e2e00000000000b2';
+const OURS = 'AWSClientVPN-CvpnGuard';
+const OTHER = 'AWSClientVPN-someone-else';
+
+interface StateJson {
+  readonly endpointId: string;
+  readonly enabled: boolean;
+  readonly lambdaFunctionArn: string | null;
+  readonly status: { code: string | null; message: string | null };
+  readonly ours: boolean | null;
+}
+
+let sandbox: Sandbox;
+let sandboxFlag: string[];
+let oursArn: string;
+let otherArn: string;
+
+const answer = {
+  allow: true,
+  'error-msg-on-denied-connection': '',
+  'posture-compliance-statuses': [],
+  'schema-version': 'v2',
+};
+
+/** The endpoint's ClientConnectOptions as EC2 describes them, read straight from the sandbox. */
+async function attached(endpointId: string): Promise<StateJson> {
+  return jsonOf<StateJson>(
+    await runCli(['gate', 'status', '--endpoint', endpointId, '--output', 'json', ...sandboxFlag]),
+  );
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({
+    port: 0,
+    scenario: { endpoints: [{ id: CORP }, { id: ENG }] },
+    clock: { start: '2026-11-26T10:00:00Z', frozen: true },
+  });
+  sandboxFlag = [`--sandbox=${sandbox.endpoint}`];
+  oursArn = sandbox.lambda.arn(OURS);
+  otherArn = sandbox.lambda.arn(OTHER);
+});
+
+beforeEach(async () => {
+  await sandbox.reset();
+  sandbox.lambda.register(OURS, () => answer);
+  sandbox.lambda.register(OTHER, () => answer);
+});
+
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('cvpn-guard gate', () => {
+  it('attaches the function to the endpoint, after which Client VPN asks it about each connection', async () => {
+    // Act
+    const run = await runCli(['gate', 'attach', '--endpoint', CORP, '--function', oursArn, '--yes', ...sandboxFlag]);
+
+    // Assert
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`attached ${oursArn} to ${CORP}`);
+    expect(run.stdout).toMatch(/this deployment's +yes \(--function\)/);
+    expect(await attached(CORP)).toMatchObject({
+      enabled: true,
+      lambdaFunctionArn: oursArn,
+      status: { code: 'applied' },
+    });
+    expect(await attached(ENG)).toMatchObject({ enabled: false });
+    await sandbox.connect({ endpoint: CORP, username: 'zoe' });
+    expect(sandbox.lambda.get(OURS).stats.invocations).toBe(1);
+  });
+
+  it('changes nothing when the function is attached already, and says so', async () => {
+    // Arrange
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', oursArn, '--yes', ...sandboxFlag]);
+
+    // Act
+    const run = await runCli([
+      'gate',
+      'attach',
+      '--endpoint',
+      CORP,
+      '--function',
+      oursArn,
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(run.code).toBe(0);
+    expect(jsonOf<{ action: string }>(run).action).toBe('unchanged');
+  });
+
+  it('asks before attaching, and attaches nothing when the answer is no', async () => {
+    // Act
+    const declined = await runCliInTerminal(
+      ['gate', 'attach', '--endpoint', CORP, '--function', oursArn, ...sandboxFlag],
+      'n\n',
+    );
+    const accepted = await runCliInTerminal(
+      ['gate', 'attach', '--endpoint', ENG, '--function', oursArn, ...sandboxFlag],
+      'y\n',
+    );
+
+    // Assert
+    expect(declined.stdout).toContain(`Attach ${oursArn} to ${CORP}?`);
+    expect(declined.stdout).toContain(`not attached: ${CORP} is unchanged`);
+    expect(declined.code).toBe(1);
+    expect(accepted.code).toBe(0);
+    expect(await attached(CORP)).toMatchObject({ enabled: false });
+    expect(await attached(ENG)).toMatchObject({ enabled: true });
+  });
+
+  it('refuses to change an endpoint without --yes when there is no terminal to ask on', async () => {
+    // Act
+    const run = await runCli(['gate', 'attach', '--endpoint', CORP, '--function', oursArn, ...sandboxFlag]);
+
+    // Assert
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('needs confirmation and there is no terminal to ask on: pass --yes');
+    expect(await attached(CORP)).toMatchObject({ enabled: false });
+  });
+
+  it("detaches the deployment's own handler, and only with --force another one", async () => {
+    // Arrange
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', otherArn, '--yes', ...sandboxFlag]);
+
+    // Act
+    const refused = await runCli([
+      'gate',
+      'detach',
+      '--endpoint',
+      CORP,
+      '--function',
+      oursArn,
+      '--yes',
+      ...sandboxFlag,
+    ]);
+    const unknown = await runCli(['gate', 'detach', '--endpoint', CORP, '--yes', ...sandboxFlag]);
+    const stillThere = await attached(CORP);
+    const forced = await runCli([
+      'gate',
+      'detach',
+      '--endpoint',
+      CORP,
+      '--function',
+      oursArn,
+      '--force',
+      '--yes',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `handler is ${otherArn}, not this deployment's (${oursArn}, from --function): pass --force`,
+    );
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('cannot tell whether');
+    expect(stillThere).toMatchObject({ enabled: true, lambdaFunctionArn: otherArn, ours: null });
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toContain(`detached ${otherArn} from ${CORP}`);
+    expect(await attached(CORP)).toMatchObject({ enabled: false, lambdaFunctionArn: null });
+  });
+
+  it("detaches its own handler, recognised by any qualifier of the function's ARN", async () => {
+    // Arrange
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', `${oursArn}:$LATEST`, '--yes', ...sandboxFlag]);
+
+    // Act
+    const status = await runCli(['gate', 'status', '--endpoint', CORP, '--function', oursArn, ...sandboxFlag]);
+    const run = await runCli([
+      'gate',
+      'detach',
+      '--endpoint',
+      CORP,
+      '--function',
+      oursArn,
+      '--yes',
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(status.stdout).toMatch(/client connect handler +enabled/);
+    expect(status.stdout).toMatch(/status +applied/);
+    expect(status.stdout).toMatch(/this deployment's +yes/);
+    expect(run.code).toBe(0);
+    expect(jsonOf<{ action: string; after: StateJson }>(run)).toMatchObject({
+      action: 'detached',
+      after: { enabled: false },
+    });
+  });
+
+  it('names a wrong endpoint or function and what is accepted, and exits 2', async () => {
+    // Act
+    const noEndpoint = await runCli([
+      'gate',
+      'status',
+      '--endpoint',
+      'cvpn-endpoint-0e2e0000000000fff',
+      ...sandboxFlag,
+    ]);
+    const badEndpoint = await runCli(['gate', 'status', '--endpoint', 'corp', ...sandboxFlag]);
+    const badArn = await runCli([
+      'gate',
+      'attach',
+      '--endpoint',
+      CORP,
+      '--function',
+      'CvpnGuard',
+      '--yes',
+      ...sandboxFlag,
+    ]);
+    const badName = await runCli([
+      'gate',
+      'attach',
+      '--endpoint',
+      CORP,
+      '--function',
+      sandbox.lambda.arn('CvpnGuardGate'),
+      '--yes',
+      ...sandboxFlag,
+    ]);
+    const noFunction = await runCli(['gate', 'attach', '--endpoint', CORP, '--yes', ...sandboxFlag]);
+
+    // Assert
+    expect([noEndpoint.code, badEndpoint.code, badArn.code, badName.code, noFunction.code]).toEqual([2, 2, 2, 2, 2]);
+    expect(noEndpoint.stderr).toContain(
+      'no Client VPN endpoint cvpn-endpoint-0e2e0000000000fff in this account and region',
+    );
+    expect(badEndpoint.stderr).toContain('--endpoint "corp": expected a Client VPN endpoint id');
+    expect(badArn.stderr).toContain('--function "CvpnGuard": expected a Lambda function ARN');
+    expect(badName.stderr).toContain('whose name begins with AWSClientVPN-');
+    expect(noFunction.stderr).toContain('which function to attach? pass --stack NAME');
+  });
+
+  it("passes on Client VPN's refusal of a function that does not exist", async () => {
+    // Act
+    const run = await runCli([
+      'gate',
+      'attach',
+      '--endpoint',
+      CORP,
+      '--function',
+      sandbox.lambda.arn('AWSClientVPN-gone'),
+      '--yes',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('InvalidParameterValue');
+    expect(await attached(CORP)).toMatchObject({ enabled: false });
+  });
+});
