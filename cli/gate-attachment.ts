@@ -26,6 +26,8 @@ export interface ClientConnectState {
 export interface OurHandler {
   readonly functionArn: string;
   readonly from: string;
+  /** The flags that name it on another command line (empty when the environment does). */
+  readonly flags: string;
 }
 
 /** An endpoint's client connect handler (DescribeClientVpnEndpoints); a usage error when there is no such endpoint. */
@@ -111,7 +113,10 @@ export async function resolveOurHandler(
   context: CliContext,
   given: string | undefined,
 ): Promise<OurHandler | undefined> {
-  if (given !== undefined) return { functionArn: checkFunctionArn('--function', given), from: '--function' };
+  if (given !== undefined) {
+    const functionArn = checkFunctionArn('--function', given);
+    return { functionArn, from: '--function', flags: `--function ${functionArn}` };
+  }
   const stack = context.options.stack;
   if (stack !== undefined) {
     const outputs = await describeStackOutputs(context.clients, stack);
@@ -124,6 +129,7 @@ export async function resolveOurHandler(
     return {
       functionArn: checkFunctionArn(`stack ${stack} output ${StackOutput.CONNECT_HANDLER_ARN}`, arn),
       from: `stack ${stack}`,
+      flags: `--stack ${stack}`,
     };
   }
   const fromEnv = context.io.env[EnvVar.CONNECT_HANDLER_FUNCTION]?.trim();
@@ -131,6 +137,7 @@ export async function resolveOurHandler(
     return {
       functionArn: checkFunctionArn(EnvVar.CONNECT_HANDLER_FUNCTION, fromEnv),
       from: EnvVar.CONNECT_HANDLER_FUNCTION,
+      flags: '',
     };
   return undefined;
 }

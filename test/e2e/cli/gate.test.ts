@@ -260,3 +260,118 @@ describe('cvpn-guard gate', () => {
     expect(await attached(CORP)).toMatchObject({ enabled: false });
   });
 });
+
+interface DoctorJson {
+  readonly ok: boolean;
+  readonly checks: { check: string; status: string; detail: string; fix?: string }[];
+}
+
+describe('cvpn-guard doctor, on the client connect handler', () => {
+  const handlerChecks = (run: DoctorJson) =>
+    run.checks.filter((check) => check.check.includes('client connect handler'));
+
+  it("passes an attached handler of this deployment's that answers the canary, with its answer and latency", async () => {
+    // Arrange
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', oursArn, '--yes', ...sandboxFlag]);
+
+    // Act
+    const run = await runCli([
+      'doctor',
+      '--endpoint-ids',
+      CORP,
+      '--function',
+      oursArn,
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(run.code).toBe(0);
+    expect(handlerChecks(jsonOf<DoctorJson>(run))).toEqual([
+      {
+        check: `${CORP} client connect handler`,
+        status: 'pass',
+        detail: `this deployment's, enabled, status applied: ${oursArn}`,
+      },
+      {
+        check: `${CORP} client connect handler canary`,
+        status: 'pass',
+        detail: expect.stringMatching(
+          /^answered in \d+ ms: allowed a synthetic attempt \(cvpn-guard-canary-[0-9a-f-]+\)$/,
+        ),
+      },
+    ]);
+    expect(sandbox.lambda.get(OURS).stats.invocations).toBe(1);
+  });
+
+  it('warns when the handler is not attached, saying how to attach it, and still sends our function the canary', async () => {
+    // Act
+    const run = await runCli([
+      'doctor',
+      '--endpoint-ids',
+      ENG,
+      '--function',
+      oursArn,
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(run.code).toBe(0);
+    expect(handlerChecks(jsonOf<DoctorJson>(run))).toEqual([
+      expect.objectContaining({
+        status: 'warn',
+        detail: expect.stringContaining('not attached'),
+        fix: `attach it: cvpn-guard gate attach --endpoint ${ENG} --function ${oursArn}`,
+      }),
+      expect.objectContaining({ check: `${ENG} client connect handler canary`, status: 'pass' }),
+    ]);
+  });
+
+  it('warns when another function is attached, and fails a canary that gets no well-formed answer', async () => {
+    // Arrange
+    sandbox.lambda.register(OTHER, () => ({ allow: 'yes' }));
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', otherArn, '--yes', ...sandboxFlag]);
+
+    // Act
+    const run = await runCli([
+      'doctor',
+      '--endpoint-ids',
+      CORP,
+      '--function',
+      oursArn,
+      '--output',
+      'json',
+      ...sandboxFlag,
+    ]);
+
+    // Assert
+    expect(run.code).toBe(1);
+    expect(handlerChecks(jsonOf<DoctorJson>(run))).toEqual([
+      expect.objectContaining({ status: 'warn', detail: expect.stringContaining(`another function: ${otherArn}`) }),
+      expect.objectContaining({
+        status: 'fail',
+        detail: expect.stringContaining('malformed-answer: the answer is not one Client VPN accepts'),
+        fix: expect.stringContaining('cvpn-guard gate attach --stack NAME'),
+      }),
+    ]);
+  });
+
+  it('fails a canary the attached handler throttles, with the fix', async () => {
+    // Arrange
+    await runCli(['gate', 'attach', '--endpoint', CORP, '--function', oursArn, '--yes', ...sandboxFlag]);
+    sandbox.lambda.functionFaults.set([{ function: OURS, kind: 'throttle' }]);
+
+    // Act
+    const run = await runCli(['doctor', '--endpoint-ids', CORP, '--function', oursArn, ...sandboxFlag]);
+
+    // Assert
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `FAIL  ${CORP} client connect handler canary: throttled: Invoke ${oursArn}: TooManyRequestsException`,
+    );
+    expect(run.stdout).toContain('fix: give the function reserved (or provisioned) concurrency');
+  });
+});
