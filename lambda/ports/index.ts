@@ -45,4 +45,4 @@ export {
   type StoredPolicy,
 } from './PolicyStore.js';
 export { AuditPageTokenError, PolicyConflictError, PolicyExistsError, describeVersion } from './store-errors.js';
-export type { AuditPage, AuditQuery, AuditRecordFilter, PageRequest, RunWindow } from './AuditQuery.js';
+export type { AuditPage, AuditQuery, AuditRecordFilter, ListedRecord, PageRequest, RunWindow } from './AuditQuery.js';

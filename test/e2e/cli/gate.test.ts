@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { DynamoAuditLog } from '../../../lambda/adapters/DynamoAuditLog.js';
+import { createAwsClients } from '../../../lambda/clients.js';
+import type { AdmissionRecord } from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 import { jsonOf, runCli, runCliInTerminal } from './support/cli-process.js';
 
@@ -373,5 +376,94 @@ describe('cvpn-guard doctor, on the client connect handler', () => {
       `FAIL  ${CORP} client connect handler canary: throttled: Invoke ${oursArn}: TooManyRequestsException`,
     );
     expect(run.stdout).toContain('fix: give the function reserved (or provisioned) concurrency');
+  });
+});
+
+describe("cvpn-guard audit list, with the client connect handler's admission records", () => {
+  const refused: AdmissionRecord = {
+    recordType: 'admission',
+    outcome: 'refused',
+    runId: 'gate-2026-11-26',
+    at: '2026-11-26T09:30:00.000Z',
+    endpointId: CORP,
+    connectionId: 'cvpn-connection-0e2e0000000000d01',
+    username: 'mallory',
+    clientIp: '198.51.100.7',
+    platform: 'mac',
+    policyId: 'revoke-mallory',
+    policyKind: 'revoked-user',
+    mode: 'enforce',
+    firedPolicies: ['revoke-mallory (revoked-user, enforce)'],
+    reason: 'user mallory is revoked',
+    message: 'Your access was removed.',
+  };
+  const failedClosed: AdmissionRecord = {
+    recordType: 'admission',
+    outcome: 'refused-fail-closed',
+    runId: 'gate-2026-11-26',
+    at: '2026-11-26T09:45:00.000Z',
+    endpointId: ENG,
+    connectionId: 'cvpn-connection-0e2e0000000000d02',
+    username: 'bob',
+    firedPolicies: [],
+    reason: 'the decision was not ready within the connect deadline: refused (connectFailMode refuse)',
+    message: 'Your VPN connection was not allowed. Contact your IT support if you need access.',
+    failMode: 'deadline',
+  };
+
+  beforeEach(async () => {
+    const clients = createAwsClients(sandbox.clientConfig());
+    try {
+      const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
+      for (const record of [refused, failedClosed]) await log.record(record);
+    } finally {
+      clients.dynamodb.destroy();
+    }
+  });
+
+  it('lists them with outcome, endpoint, identity, policy and the message shown, in the table and in JSON', async () => {
+    // Act
+    const [table, json] = await Promise.all([
+      runCli(['audit', 'list', '--since', '2026-11-26', ...sandboxFlag]),
+      runCli(['audit', 'list', '--since', '2026-11-26', '--output', 'json', ...sandboxFlag]),
+    ]);
+
+    // Assert
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^2026-11-26T09:45:00Z +refused-fail-closed +${ENG} +cvpn-connection-0e2e0000000000d02 +bob +gate-2026-11-26 +the decision was not ready`,
+      ),
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `refused +revoke-mallory +${CORP} +cvpn-connection-0e2e0000000000d01 +mallory +gate-2026-11-26 +user mallory is revoked; shown: "Your access was removed\\."$`,
+      ),
+    );
+    expect(jsonOf<{ records: AdmissionRecord[] }>(json).records).toEqual([failedClosed, refused]);
+  });
+
+  it('applies the filters to them: identity, endpoint, policy, outcome, the day bucket', async () => {
+    // Act
+    const outcomesOf = async (...filter: string[]) =>
+      jsonOf<{ records: AdmissionRecord[] }>(
+        await runCli(['audit', 'list', ...filter, '--output', 'json', ...sandboxFlag]),
+      ).records.map((record) => record.outcome);
+    const [byUser, byEndpoint, byPolicy, byOutcome, byDay] = await Promise.all([
+      outcomesOf('--user', 'Mallory'),
+      outcomesOf('--endpoint', ENG),
+      outcomesOf('--policy', 'revoke-mallory'),
+      outcomesOf('--since', '2026-11-26', '--outcome', 'refused'),
+      outcomesOf('--run', 'gate-2026-11-26'),
+    ]);
+
+    // Assert
+    expect(byUser).toEqual(['refused']);
+    expect(byEndpoint).toEqual(['refused-fail-closed']);
+    expect(byPolicy).toEqual(['refused']);
+    expect(byOutcome).toEqual(['refused']);
+    expect(byDay.sort()).toEqual(['refused', 'refused-fail-closed']);
   });
 });
