@@ -10,7 +10,6 @@ import {
   type ListedRecord,
   PolicyConflictError,
   PolicyExistsError,
-  type RunRecord,
   type RunSummary,
 } from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
