@@ -191,6 +191,7 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
         ['terminate calls', `${summary.terminateCalls} (${summary.throttledCalls} throttled)`],
         ['reconciled', summary.reconciled],
         ['endpoint errors', summary.endpointErrors.join('; ')],
+        ['connect handler canary', canaryText(summary)],
       ]),
     );
   } else {
@@ -236,6 +237,15 @@ function checkWindow(since: Date | undefined, until: Date | undefined): void {
 
 function identityOf(record: ListedRecord): string {
   return record.username ?? (record.commonName ? `cn:${record.commonName}` : '');
+}
+
+/** What the run's canary found, in words; undefined when it sent none. */
+function canaryText(summary: RunSummary): string | undefined {
+  const canary = summary.canary;
+  if (!canary) return undefined;
+  const where = `on ${canary.endpointId}, ${canary.latencyMs} ms`;
+  if (!canary.ok) return `FAILED ${where}: ${canary.reason ?? 'no reason given'}`;
+  return `answered ${where}: ${canary.allow ? 'allowed' : `refused${canary.reason ? ` (${JSON.stringify(canary.reason)})` : ''}`}`;
 }
 
 function countsText(counts: OutcomeCounts): string {

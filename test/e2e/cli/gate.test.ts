@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoAuditLog } from '../../../lambda/adapters/DynamoAuditLog.js';
 import { createAwsClients } from '../../../lambda/clients.js';
-import type { AdmissionRecord } from '../../../lambda/ports/index.js';
+import type { AdmissionRecord, RunSummary } from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 import { jsonOf, runCli, runCliInTerminal } from './support/cli-process.js';
 
@@ -465,5 +465,56 @@ describe("cvpn-guard audit list, with the client connect handler's admission rec
     expect(byPolicy).toEqual(['refused']);
     expect(byOutcome).toEqual(['refused']);
     expect(byDay.sort()).toEqual(['refused', 'refused-fail-closed']);
+  });
+});
+
+describe("cvpn-guard audit show, with the run's canary", () => {
+  it('shows what the client connect handler answered the run, or why it failed', async () => {
+    // Arrange
+    const summary = (runId: string, canary: RunSummary['canary']): RunSummary => ({
+      recordType: 'summary',
+      runId,
+      at: '2026-11-26T10:00:00.000Z',
+      finishedAt: '2026-11-26T10:00:02.000Z',
+      durationMs: 2000,
+      status: 'completed',
+      dryRun: false,
+      endpoints: 2,
+      endpointErrors: [],
+      connectionsSeen: 0,
+      counts: {},
+      invalidPolicies: 0,
+      terminateCalls: 0,
+      throttledCalls: 0,
+      reconciled: 0,
+      canary,
+    });
+    const clients = createAwsClients(sandbox.clientConfig());
+    try {
+      const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
+      await log.putSummary(summary('run-answered', { ok: true, endpointId: CORP, allow: true, latencyMs: 41 }));
+      await log.putSummary(
+        summary('run-failed', {
+          ok: false,
+          endpointId: CORP,
+          reason: 'timeout: no answer within 3000 ms',
+          latencyMs: 3000,
+        }),
+      );
+    } finally {
+      clients.dynamodb.destroy();
+    }
+
+    // Act
+    const [answered, failed] = await Promise.all([
+      runCli(['audit', 'show', 'run-answered', ...sandboxFlag]),
+      runCli(['audit', 'show', 'run-failed', ...sandboxFlag]),
+    ]);
+
+    // Assert
+    expect(answered.stdout).toMatch(new RegExp(`connect handler canary +answered on ${CORP}, 41 ms: allowed\\n`));
+    expect(failed.stdout).toMatch(
+      new RegExp(`connect handler canary +FAILED on ${CORP}, 3000 ms: timeout: no answer within 3000 ms\\n`),
+    );
   });
 });
