@@ -1,6 +1,7 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DOCUMENT_CLIENT_OPTIONS, sdkClientSettings } from '../lambda/client-settings.js';
@@ -44,6 +45,14 @@ export class CliClients {
     return this.once(
       'ec2',
       async () => new (await import('@aws-sdk/client-ec2')).EC2Client(clientConfig(this.settings)),
+    );
+  }
+
+  /** Lambda, for the client connect handler's canary: one attempt, as the enforcer's. */
+  public lambda(): Promise<LambdaClient> {
+    return this.once(
+      'lambda',
+      async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(clientConfig(this.settings, 1)),
     );
   }
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerGateCommands } from './commands/gate.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerPlanCommand(program);
   registerDoctorCommand(program);
+  registerGateCommands(program);
   return program;
 }

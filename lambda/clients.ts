@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientOptions, DOCUMENT_CLIENT_OPTIONS, sdkClientSettings } from './client-settings.js';
@@ -19,6 +20,11 @@ export interface AwsClients {
   readonly dynamodb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly sns: SNSClient;
+  /**
+   * The canary's Invoke of the client connect handler: one attempt. A canary that needs a retry to be
+   * answered has found what it looks for, and the run bounds its time.
+   */
+  readonly lambda: LambdaClient;
 }
 
 /** Builds the clients with the SDK's adaptive retry mode (terminate calls excepted: see `ec2Terminate`). */
@@ -31,6 +37,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
     dynamodb,
     documents: createDocumentClient(dynamodb),
     sns: new SNSClient(common),
+    lambda: new LambdaClient({ ...common, retryMode: 'standard', maxAttempts: 1 }),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   AuditRecordType,
   type ClientVpnGateway,
   type Clock,
+  type ConnectHandlerProbe,
   type DecisionRecord,
   type EndpointSelection,
   type IdleStateStore,
@@ -16,6 +17,7 @@ import {
   SILENT_LOGGER,
 } from './ports/index.js';
 import { countOutcomes, decisionRecord } from './run/audit-records.js';
+import { type CanaryOutcome, type CanarySettings, runConnectHandlerCanary } from './run/connect-handler-canary.js';
 import { type Confirmation, type ConfirmationReport, confirmTerminations } from './run/confirm-terminations.js';
 import { decideRun, type RunPlan } from './run/decide-run.js';
 import { digestOf } from './run/digest.js';
@@ -41,6 +43,8 @@ export interface EnforcementPorts {
   /** Where digests go. @default none */
   readonly notifier?: Notifier;
   readonly clock: Clock;
+  /** Sends the client connect handler the run's canary. @default none: no canary */
+  readonly connectHandlerProbe?: ConnectHandlerProbe;
   /** @default silent */
   readonly logger?: RunLogger;
 }
@@ -67,6 +71,11 @@ export interface EnforcementOptions {
   readonly termination: TerminationSettings;
   /** Endpoints read at once. @default {@link ENDPOINTS_IN_FLIGHT} */
   readonly endpointConcurrency?: number;
+  /**
+   * The client connect handler to send one canary attempt, on the first endpoint read, while the terminate
+   * calls are made (with `connectHandlerProbe`). @default no canary
+   */
+  readonly canary?: CanarySettings;
 }
 
 /** Who runs and since when: what every report holds, however far the run got. */
@@ -79,6 +88,8 @@ interface RunStart {
 /** What the listing came to, kept once the listing itself is freed. */
 interface ListedEndpoints {
   readonly endpoints: number;
+  /** The first endpoint listed: the one the canary claims to connect to. */
+  readonly firstEndpoint?: string;
   readonly endpointErrors: readonly string[];
   readonly connectionsSeen: number;
 }
@@ -98,6 +109,7 @@ interface RunProgress extends CarriedOut {
   readonly listed: ListedEndpoints;
   readonly plan: RunPlan;
   readonly reconciled: number;
+  readonly canary?: CanaryOutcome;
 }
 
 /** One enforcement run: lease, reconcile, gather, decide, record, terminate, confirm, summarise, notify, release. */
@@ -131,12 +143,14 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
     for (const finding of plan.findings)
       logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
     await recordAll(ports.audit, plan.invalidPolicyRecords);
+    // The canary runs beside the terminate calls, bounded in time: it never delays them, and never fails the run.
+    const canary = startCanary(ports, options, logger, listed.firstEndpoint);
     const carried = await carryOut(ports, options, logger, start.startedAt, plan);
     const status = listed.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED;
     return await finish(
       ports,
       logger,
-      reportOf(start, status, ports.clock.now(), { ...carried, listed, plan, reconciled }),
+      reportOf(start, status, ports.clock.now(), { ...carried, listed, plan, reconciled, canary: await canary }),
     );
   } finally {
     await ports.lease
@@ -173,11 +187,27 @@ async function gatherAndDecide(
   return {
     listed: {
       endpoints: listing.endpointIds.length,
+      firstEndpoint: listing.endpointIds[0],
       endpointErrors: listing.endpointErrors,
       connectionsSeen: listing.connections.length,
     },
     plan,
   };
+}
+
+/** The run's canary, when there is a handler to send it to and an endpoint to claim; else nothing. */
+async function startCanary(
+  ports: EnforcementPorts,
+  options: EnforcementOptions,
+  logger: RunLogger,
+  endpointId: string | undefined,
+): Promise<CanaryOutcome | undefined> {
+  if (!options.canary || !ports.connectHandlerProbe) return undefined;
+  if (endpointId === undefined) {
+    logger.warn('no endpoint was listed: the client connect handler gets no canary this run');
+    return undefined;
+  }
+  return runConnectHandlerCanary(ports.connectHandlerProbe, options.canary, endpointId, logger);
 }
 
 /** Makes the terminate calls and writes the other records, the idle memory and the confirmations meanwhile. */
@@ -262,6 +292,7 @@ function reportOf<S extends RunStatus>(
     reconciled: progress?.reconciled ?? 0,
     lateFailures: progress?.lateFailures ?? [],
     auditFailures: progress?.auditFailures ?? 0,
+    ...(progress?.canary ? { canary: progress.canary } : {}),
   };
 }
 
@@ -288,6 +319,7 @@ async function finish(
     throttledCalls: report.throttledCalls,
     reconciled: report.reconciled,
     lateFailures: report.lateFailures.length,
+    ...(report.canary ? { canary: report.canary } : {}),
   });
   const digest = digestOf(report);
   if (digest && ports.notifier) {

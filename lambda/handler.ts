@@ -74,6 +74,7 @@ export function createHandler(
       endpointErrors: report.endpointErrors,
       invalidPolicies: report.findings.length,
       durationMs: report.durationMs,
+      ...(report.canary ? { canary: report.canary } : {}),
     });
     return report;
   };
@@ -97,6 +98,9 @@ function publishMetrics(metrics: Metrics, report: RunReport): void {
   metrics.addMetric(RunMetric.THROTTLED_CALLS, MetricUnit.Count, report.throttledCalls);
   metrics.addMetric(RunMetric.ENDPOINT_ERRORS, MetricUnit.Count, report.endpointErrors.length);
   metrics.addMetric(RunMetric.RUN_DURATION, MetricUnit.Milliseconds, report.durationMs);
+  // Only a run that sent a canary says how it went: no datum, rather than a 0 that proves nothing.
+  if (report.canary)
+    metrics.addMetric(RunMetric.CONNECT_HANDLER_CANARY_FAILED, MetricUnit.Count, report.canary.ok ? 0 : 1);
   const byOutcomeAndKind = new Map<string, { outcome: string; kind: string; count: number }>();
   for (const record of report.records) {
     if (record.recordType !== AuditRecordType.DECISION) continue;

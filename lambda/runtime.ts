@@ -6,6 +6,7 @@ import { DynamoIdleStateStore } from './adapters/DynamoIdleStateStore.js';
 import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
 import { DynamoRunLease } from './adapters/DynamoRunLease.js';
 import { Ec2ClientVpnGateway } from './adapters/Ec2ClientVpnGateway.js';
+import { LambdaConnectHandlerProbe } from './adapters/LambdaConnectHandlerProbe.js';
 import { SnsNotifier } from './adapters/SnsNotifier.js';
 import { SystemClock } from './adapters/SystemClock.js';
 import type { Clock } from './ports/index.js';
@@ -31,6 +32,7 @@ export function createRuntime(
       idleState: new DynamoIdleStateStore(clients.documents, config.stateTable, clock, config.stateRetentionDays),
       lease: new DynamoRunLease(clients.documents, config.stateTable),
       notifier: config.topicArn ? new SnsNotifier(clients.sns, config.topicArn) : undefined,
+      connectHandlerProbe: config.connectHandlerFunction ? new LambdaConnectHandlerProbe(clients.lambda) : undefined,
       clock,
     },
   };

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { Outcome } from '../../lambda/domain/index.js';
-import type { OutcomeCounts, RunRecord, RunSummary } from '../../lambda/ports/index.js';
+import {
+  type AdmissionRecord,
+  AuditRecordType,
+  type ListedRecord,
+  type OutcomeCounts,
+  type RunRecord,
+  type RunSummary,
+} from '../../lambda/ports/index.js';
 import { action, type CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
@@ -29,12 +36,16 @@ interface ListOptions {
 export function registerAuditCommands(program: Command): Command {
   const audit = program
     .command('audit')
-    .description('Read the audit table: decisions and run summaries, newest first, through its indexes.');
+    .description(
+      "Read the audit table: the runs' decisions, the client connect handler's admissions and the run summaries, newest first, through its indexes.",
+    );
 
   withTargetOptions(
     audit
       .command('list')
-      .description('List decision records, newest first (one index query per filter; never a table scan).')
+      .description(
+        "List the runs' decision records and the client connect handler's admission records, newest first (one index query per filter; never a table scan).",
+      )
       .option(
         '--since <when>',
         `records at or after (default ${DEFAULT_SINCE} when no --user/--endpoint/--policy/--run); ${INSTANT_HINT}`,
@@ -46,13 +57,16 @@ export function registerAuditCommands(program: Command): Command {
       )
       .option('--endpoint <id>', 'records of one Client VPN endpoint')
       .option('--policy <id>', 'records decided by one policy row')
-      .option('--run <id>', 'records of one run')
+      .option(
+        '--run <id>',
+        "records of one run, or gate-YYYY-MM-DD: the client connect handler's records of one UTC day",
+      )
       .option('--outcome <outcomes>', `only these outcomes, comma-separated: ${OUTCOMES.join(', ')}`, listOf)
       .option('--limit <n>', 'most records to print', wholeNumber(1, 10_000), 50)
       .option('--next-token <token>', 'go on where an earlier listing stopped (same filters)')
       .addHelpText(
         'after',
-        '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n',
+        '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --outcome refused,refused-fail-closed --since 24h\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n',
       ),
     FORMATS,
   ).action(action(listRecords));
@@ -148,7 +162,10 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
   const { summary, records } = await query.run(runId);
   if (!summary && records.length === 0) {
     throw new CliUsageError(
-      `no run ${JSON.stringify(runId)} in the audit table: see the run ids with cvpn-guard audit runs --since 7d`,
+      `no run ${JSON.stringify(runId)} in the audit table: see the run ids with cvpn-guard audit runs --since 7d` +
+        (runId.startsWith('gate-')
+          ? `; the client connect handler's records of a day: cvpn-guard audit list --run ${runId}`
+          : ''),
     );
   }
   if (format === OutputFormat.JSON) {
@@ -174,6 +191,7 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
         ['terminate calls', `${summary.terminateCalls} (${summary.throttledCalls} throttled)`],
         ['reconciled', summary.reconciled],
         ['endpoint errors', summary.endpointErrors.join('; ')],
+        ['connect handler canary', canaryText(summary)],
       ]),
     );
   } else {
@@ -189,7 +207,7 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
 function printRecords(
   context: CliContext,
   format: OutputFormat,
-  records: readonly RunRecord[],
+  records: readonly ListedRecord[],
   nextToken: string | undefined,
 ): void {
   if (format === OutputFormat.JSON) {
@@ -217,8 +235,17 @@ function checkWindow(since: Date | undefined, until: Date | undefined): void {
   }
 }
 
-function identityOf(record: RunRecord): string {
+function identityOf(record: ListedRecord): string {
   return record.username ?? (record.commonName ? `cn:${record.commonName}` : '');
+}
+
+/** What the run's canary found, in words; undefined when it sent none. */
+function canaryText(summary: RunSummary): string | undefined {
+  const canary = summary.canary;
+  if (!canary) return undefined;
+  const where = `on ${canary.endpointId}, ${canary.latencyMs} ms`;
+  if (!canary.ok) return `FAILED ${where}: ${canary.reason ?? 'no reason given'}`;
+  return `answered ${where}: ${canary.allow ? 'allowed' : `refused${canary.reason ? ` (${JSON.stringify(canary.reason)})` : ''}`}`;
 }
 
 function countsText(counts: OutcomeCounts): string {
@@ -228,7 +255,25 @@ function countsText(counts: OutcomeCounts): string {
     .join(', ');
 }
 
-const RECORD_COLUMNS: readonly Column<RunRecord>[] = [
+/** The record when it is a run's (a decision or an invalid row), else undefined. */
+function runRecordOf(record: ListedRecord): RunRecord | undefined {
+  return record.recordType === AuditRecordType.ADMISSION ? undefined : record;
+}
+
+/** The record when it is the client connect handler's, else undefined. */
+function admissionOf(record: ListedRecord): AdmissionRecord | undefined {
+  return record.recordType === AuditRecordType.ADMISSION ? record : undefined;
+}
+
+/** The reason, with the AWS error code of a failed termination, or the message a refused client was shown. */
+function reasonText(record: ListedRecord): string {
+  const run = runRecordOf(record);
+  if (run?.errorCode && run.outcome === Outcome.FAILED) return `${run.reason} [${run.errorCode}]`;
+  const message = admissionOf(record)?.message;
+  return message ? `${record.reason}; shown: ${JSON.stringify(message)}` : record.reason;
+}
+
+const RECORD_COLUMNS: readonly Column<ListedRecord>[] = [
   { header: 'TIME', value: (record) => formatAt(record.at) },
   { header: 'OUTCOME', value: (record) => record.outcome },
   { header: 'POLICY', value: (record) => record.policyId },
@@ -236,14 +281,10 @@ const RECORD_COLUMNS: readonly Column<RunRecord>[] = [
   { header: 'CONNECTION', value: (record) => record.connectionId },
   { header: 'IDENTITY', value: identityOf },
   { header: 'RUN', value: (record) => record.runId },
-  {
-    header: 'REASON',
-    value: (record) =>
-      record.errorCode && record.outcome === Outcome.FAILED ? `${record.reason} [${record.errorCode}]` : record.reason,
-  },
+  { header: 'REASON', value: reasonText },
 ];
 
-const RECORD_CSV_COLUMNS: readonly Column<RunRecord>[] = [
+const RECORD_CSV_COLUMNS: readonly Column<ListedRecord>[] = [
   { header: 'at', value: (record) => record.at },
   { header: 'runId', value: (record) => record.runId },
   { header: 'outcome', value: (record) => record.outcome },
@@ -257,14 +298,19 @@ const RECORD_CSV_COLUMNS: readonly Column<RunRecord>[] = [
   { header: 'clientIp', value: (record) => record.clientIp },
   { header: 'firedPolicies', value: (record) => record.firedPolicies.join('; ') },
   { header: 'exemptedBy', value: (record) => record.exemptedBy },
-  { header: 'calledBy', value: (record) => record.calledBy },
-  { header: 'previousStatus', value: (record) => record.previousStatus },
-  { header: 'currentStatus', value: (record) => record.currentStatus },
-  { header: 'requestId', value: (record) => record.requestId },
-  { header: 'errorCode', value: (record) => record.errorCode },
+  { header: 'calledBy', value: (record) => runRecordOf(record)?.calledBy },
+  { header: 'previousStatus', value: (record) => runRecordOf(record)?.previousStatus },
+  { header: 'currentStatus', value: (record) => runRecordOf(record)?.currentStatus },
+  { header: 'requestId', value: (record) => runRecordOf(record)?.requestId },
+  { header: 'errorCode', value: (record) => runRecordOf(record)?.errorCode },
   { header: 'errorMessage', value: (record) => record.errorMessage },
-  { header: 'completedAt', value: (record) => record.completedAt },
+  { header: 'completedAt', value: (record) => runRecordOf(record)?.completedAt },
   { header: 'reason', value: (record) => record.reason },
+  // The client connect handler's own fields, after every column a decision has.
+  { header: 'recordType', value: (record) => record.recordType },
+  { header: 'message', value: (record) => admissionOf(record)?.message },
+  { header: 'platform', value: (record) => admissionOf(record)?.platform },
+  { header: 'failMode', value: (record) => admissionOf(record)?.failMode },
 ];
 
 const count = (outcome: Outcome) => (summary: RunSummary) => summary.counts[outcome] ?? 0;

@@ -13,7 +13,17 @@ import { action, type CliContext } from '../context.js';
 import { CliExit, ExitCode } from '../errors.js';
 import { explainError } from '../explain-error.js';
 import { withSelectionOptions, withTargetOptions } from '../options.js';
+import { CANARY_TIMEOUT_MS } from '../../lambda/run/connect-handler-canary.js';
+import { CanaryFailure, type CanaryResult } from '../../lambda/ports/index.js';
 import { OutputFormat, renderJson, safeCell } from '../output/index.js';
+import {
+  type ClientConnectState,
+  isOurs,
+  NAME_OUR_HANDLER,
+  type OurHandler,
+  readClientConnect,
+  resolveOurHandler,
+} from '../gate-attachment.js';
 import { issueLine } from '../policy/row-issues.js';
 import { describeSelection, runSettings, type RunSettingsOptions, settingsEnvironment } from '../selection.js';
 import type { TableRole } from '../target.js';
@@ -56,6 +66,7 @@ export function registerDoctorCommand(program: Command): Command {
         ),
     ),
   )
+    .option('--function <arn>', "the client connect handler's function ARN (default: with --stack the stack's)")
     .addHelpText(
       'after',
       "\nPermission checks use the credentials this command runs with: run it with the enforcer's role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n",
@@ -63,7 +74,10 @@ export function registerDoctorCommand(program: Command): Command {
     .action(action(runDoctor));
 }
 
-async function runDoctor(context: CliContext, options: RunSettingsOptions): Promise<void> {
+async function runDoctor(
+  context: CliContext,
+  options: RunSettingsOptions & { readonly function?: string },
+): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'doctor');
   const settings = runSettings(options, await settingsEnvironment(context));
   const results: CheckResult[] = [];
@@ -127,10 +141,12 @@ async function runDoctor(context: CliContext, options: RunSettingsOptions): Prom
     });
   }
   const arnPrefix = await endpointArnPrefix(context, arn);
+  const handler = endpoints.length > 0 ? await ourConnectHandler(context, options.function, report) : undefined;
   for (const endpointId of endpoints) {
     const listed = await checkListable(gateway, endpointId);
     report(listed.result);
     report(await checkTerminatePermission(gateway, endpointId, listed.connections, `${arnPrefix}${endpointId}`));
+    for (const result of await checkConnectHandler(context, endpointId, handler)) report(result);
   }
 
   const failed = results.filter((result) => result.status === CheckStatus.FAIL).length;
@@ -316,5 +332,134 @@ async function checkTerminatePermission(
     detail:
       'could not tell: EC2 checked the target before the permission and the endpoint has no connection to ask with',
     fix: 'run doctor again while someone is connected',
+  };
+}
+
+/**
+ * This deployment's client connect handler (`--function`, the stack's output), or undefined when nothing names
+ * it; a way of naming it that fails (a stack without the output, a malformed ARN) is a failed check.
+ */
+async function ourConnectHandler(
+  context: CliContext,
+  given: string | undefined,
+  report: (result: CheckResult) => void,
+): Promise<OurHandler | undefined> {
+  try {
+    return await resolveOurHandler(context, given);
+  } catch (error) {
+    report({
+      check: 'client connect handler',
+      status: CheckStatus.WARN,
+      detail: explainError(error, context.scene()).message,
+    });
+    return undefined;
+  }
+}
+
+/**
+ * An endpoint's client connect handler: attached, enabled, this deployment's (warns otherwise, with how to
+ * attach it); then a canary attempt sent to the function Client VPN would ask (the attached one, else ours),
+ * with its answer and latency. A canary that gets no well-formed answer fails: Client VPN refuses every client.
+ */
+async function checkConnectHandler(
+  context: CliContext,
+  endpointId: string,
+  ours: OurHandler | undefined,
+): Promise<CheckResult[]> {
+  const check = `${endpointId} client connect handler`;
+  let state: ClientConnectState;
+  try {
+    state = await readClientConnect(await context.clients.ec2(), endpointId);
+  } catch (error) {
+    return [{ check, status: CheckStatus.FAIL, detail: explainError(error, context.scene()).message }];
+  }
+  const attach = `cvpn-guard gate attach --endpoint ${endpointId} ${ours ? ours.flags : '--stack NAME'}`.trimEnd();
+  const attachment = attachmentCheck(check, state, ours, attach);
+  const target = state.enabled ? state.lambdaFunctionArn : ours?.functionArn;
+  if (target === undefined) return [attachment];
+  return [attachment, await canaryCheck(context, endpointId, target)];
+}
+
+function attachmentCheck(
+  check: string,
+  state: ClientConnectState,
+  ours: OurHandler | undefined,
+  attach: string,
+): CheckResult {
+  if (!state.enabled) {
+    return {
+      check,
+      status: CheckStatus.WARN,
+      detail: 'not attached: Client VPN admits every client that authenticates, and no policy row is asked at connect',
+      fix: `attach it: ${attach}`,
+    };
+  }
+  const applied = state.statusCode === undefined || state.statusCode === 'applied';
+  const statusText = `status ${state.statusCode ?? 'unknown'}${state.statusMessage ? ` (${state.statusMessage})` : ''}`;
+  const mine = isOurs(state, ours);
+  if (mine === false) {
+    return {
+      check,
+      status: CheckStatus.WARN,
+      detail: `attached, but another function: ${state.lambdaFunctionArn ?? 'unnamed'}, not this deployment's ${ours!.functionArn}`,
+      fix: `attach this deployment's instead: ${attach}`,
+    };
+  }
+  if (!applied) {
+    return {
+      check,
+      status: CheckStatus.WARN,
+      detail: `attached (${state.lambdaFunctionArn}), ${statusText}: the change is not in effect yet`,
+      fix: 'run doctor again in a minute',
+    };
+  }
+  if (mine === undefined) {
+    return {
+      check,
+      status: CheckStatus.WARN,
+      detail: `attached and enabled: ${state.lambdaFunctionArn ?? 'unnamed'}; whether it is this deployment's is unknown`,
+      fix: NAME_OUR_HANDLER,
+    };
+  }
+  return {
+    check,
+    status: CheckStatus.PASS,
+    detail: `this deployment's, enabled, ${statusText}: ${state.lambdaFunctionArn}`,
+  };
+}
+
+/** What to do about each way a canary can fail. */
+const CANARY_FIX: Readonly<Record<CanaryFailure, string>> = {
+  [CanaryFailure.FUNCTION_ERROR]:
+    "read the function's logs (CloudWatch Logs, /aws/lambda/<name>) and fix or redeploy it",
+  [CanaryFailure.TIMEOUT]: `it must answer well within Client VPN's 30 s (the canary waits ${CANARY_TIMEOUT_MS} ms): check its logs, its connectDeadlineMs and its concurrency`,
+  [CanaryFailure.THROTTLED]:
+    'give the function reserved (or provisioned) concurrency: Client VPN refuses a client whose handler is throttled',
+  [CanaryFailure.NOT_FOUND]:
+    'deploy the stack (or check --function): Client VPN refuses every client while its handler is missing',
+  [CanaryFailure.ACCESS_DENIED]:
+    'allow lambda:InvokeFunction on the function to the credentials doctor runs with (--profile)',
+  [CanaryFailure.MALFORMED_ANSWER]:
+    "attach cvpn-guard's own handler (cvpn-guard gate attach --stack NAME): this function's answer is refused by Client VPN",
+  [CanaryFailure.ERROR]: 'check the function, Lambda in this region, and the network; run doctor again',
+};
+
+async function canaryCheck(context: CliContext, endpointId: string, functionArn: string): Promise<CheckResult> {
+  const check = `${endpointId} client connect handler canary`;
+  const { LambdaConnectHandlerProbe } = await import('../../lambda/adapters/LambdaConnectHandlerProbe.js');
+  const probe = new LambdaConnectHandlerProbe(await context.clients.lambda());
+  const result: CanaryResult = await probe.invoke(functionArn, { endpointId, timeoutMs: CANARY_TIMEOUT_MS });
+  if (!result.ok)
+    return {
+      check,
+      status: CheckStatus.FAIL,
+      detail: `${result.failure}: ${result.reason}`,
+      fix: CANARY_FIX[result.failure],
+    };
+  const answered = result.allow ? 'allowed' : `refused (${JSON.stringify(result.message ?? '')})`;
+  return {
+    check,
+    status: CheckStatus.PASS,
+    detail: `answered in ${result.latencyMs} ms: ${answered} a synthetic attempt (${result.connectionId})`,
   };
 }

@@ -7,13 +7,22 @@ import {
   type AuditQuery,
   type AuditRecordFilter,
   AuditRecordType,
+  type ListedRecord,
   type PageRequest,
   type RunRecord,
   type RunSummary,
   type RunWindow,
 } from '../ports/index.js';
 import { AUDIT_TABLE, AuditIndex } from '../tables.js';
-import { dayTimeKey, isAdmissionItem, itemToRecord, itemToSummary, runPk, runsTimeKey } from './audit-item.js';
+import {
+  dayTimeKey,
+  isAdmissionItem,
+  itemToAdmission,
+  itemToRecord,
+  itemToSummary,
+  runPk,
+  runsTimeKey,
+} from './audit-item.js';
 import { DynamoAuditLog } from './DynamoAuditLog.js';
 
 const DAY_MS = 86_400_000;
@@ -65,7 +74,7 @@ export class DynamoAuditQuery implements AuditQuery {
     private readonly tableName: string,
   ) {}
 
-  public async records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<RunRecord>> {
+  public async records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<ListedRecord>> {
     const criteria = {
       runId: filter.runId,
       identity: identityOf(filter.identity),
@@ -82,9 +91,9 @@ export class DynamoAuditQuery implements AuditQuery {
       page.limit,
       token,
     );
-    // The client connect handler's admission records share the indexes; they are no record of a run.
+    // The client connect handler's admission records share the indexes with the runs' decisions.
     return {
-      items: result.items.filter((item) => !isAdmissionItem(item)).map(itemToRecord),
+      items: result.items.map((item) => (isAdmissionItem(item) ? itemToAdmission(item) : itemToRecord(item))),
       nextToken: result.nextToken,
     };
   }

@@ -6,6 +6,7 @@ import type {
   PolicyMode,
   SummaryStatus,
 } from '../domain/index.js';
+import type { CanaryOutcome } from './ConnectHandlerProbe.js';
 
 /**
  * The four transitions of a record of one run (a decision, or an invalid policy row), each one method
@@ -127,6 +128,8 @@ export interface RunSummary {
   readonly reconciled: number;
   /** Terminations of earlier runs found to have failed (`failed-to-terminate`) by this run. */
   readonly lateFailures?: number;
+  /** What the client connect handler answered the run's canary. @default absent: no canary was sent */
+  readonly canary?: CanaryOutcome;
 }
 
 /**

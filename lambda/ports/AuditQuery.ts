@@ -1,5 +1,5 @@
 import type { Outcome } from '../domain/index.js';
-import type { RunRecord, RunSummary } from './AuditLog.js';
+import type { AdmissionRecord, RunRecord, RunSummary } from './AuditLog.js';
 
 /** Which audit records to read. Every field narrows; the store reads through the index that fits best. */
 export interface AuditRecordFilter {
@@ -38,9 +38,13 @@ export interface AuditPage<T> {
   readonly nextToken?: string;
 }
 
+/** A record an audit listing shows: a run's decision or invalid row, or the client connect handler's admission. */
+export type ListedRecord = RunRecord | AdmissionRecord;
+
 /** The audit table as operators read it: newest first, through its indexes, never a scan. */
 export interface AuditQuery {
-  records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<RunRecord>>;
+  /** Decisions, invalid rows and admissions, newest first. */
+  records(filter: AuditRecordFilter, page: PageRequest): Promise<AuditPage<ListedRecord>>;
   runs(window: RunWindow, page: PageRequest): Promise<AuditPage<RunSummary>>;
   /** A run's summary (if written) and every record of it. */
   run(runId: string): Promise<{ records: RunRecord[]; summary?: RunSummary }>;

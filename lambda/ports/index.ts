@@ -23,6 +23,13 @@ export type {
   TerminationResult,
 } from './ClientVpnGateway.js';
 export type { Clock } from './Clock.js';
+export {
+  type CanaryAttempt,
+  CanaryFailure,
+  type CanaryOutcome,
+  type CanaryResult,
+  type ConnectHandlerProbe,
+} from './ConnectHandlerProbe.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
 export type { Notifier, RunDigest } from './Notifier.js';
@@ -38,4 +45,4 @@ export {
   type StoredPolicy,
 } from './PolicyStore.js';
 export { AuditPageTokenError, PolicyConflictError, PolicyExistsError, describeVersion } from './store-errors.js';
-export type { AuditPage, AuditQuery, AuditRecordFilter, PageRequest, RunWindow } from './AuditQuery.js';
+export type { AuditPage, AuditQuery, AuditRecordFilter, ListedRecord, PageRequest, RunWindow } from './AuditQuery.js';

@@ -1,4 +1,5 @@
 import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
+import type { CanaryOutcome } from './connect-handler-canary.js';
 import type { DecisionRecord, OutcomeCounts, RunRecord } from '../ports/index.js';
 
 /** What one enforcement run did. */
@@ -31,4 +32,6 @@ export interface RunReport {
   readonly lateFailures: readonly DecisionRecord[];
   /** Records that could not be written; they are logged, and pending ones are reconciled next run. */
   readonly auditFailures: number;
+  /** What the client connect handler answered the run's canary. @default absent: no canary was sent */
+  readonly canary?: CanaryOutcome;
 }

@@ -25,6 +25,7 @@ export function enforcementOptions(config: EnforcerConfig, invocation: Invocatio
     maxTerminationsPerRun: config.maxTerminationsPerRun,
     leaseMs: config.leaseMs,
     invocationId: invocation.invocationId,
+    ...(config.connectHandlerFunction ? { canary: { functionName: config.connectHandlerFunction } } : {}),
     termination: {
       ratePerSecond: config.terminateRate,
       burst: config.terminateBurst,

@@ -1,7 +1,10 @@
 import type { Connection, IdleState } from '../../lambda/domain/index.js';
 import type { EnforcementPorts } from '../../lambda/enforce.js';
 import type {
+  CanaryAttempt,
+  CanaryResult,
   ClientVpnEndpoint,
+  ConnectHandlerProbe,
   ClientVpnGateway,
   EndpointSelection,
   IdleStateStore,
@@ -101,6 +104,25 @@ export class MemoryNotifier implements Notifier {
   public readonly digests: RunDigest[] = [];
   public async publish(digest: RunDigest): Promise<void> {
     this.digests.push(digest);
+  }
+}
+
+/** A client connect handler that answers every canary with `answer` (allowing, by default), and keeps each call. */
+export class MemoryConnectHandlerProbe implements ConnectHandlerProbe {
+  public readonly calls: { functionName: string; attempt: CanaryAttempt }[] = [];
+
+  constructor(
+    public answer: (attempt: CanaryAttempt) => Promise<CanaryResult> | CanaryResult = () => ({
+      ok: true,
+      connectionId: 'cvpn-guard-canary-1',
+      allow: true,
+      latencyMs: 12,
+    }),
+  ) {}
+
+  public async invoke(functionName: string, attempt: CanaryAttempt): Promise<CanaryResult> {
+    this.calls.push({ functionName, attempt });
+    return this.answer(attempt);
   }
 }
 

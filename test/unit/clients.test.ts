@@ -40,4 +40,9 @@ describe('createAwsClients', () => {
     expect(await clients.ec2Terminate.config.retryStrategy()).toMatchObject({ mode: 'standard' });
     expect(await clients.ec2Terminate.config.maxAttempts()).toBe(1);
   });
+
+  it("gives the canary's Invoke one attempt: a canary that needs a retry has found what it looks for", async () => {
+    const clients = createAwsClients({ region: 'us-east-1' });
+    expect(await clients.lambda.config.maxAttempts()).toBe(1);
+  });
 });

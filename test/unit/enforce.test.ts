@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type EnforcementOptions, runEnforcement } from '../../lambda/enforce.js';
 import { aConnection, ENDPOINT_A, ENDPOINT_B, REVOKED_MALLORY } from '../support/fixtures.js';
-import { memoryPorts } from '../support/MemoryPorts.js';
+import { MemoryConnectHandlerProbe, memoryPorts } from '../support/MemoryPorts.js';
 
 const RUN = 'run-2026-11-26T10:00:00Z';
 const REVOKED = REVOKED_MALLORY;
@@ -153,5 +153,113 @@ describe('runEnforcement', () => {
       outcome: 'terminated',
       currentStatus: 'terminated',
     });
+  });
+});
+
+describe('runEnforcement: the client connect handler canary', () => {
+  const HANDLER = 'AWSClientVPN-CvpnGuard';
+  const withCanary = (overrides: Partial<EnforcementOptions> = {}) =>
+    options({ canary: { functionName: HANDLER, timeoutMs: 2000 }, ...overrides });
+  const withProbe = (probe: MemoryConnectHandlerProbe) => ({ ...world(), connectHandlerProbe: probe });
+
+  /** Lets pending promises run until `done` holds (a run under way makes progress between turns). */
+  async function until(done: () => boolean): Promise<void> {
+    for (let turn = 0; turn < 1000 && !done(); turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(done()).toBe(true);
+  }
+
+  it('sends one canary, on the first endpoint listed, and keeps its answer in the report and the summary', async () => {
+    // Arrange
+    const probe = new MemoryConnectHandlerProbe();
+    const ports = withProbe(probe);
+
+    // Act
+    const report = await runEnforcement(ports, withCanary());
+
+    // Assert
+    expect(probe.calls).toEqual([{ functionName: HANDLER, attempt: { endpointId: ENDPOINT_A, timeoutMs: 2000 } }]);
+    expect(report.canary).toEqual({ ok: true, endpointId: ENDPOINT_A, allow: true, latencyMs: 12 });
+    expect(ports.audit.summaries.get(RUN)?.canary).toEqual(report.canary);
+  });
+
+  it('reports a failed canary with its reason, and the run completes as ever', async () => {
+    // Arrange
+    const probe = new MemoryConnectHandlerProbe(() => ({
+      ok: false,
+      connectionId: 'cvpn-guard-canary-1',
+      failure: 'throttled',
+      reason: 'Invoke AWSClientVPN-CvpnGuard: TooManyRequestsException: Rate Exceeded.',
+      latencyMs: 30,
+    }));
+    const ports = withProbe(probe);
+
+    // Act
+    const report = await runEnforcement(ports, withCanary());
+
+    // Assert
+    expect(report.status).toBe('completed');
+    expect(report.counts).toEqual({ terminated: 2 });
+    expect(report.canary).toEqual({
+      ok: false,
+      endpointId: ENDPOINT_A,
+      reason: 'throttled: Invoke AWSClientVPN-CvpnGuard: TooManyRequestsException: Rate Exceeded.',
+      latencyMs: 30,
+    });
+    expect(ports.audit.summaries.get(RUN)?.canary).toMatchObject({ ok: false });
+  });
+
+  it('never makes the terminate calls wait for the canary', async () => {
+    // Arrange: a handler that answers only when the test says so
+    let answer!: () => void;
+    const probe = new MemoryConnectHandlerProbe(
+      () =>
+        new Promise((resolve) => {
+          answer = () => resolve({ ok: true, connectionId: 'cvpn-guard-canary-1', allow: true, latencyMs: 1 });
+        }),
+    );
+    const ports = withProbe(probe);
+
+    // Act
+    const running = runEnforcement(ports, withCanary());
+    await until(() => ports.gateway.calls.length === 2);
+    answer();
+    const report = await running;
+
+    // Assert
+    expect(probe.calls).toHaveLength(1);
+    expect(report.canary).toMatchObject({ ok: true });
+  });
+
+  it('counts a probe that throws as a failed canary, and still completes', async () => {
+    // Arrange
+    const ports = withProbe(
+      new MemoryConnectHandlerProbe(() => {
+        throw new Error('socket hang up');
+      }),
+    );
+
+    // Act
+    const report = await runEnforcement(ports, withCanary());
+
+    // Assert
+    expect(report.status).toBe('completed');
+    expect(report.canary).toMatchObject({ ok: false, reason: 'error: Error: socket hang up' });
+  });
+
+  it('sends no canary without a handler, with the kill switch on, or with no endpoint to claim', async () => {
+    // Arrange
+    const probe = new MemoryConnectHandlerProbe();
+
+    // Act
+    const unset = await runEnforcement(withProbe(probe), options());
+    const disabled = await runEnforcement(withProbe(probe), withCanary({ disabled: true }));
+    const noEndpoint = await runEnforcement(
+      withProbe(probe),
+      withCanary({ endpointSelection: { endpointIds: ['cvpn-endpoint-0ccccccccccccccc3'] } }),
+    );
+
+    // Assert
+    expect(probe.calls).toEqual([]);
+    expect([unset.canary, disabled.canary, noEndpoint.canary]).toEqual([undefined, undefined, undefined]);
   });
 });

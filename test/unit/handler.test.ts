@@ -9,7 +9,7 @@ import { createHandler } from '../../lambda/handler.js';
 import { DECISIONS_METRIC, RunMetric } from '../../lambda/metrics.js';
 import type { EnforcerRuntime } from '../../lambda/runtime.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
-import { memoryPorts } from '../support/MemoryPorts.js';
+import { MemoryConnectHandlerProbe, memoryPorts } from '../support/MemoryPorts.js';
 
 const CONTEXT = {
   getRemainingTimeInMillis: () => 200_000,
@@ -25,12 +25,15 @@ const REVOKED = {
   reason: 'left',
 };
 
-function setup(env: Record<string, string> = {}) {
-  const ports = memoryPorts(
-    [{ endpointId: ENDPOINT_A, tags: {} }],
-    [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })],
-    [REVOKED],
-  );
+function setup(env: Record<string, string> = {}, probe = new MemoryConnectHandlerProbe()) {
+  const ports = {
+    ...memoryPorts(
+      [{ endpointId: ENDPOINT_A, tags: {} }],
+      [aConnection({ connectionId: 'cvpn-connection-1', username: 'mallory' })],
+      [REVOKED],
+    ),
+    connectHandlerProbe: probe,
+  };
   const config = loadEnforcerConfig({
     [EnvVar.POLICIES_TABLE]: 'p',
     [EnvVar.AUDIT_TABLE]: 'a',
@@ -54,7 +57,7 @@ function setup(env: Record<string, string> = {}) {
   });
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const handler = createHandler(makeRuntime, { logger, metrics });
-  return { ports, handler, makeRuntime, added };
+  return { ports, handler, makeRuntime, added, probe };
 }
 
 describe('handler', () => {
@@ -104,5 +107,43 @@ describe('handler', () => {
     expect(error).toBeInstanceOf(EnforcerEventError);
     expect(String((error as Error).message)).toContain(named);
     expect(ports.gateway.calls).toEqual([]);
+  });
+
+  it('sends the canary to the configured handler and publishes whether it failed', async () => {
+    // Arrange
+    const env = { [EnvVar.CONNECT_HANDLER_FUNCTION]: 'AWSClientVPN-CvpnGuard' };
+    const failing = new MemoryConnectHandlerProbe(() => ({
+      ok: false,
+      connectionId: 'cvpn-guard-canary-1',
+      failure: 'timeout',
+      reason: 'no answer within 3000 ms',
+      latencyMs: 3000,
+    }));
+    const answered = setup(env);
+    const failed = setup(env, failing);
+
+    // Act
+    await answered.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+    const report = await failed.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+
+    // Assert
+    expect(answered.probe.calls).toEqual([
+      { functionName: 'AWSClientVPN-CvpnGuard', attempt: { endpointId: ENDPOINT_A, timeoutMs: 3000 } },
+    ]);
+    expect(answered.added).toContainEqual([RunMetric.CONNECT_HANDLER_CANARY_FAILED, 0]);
+    expect(failed.added).toContainEqual([RunMetric.CONNECT_HANDLER_CANARY_FAILED, 1]);
+    expect(report.status).toBe('completed');
+  });
+
+  it('sends no canary and publishes no canary datum when no handler is configured', async () => {
+    // Arrange
+    const { handler, added, probe } = setup();
+
+    // Act
+    await handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+
+    // Assert
+    expect(probe.calls).toEqual([]);
+    expect(added.map(([name]) => name)).not.toContain(RunMetric.CONNECT_HANDLER_CANARY_FAILED);
   });
 });

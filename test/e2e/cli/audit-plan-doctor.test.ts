@@ -218,7 +218,7 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
     expect(lines[0]).toBe(
-      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,reason',
+      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,reason,recordType,message,platform,failMode',
     );
     expect(lines[1]).toMatch(
       new RegExp(
@@ -311,10 +311,12 @@ describe('cvpn-guard doctor', () => {
       `PASS  endpoints: 2 selected: ${CORP}, ${ENG}`,
       `PASS  ${CORP} connections: listable: 4 connections (2 active)`,
       `PASS  ${CORP} terminate permission: allowed (DryRun answered DryRunOperation)`,
+      `WARN  ${CORP} client connect handler: not attached: Client VPN admits every client that authenticates, and no policy row is asked at connect`,
       `PASS  ${ENG} connections: listable: 2 connections (1 active)`,
       `PASS  ${ENG} terminate permission: allowed (DryRun answered DryRunOperation)`,
+      `WARN  ${ENG} client connect handler: not attached: Client VPN admits every client that authenticates, and no policy row is asked at connect`,
     ]);
-    expect(lines.at(-1)).toBe('verdict: ready: 10 of 10 checks passed');
+    expect(lines.at(-1)).toBe('verdict: ready: 10 of 12 checks passed, 2 warnings');
   }, 60_000);
 
   it('fails on a missing terminate permission and an invalid row, says how to fix each, and exits 1', async () => {
@@ -343,7 +345,7 @@ describe('cvpn-guard doctor', () => {
       checks: { check: string; status: string; detail: string; fix?: string }[];
     }>(run);
     expect(result.ok).toBe(false);
-    expect(result.verdict).toBe('NOT READY: 2 of 10 checks failed');
+    expect(result.verdict).toBe('NOT READY: 2 of 12 checks failed, 2 warnings');
     expect(result.checks.filter((check) => check.status === 'fail')).toEqual([
       {
         check: 'policy rows',

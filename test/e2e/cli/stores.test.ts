@@ -4,11 +4,12 @@ import { DynamoAuditQuery } from '../../../lambda/adapters/DynamoAuditQuery.js';
 import { DynamoPolicyStore } from '../../../lambda/adapters/DynamoPolicyStore.js';
 import { createAwsClients, type AwsClients } from '../../../lambda/clients.js';
 import {
+  type AdmissionRecord,
   AuditPageTokenError,
   type DecisionRecord,
+  type ListedRecord,
   PolicyConflictError,
   PolicyExistsError,
-  type RunRecord,
   type RunSummary,
 } from '../../../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
@@ -221,7 +222,7 @@ describe('DynamoAuditQuery', () => {
   }
 
   const WINDOW = { since: new Date('2026-11-24T00:00:00Z'), until: new Date('2026-11-26T23:59:59Z') };
-  const idsOf = (records: readonly RunRecord[]) => records.map((entry) => entry.connectionId?.slice(-2));
+  const idsOf = (records: readonly ListedRecord[]) => records.map((entry) => entry.connectionId?.slice(-2));
 
   it('walks the days newest first, page by page, without a scan', async () => {
     // Arrange
@@ -311,5 +312,106 @@ describe('DynamoAuditQuery', () => {
       'the page token belongs to another query',
     );
     await expect(query.records(WINDOW, { limit: 1, nextToken: 'not-a-token' })).rejects.toThrow(AuditPageTokenError);
+  });
+
+  describe("the client connect handler's admission records", () => {
+    const admission = (
+      at: string,
+      connectionId: string,
+      overrides: Partial<AdmissionRecord> = {},
+    ): AdmissionRecord => ({
+      recordType: 'admission',
+      outcome: 'refused',
+      runId: `gate-${at.slice(0, 10)}`,
+      at,
+      endpointId: ENDPOINT,
+      connectionId,
+      username: 'mallory',
+      clientIp: '198.51.100.7',
+      platform: 'mac',
+      policyId: 'revoke-mallory',
+      policyKind: 'revoked-user',
+      mode: 'enforce',
+      firedPolicies: ['revoke-mallory (revoked-user, enforce)'],
+      reason: 'user mallory is revoked',
+      message: 'Your access was removed.',
+      ...overrides,
+    });
+
+    /** The three days of run records, and three attempts: refused (d1), fail-open (d2) on the other endpoint, admitted (d3). */
+    async function seedWithAdmissions(): Promise<DynamoAuditQuery> {
+      const query = await seedThreeDays();
+      const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
+      await log.record(admission('2026-11-26T09:30:00.000Z', 'cvpn-connection-0000000000000d1'));
+      await log.record(
+        admission('2026-11-26T09:40:00.000Z', 'cvpn-connection-0000000000000d2', {
+          outcome: 'admitted-fail-open',
+          endpointId: OTHER_ENDPOINT,
+          username: 'bob',
+          policyId: undefined,
+          policyKind: undefined,
+          mode: undefined,
+          firedPolicies: [],
+          reason: 'no policy rows have been read yet: admitted (connectFailMode admit)',
+          message: undefined,
+          failMode: 'no-policies',
+        }),
+      );
+      await log.record(
+        admission('2026-11-25T10:00:00.000Z', 'cvpn-connection-0000000000000d3', {
+          outcome: 'admitted',
+          policyId: 'exempt-mallory',
+          policyKind: undefined,
+          mode: undefined,
+          exemptedBy: 'exempt-mallory',
+          message: undefined,
+        }),
+      );
+      return query;
+    }
+
+    it('lists them among the decisions, newest first, as admission records with what the client was shown', async () => {
+      // Arrange
+      const query = await seedWithAdmissions();
+
+      // Act
+      const page = await query.records(WINDOW, { limit: 20 });
+
+      // Assert
+      expect(idsOf(page.items)).toEqual(['d2', 'd1', 'c3', 'c2', 'd3', 'o1', 'b1', 'a1']);
+      expect(page.items.find((item) => item.connectionId?.endsWith('d1'))).toEqual(
+        admission('2026-11-26T09:30:00.000Z', 'cvpn-connection-0000000000000d1'),
+      );
+      expect(page.items.find((item) => item.connectionId?.endsWith('d2'))).toMatchObject({
+        recordType: 'admission',
+        outcome: 'admitted-fail-open',
+        failMode: 'no-policies',
+      });
+    });
+
+    it('filters them by identity, endpoint, policy, outcome, day bucket and time, as decisions are', async () => {
+      // Arrange
+      const query = await seedWithAdmissions();
+      const ids = async (filter: Parameters<DynamoAuditQuery['records']>[0]) =>
+        idsOf((await query.records(filter, { limit: 20 })).items);
+
+      // Act and assert
+      expect(await ids({ identity: 'Mallory' })).toEqual(['d1', 'c3', 'c2', 'd3', 'o1', 'a1']);
+      expect(await ids({ endpointId: OTHER_ENDPOINT })).toEqual(['d2', 'o1']);
+      expect(await ids({ policyId: 'revoke-mallory', outcomes: ['refused'] })).toEqual(['d1']);
+      expect(await ids({ ...WINDOW, outcomes: ['refused', 'admitted-fail-open', 'admitted'] })).toEqual([
+        'd2',
+        'd1',
+        'd3',
+      ]);
+      expect(await ids({ runId: 'gate-2026-11-26' })).toEqual(['d1', 'd2']);
+      expect(
+        await ids({
+          since: new Date('2026-11-25T00:00:00Z'),
+          until: new Date('2026-11-25T23:59:59Z'),
+          identity: 'mallory',
+        }),
+      ).toEqual(['d3', 'o1']);
+    });
   });
 });
