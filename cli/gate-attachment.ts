@@ -1,13 +1,11 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { errorCode } from '../lambda/adapters/aws-errors.js';
 import { EnvVar } from '../lambda/environment.js';
+import { ClientVpnNotFoundError, sameFunctionArn } from '../lambda/ports/index.js';
+import { CONNECT_HANDLER_PREFIX } from '../lambda/settings/index.js';
 import { StackOutput } from '../lib/outputs.js';
 import { describeStackOutputs } from './aws.js';
 import type { CliContext } from './context.js';
 import { CliUsageError } from './errors.js';
-
-/** The prefix Client VPN requires of a client connect handler's function name. */
-export const CONNECT_HANDLER_PREFIX = 'AWSClientVPN-';
 
 /** A Lambda function ARN, unqualified or with a version or alias: `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
 const FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:[A-Za-z0-9$_-]+)?$/;
@@ -30,61 +28,49 @@ export interface OurHandler {
   readonly flags: string;
 }
 
+/** The EC2 calls, shared with the stack's attachment custom resource; loaded when a command needs them. */
+const attachment = () => import('../lambda/adapters/ConnectHandlerAttachment.js');
+
 /** An endpoint's client connect handler (DescribeClientVpnEndpoints); a usage error when there is no such endpoint. */
 export async function readClientConnect(ec2: EC2Client, endpointId: string): Promise<ClientConnectState> {
-  const { DescribeClientVpnEndpointsCommand } = await import('@aws-sdk/client-ec2');
-  let endpoints;
-  try {
-    ({ ClientVpnEndpoints: endpoints } = await ec2.send(
-      new DescribeClientVpnEndpointsCommand({ ClientVpnEndpointIds: [endpointId] }),
-    ));
-  } catch (error) {
-    if (errorCode(error) === 'InvalidClientVpnEndpointId.NotFound') throw noSuchEndpoint(endpointId, error);
-    throw error;
-  }
-  const endpoint = endpoints?.find((candidate) => candidate.ClientVpnEndpointId === endpointId);
-  if (!endpoint) throw noSuchEndpoint(endpointId);
-  const options = endpoint.ClientConnectOptions;
+  const { status } = await attachment();
+  const state = await namingTheEndpoint(endpointId, () => status(ec2, endpointId));
   return {
     endpointId,
-    enabled: options?.Enabled === true,
-    ...(options?.LambdaFunctionArn ? { lambdaFunctionArn: options.LambdaFunctionArn } : {}),
-    ...(options?.Status?.Code ? { statusCode: options.Status.Code } : {}),
-    ...(options?.Status?.Message ? { statusMessage: options.Status.Message } : {}),
+    enabled: state.enabled,
+    ...(state.arn ? { lambdaFunctionArn: state.arn } : {}),
+    ...(state.statusCode ? { statusCode: state.statusCode } : {}),
+    ...(state.statusMessage ? { statusMessage: state.statusMessage } : {}),
   };
 }
 
 /** Attaches `functionArn` as the endpoint's client connect handler (ModifyClientVpnEndpoint, `Enabled: true`). */
 export async function attachHandler(ec2: EC2Client, endpointId: string, functionArn: string): Promise<void> {
-  const { ModifyClientVpnEndpointCommand } = await import('@aws-sdk/client-ec2');
-  await ec2.send(
-    new ModifyClientVpnEndpointCommand({
-      ClientVpnEndpointId: endpointId,
-      ClientConnectOptions: { Enabled: true, LambdaFunctionArn: functionArn },
-    }),
-  );
+  const { attach } = await attachment();
+  await namingTheEndpoint(endpointId, () => attach(ec2, endpointId, functionArn));
 }
 
-/** Detaches the endpoint's client connect handler (ModifyClientVpnEndpoint, `Enabled: false`). */
+/** Detaches the endpoint's client connect handler, whichever it is (ModifyClientVpnEndpoint, `Enabled: false`). */
 export async function detachHandler(ec2: EC2Client, endpointId: string): Promise<void> {
-  const { ModifyClientVpnEndpointCommand } = await import('@aws-sdk/client-ec2');
-  await ec2.send(
-    new ModifyClientVpnEndpointCommand({ ClientVpnEndpointId: endpointId, ClientConnectOptions: { Enabled: false } }),
-  );
+  const { detach } = await attachment();
+  await namingTheEndpoint(endpointId, () => detach(ec2, endpointId));
 }
 
-/** The function an ARN names, without its version or alias: two ARNs of one function compare equal. */
-export function unqualifiedArn(arn: string): string {
-  return arn.split(':').slice(0, 7).join(':');
+/** Runs an EC2 call on one endpoint; an endpoint that does not exist becomes a usage error that names it. */
+async function namingTheEndpoint<T>(endpointId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ClientVpnNotFoundError) throw noSuchEndpoint(endpointId, error);
+    throw error;
+  }
 }
 
 /** Whether the endpoint's handler is attached and is `ours` (any version or alias of it); undefined when ours is unknown. */
 export function isOurs(state: ClientConnectState, ours: OurHandler | undefined): boolean | undefined {
   if (ours === undefined) return undefined;
   return (
-    state.enabled &&
-    state.lambdaFunctionArn !== undefined &&
-    unqualifiedArn(state.lambdaFunctionArn) === unqualifiedArn(ours.functionArn)
+    state.enabled && state.lambdaFunctionArn !== undefined && sameFunctionArn(state.lambdaFunctionArn, ours.functionArn)
   );
 }
 

@@ -4,7 +4,7 @@
  * DescribeClientVpnEndpoints). The stack's attachment custom resource and `cvpn-guard gate` use the same calls.
  */
 import { DescribeClientVpnEndpointsCommand, type EC2Client, ModifyClientVpnEndpointCommand } from '@aws-sdk/client-ec2';
-import { ClientVpnNotFoundError } from '../ports/index.js';
+import { ClientVpnNotFoundError, sameFunctionArn } from '../ports/index.js';
 import { errorCode, toClientVpnError } from './aws-errors.js';
 
 /** What {@link detachIfOurs} did. */
@@ -36,17 +36,12 @@ export interface ConnectHandlerStatus {
 /** The error code EC2 answers for an endpoint id that does not exist. */
 const ENDPOINT_NOT_FOUND = 'InvalidClientVpnEndpointId.NotFound';
 
-/** A Lambda function ARN without its qualifier (`…:function:<name>`, no `:<alias>` or `:<version>`). */
-function unqualified(arn: string): string {
-  return arn.split(':').slice(0, 7).join(':');
-}
-
 /**
  * Whether the handler attached is our function: the same function, whichever qualifier either ARN carries, so
  * an endpoint attached to the function before provisioned concurrency moved it to the alias `live` is still ours.
  */
 export function isOurs(attachedArn: string | undefined, ourArn: string): boolean {
-  return attachedArn !== undefined && unqualified(attachedArn) === unqualified(ourArn);
+  return attachedArn !== undefined && sameFunctionArn(attachedArn, ourArn);
 }
 
 /**
@@ -112,13 +107,36 @@ export async function detachIfOurs(ec2: EC2Client, endpointId: string, arn: stri
   if (!current.enabled) return DetachOutcome.NOT_ATTACHED;
   if (!isOurs(current.arn, arn)) return DetachOutcome.NOT_OURS;
   try {
+    await detach(ec2, endpointId, current.arn);
+  } catch (error) {
+    // Deleted between the describe and the change.
+    if (error instanceof ClientVpnNotFoundError) return DetachOutcome.GONE;
+    throw error;
+  }
+  return DetachOutcome.DETACHED;
+}
+
+/**
+ * Detaches whatever handler the endpoint has (`Enabled: false`), ours or not: for an operator who says so
+ * (`cvpn-guard gate detach --force`); the stack only ever calls {@link detachIfOurs}. `arn` names the handler in
+ * the error.
+ *
+ * @throws ClientVpnNotFoundError when the endpoint does not exist; another ClientVpn error when EC2 refuses
+ */
+export async function detach(ec2: EC2Client, endpointId: string, arn?: string): Promise<void> {
+  try {
     await ec2.send(
       new ModifyClientVpnEndpointCommand({ ClientVpnEndpointId: endpointId, ClientConnectOptions: { Enabled: false } }),
     );
   } catch (error) {
-    // Deleted between the describe and the change.
-    if (errorCode(error) === ENDPOINT_NOT_FOUND) return DetachOutcome.GONE;
-    throw toClientVpnError(error, `detaching ${arn} from ${endpointId} (ModifyClientVpnEndpoint) failed`);
+    if (errorCode(error) === ENDPOINT_NOT_FOUND)
+      throw new ClientVpnNotFoundError(`Client VPN endpoint ${endpointId} does not exist`, {
+        code: ENDPOINT_NOT_FOUND,
+        cause: error,
+      });
+    throw toClientVpnError(
+      error,
+      `detaching ${arn ?? 'the client connect handler'} from ${endpointId} (ModifyClientVpnEndpoint) failed`,
+    );
   }
-  return DetachOutcome.DETACHED;
 }

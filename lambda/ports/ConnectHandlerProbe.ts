@@ -65,3 +65,16 @@ export interface CanaryOutcome {
   readonly reason?: string;
   readonly latencyMs: number;
 }
+
+/** A Lambda function ARN without its qualifier (`…:function:<name>`, no `:<alias>` or `:<version>`). */
+export function unqualifiedArn(arn: string): string {
+  return arn.split(':').slice(0, 7).join(':');
+}
+
+/**
+ * Whether two Lambda ARNs name the same function, whichever qualifier either carries: an endpoint attached to the
+ * client connect handler before provisioned concurrency moved it to the alias `live` is still attached to it.
+ */
+export function sameFunctionArn(left: string, right: string): boolean {
+  return unqualifiedArn(left) === unqualifiedArn(right);
+}

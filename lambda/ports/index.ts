@@ -29,6 +29,8 @@ export {
   type CanaryOutcome,
   type CanaryResult,
   type ConnectHandlerProbe,
+  sameFunctionArn,
+  unqualifiedArn,
 } from './ConnectHandlerProbe.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
