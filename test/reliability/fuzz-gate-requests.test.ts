@@ -33,7 +33,7 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 /** A fresh handler (a new container) with memory ports, in one fail mode. */
 function gate(failMode: 'admit' | 'refuse', logger = new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' })) {
   const metrics = new Metrics({ namespace: 'Fuzz', serviceName: 'fuzz' });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => undefined);
+  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   const audit = new MemoryAuditLog();
   const handler = createGateHandler(
     () => ({
