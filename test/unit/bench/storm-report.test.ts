@@ -31,8 +31,13 @@ function observation(attempts: ObservedAttempt[], overrides: Partial<StormObserv
     dynamodbDown: false,
     attempts,
     timings: [
-      { wallMs: 100, simulatedMs: 100, warm: false },
-      ...Array.from({ length: 99 }, (_, index) => ({ wallMs: index + 1, simulatedMs: index + 1, warm: true })),
+      { wallMs: 100, simulatedMs: 100, auditWriteMs: 0, warm: false },
+      ...Array.from({ length: 99 }, (_, index) => ({
+        wallMs: index + 1,
+        simulatedMs: index + 1,
+        auditWriteMs: index % 2,
+        warm: true,
+      })),
     ],
     auditWriteMs: [5, 6, 7],
     handlerThrows: 0,
@@ -103,6 +108,8 @@ describe('stormPhaseFigures', () => {
       dynamodbWritesPerAttempt: 0.4,
       warmP50Ms: 50,
       warmP99Ms: 99,
+      ownP50Ms: 49,
+      ownP99Ms: 99,
       failModeUses: 3,
       overDeadline: 0,
     });
@@ -115,7 +122,7 @@ describe('stormPhaseFigures', () => {
       storm,
       observation(attempts, {
         dynamodbDown: true,
-        timings: [{ wallMs: 1, simulatedMs: 3001, warm: true }],
+        timings: [{ wallMs: 1, simulatedMs: 3001, auditWriteMs: 0, warm: true }],
       }),
     );
 
@@ -128,7 +135,10 @@ describe('checkStormTargets', () => {
     const healthy = stormPhaseFigures(storm, observation(perfect()));
     const outage = stormPhaseFigures(
       storm,
-      observation(perfect(), { dynamodbDown: true, timings: [{ wallMs: 1, simulatedMs: 3500, warm: true }] }),
+      observation(perfect(), {
+        dynamodbDown: true,
+        timings: [{ wallMs: 1, simulatedMs: 3500, auditWriteMs: 0, warm: true }],
+      }),
     );
 
     const checks = checkStormTargets(healthy, outage, {
