@@ -18,6 +18,7 @@ import { type AuditLog, AuditRecordType } from '../lambda/ports/index.js';
 import {
   CLIENT_CONNECT_HANDLER_PREFIX,
   CLIENT_CONNECT_TIMEOUT_MS,
+  type ConnectAttemptResult,
   type Sandbox,
   startSandbox,
 } from '../local/index.js';
@@ -49,8 +50,8 @@ class TalliedMetrics extends Metrics {
   }
 }
 
-/** The audit write time of the invocation running (real ms): concurrent invocations each add to their own. */
-const invocationWrites = new AsyncLocalStorage<{ ms: number }>();
+/** When the invocation running began its first audit write (real ms): concurrent invocations each mark their own. */
+const invocationWrites = new AsyncLocalStorage<{ firstWriteAt?: number }>();
 
 /** The audit log, timing each record it writes (real ms), so the report can tell the decision from the write. */
 function timedAudit(audit: AuditLog, writes: number[]): AuditLog {
@@ -58,13 +59,12 @@ function timedAudit(audit: AuditLog, writes: number[]): AuditLog {
   const timed = Object.create(audit) as AuditLog;
   timed.record = async (record) => {
     const started = performance.now();
+    const invocation = invocationWrites.getStore();
+    if (invocation !== undefined) invocation.firstWriteAt ??= started;
     try {
       return await audit.record(record);
     } finally {
-      const ms = performance.now() - started;
-      writes.push(ms);
-      const invocation = invocationWrites.getStore();
-      if (invocation !== undefined) invocation.ms += ms;
+      writes.push(performance.now() - started);
     }
   };
   return timed;
@@ -87,7 +87,7 @@ function registerHandler(sandbox: Sandbox, metrics: TalliedMetrics, auditWrites:
       const warm = state.answered;
       const startedWall = performance.now();
       const startedSimulated = sandbox.clock.nowMs();
-      const written = { ms: 0 };
+      const written: { firstWriteAt?: number } = {};
       try {
         return await invocationWrites.run(written, () => handler(event, context));
       } catch (error) {
@@ -95,10 +95,11 @@ function registerHandler(sandbox: Sandbox, metrics: TalliedMetrics, auditWrites:
         throw error;
       } finally {
         state.answered = true;
+        const answeredAt = performance.now();
         timings.push({
-          wallMs: performance.now() - startedWall,
+          wallMs: answeredAt - startedWall,
           simulatedMs: sandbox.clock.nowMs() - startedSimulated,
-          auditWriteMs: written.ms,
+          decideMs: (written.firstWriteAt ?? answeredAt) - startedWall,
           warm,
         });
       }
@@ -123,9 +124,9 @@ async function attach(sandbox: Sandbox, endpoints: readonly string[]): Promise<v
 }
 
 /** Plays attempts at their times on the simulated clock, each one as soon as it is due, without waiting for others. */
-async function play(sandbox: Sandbox, attempts: readonly StormAttempt[]) {
+async function play(sandbox: Sandbox, attempts: readonly StormAttempt[]): Promise<ConnectAttemptResult[]> {
   const startedAt = sandbox.clock.nowMs();
-  const results = [];
+  const results: Promise<ConnectAttemptResult>[] = [];
   for (const attempt of attempts) {
     const wait = startedAt + attempt.atMs - sandbox.clock.nowMs();
     if (wait > 0) await sandbox.clock.sleep(wait);

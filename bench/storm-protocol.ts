@@ -33,8 +33,8 @@ export interface InvocationTiming {
   readonly wallMs: number;
   /** Simulated ms from the invocation to the answer. */
   readonly simulatedMs: number;
-  /** Real ms of it spent writing the audit record (DynamoDB's PutItem, here dynalite's). */
-  readonly auditWriteMs: number;
+  /** Real ms from the invocation to the start of its audit write (to the answer, when it writes none): the decision. */
+  readonly decideMs: number;
   /** Whether it began after the first answer (a warm container). */
   readonly warm: boolean;
 }

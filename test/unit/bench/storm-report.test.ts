@@ -31,11 +31,11 @@ function observation(attempts: ObservedAttempt[], overrides: Partial<StormObserv
     dynamodbDown: false,
     attempts,
     timings: [
-      { wallMs: 100, simulatedMs: 100, auditWriteMs: 0, warm: false },
+      { wallMs: 100, simulatedMs: 100, decideMs: 0, warm: false },
       ...Array.from({ length: 99 }, (_, index) => ({
         wallMs: index + 1,
         simulatedMs: index + 1,
-        auditWriteMs: index % 2,
+        decideMs: index + 1 - (index % 2),
         warm: true,
       })),
     ],
@@ -108,8 +108,8 @@ describe('stormPhaseFigures', () => {
       dynamodbWritesPerAttempt: 0.4,
       warmP50Ms: 50,
       warmP99Ms: 99,
-      ownP50Ms: 49,
-      ownP99Ms: 99,
+      decideP50Ms: 49,
+      decideP99Ms: 99,
       failModeUses: 3,
       overDeadline: 0,
     });
@@ -122,7 +122,7 @@ describe('stormPhaseFigures', () => {
       storm,
       observation(attempts, {
         dynamodbDown: true,
-        timings: [{ wallMs: 1, simulatedMs: 3001, auditWriteMs: 0, warm: true }],
+        timings: [{ wallMs: 1, simulatedMs: 3001, decideMs: 0, warm: true }],
       }),
     );
 
@@ -137,7 +137,7 @@ describe('checkStormTargets', () => {
       storm,
       observation(perfect(), {
         dynamodbDown: true,
-        timings: [{ wallMs: 1, simulatedMs: 3500, auditWriteMs: 0, warm: true }],
+        timings: [{ wallMs: 1, simulatedMs: 3500, decideMs: 0, warm: true }],
       }),
     );
 
