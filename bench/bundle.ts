@@ -56,7 +56,10 @@ export async function bundleEnforcer(outdir: string): Promise<BundleFigures> {
  * Bundles a bench entry with the same options: the cold-start probe (the handler module plus the
  * two functions the first invocation calls to build its runtime) or the contender process.
  */
-export async function bundleBenchEntry(name: 'cold-init-entry' | 'worker', outdir: string): Promise<string> {
+export async function bundleBenchEntry(
+  name: 'cold-init-entry' | 'gate-cold-init-entry' | 'worker',
+  outdir: string,
+): Promise<string> {
   const path = join(outdir, name, 'index.mjs');
   await esbuild.build(enforcerBuildOptions(join(BENCH_DIR, `${name}.ts`), path));
   return path;
@@ -110,5 +113,64 @@ export async function measureColdInit(
     samples: results,
     medianInitMs: median(results.map((sample) => sample.initMs)),
     medianSinceProcessStartMs: median(results.map((sample) => sample.sinceProcessStartMs)),
+  };
+}
+
+/** One cold start of the client connect handler. */
+export interface GateColdInitSample {
+  /** `import()` of the bundle, ms. */
+  readonly importMs: number;
+  /** The first invocation: configuration, clients, reading the policy rows, the decision and its record, ms. */
+  readonly firstAnswerMs: number;
+  /** Both. */
+  readonly initMs: number;
+  /** Whether the first answer admitted the attempt. */
+  readonly allow: boolean;
+}
+
+/**
+ * Cold starts of the client connect handler's probe bundle, each in a fresh `node` with the function's
+ * NODE_OPTIONS and `environment` (a sandbox's endpoint and tables): the import, then the first answer to `event`.
+ */
+export async function measureGateColdInit(
+  probeBundle: string,
+  samples: number,
+  environment: Record<string, string>,
+  event: unknown,
+): Promise<{
+  samples: GateColdInitSample[];
+  medianImportMs: number;
+  medianFirstAnswerMs: number;
+  medianInitMs: number;
+}> {
+  const context = { functionName: 'AWSClientVPN-cvpn-guard', awsRequestId: 'cold' };
+  const script = [
+    'const started = performance.now();',
+    `const probe = await import(${JSON.stringify(pathToFileURL(probeBundle).href)});`,
+    'const imported = performance.now();',
+    `const context = { ...${JSON.stringify(context)}, getRemainingTimeInMillis: () => 30000 };`,
+    `const answer = await probe.gateHandler(${JSON.stringify(event)}, context);`,
+    'const answered = performance.now();',
+    // The handler logs and publishes its metrics on stdout: the figures are the last line.
+    "process.stdout.write('\\n' + JSON.stringify({ importMs: imported - started, firstAnswerMs: answered - imported, initMs: answered - started, allow: answer.allow }));",
+  ].join('\n');
+  const results: GateColdInitSample[] = [];
+  for (let index = 0; index < samples; index += 1) {
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_OPTIONS: ENFORCER_NODE_OPTIONS,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...environment,
+      },
+      cwd: join(probeBundle, '..'),
+    });
+    results.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as GateColdInitSample);
+  }
+  return {
+    samples: results,
+    medianImportMs: median(results.map((sample) => sample.importMs)),
+    medianFirstAnswerMs: median(results.map((sample) => sample.firstAnswerMs)),
+    medianInitMs: median(results.map((sample) => sample.initMs)),
   };
 }

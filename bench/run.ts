@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: cvpn-guard's enforcement against EC2's rate limits, at scale, beside the common
- * script; the Lambda bundle's size and cold start. Prints a table and the benchmark targets, and
- * writes bench/results.json (bench/results.local.json with --quick).
+ * script; the Lambda bundle's size and cold start; then the login storm at the client connect handler
+ * (bench/storm-run.ts). Prints tables and the benchmark targets, and writes bench/results.json and
+ * bench/storm-results.json (bench/results.local.json and bench/storm-results.local.json with --quick).
  *
  * Each contender meets each scenario in a fresh sandbox process (the scenario is generated, the same
  * every time) and runs in a fresh process of its own, bundled as the Lambda is, so its peak RSS is
@@ -11,7 +12,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -45,6 +46,8 @@ import {
   tokenBucketLowerBoundSeconds,
 } from './report.js';
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
+import { runStormSection } from './storm-run.js';
+import { FULL_STORM, QUICK_STORM, type StormSpec } from './storm-scenario.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 const PROJECT_ROOT = join(BENCH_DIR, '..');
@@ -61,8 +64,17 @@ export const TARGETS = {
   coldInitMs: 250,
 } as const;
 
+/** The parts of the bench. */
+const Section = { ENFORCER: 'enforcer', STORM: 'storm' } as const;
+type Section = (typeof Section)[keyof typeof Section];
+
 interface BenchOptions {
   readonly quick: boolean;
+  /** The parts to run. @default every one */
+  readonly sections: readonly Section[];
+  /** The login storm. */
+  readonly storm: StormSpec;
+  readonly stormOut: string;
   /** The simulation; `speed` from --speed overrides each scenario's. */
   readonly simulation: Omit<SimulationSettings, 'speed'> & { readonly speed?: number };
   readonly scenarios: readonly ScenarioSpec[];
@@ -86,6 +98,7 @@ function readOptions(): BenchOptions {
       'jitter-ms': { type: 'string', default: '0' },
       'dynamodb-latency-ms': { type: 'string', default: '0' },
       scenario: { type: 'string', multiple: true },
+      section: { type: 'string', multiple: true },
       'no-baseline': { type: 'boolean', default: false },
       contender: { type: 'string', multiple: true },
       idle: { type: 'boolean', default: false },
@@ -103,8 +116,10 @@ function readOptions(): BenchOptions {
       [
         'npm run bench -- [--quick] [--speed X] [--latency-ms N] [--jitter-ms N] [--dynamodb-latency-ms N]',
         '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
+        '                 [--section enforcer|storm]…',
         '',
-        '--quick         scenarios ten times smaller, 5 cold starts; writes bench/results.local.json',
+        '--quick         scenarios ten times smaller, a storm of 600 attempts, 5 cold starts; writes *.local.json',
+        '--section S     only this part (repeatable): enforcer (the scenarios), storm (the login storm)',
         '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
@@ -123,6 +138,7 @@ function readOptions(): BenchOptions {
     return value;
   };
   const quick = values.quick;
+  const sections = chosenSections(values.section);
   const base = quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
   const chosen = values.scenario?.length
     ? base.filter((spec) => values.scenario?.some((prefix) => spec.name.startsWith(prefix)))
@@ -133,6 +149,9 @@ function readOptions(): BenchOptions {
     );
   return {
     quick,
+    sections,
+    storm: quick ? QUICK_STORM : FULL_STORM,
+    stormOut: join(BENCH_DIR, quick ? 'storm-results.local.json' : 'storm-results.json'),
     simulation: {
       speed: values.speed === undefined ? undefined : number('speed', values.speed, 10, 0.1),
       latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
@@ -147,6 +166,17 @@ function readOptions(): BenchOptions {
     maxRuns: number('max-runs', values['max-runs'], MAX_RUNS, 1),
     out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
   };
+}
+
+function chosenSections(named: readonly string[] | undefined): Section[] {
+  const all = Object.values(Section);
+  if (!named?.length) return all;
+  const unknown = named.filter((name) => !all.includes(name as Section));
+  if (unknown.length > 0)
+    throw new Error(
+      `--section: ${JSON.stringify(unknown)}; expected one of ${all.map((name) => JSON.stringify(name)).join(', ')}`,
+    );
+  return all.filter((section) => named.includes(section));
 }
 
 function chosenContenders(noBaseline: boolean, named: readonly string[] | undefined): Contender[] {
@@ -376,6 +406,8 @@ function machine() {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    /** The machine's load when the bench started: other work on it moves every wall-clock figure. */
+    loadAverage: loadavg().map((load) => Number(load.toFixed(2))),
   };
 }
 
@@ -384,10 +416,35 @@ async function main(): Promise<void> {
   const options = readOptions();
   const started = performance.now();
   const host = machine();
-  const { simulation } = options;
   console.log(
-    `cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}`,
+    `cvpn-guard bench${options.quick ? ' (--quick)' : ''} on ${host.nproc} × ${host.cpuModel}, ${host.memoryGiB} GiB, Node.js ${host.node}, ` +
+      `load average ${host.loadAverage.join(' ')}`,
   );
+  const workdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-bench-'));
+  try {
+    if (options.sections.includes(Section.ENFORCER)) await runEnforcerSection(options, host, workdir, started);
+    if (options.sections.includes(Section.STORM))
+      await runStormSection({
+        spec: options.storm,
+        workdir,
+        coldInitSamples: options.coldInitSamples,
+        out: options.stormOut,
+        machine: host,
+      });
+    console.log(`\nbench took ${fixed((performance.now() - started) / 1000, 0)} s wall`);
+  } finally {
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}
+
+/** The enforcer's scenarios, bundle and cold start; writes `options.out`. */
+async function runEnforcerSection(
+  options: BenchOptions,
+  host: ReturnType<typeof machine>,
+  workdir: string,
+  started: number,
+): Promise<void> {
+  const { simulation } = options;
   console.log(
     `scale: simulated time runs ${simulation.speed === undefined ? "each scenario's speed" : `${simulation.speed}×`} faster than real time (printed per scenario); ` +
       `EC2 latency ${simulation.latencyMs} ms (+ up to ${simulation.jitterMs} ms jitter) simulated per call; EC2 throttling as AWS (mutating burst 50, 5/s; describe burst 100, 20/s); ` +
@@ -400,56 +457,51 @@ async function main(): Promise<void> {
       `except ${EnvVar.MAX_TERMINATIONS_PER_RUN}, raised from ${SETTING_DEFAULTS[Setting.MAX_TERMINATIONS_PER_RUN]} to the scenario's targeted count so the big scenarios are not capped; ` +
       `each contender runs bundled, with NODE_OPTIONS=${ENFORCER_NODE_OPTIONS} and Lambda's heap flags for ${options.memoryMB} MB (${lambdaHeapFlags(options.memoryMB).join(' ')}).`,
   );
-  const workdir = mkdtempSync(join(tmpdir(), 'cvpn-guard-bench-'));
-  try {
-    const bundle = await bundleEnforcer(workdir);
-    const probe = await bundleBenchEntry('cold-init-entry', workdir);
-    const coldInit = await measureColdInit(probe, options.coldInitSamples);
+  const bundle = await bundleEnforcer(workdir);
+  const probe = await bundleBenchEntry('cold-init-entry', workdir);
+  const coldInit = await measureColdInit(probe, options.coldInitSamples);
+  console.log(
+    `bundle: ${fixed(bundle.bytes / 1000, 0)} KB minified (+ ${fixed(bundle.sourceMapBytes / 1000, 0)} KB source map); ` +
+      `cold init (import + build the runtime, ${ENFORCER_NODE_OPTIONS}) median ${fixed(coldInit.medianInitMs, 0)} ms of ${coldInit.samples.length}, ` +
+      `${fixed(coldInit.medianSinceProcessStartMs, 0)} ms from the process's start`,
+  );
+  const workerBundle = await bundleBenchEntry('worker', workdir);
+  const scenarios: ScenarioFigures[] = [];
+  for (const spec of options.scenarios) {
     console.log(
-      `bundle: ${fixed(bundle.bytes / 1000, 0)} KB minified (+ ${fixed(bundle.sourceMapBytes / 1000, 0)} KB source map); ` +
-        `cold init (import + build the runtime, ${ENFORCER_NODE_OPTIONS}) median ${fixed(coldInit.medianInitMs, 0)} ms of ${coldInit.samples.length}, ` +
-        `${fixed(coldInit.medianSinceProcessStartMs, 0)} ms from the process's start`,
+      `${spec.name}: ${spec.endpoints} × ${spec.connectionsPerEndpoint} connections, ${spec.targetedPerEndpoint * spec.endpoints} targeted, at ${options.simulation.speed ?? spec.speed}×`,
     );
-    const workerBundle = await bundleBenchEntry('worker', workdir);
-    const scenarios: ScenarioFigures[] = [];
-    for (const spec of options.scenarios) {
-      console.log(
-        `${spec.name}: ${spec.endpoints} × ${spec.connectionsPerEndpoint} connections, ${spec.targetedPerEndpoint * spec.endpoints} targeted, at ${options.simulation.speed ?? spec.speed}×`,
-      );
-      scenarios.push(await runScenario(spec, options, workerBundle));
-    }
-    const checks = checkTargets(scenarios, { bytes: bundle.bytes, medianInitMs: coldInit.medianInitMs }, TARGETS);
-    console.log('');
-    process.stdout.write(scenarioTable(scenarios));
-    console.log('');
-    process.stdout.write(targetLines(checks));
-    const wallSeconds = (performance.now() - started) / 1000;
-    console.log(`\nbench took ${fixed(wallSeconds, 0)} s wall; results in ${options.out}`);
-    const results = {
-      generatedAt: new Date().toISOString(),
-      mode: options.quick ? 'quick' : 'full',
-      machine: host,
-      simulation,
-      enforcer: {
-        timeoutSeconds: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS],
-        timeMarginSeconds: SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS],
-        terminateRate: SETTING_DEFAULTS[Setting.TERMINATE_RATE],
-        terminateBurst: SETTING_DEFAULTS[Setting.TERMINATE_BURST],
-        terminateConcurrency: SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY],
-        memoryMB: options.memoryMB,
-        nodeFlags: [...lambdaHeapFlags(options.memoryMB), ENFORCER_NODE_OPTIONS],
-        maxTerminationsPerRun: "raised to each scenario's targeted count (default 100)",
-      },
-      bundle: { bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, coldInit },
-      scenarios,
-      targets: checks,
-      markdown: { scenarios: scenarioMarkdown(scenarios), targets: targetMarkdown(checks) },
-      wallSeconds,
-    };
-    writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
-  } finally {
-    rmSync(workdir, { recursive: true, force: true });
+    scenarios.push(await runScenario(spec, options, workerBundle));
   }
+  const checks = checkTargets(scenarios, { bytes: bundle.bytes, medianInitMs: coldInit.medianInitMs }, TARGETS);
+  console.log('');
+  process.stdout.write(scenarioTable(scenarios));
+  console.log('');
+  process.stdout.write(targetLines(checks));
+  const wallSeconds = (performance.now() - started) / 1000;
+  console.log(`results in ${options.out}`);
+  const results = {
+    generatedAt: new Date().toISOString(),
+    mode: options.quick ? 'quick' : 'full',
+    machine: host,
+    simulation,
+    enforcer: {
+      timeoutSeconds: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS],
+      timeMarginSeconds: SETTING_DEFAULTS[Setting.TIME_MARGIN_SECONDS],
+      terminateRate: SETTING_DEFAULTS[Setting.TERMINATE_RATE],
+      terminateBurst: SETTING_DEFAULTS[Setting.TERMINATE_BURST],
+      terminateConcurrency: SETTING_DEFAULTS[Setting.TERMINATE_CONCURRENCY],
+      memoryMB: options.memoryMB,
+      nodeFlags: [...lambdaHeapFlags(options.memoryMB), ENFORCER_NODE_OPTIONS],
+      maxTerminationsPerRun: "raised to each scenario's targeted count (default 100)",
+    },
+    bundle: { bytes: bundle.bytes, sourceMapBytes: bundle.sourceMapBytes, coldInit },
+    scenarios,
+    targets: checks,
+    markdown: { scenarios: scenarioMarkdown(scenarios), targets: targetMarkdown(checks) },
+    wallSeconds,
+  };
+  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
 }
 
 await main();
