@@ -23,6 +23,8 @@ export type {
   TerminationResult,
 } from './ClientVpnGateway.js';
 export type { Clock } from './Clock.js';
+export type { ConnectionCounter } from './ConnectionCounter.js';
+export type { ConnectionFact, ConnectionFacts, ConnectionFactsByEndpoint } from './ConnectionFacts.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
 export type { Notifier, RunDigest } from './Notifier.js';
