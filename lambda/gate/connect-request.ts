@@ -30,10 +30,18 @@ export const connectRequestSchema = z.object({
 /** A well-formed connect request. */
 export type ConnectRequest = z.infer<typeof connectRequestSchema>;
 
+/** What a request says of the client beyond the attempt: kept with the connection's facts, never decided on. */
+export interface ClientDetails {
+  readonly platformVersion?: string;
+  readonly clientOpenVpnVersion?: string;
+}
+
 /** What could be read of a request: the attempt, and whether the whole request was well formed. */
 export interface ReadRequest {
   /** The attempt, from the fields that hold text; undefined when the request is not even an object. */
   readonly attempt?: ConnectionAttempt;
+  /** The client's versions, from the fields that hold text; undefined with the attempt. */
+  readonly client?: ClientDetails;
   /** True when the request matches {@link connectRequestSchema}. */
   readonly wellFormed: boolean;
   /** What is wrong with it, in words (escaped and truncated); empty when well formed. */
@@ -71,7 +79,11 @@ export function readConnectRequest(event: unknown): ReadRequest {
     platform: text('platform'),
     publicIp: text('public-ip'),
   };
-  return { attempt: dropUndefined(attempt), wellFormed: parsed.success, problems };
+  const client: ClientDetails = {
+    platformVersion: text('platform-version'),
+    clientOpenVpnVersion: text('client-openvpn-version'),
+  };
+  return { attempt: dropUndefined(attempt), client: dropUndefined(client), wellFormed: parsed.success, problems };
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -5,7 +5,7 @@ import { ENDPOINT_A } from '../domain/fixtures.js';
 import { connectRequest } from './support.js';
 
 describe('readConnectRequest', () => {
-  it('reads a well-formed v2 request as an attempt', () => {
+  it('reads a well-formed v2 request as an attempt, and the client versions beside it', () => {
     expect(readConnectRequest(connectRequest())).toEqual({
       wellFormed: true,
       problems: [],
@@ -18,6 +18,7 @@ describe('readConnectRequest', () => {
         platform: 'macos',
         publicIp: '198.51.100.7',
       },
+      client: { platformVersion: '15.1', clientOpenVpnVersion: '2.6.12' },
     });
   });
 
