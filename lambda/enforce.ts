@@ -5,6 +5,7 @@ import {
   AuditRecordType,
   type ClientVpnGateway,
   type Clock,
+  type ConnectionFacts,
   type DecisionRecord,
   type EndpointSelection,
   type IdleStateStore,
@@ -37,6 +38,8 @@ export interface EnforcementPorts {
   readonly policies: PolicyRepository;
   readonly audit: AuditLog;
   readonly idleState: IdleStateStore;
+  /** The facts the gate kept of the connections it admitted: their groups. */
+  readonly facts: Pick<ConnectionFacts, 'load'>;
   readonly lease: RunLease;
   /** Where digests go. @default none */
   readonly notifier?: Notifier;
@@ -262,6 +265,7 @@ function reportOf<S extends RunStatus>(
     reconciled: progress?.reconciled ?? 0,
     lateFailures: progress?.lateFailures ?? [],
     auditFailures: progress?.auditFailures ?? 0,
+    groups: progress?.plan.groups ?? { unknown: 0, mismatched: 0, selectingRows: [] },
   };
 }
 

@@ -11,6 +11,7 @@ import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '
 import { callerArn } from '../aws.js';
 import { action, type CliContext } from '../context.js';
 import { CliExit, ExitCode } from '../errors.js';
+import { checkConnectionGroups } from './doctor-groups.js';
 import { explainError } from '../explain-error.js';
 import { withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, safeCell } from '../output/index.js';
@@ -132,6 +133,8 @@ async function runDoctor(context: CliContext, options: RunSettingsOptions): Prom
     report(listed.result);
     report(await checkTerminatePermission(gateway, endpointId, listed.connections, `${arnPrefix}${endpointId}`));
   }
+  const groups = await checkConnectionGroups(context, gateway, endpoints);
+  if (groups !== undefined) report(groups);
 
   const failed = results.filter((result) => result.status === CheckStatus.FAIL).length;
   const warned = results.filter((result) => result.status === CheckStatus.WARN).length;

@@ -1,5 +1,6 @@
 import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
 import type { DecisionRecord, OutcomeCounts, RunRecord } from '../ports/index.js';
+import type { GroupsInPlan } from './decide-run.js';
 
 /** What one enforcement run did. */
 export interface RunReport {
@@ -31,4 +32,6 @@ export interface RunReport {
   readonly lateFailures: readonly DecisionRecord[];
   /** Records that could not be written; they are logged, and pending ones are reconciled next run. */
   readonly auditFailures: number;
+  /** Active connections whose groups were unknown (no facts from the gate), and the rows selecting by groups. */
+  readonly groups: GroupsInPlan;
 }
