@@ -5,6 +5,8 @@ import type { ConnectionAttempt } from '../domain/index.js';
 const MAX_FIELD_LENGTH = 1024;
 /** Most groups a well-formed request may list. */
 const MAX_GROUPS = 1000;
+/** Longest `groups` a well-formed request may send as one comma-separated text. */
+const MAX_GROUPS_TEXT_LENGTH = 64 * 1024;
 /** Longest text of a field in a log line or an audit record. */
 const MAX_LOGGED_LENGTH = 256;
 
@@ -12,8 +14,9 @@ const field = z.string().max(MAX_FIELD_LENGTH);
 
 /**
  * The request Client VPN sends the client connect handler, schema v2 (Client VPN administrator guide,
- * "Connection authorization"): every field a string, `groups` a list. It is only read with `safeParse`, so
- * no input makes it throw; fields it does not know are dropped.
+ * "Connection authorization"): every field a string. The guide shows `groups` as `<user groups>` without
+ * saying list or text, so both are read: a list of names, or one text of names separated by commas (as the
+ * sandbox sends it). It is only read with `safeParse`, so no input makes it throw; unknown fields are dropped.
  */
 export const connectRequestSchema = z.object({
   'connection-id': field.min(1),
@@ -24,7 +27,7 @@ export const connectRequestSchema = z.object({
   'platform-version': field.optional(),
   'public-ip': field.optional(),
   'client-openvpn-version': field.optional(),
-  groups: z.array(field).max(MAX_GROUPS).optional(),
+  groups: z.union([z.array(field).max(MAX_GROUPS), z.string().max(MAX_GROUPS_TEXT_LENGTH)]).optional(),
   'schema-version': field.optional(),
 });
 /** A well-formed connect request. */
@@ -67,9 +70,7 @@ export function readConnectRequest(event: unknown): ReadRequest {
     const value = fields[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  const groups = Array.isArray(fields.groups)
-    ? fields.groups.filter((group): group is string => typeof group === 'string')
-    : undefined;
+  const groups = readGroups(fields.groups);
   const attempt: ConnectionAttempt = {
     endpointId: text('endpoint-id') ?? '',
     connectionId: text('connection-id') ?? '',
@@ -84,6 +85,16 @@ export function readConnectRequest(event: unknown): ReadRequest {
     clientOpenVpnVersion: text('client-openvpn-version'),
   };
   return { attempt: dropUndefined(attempt), client: dropUndefined(client), wellFormed: parsed.success, problems };
+}
+
+/** The groups a request names: the text entries of a list, or the names of a comma-separated text (none in ""). */
+function readGroups(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) return value.filter((group): group is string => typeof group === 'string');
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((group) => group.trim())
+    .filter((group) => group !== '');
 }
 
 function dropUndefined<T extends object>(value: T): T {

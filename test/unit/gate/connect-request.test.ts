@@ -36,6 +36,17 @@ describe('readConnectRequest', () => {
     expect(read.problems.join('; ')).toContain('endpoint-id');
   });
 
+  it.each([
+    ['a comma-separated text', 'staff, vendors,,', ['staff', 'vendors']],
+    ['an empty text', '', []],
+    ['a list', ['staff', 'vendors'], ['staff', 'vendors']],
+  ])('reads groups sent as %s', (_, groups, expected) => {
+    const read = readConnectRequest(connectRequest({ groups }));
+
+    expect(read.wellFormed).toBe(true);
+    expect(read.attempt?.groups).toEqual(expected);
+  });
+
   it('never throws, whatever the input', () => {
     fc.assert(
       fc.property(fc.anything(), (event) => {
