@@ -105,6 +105,7 @@ describe('the gate keeps the groups a run then decides on', () => {
     try {
       // Act
       const shown = await runCliInProcess(['plan', '--output', 'json', `--sandbox=${sandbox.endpoint}`], {});
+      const doctor = await runCliInProcess(['doctor', '--output', 'json', `--sandbox=${sandbox.endpoint}`], {});
       const report = await enforcer.tick();
 
       // Assert: the gate kept erin's facts, and nothing of frank's.
@@ -141,6 +142,15 @@ describe('the gate keeps the groups a run then decides on', () => {
       expect(plan.groups.rowsSelectingGroups).toEqual(['contractors-out']);
       // The scenario's 13 active connections, made before the gate was attached, and frank's.
       expect(plan.groups.connectionsWithUnknownGroups).toBe(14);
+      const checks = (JSON.parse(doctor.stdout) as { checks: { check: string; status: string; detail: string }[] })
+        .checks;
+      expect(checks.find((check) => check.check === 'connection groups')).toEqual({
+        check: 'connection groups',
+        status: 'warn',
+        detail:
+          '14 active connections have unknown groups: the rows selecting by groups (contractors-out) do not match them through groups',
+        fix: expect.stringContaining('attach the client connect handler'),
+      });
     } finally {
       enforcer.clients.ec2.destroy();
       enforcer.clients.ec2Terminate.destroy();
