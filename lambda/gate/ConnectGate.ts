@@ -25,7 +25,7 @@ import type {
 import { type ClientDetails, readConnectRequest, requestFieldsForLog } from './connect-request.js';
 import { connectResponse, type ConnectResponse } from './connect-response.js';
 import { GateMetric, type GateMetrics } from './gate-metrics.js';
-import { admissionRecord, failModeRecord } from './gate-records.js';
+import { admissionRecord, connectionFact, failModeRecord } from './gate-records.js';
 import { COUNT_SHARE_OF_DEADLINE, CountUnavailable, PacedCounter } from './PacedCounter.js';
 import { PolicyCache } from './PolicyCache.js';
 
@@ -98,7 +98,8 @@ const TIMED_OUT = Symbol('timed out');
  * It never throws: every path gives a well-formed answer.
  *
  * For every attempt it lets in, it keeps the connection's facts (groups, platform, versions, public IP)
- * beside the audit record and within the same deadline, so that the runs know the groups EC2 does not list.
+ * beside the audit record and within the same deadline, so that the runs know the groups EC2 does not list;
+ * not for a malformed request (its fields are not what Client VPN sends) nor while the gate is disabled.
  * A canary (its connection id begins {@link CANARY_CONNECTION_PREFIX}) is decided and answered as any other
  * and leaves no record and no facts.
  *
@@ -144,8 +145,24 @@ export class ConnectGate {
     this.count(settled.outcome);
     const { record, fact } = settled;
     const [recorded, factKept] = await Promise.all([
-      record === undefined ? undefined : this.write(record, deadline),
-      fact === undefined ? undefined : this.keep(fact, deadline),
+      record === undefined
+        ? undefined
+        : this.within(
+            this.ports.audit.record(record),
+            deadline,
+            GateMetric.AUDIT_WRITE_FAILED,
+            'writing the audit record of a connect attempt',
+            record.connectionId,
+          ),
+      fact === undefined
+        ? undefined
+        : this.within(
+            this.ports.facts.put(fact),
+            deadline,
+            GateMetric.FACTS_WRITE_FAILED,
+            'keeping the facts of an admitted connection (the runs will not know its groups)',
+            fact.connectionId,
+          ),
     ]);
     metrics.duration(Math.max(0, clock.now().getTime() - startedAt.getTime()));
     return {
@@ -211,19 +228,7 @@ export class ConnectGate {
   private withFacts(settled: Settled, attempt: ConnectionAttempt, client: ClientDetails = {}): Settled {
     if (attempt.connectionId.startsWith(CANARY_CONNECTION_PREFIX)) return { ...settled, canary: true };
     if (!ADMITTING.has(settled.outcome)) return settled;
-    const fact: ConnectionFact = {
-      endpointId: attempt.endpointId,
-      connectionId: attempt.connectionId,
-      username: attempt.username,
-      commonName: attempt.commonName,
-      groups: attempt.groups,
-      platform: attempt.platform,
-      platformVersion: client.platformVersion,
-      publicIp: attempt.publicIp,
-      clientOpenVpnVersion: client.clientOpenVpnVersion,
-      admittedAt: this.ports.clock.now(),
-    };
-    return { ...settled, fact };
+    return { ...settled, fact: connectionFact(attempt, client, this.ports.clock.now()) };
   }
 
   private byAdmission(admission: Admission): Settled {
@@ -289,39 +294,30 @@ export class ConnectGate {
     else metrics.count(GateMetric.FAIL_CLOSED);
   }
 
-  /** Keeps the facts within what is left of the deadline; false (and counted) when it failed or was late. */
-  private async keep(fact: ConnectionFact, deadline: Promise<typeof TIMED_OUT>): Promise<boolean> {
-    const { facts, logger, metrics } = this.ports;
-    const kept = facts.put(fact).then(
+  /**
+   * Waits for one write within what is left of the deadline: true when it is done, false (counted in
+   * `failed` and logged when it failed) when it failed or was late. Never rejects.
+   */
+  private async within(
+    write: Promise<unknown>,
+    deadline: Promise<typeof TIMED_OUT>,
+    failed: typeof GateMetric.AUDIT_WRITE_FAILED | typeof GateMetric.FACTS_WRITE_FAILED,
+    what: string,
+    connectionId: string,
+  ): Promise<boolean> {
+    const { logger, metrics } = this.ports;
+    const written = write.then(
       () => true,
       (error: unknown) => {
-        logger.error('keeping the facts of an admitted connection failed; the runs will not know its groups', {
-          connectionId: fact.connectionId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        return false;
-      },
-    );
-    const done = await Promise.race([kept, deadline.then(() => false)]);
-    if (!done) metrics.count(GateMetric.FACTS_WRITE_FAILED);
-    return done;
-  }
-
-  /** Writes the record within what is left of the deadline; false (and counted) when it failed or was late. */
-  private async write(record: AdmissionRecord, deadline: Promise<typeof TIMED_OUT>): Promise<boolean> {
-    const { audit, logger, metrics } = this.ports;
-    const written = audit.record(record).then(
-      () => true,
-      (error: unknown) => {
-        logger.error('writing the audit record of a connect attempt failed', {
-          connectionId: record.connectionId,
+        logger.error(`${what} failed`, {
+          connectionId,
           error: error instanceof Error ? error.message : String(error),
         });
         return false;
       },
     );
     const done = await Promise.race([written, deadline.then(() => false)]);
-    if (!done) metrics.count(GateMetric.AUDIT_WRITE_FAILED);
+    if (!done) metrics.count(failed);
     return done;
   }
 }

@@ -14,7 +14,7 @@ export {
 } from './connect-request.js';
 export { CONNECT_SCHEMA_VERSION, connectResponse, displayMessage, type ConnectResponse } from './connect-response.js';
 export { GateMetric, type GateMetrics } from './gate-metrics.js';
-export { admissionRecord, failModeRecord, gateRunId } from './gate-records.js';
+export { admissionRecord, connectionFact, failModeRecord, gateRunId } from './gate-records.js';
 export { PolicyCache, type CachedRows } from './PolicyCache.js';
 export {
   COUNT_BURST,

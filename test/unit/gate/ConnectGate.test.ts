@@ -459,10 +459,14 @@ describe('ConnectGate', () => {
   });
 
   it('admits every attempt without deciding when disabled', async () => {
-    const { gate, audit } = gateWith(rows(row.revokedUser()), { disabled: true });
+    const { gate, audit, facts, counter } = gateWith(rows(row.revokedUser(), row.maxConnections()), {
+      disabled: true,
+    });
 
     expect((await gate.answer(connectRequest())).response.allow).toBe(true);
     expect(audit.admissions.size).toBe(0);
+    expect(facts.all()).toEqual([]);
+    expect(counter.calls).toEqual([]);
   });
 
   it('answers a malformed request by the fail mode, unless the rows refuse the identity it names', async () => {
