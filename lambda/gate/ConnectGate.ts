@@ -198,7 +198,8 @@ export class ConnectGate {
         rowsReadAt: cached.loadedAt.toISOString(),
       });
 
-    const known = await this.held(cached.rows, attempt, deadline);
+    // Past the deadline already, a count could only be late: EC2 is not asked.
+    const known = timedOut ? undefined : await this.held(cached.rows, attempt, deadline);
     const admission = decideAdmission(cached.rows, attempt, known, this.ports.clock.now(), {
       dryRun: this.options.dryRun === true,
     });

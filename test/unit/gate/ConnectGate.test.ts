@@ -339,6 +339,26 @@ describe('ConnectGate', () => {
       expect(answer.record?.notes).toEqual([expect.stringContaining('count unknown')]);
     });
 
+    it('asks nothing once the deadline has passed while the rows were read', async () => {
+      // Arrange
+      const policies = rows(row.maxConnections({ maxConnections: 1 }));
+      const spy = new ScriptedPolicies(() => policies.loadAll());
+      const { gate, counter, clock } = gateWith(spy);
+      await gate.answer(connectRequest());
+      spy.next = hanging;
+      clock.advance(60_000);
+
+      // Act
+      const pending = gate.answer(connectRequest());
+      await settle();
+      clock.advance(3000);
+      const answer = await pending;
+
+      // Assert
+      expect(counter.calls).toHaveLength(1);
+      expect(answer.record?.notes).toEqual([expect.stringContaining('count unknown')]);
+    });
+
     it('asks nothing for a certificate-only identity: EC2 filters by user name only', async () => {
       const { gate, counter, metrics } = gateWith(rows(row.maxConnections({ maxConnections: 1 })));
 
