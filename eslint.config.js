@@ -21,9 +21,11 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
  *
  *   handlers   lambda/handler.ts, gate-handler.ts, runtime.ts, clients.ts, client-settings.ts, metrics.ts
  *     ├──► lambda/adapters ──► lambda/ports, lambda/tables.ts
- *     ├──► run ──────────────► lambda/ports, settings
+ *     ├──► run ──────────────► lambda/ports, settings, lambda/pacing
  *     │    (lambda/run, lambda/enforce.ts)
- *     └──► lambda/gate ──────► lambda/ports, settings
+ *     └──► lambda/gate ──────► lambda/ports, settings, lambda/pacing
+ *
+ *   lambda/pacing (the token bucket the run and the gate share) ──► lambda/ports
  *
  *   lambda/ports ──► lambda/domain ──► lambda/domain/constants.ts
  *
@@ -81,15 +83,21 @@ export const LAYERS = [
     why: 'an adapter implements a port',
   },
   {
+    name: 'lambda/pacing',
+    paths: ['lambda/pacing'],
+    uses: ['lambda/ports'],
+    why: 'pacing (a token bucket) keeps time through the Clock port only',
+  },
+  {
     name: 'run',
     paths: ['lambda/run', 'lambda/enforce.ts'],
-    uses: ['lambda/ports', 'settings'],
+    uses: ['lambda/ports', 'settings', 'lambda/pacing'],
     why: 'the run reaches AWS through lambda/ports only',
   },
   {
     name: 'lambda/gate',
     paths: ['lambda/gate'],
-    uses: ['lambda/ports', 'settings'],
+    uses: ['lambda/ports', 'settings', 'lambda/pacing'],
     why: 'the client connect handler reaches AWS through lambda/ports only',
   },
   {

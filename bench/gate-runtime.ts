@@ -3,11 +3,9 @@
  * clients pointed at the sandbox, and the sandbox's simulated clock, so its deadline and policy cache follow the
  * storm's time.
  */
-import { DynamoAuditLog } from '../lambda/adapters/DynamoAuditLog.js';
-import { DynamoPolicyRepository } from '../lambda/adapters/DynamoPolicyRepository.js';
 import { createAwsClients } from '../lambda/clients.js';
 import { type GateConfig, loadGateConfig } from '../lambda/config.js';
-import type { GateRuntime } from '../lambda/gate-handler.js';
+import { createGateRuntime, type GateRuntime } from '../lambda/gate-handler.js';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { Sandbox } from '../local/index.js';
 
@@ -19,11 +17,5 @@ export function benchGateConfig(sandbox: Sandbox): GateConfig {
 /** The gate's runtime against `sandbox`. */
 export function benchGateRuntime(sandbox: Sandbox): GateRuntime {
   const config = benchGateConfig(sandbox);
-  const clients = createAwsClients(sandbox.clientConfig());
-  return {
-    config,
-    policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
-    audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
-    clock: sandbox.clock,
-  };
+  return createGateRuntime(config, createAwsClients(sandbox.clientConfig()), sandbox.clock);
 }

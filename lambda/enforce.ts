@@ -6,6 +6,7 @@ import {
   type ClientVpnGateway,
   type Clock,
   type ConnectHandlerProbe,
+  type ConnectionFacts,
   type DecisionRecord,
   type EndpointSelection,
   type IdleStateStore,
@@ -39,6 +40,8 @@ export interface EnforcementPorts {
   readonly policies: PolicyRepository;
   readonly audit: AuditLog;
   readonly idleState: IdleStateStore;
+  /** The facts the gate kept of the connections it admitted: their groups. */
+  readonly facts: Pick<ConnectionFacts, 'load'>;
   readonly lease: RunLease;
   /** Where digests go. @default none */
   readonly notifier?: Notifier;
@@ -293,6 +296,7 @@ function reportOf<S extends RunStatus>(
     lateFailures: progress?.lateFailures ?? [],
     auditFailures: progress?.auditFailures ?? 0,
     ...(progress?.canary ? { canary: progress.canary } : {}),
+    groups: progress?.plan.groups ?? { unknown: 0, mismatched: 0, selectingRows: [] },
   };
 }
 

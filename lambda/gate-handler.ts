@@ -4,31 +4,44 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { DynamoAuditLog } from './adapters/DynamoAuditLog.js';
+import { DynamoConnectionFacts } from './adapters/DynamoConnectionFacts.js';
 import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
+import { Ec2ClientVpnGateway } from './adapters/Ec2ClientVpnGateway.js';
 import { SystemClock } from './adapters/SystemClock.js';
-import { createAwsClients } from './clients.js';
+import { type AwsClients, createAwsClients } from './clients.js';
 import { type GateConfig, loadGateConfig } from './config.js';
 import { DEFAULT_REFUSAL_MESSAGE, FailMode } from './domain/index.js';
 import { ConnectGate, connectResponse, type ConnectResponse, GateMetric, type GateMetrics } from './gate/index.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
-import type { AuditLog, Clock, PolicyRepository } from './ports/index.js';
+import type { AuditLog, Clock, ConnectionCounter, ConnectionFacts, PolicyRepository } from './ports/index.js';
 
 /** The ports the gate needs besides its logger and metrics, built once per container. */
 export interface GateRuntime {
   readonly config: GateConfig;
   readonly policies: PolicyRepository;
   readonly audit: AuditLog;
+  readonly facts: Pick<ConnectionFacts, 'put'>;
+  readonly counter: ConnectionCounter;
   readonly clock: Clock;
 }
 
-/** Wires the AWS adapters for the gate. */
-export function createGateRuntime(config: GateConfig): GateRuntime {
-  const clients = createAwsClients();
+/**
+ * Wires the AWS adapters for the gate, on the clients and the clock given (the sandbox and the bench pass
+ * theirs). The count of a user's connections goes through the one-attempt EC2 client: the gate paces its
+ * calls itself, and an SDK retry would outlive the connect deadline while spending EC2's describe bucket.
+ */
+export function createGateRuntime(
+  config: GateConfig,
+  clients: AwsClients = createAwsClients(),
+  clock: Clock = new SystemClock(),
+): GateRuntime {
   return {
     config,
     policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
     audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
-    clock: new SystemClock(),
+    facts: new DynamoConnectionFacts(clients.documents, config.stateTable, clock),
+    counter: new Ec2ClientVpnGateway(clients.ec2Terminate, () => clock.now()),
+    clock,
   };
 }
 
@@ -72,6 +85,8 @@ export function createGateHandler(
           {
             policies: runtime.policies,
             audit: runtime.audit,
+            facts: runtime.facts,
+            counter: runtime.counter,
             clock: runtime.clock,
             logger,
             metrics: metricsSink(metrics),
@@ -91,6 +106,7 @@ export function createGateHandler(
         allow: answer.response.allow,
         connectionId: answer.record?.connectionId,
         recorded: answer.recorded,
+        factKept: answer.factKept,
       });
       return answer.response;
     } catch (error) {

@@ -2,6 +2,7 @@ import { createAwsClients, type AwsClients } from './clients.js';
 import type { EnforcerConfig } from './config.js';
 import type { EnforcementPorts } from './enforce.js';
 import { DynamoAuditLog } from './adapters/DynamoAuditLog.js';
+import { DynamoConnectionFacts } from './adapters/DynamoConnectionFacts.js';
 import { DynamoIdleStateStore } from './adapters/DynamoIdleStateStore.js';
 import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
 import { DynamoRunLease } from './adapters/DynamoRunLease.js';
@@ -30,6 +31,7 @@ export function createRuntime(
       policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
       audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
       idleState: new DynamoIdleStateStore(clients.documents, config.stateTable, clock, config.stateRetentionDays),
+      facts: new DynamoConnectionFacts(clients.documents, config.stateTable, clock),
       lease: new DynamoRunLease(clients.documents, config.stateTable),
       notifier: config.topicArn ? new SnsNotifier(clients.sns, config.topicArn) : undefined,
       connectHandlerProbe: config.connectHandlerFunction ? new LambdaConnectHandlerProbe(clients.lambda) : undefined,

@@ -11,6 +11,7 @@ import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '
 import { callerArn } from '../aws.js';
 import { action, type CliContext } from '../context.js';
 import { CliExit, ExitCode } from '../errors.js';
+import { checkConnectionGroups } from './doctor-groups.js';
 import { explainError } from '../explain-error.js';
 import { withSelectionOptions, withTargetOptions } from '../options.js';
 import { CANARY_TIMEOUT_MS } from '../../lambda/run/connect-handler-canary.js';
@@ -148,6 +149,8 @@ async function runDoctor(
     report(await checkTerminatePermission(gateway, endpointId, listed.connections, `${arnPrefix}${endpointId}`));
     for (const result of await checkConnectHandler(context, endpointId, handler)) report(result);
   }
+  const groups = await checkConnectionGroups(context, gateway, endpoints);
+  if (groups !== undefined) report(groups);
 
   const failed = results.filter((result) => result.status === CheckStatus.FAIL).length;
   const warned = results.filter((result) => result.status === CheckStatus.WARN).length;

@@ -9,7 +9,7 @@ import {
   Verdict,
 } from '../../lambda/domain/index.js';
 import type { Clock, DecisionRecord } from '../../lambda/ports/index.js';
-import { decideRun, type RunPlan } from '../../lambda/run/decide-run.js';
+import { decideRun, type GroupsInPlan, type RunPlan } from '../../lambda/run/decide-run.js';
 import { type GatherPorts, gatherRun, type Listing } from '../../lambda/run/gather-run.js';
 import { runIdFor } from '../../lambda/run/run-id.js';
 import { action, type CliContext } from '../context.js';
@@ -101,6 +101,11 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
         globallyCapped: plan.globallyCapped,
         cappedPolicies: plan.cappedPolicies,
         connectionsWithoutIdleMemory: unseen,
+        groups: {
+          connectionsWithUnknownGroups: plan.groups.unknown,
+          factsOfAnotherIdentity: plan.groups.mismatched,
+          rowsSelectingGroups: plan.groups.selectingRows,
+        },
         lateFailures: lateFailures.map(lateFailureJson),
       }),
     );
@@ -125,13 +130,19 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
  * calls that read (nothing here can write idle memory or an audit record).
  */
 async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
-  const [{ DynamoPolicyRepository }, { Ec2ClientVpnGateway }, { DynamoIdleStateStore }, { DynamoAuditLog }] =
-    await Promise.all([
-      import('../../lambda/adapters/DynamoPolicyRepository.js'),
-      import('../../lambda/adapters/Ec2ClientVpnGateway.js'),
-      import('../../lambda/adapters/DynamoIdleStateStore.js'),
-      import('../../lambda/adapters/DynamoAuditLog.js'),
-    ]);
+  const [
+    { DynamoPolicyRepository },
+    { Ec2ClientVpnGateway },
+    { DynamoIdleStateStore },
+    { DynamoAuditLog },
+    { DynamoConnectionFacts },
+  ] = await Promise.all([
+    import('../../lambda/adapters/DynamoPolicyRepository.js'),
+    import('../../lambda/adapters/Ec2ClientVpnGateway.js'),
+    import('../../lambda/adapters/DynamoIdleStateStore.js'),
+    import('../../lambda/adapters/DynamoAuditLog.js'),
+    import('../../lambda/adapters/DynamoConnectionFacts.js'),
+  ]);
   const policiesTable = await context.tables.name('policies');
   const stateTable = await context.tables.name('state');
   const auditTable = await context.tables.name('audit');
@@ -144,6 +155,7 @@ async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
   // Retention only matters to writes, which a plan never makes.
   const idleState = new DynamoIdleStateStore(documents, stateTable, clock, 1);
   const audit = new DynamoAuditLog(documents, auditTable, 1);
+  const facts = new DynamoConnectionFacts(documents, stateTable, clock);
   return {
     gateway: {
       listEndpoints: (selection) => gateway.listEndpoints(selection),
@@ -152,6 +164,7 @@ async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
     policies: new DynamoPolicyRepository(await context.clients.dynamodb(), policiesTable),
     idleState: { load: (endpointIds) => idleState.load(endpointIds) },
     audit: { listUnconfirmed: () => audit.listUnconfirmed() },
+    facts: { load: (endpointIds) => facts.load(endpointIds) },
   };
 }
 
@@ -237,6 +250,8 @@ function printPlan(context: CliContext, view: PlanView): void {
       `\n${view.unseen} active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.\n`,
     );
   }
+  const groupsNote = unknownGroupsNote(plan.groups);
+  if (groupsNote !== undefined) context.print(`\n${groupsNote}\n`);
   if (view.lateFailures.length > 0) {
     context.print(
       `\n${view.lateFailures.length} earlier ${view.lateFailures.length === 1 ? 'termination' : 'terminations'} EC2 accepted did not take effect (the connections are still up): a run records them failed.\n${view.lateFailures.map((record) => `  ${record.connectionId} on ${record.endpointId} (run ${record.runId})`).join('\n')}\n`,
@@ -251,6 +266,22 @@ function printPlan(context: CliContext, view: PlanView): void {
     context.note(
       `could not read every endpoint; the plan leaves them out:\n${listing.endpointErrors.map((error) => `  ${error}`).join('\n')}`,
     );
+}
+
+/**
+ * What a person should know of unknown groups, when a row in force selects by groups (else nothing: then
+ * groups change no decision). A connection's groups are known only when the client connect handler kept them.
+ */
+export function unknownGroupsNote(groups: GroupsInPlan): string | undefined {
+  if (groups.selectingRows.length === 0 || (groups.unknown === 0 && groups.mismatched === 0)) return undefined;
+  const lines = [
+    `${groups.unknown} active ${groups.unknown === 1 ? 'connection has' : 'connections have'} unknown groups (the client connect handler kept no facts of ${groups.unknown === 1 ? 'it' : 'them'}): the rows selecting by groups (${groups.selectingRows.join(', ')}) do not match ${groups.unknown === 1 ? 'it' : 'them'} through groups.`,
+  ];
+  if (groups.mismatched > 0)
+    lines.push(
+      `${groups.mismatched} kept facts name another user name or common name than EC2 lists under the same connection id: not used.`,
+    );
+  return lines.join('\n');
 }
 
 function decisionJson(decision: Decision) {

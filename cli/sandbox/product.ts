@@ -6,11 +6,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } from '@aws-sdk/client-ec2';
-import { DynamoAuditLog } from '../../lambda/adapters/DynamoAuditLog.js';
-import { DynamoPolicyRepository } from '../../lambda/adapters/DynamoPolicyRepository.js';
 import { type AwsClients, createAwsClients } from '../../lambda/clients.js';
-import { type GateConfig, loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
-import { createGateHandler, type GateRuntime } from '../../lambda/gate-handler.js';
+import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
+import { createGateHandler, createGateRuntime } from '../../lambda/gate-handler.js';
 import { createHandler } from '../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/metrics.js';
 import type { Clock } from '../../lambda/ports/index.js';
@@ -79,7 +77,7 @@ export async function installProduct(sandbox: Sandbox, options: InstallProductOp
 
   sandbox.lambda.register(
     GATE_FUNCTION_NAME,
-    createGateHandler(() => gateRuntime(gateConfig, clients, deadlineClock(sandbox.clock)), observability()),
+    createGateHandler(() => createGateRuntime(gateConfig, clients, deadlineClock(sandbox.clock)), observability()),
     { timeoutMs: CLIENT_CONNECT_TIMEOUT_MS },
   );
   sandbox.lambda.register(
@@ -106,19 +104,6 @@ export async function installProduct(sandbox: Sandbox, options: InstallProductOp
         await schedule?.stop();
         destroyClients(clients);
       })()),
-  };
-}
-
-/**
- * The gate's runtime on the sandbox: its configuration, the DynamoDB adapters on the sandbox's clients, and the
- * clock. Built here, the one place, while `createGateRuntime` takes no clients and no clock of its own.
- */
-function gateRuntime(config: GateConfig, clients: AwsClients, clock: Clock): GateRuntime {
-  return {
-    config,
-    policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
-    audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
-    clock,
   };
 }
 

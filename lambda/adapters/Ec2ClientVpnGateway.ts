@@ -1,14 +1,16 @@
 import {
   type ClientVpnConnection,
   type EC2Client,
+  type Filter,
   TerminateClientVpnConnectionsCommand,
   paginateDescribeClientVpnConnections,
   paginateDescribeClientVpnEndpoints,
 } from '@aws-sdk/client-ec2';
-import type { Connection, TerminationCall } from '../domain/index.js';
+import { type Connection, ConnectionStatus, type TerminationCall } from '../domain/index.js';
 import type {
   ClientVpnEndpoint,
   ClientVpnGateway,
+  ConnectionCounter,
   EndpointSelection,
   TerminateOptions,
   TerminationResult,
@@ -19,7 +21,7 @@ import { toClientVpnError } from './aws-errors.js';
 const PAGE_SIZE = 1000;
 
 /** Client VPN over @aws-sdk/client-ec2. */
-export class Ec2ClientVpnGateway implements ClientVpnGateway {
+export class Ec2ClientVpnGateway implements ClientVpnGateway, ConnectionCounter {
   constructor(
     private readonly ec2: EC2Client,
     /** Time of observation when EC2 leaves out a connection's establishment time. */
@@ -50,8 +52,19 @@ export class Ec2ClientVpnGateway implements ClientVpnGateway {
   }
 
   public async getConnection(endpointId: string, connectionId: string): Promise<Connection | undefined> {
-    const found = await this.describeConnections(endpointId, connectionId);
+    const found = await this.describeConnections(endpointId, [{ Name: 'connection-id', Values: [connectionId] }]);
     return found.find((connection) => connection.connectionId === connectionId);
+  }
+
+  public async countActive(endpointId: string, username: string, exceptConnectionId: string): Promise<number> {
+    // EC2's filter matches the user name exactly; the check below keeps the count right should it not.
+    const found = await this.describeConnections(endpointId, [{ Name: 'username', Values: [username] }]);
+    return found.filter(
+      (connection) =>
+        connection.status === ConnectionStatus.ACTIVE &&
+        connection.username === username &&
+        connection.connectionId !== exceptConnectionId,
+    ).length;
   }
 
   public async terminate(call: TerminationCall, options: TerminateOptions = {}): Promise<TerminationResult> {
@@ -84,9 +97,8 @@ export class Ec2ClientVpnGateway implements ClientVpnGateway {
     }
   }
 
-  private async describeConnections(endpointId: string, connectionId: string | undefined): Promise<Connection[]> {
+  private async describeConnections(endpointId: string, filters: Filter[] | undefined): Promise<Connection[]> {
     const connections: Connection[] = [];
-    const filters = connectionId ? [{ Name: 'connection-id', Values: [connectionId] }] : undefined;
     const seenTokens = new Set<string>();
     try {
       const pages = paginateDescribeClientVpnConnections(

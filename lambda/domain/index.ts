@@ -49,6 +49,7 @@ export { totalBytes } from './idle/total-bytes.js';
 export { evaluate } from './evaluate/evaluate.js';
 export { parseRows, type ParsedRows } from './evaluate/parse-rows.js';
 export { decideAdmission } from './admission/decide-admission.js';
+export { needsConnectionCount } from './admission/needs-connection-count.js';
 export { planTerminations } from './plan/plan-terminations.js';
 
 export { describeValue } from './format/describe-value.js';

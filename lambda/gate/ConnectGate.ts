@@ -1,25 +1,42 @@
 import {
   type Admission,
   AdmissionVerdict,
+  CANARY_CONNECTION_PREFIX,
   type ConnectionAttempt,
   DEFAULT_REFUSAL_MESSAGE,
   decideAdmission,
   FailMode,
   FailModeCause,
+  needsConnectionCount,
   Outcome,
   type AdmissionOutcome,
+  type PolicyRow,
 } from '../domain/index.js';
-import type { AdmissionRecord, AuditLog, Clock, PolicyRepository, RunLogger } from '../ports/index.js';
-import { readConnectRequest, requestFieldsForLog } from './connect-request.js';
+import type {
+  AdmissionRecord,
+  AuditLog,
+  Clock,
+  ConnectionCounter,
+  ConnectionFact,
+  ConnectionFacts,
+  PolicyRepository,
+  RunLogger,
+} from '../ports/index.js';
+import { type ClientDetails, readConnectRequest, requestFieldsForLog } from './connect-request.js';
 import { connectResponse, type ConnectResponse } from './connect-response.js';
 import { GateMetric, type GateMetrics } from './gate-metrics.js';
-import { admissionRecord, failModeRecord } from './gate-records.js';
+import { admissionRecord, connectionFact, failModeRecord } from './gate-records.js';
+import { COUNT_SHARE_OF_DEADLINE, CountUnavailable, PacedCounter } from './PacedCounter.js';
 import { PolicyCache } from './PolicyCache.js';
 
 /** What the gate talks through. */
 export interface ConnectGatePorts {
   readonly policies: PolicyRepository;
   readonly audit: AuditLog;
+  /** Where the facts of the connections it admits go (their groups), for the runs. */
+  readonly facts: Pick<ConnectionFacts, 'put'>;
+  /** How it counts a user's connections when a `max-connections` row is about the attempt. */
+  readonly counter: ConnectionCounter;
   readonly clock: Clock;
   readonly logger: RunLogger;
   readonly metrics: GateMetrics;
@@ -48,14 +65,29 @@ export interface ConnectAnswer {
   readonly record?: AdmissionRecord;
   /** Whether the record was written within the deadline; undefined when there is none. */
   readonly recorded?: boolean;
+  /** The facts of the admitted connection, when it has them. */
+  readonly fact?: ConnectionFact;
+  /** Whether the facts were written within the deadline; undefined when there are none. */
+  readonly factKept?: boolean;
 }
 
-/** What settling an attempt gave: the answer, and the record to write. */
+/** What settling an attempt gave: the answer, the record to write, and the facts to keep. */
 interface Settled {
   readonly response: ConnectResponse;
   readonly outcome: ConnectAnswer['outcome'];
   readonly record?: AdmissionRecord;
+  readonly fact?: ConnectionFact;
+  /** A synthetic attempt (the runs' canary): answered, counted apart, recorded nowhere. */
+  readonly canary?: boolean;
 }
+
+/** The outcomes that let the client in: their connections' facts are kept. */
+const ADMITTING: ReadonlySet<ConnectAnswer['outcome']> = new Set([
+  AdmissionVerdict.ADMIT,
+  Outcome.ADMITTED,
+  Outcome.WOULD_REFUSE,
+  Outcome.ADMITTED_FAIL_OPEN,
+]);
 
 const TIMED_OUT = Symbol('timed out');
 
@@ -65,17 +97,31 @@ const TIMED_OUT = Symbol('timed out');
  * is settled first; the audit record is then written within what is left of the deadline, or counted failed.
  * It never throws: every path gives a well-formed answer.
  *
- * The count of the identity's current connections is not known at connect time (it would take an EC2 call
- * per attempt), so `max-connections` admits with a note and the next run ends what is over the limit.
+ * For every attempt it lets in, it keeps the connection's facts (groups, platform, versions, public IP)
+ * beside the audit record and within the same deadline, so that the runs know the groups EC2 does not list;
+ * not for a malformed request (its fields are not what Client VPN sends) nor while the gate is disabled.
+ * A canary (its connection id begins {@link CANARY_CONNECTION_PREFIX}) is decided and answered as any other
+ * and leaves no record and no facts.
+ *
+ * Only when a `max-connections` row is about the attempt does it count the user's connections on the
+ * endpoint ({@link PacedCounter}: paced per container, within a share of the deadline); without a count,
+ * the row admits with a note and the next run ends what is over the limit.
  */
 export class ConnectGate {
   private readonly cache: PolicyCache;
+  private readonly counter: PacedCounter;
 
   constructor(
     private readonly ports: ConnectGatePorts,
     private readonly options: ConnectGateOptions,
   ) {
     this.cache = new PolicyCache(ports.policies, ports.clock, options.policyCacheMs, ports.logger);
+    this.counter = new PacedCounter(
+      ports.counter,
+      ports.clock,
+      ports.logger,
+      options.deadlineMs * COUNT_SHARE_OF_DEADLINE,
+    );
   }
 
   /** Answers one connection attempt. Never rejects. */
@@ -91,10 +137,40 @@ export class ConnectGate {
         errorMessage: error instanceof Error ? error.message : String(error),
       });
     }
+    if (settled.canary === true) {
+      metrics.count(GateMetric.CANARY_ATTEMPTS);
+      metrics.duration(Math.max(0, clock.now().getTime() - startedAt.getTime()));
+      return { response: settled.response, outcome: settled.outcome };
+    }
     this.count(settled.outcome);
-    const recorded = settled.record === undefined ? undefined : await this.write(settled.record, deadline);
+    const { record, fact } = settled;
+    const [recorded, factKept] = await Promise.all([
+      record === undefined
+        ? undefined
+        : this.within(
+            this.ports.audit.record(record),
+            deadline,
+            GateMetric.AUDIT_WRITE_FAILED,
+            'writing the audit record of a connect attempt',
+            record.connectionId,
+          ),
+      fact === undefined
+        ? undefined
+        : this.within(
+            this.ports.facts.put(fact),
+            deadline,
+            GateMetric.FACTS_WRITE_FAILED,
+            'keeping the facts of an admitted connection (the runs will not know its groups)',
+            fact.connectionId,
+          ),
+    ]);
     metrics.duration(Math.max(0, clock.now().getTime() - startedAt.getTime()));
-    return recorded === undefined ? settled : { ...settled, recorded };
+    return {
+      response: settled.response,
+      outcome: settled.outcome,
+      ...(record === undefined ? {} : { record, recorded }),
+      ...(fact === undefined ? {} : { fact, factKept }),
+    };
   }
 
   private async settle(event: unknown, deadline: Promise<typeof TIMED_OUT>): Promise<Settled> {
@@ -113,20 +189,47 @@ export class ConnectGate {
     const timedOut = loaded === TIMED_OUT;
     if (timedOut) metrics.count(GateMetric.DEADLINE_EXCEEDED);
     const cached = timedOut ? this.cache.lastGood : loaded;
-    if (cached === undefined)
-      return this.byFailMode(attempt, timedOut ? FailModeCause.DEADLINE : FailModeCause.NO_POLICIES);
+    if (cached === undefined) {
+      const failed = this.byFailMode(attempt, timedOut ? FailModeCause.DEADLINE : FailModeCause.NO_POLICIES);
+      return request.wellFormed ? this.withFacts(failed, attempt, request.client) : failed;
+    }
     if (timedOut)
       logger.warn('policy rows not read in time; deciding with the rows last read', {
         rowsReadAt: cached.loadedAt.toISOString(),
       });
 
-    const admission = decideAdmission(cached.rows, attempt, undefined, this.ports.clock.now(), {
+    // Past the deadline already, a count could only be late: EC2 is not asked.
+    const known = timedOut ? undefined : await this.held(cached.rows, attempt, deadline);
+    const admission = decideAdmission(cached.rows, attempt, known, this.ports.clock.now(), {
       dryRun: this.options.dryRun === true,
     });
-    // A malformed request is answered by the fail mode, unless the rows refuse the identity it names.
+    // A malformed request is answered by the fail mode, unless the rows refuse the identity it names. Its
+    // fields are not what Client VPN sends, so it leaves no facts.
     if (!request.wellFormed && admission.verdict !== AdmissionVerdict.REFUSE)
       return this.byFailMode(attempt, FailModeCause.MALFORMED_REQUEST, { rowsReadAt: cached.loadedAt });
-    return this.byAdmission(admission);
+    return this.withFacts(this.byAdmission(admission), attempt, request.client);
+  }
+
+  /** The count of the user's connections when a `max-connections` row is about the attempt, else undefined. */
+  private async held(
+    rows: readonly PolicyRow[],
+    attempt: ConnectionAttempt,
+    deadline: Promise<typeof TIMED_OUT>,
+  ): Promise<number | undefined> {
+    if (!needsConnectionCount(rows, attempt, this.ports.clock.now())) return undefined;
+    const count = await this.counter.count(attempt, deadline);
+    if ('held' in count) return count.held;
+    this.ports.metrics.count(GateMetric.COUNT_UNAVAILABLE);
+    if (count.unavailable !== CountUnavailable.FAILED)
+      this.ports.logger.info('max-connections decided without a count', { reason: count.unavailable });
+    return undefined;
+  }
+
+  /** The settled answer with the facts of its connection, when it lets the client in (or a canary mark). */
+  private withFacts(settled: Settled, attempt: ConnectionAttempt, client: ClientDetails = {}): Settled {
+    if (attempt.connectionId.startsWith(CANARY_CONNECTION_PREFIX)) return { ...settled, canary: true };
+    if (!ADMITTING.has(settled.outcome)) return settled;
+    return { ...settled, fact: connectionFact(attempt, client, this.ports.clock.now()) };
   }
 
   private byAdmission(admission: Admission): Settled {
@@ -192,21 +295,30 @@ export class ConnectGate {
     else metrics.count(GateMetric.FAIL_CLOSED);
   }
 
-  /** Writes the record within what is left of the deadline; false (and counted) when it failed or was late. */
-  private async write(record: AdmissionRecord, deadline: Promise<typeof TIMED_OUT>): Promise<boolean> {
-    const { audit, logger, metrics } = this.ports;
-    const written = audit.record(record).then(
+  /**
+   * Waits for one write within what is left of the deadline: true when it is done, false (counted in
+   * `failed` and logged when it failed) when it failed or was late. Never rejects.
+   */
+  private async within(
+    write: Promise<unknown>,
+    deadline: Promise<typeof TIMED_OUT>,
+    failed: typeof GateMetric.AUDIT_WRITE_FAILED | typeof GateMetric.FACTS_WRITE_FAILED,
+    what: string,
+    connectionId: string,
+  ): Promise<boolean> {
+    const { logger, metrics } = this.ports;
+    const written = write.then(
       () => true,
       (error: unknown) => {
-        logger.error('writing the audit record of a connect attempt failed', {
-          connectionId: record.connectionId,
+        logger.error(`${what} failed`, {
+          connectionId,
           error: error instanceof Error ? error.message : String(error),
         });
         return false;
       },
     );
     const done = await Promise.race([written, deadline.then(() => false)]);
-    if (!done) metrics.count(GateMetric.AUDIT_WRITE_FAILED);
+    if (!done) metrics.count(failed);
     return done;
   }
 }

@@ -5,6 +5,8 @@ import type { ConnectionAttempt } from '../domain/index.js';
 const MAX_FIELD_LENGTH = 1024;
 /** Most groups a well-formed request may list. */
 const MAX_GROUPS = 1000;
+/** Longest `groups` a well-formed request may send as one comma-separated text. */
+const MAX_GROUPS_TEXT_LENGTH = 64 * 1024;
 /** Longest text of a field in a log line or an audit record. */
 const MAX_LOGGED_LENGTH = 256;
 
@@ -12,10 +14,9 @@ const field = z.string().max(MAX_FIELD_LENGTH);
 
 /**
  * The request Client VPN sends the client connect handler, schema v2 (Client VPN administrator guide,
- * "Connection authorization"): every field a string. The guide writes `groups` as `<group identifier>` and calls it
- * a list of groups, without saying how it is encoded; public handlers read it as text. So both are read: a list of
- * names, or one text of names separated by commas (see {@link groupsOf}). It is only read with `safeParse`, so no
- * input makes it throw; fields it does not know are dropped.
+ * "Connection authorization"): every field a string. The guide shows `groups` as `<user groups>` without
+ * saying list or text, so both are read: a list of names, or one text of names separated by commas (as the
+ * sandbox sends it). It is only read with `safeParse`, so no input makes it throw; unknown fields are dropped.
  */
 export const connectRequestSchema = z.object({
   'connection-id': field.min(1),
@@ -26,16 +27,24 @@ export const connectRequestSchema = z.object({
   'platform-version': field.optional(),
   'public-ip': field.optional(),
   'client-openvpn-version': field.optional(),
-  groups: z.union([z.array(field).max(MAX_GROUPS), z.string().max(MAX_FIELD_LENGTH * 16)]).optional(),
+  groups: z.union([z.array(field).max(MAX_GROUPS), z.string().max(MAX_GROUPS_TEXT_LENGTH)]).optional(),
   'schema-version': field.optional(),
 });
 /** A well-formed connect request. */
 export type ConnectRequest = z.infer<typeof connectRequestSchema>;
 
+/** What a request says of the client beyond the attempt: kept with the connection's facts, never decided on. */
+export interface ClientDetails {
+  readonly platformVersion?: string;
+  readonly clientOpenVpnVersion?: string;
+}
+
 /** What could be read of a request: the attempt, and whether the whole request was well formed. */
 export interface ReadRequest {
   /** The attempt, from the fields that hold text; undefined when the request is not even an object. */
   readonly attempt?: ConnectionAttempt;
+  /** The client's versions, from the fields that hold text; undefined with the attempt. */
+  readonly client?: ClientDetails;
   /** True when the request matches {@link connectRequestSchema}. */
   readonly wellFormed: boolean;
   /** What is wrong with it, in words (escaped and truncated); empty when well formed. */
@@ -61,7 +70,7 @@ export function readConnectRequest(event: unknown): ReadRequest {
     const value = fields[name];
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  const groups = groupsOf(fields.groups);
+  const groups = readGroups(fields.groups);
   const attempt: ConnectionAttempt = {
     endpointId: text('endpoint-id') ?? '',
     connectionId: text('connection-id') ?? '',
@@ -71,21 +80,21 @@ export function readConnectRequest(event: unknown): ReadRequest {
     platform: text('platform'),
     publicIp: text('public-ip'),
   };
-  return { attempt: dropUndefined(attempt), wellFormed: parsed.success, problems };
+  const client: ClientDetails = {
+    platformVersion: text('platform-version'),
+    clientOpenVpnVersion: text('client-openvpn-version'),
+  };
+  return { attempt: dropUndefined(attempt), client: dropUndefined(client), wellFormed: parsed.success, problems };
 }
 
-/**
- * The groups of a request: the text entries of a list, or the names in a text separated by commas, each trimmed,
- * empty ones dropped (`""` is no group, as Client VPN sends for mutual authentication). Anything else: unknown.
- */
-export function groupsOf(value: unknown): readonly string[] | undefined {
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((group) => group.trim())
-      .filter((group) => group !== '');
+/** The groups a request names: the text entries of a list, or the names of a comma-separated text (none in ""). */
+function readGroups(value: unknown): string[] | undefined {
   if (Array.isArray(value)) return value.filter((group): group is string => typeof group === 'string');
-  return undefined;
+  if (typeof value !== 'string') return undefined;
+  return value
+    .split(',')
+    .map((group) => group.trim())
+    .filter((group) => group !== '');
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -18,6 +18,15 @@ export const GateMetric = {
   MALFORMED_REQUESTS: 'MalformedConnectRequests',
   /** Audit records that failed, or were not written within the deadline. */
   AUDIT_WRITE_FAILED: 'ConnectAuditWriteFailed',
+  /** Facts of an admitted connection (its groups) that failed, or were not written within the deadline. */
+  FACTS_WRITE_FAILED: 'ConnectFactsWriteFailed',
+  /**
+   * Attempts a `max-connections` row was about that were decided without the count of the user's connections:
+   * the pacing had no token left, EC2 failed or was late, or the attempt has no user name to count by.
+   */
+  COUNT_UNAVAILABLE: 'ConnectCountUnavailable',
+  /** Synthetic attempts (the runs' canary): answered as any, counted here only, recorded nowhere. */
+  CANARY_ATTEMPTS: 'ConnectCanaryAttempts',
   /** Milliseconds from the request to the answer. */
   DURATION: 'ConnectDuration',
 } as const;

@@ -7,8 +7,8 @@ import {
   formatInstant,
   Outcome,
 } from '../domain/index.js';
-import { type AdmissionRecord, AuditRecordType } from '../ports/index.js';
-import { escapeField } from './connect-request.js';
+import { type AdmissionRecord, AuditRecordType, type ConnectionFact } from '../ports/index.js';
+import { type ClientDetails, escapeField } from './connect-request.js';
 
 /**
  * The `runId` of the gate's records: one bucket per UTC day, `gate-YYYY-MM-DD`. Attempts of one day are one
@@ -84,5 +84,24 @@ export function failModeRecord(
     message: detail.message,
     failMode: cause,
     errorMessage: detail.errorMessage === undefined ? undefined : escapeField(detail.errorMessage),
+  };
+}
+
+/**
+ * The facts of a connection the gate lets in, as the request gave them (not escaped: they are data for the
+ * runs to join by identity, never a log line), admitted at `at`.
+ */
+export function connectionFact(attempt: ConnectionAttempt, client: ClientDetails, at: Date): ConnectionFact {
+  return {
+    endpointId: attempt.endpointId,
+    connectionId: attempt.connectionId,
+    username: attempt.username,
+    commonName: attempt.commonName,
+    groups: attempt.groups,
+    platform: attempt.platform,
+    platformVersion: client.platformVersion,
+    publicIp: attempt.publicIp,
+    clientOpenVpnVersion: client.clientOpenVpnVersion,
+    admittedAt: at,
   };
 }

@@ -8,10 +8,19 @@ export {
   escapeField,
   readConnectRequest,
   requestFieldsForLog,
+  type ClientDetails,
   type ConnectRequest,
   type ReadRequest,
 } from './connect-request.js';
 export { CONNECT_SCHEMA_VERSION, connectResponse, displayMessage, type ConnectResponse } from './connect-response.js';
 export { GateMetric, type GateMetrics } from './gate-metrics.js';
-export { admissionRecord, failModeRecord, gateRunId } from './gate-records.js';
+export { admissionRecord, connectionFact, failModeRecord, gateRunId } from './gate-records.js';
 export { PolicyCache, type CachedRows } from './PolicyCache.js';
+export {
+  COUNT_BURST,
+  COUNT_RATE_PER_SECOND,
+  COUNT_SHARE_OF_DEADLINE,
+  CountUnavailable,
+  type HeldCount,
+  PacedCounter,
+} from './PacedCounter.js';

@@ -32,6 +32,8 @@ export {
   sameFunctionArn,
   unqualifiedArn,
 } from './ConnectHandlerProbe.js';
+export type { ConnectionCounter } from './ConnectionCounter.js';
+export type { ConnectionFact, ConnectionFacts, ConnectionFactsByEndpoint } from './ConnectionFacts.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
 export type { Notifier, RunDigest } from './Notifier.js';

@@ -1,6 +1,7 @@
 import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
 import type { CanaryOutcome } from './connect-handler-canary.js';
 import type { DecisionRecord, OutcomeCounts, RunRecord } from '../ports/index.js';
+import type { GroupsInPlan } from './decide-run.js';
 
 /** What one enforcement run did. */
 export interface RunReport {
@@ -34,4 +35,6 @@ export interface RunReport {
   readonly auditFailures: number;
   /** What the client connect handler answered the run's canary. @default absent: no canary was sent */
   readonly canary?: CanaryOutcome;
+  /** Active connections whose groups were unknown (no facts from the gate), and the rows selecting by groups. */
+  readonly groups: GroupsInPlan;
 }

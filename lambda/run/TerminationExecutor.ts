@@ -14,7 +14,7 @@ import {
 } from '../ports/index.js';
 import { decisionKey, withOutcome } from './audit-records.js';
 import { forEachBounded } from './for-each-bounded.js';
-import { TokenBucket } from './TokenBucket.js';
+import { TokenBucket } from '../pacing/TokenBucket.js';
 
 /**
  * Attempts per terminate call that fails with a 5xx or no answer. Throttled attempts do not count:

@@ -2,6 +2,7 @@ import {
   type Decision,
   evaluate,
   type IdleState,
+  isRowActive,
   planTerminations,
   PolicyKind,
   type PolicyValidationError,
@@ -12,6 +13,7 @@ import { AuditRecordType, type DecisionRecord, type InvalidPolicyRecord, type Ru
 import { decisionRecord, invalidPolicyRecord } from './audit-records.js';
 import { type Confirmation, confirmationsOf } from './confirm-terminations.js';
 import type { Gathered } from './gather-run.js';
+import type { GroupsKnowledge } from './join-facts.js';
 
 /** How one run decides. */
 export interface DecideOptions {
@@ -31,6 +33,12 @@ export interface DecideOptions {
 export interface IdleMemoryChange {
   readonly next: IdleState;
   readonly previous: IdleState;
+}
+
+/** What a run knows of its connections' groups, and the rows that select by them. */
+export interface GroupsInPlan extends GroupsKnowledge {
+  /** The rows in force that select by `groups` (any kind), by policy id: when none, unknown groups change nothing. */
+  readonly selectingRows: readonly string[];
 }
 
 /** What a run will do, decided before it does any of it. */
@@ -55,6 +63,8 @@ export interface RunPlan {
   readonly idleMemory?: IdleMemoryChange;
   /** How this run's listing confirms earlier runs' unconfirmed terminations. */
   readonly confirmations: readonly Confirmation[];
+  /** How many active connections have unknown groups, and whether any row in force selects by groups. */
+  readonly groups: GroupsInPlan;
 }
 
 /**
@@ -102,6 +112,13 @@ export function decideRun(gathered: Gathered, options: DecideOptions): RunPlan {
       ? { next: evaluation.idleState, previous: gathered.idleMemory }
       : undefined,
     confirmations: confirmationsOf(gathered.unconfirmed, listing, runId, now),
+    groups: {
+      ...gathered.groups,
+      selectingRows: gathered.rows
+        .filter((row) => (row.groups?.length ?? 0) > 0 && isRowActive(row, now))
+        .map((row) => row.policyId)
+        .sort(),
+    },
   };
 }
 

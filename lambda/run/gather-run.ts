@@ -2,6 +2,7 @@ import type { Connection, IdleState, PolicyRow, PolicyValidationError } from '..
 import {
   type AuditLog,
   type ClientVpnGateway,
+  type ConnectionFacts,
   type DecisionRecord,
   type EndpointSelection,
   type IdleStateStore,
@@ -9,6 +10,7 @@ import {
   type RunLogger,
   SILENT_LOGGER,
 } from '../ports/index.js';
+import { type GroupsKnowledge, joinFacts } from './join-facts.js';
 
 /** Endpoints whose connections are listed at once, unless told otherwise. */
 export const ENDPOINTS_IN_FLIGHT = 5;
@@ -19,6 +21,8 @@ export interface GatherPorts {
   readonly policies: PolicyRepository;
   readonly idleState: Pick<IdleStateStore, 'load'>;
   readonly audit: Pick<AuditLog, 'listUnconfirmed'>;
+  /** What the gate learned of the connections it admitted (their groups). */
+  readonly facts: Pick<ConnectionFacts, 'load'>;
   /** @default silent */
   readonly logger?: RunLogger;
 }
@@ -38,7 +42,7 @@ export interface Listing {
   readonly readEndpoints: readonly string[];
   /** One line per endpoint that could not be read, or selected endpoint that does not exist. */
   readonly endpointErrors: readonly string[];
-  /** Every connection listed (any status). */
+  /** Every connection listed (any status), with the groups the gate saw on those it kept facts of. */
   readonly connections: readonly Connection[];
   /** What listing the endpoints themselves threw, when it did: then nothing was listed. */
   readonly failure?: unknown;
@@ -55,20 +59,33 @@ export interface Gathered {
   readonly idleMemory: IdleState;
   /** Terminations of earlier runs still waiting to be seen ended. */
   readonly unconfirmed: readonly DecisionRecord[];
+  /** How many listed connections have unknown groups, and how many facts were not theirs. */
+  readonly groups: GroupsKnowledge;
 }
 
 /**
  * Reads what a run decides on, in this order: the policy rows, the selected endpoints and their
  * connections (`endpointConcurrency` endpoints at a time; one that fails does not stop the others),
- * the unconfirmed terminations, the idle memory of the endpoints read. The run and `plan` both gather
- * through it, so a preview reads what the run reads. A policy table that cannot be read throws.
+ * the unconfirmed terminations, the idle memory and the gate's connection facts of the endpoints read.
+ * Each listed connection the gate kept facts of gets the groups it saw ({@link joinFacts}); the others
+ * keep unknown groups. The run and `plan` both gather through it, so a preview reads what the run reads.
+ * A policy table or a state table that cannot be read throws.
  */
 export async function gatherRun(ports: GatherPorts, request: GatherRequest): Promise<Gathered> {
   const { rows, findings } = await ports.policies.loadAll();
-  const listing = await listConnections(ports, request);
+  const listed = await listConnections(ports, request);
   const unconfirmed = await ports.audit.listUnconfirmed();
-  const idleMemory = await ports.idleState.load(listing.readEndpoints);
-  return { rows, findings, listing, idleMemory, unconfirmed };
+  const idleMemory = await ports.idleState.load(listed.readEndpoints);
+  const { connections, unknown, mismatched } = joinFacts(
+    listed.connections,
+    await ports.facts.load(listed.readEndpoints),
+  );
+  if (mismatched > 0)
+    (ports.logger ?? SILENT_LOGGER).warn('connection facts that name another identity than EC2 lists: not joined', {
+      mismatched,
+    });
+  const listing = { ...listed, connections };
+  return { rows, findings, listing, idleMemory, unconfirmed, groups: { unknown, mismatched } };
 }
 
 async function listConnections(ports: GatherPorts, request: GatherRequest): Promise<Listing> {

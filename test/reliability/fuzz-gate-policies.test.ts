@@ -18,7 +18,7 @@ import { createGateHandler } from '../../lambda/gate-handler.js';
 import { GateMetric } from '../../lambda/gate/index.js';
 import type { AuditLog, PolicyRepository } from '../../lambda/ports/index.js';
 import { MemoryAuditLog } from '../support/MemoryAuditLog.js';
-import { MemoryPolicies } from '../support/MemoryPorts.js';
+import { MemoryConnectionCounter, MemoryConnectionFacts, MemoryPolicies } from '../support/MemoryPorts.js';
 import { arbAttempt, arbInstant, arbMalformedRow, arbValidRow, arbValidRows } from '../unit/domain/arbitraries.js';
 import { row } from '../unit/domain/fixtures.js';
 import { connectRequest, HeldClock, settle } from '../unit/gate/support.js';
@@ -48,6 +48,8 @@ function gate(failMode: FailModeName, policies: PolicyRepository, audit: AuditLo
       }),
       policies,
       audit,
+      facts: new MemoryConnectionFacts(),
+      counter: new MemoryConnectionCounter(),
       clock,
     }),
     { logger: new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' }), metrics },

@@ -16,7 +16,7 @@ import { normalizeIdentity, Outcome } from '../../lambda/domain/index.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { createGateHandler } from '../../lambda/gate-handler.js';
 import { MemoryAuditLog } from '../support/MemoryAuditLog.js';
-import { MemoryPolicies } from '../support/MemoryPorts.js';
+import { MemoryConnectionCounter, MemoryConnectionFacts, MemoryPolicies } from '../support/MemoryPorts.js';
 import { row } from '../unit/domain/fixtures.js';
 import { connectRequest, HeldClock } from '../unit/gate/support.js';
 import { arbOddText, FUZZ_SEED, fuzzParameters } from './support/fuzz.js';
@@ -43,6 +43,8 @@ function gate(failMode: 'admit' | 'refuse', logger = new Logger({ serviceName: '
         row.lockdown({ policyId: 'lockdown-b', endpoints: ['cvpn-endpoint-0fedcba9876543210'], groups: ['vendors'] }),
       ]),
       audit,
+      facts: new MemoryConnectionFacts(),
+      counter: new MemoryConnectionCounter(),
       clock: new HeldClock(),
     }),
     { logger, metrics },

@@ -6,6 +6,10 @@ import type {
   ClientVpnEndpoint,
   ConnectHandlerProbe,
   ClientVpnGateway,
+  ConnectionCounter,
+  ConnectionFact,
+  ConnectionFacts,
+  ConnectionFactsByEndpoint,
   EndpointSelection,
   IdleStateStore,
   Notifier,
@@ -99,6 +103,47 @@ export class MemoryLease implements RunLease {
   }
 }
 
+/** Connection facts in memory, by endpoint then connection id; `put` can be replaced to fail or hang. */
+export class MemoryConnectionFacts implements ConnectionFacts {
+  public readonly facts = new Map<string, Map<string, ConnectionFact>>();
+  /** The endpoint ids of every load, in order. */
+  public readonly loads: (readonly string[])[] = [];
+
+  public async put(fact: ConnectionFact): Promise<void> {
+    const endpoint = this.facts.get(fact.endpointId) ?? new Map<string, ConnectionFact>();
+    endpoint.set(fact.connectionId, fact);
+    this.facts.set(fact.endpointId, endpoint);
+  }
+
+  public async load(endpointIds: readonly string[]): Promise<ConnectionFactsByEndpoint> {
+    this.loads.push(endpointIds);
+    return new Map(endpointIds.map((endpointId) => [endpointId, new Map(this.facts.get(endpointId) ?? [])]));
+  }
+
+  /** Every fact kept, in the order they were put. */
+  public all(): ConnectionFact[] {
+    return [...this.facts.values()].flatMap((endpoint) => [...endpoint.values()]);
+  }
+}
+
+/** Counts of active connections from a list of connections; every call is kept, `countActive` can be replaced. */
+export class MemoryConnectionCounter implements ConnectionCounter {
+  public readonly calls: { endpointId: string; username: string; exceptConnectionId: string }[] = [];
+
+  constructor(public connections: Connection[] = []) {}
+
+  public async countActive(endpointId: string, username: string, exceptConnectionId: string): Promise<number> {
+    this.calls.push({ endpointId, username, exceptConnectionId });
+    return this.connections.filter(
+      (connection) =>
+        connection.endpointId === endpointId &&
+        connection.username === username &&
+        connection.connectionId !== exceptConnectionId &&
+        connection.status === 'active',
+    ).length;
+  }
+}
+
 /** Digests in memory. */
 export class MemoryNotifier implements Notifier {
   public readonly digests: RunDigest[] = [];
@@ -137,6 +182,7 @@ export function memoryPorts(
     policies: new MemoryPolicies(policies),
     audit: new MemoryAuditLog(),
     idleState: new MemoryIdleStore(),
+    facts: new MemoryConnectionFacts(),
     lease: new MemoryLease(),
     notifier: new MemoryNotifier(),
     clock: new ManualClock(),

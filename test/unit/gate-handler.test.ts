@@ -9,7 +9,7 @@ import { EnvVar } from '../../lambda/environment.js';
 import { createGateHandler, type GateRuntime } from '../../lambda/gate-handler.js';
 import { GateMetric } from '../../lambda/gate/index.js';
 import { MemoryAuditLog } from '../support/MemoryAuditLog.js';
-import { MemoryPolicies } from '../support/MemoryPorts.js';
+import { MemoryConnectionCounter, MemoryConnectionFacts, MemoryPolicies } from '../support/MemoryPorts.js';
 import { row } from './domain/fixtures.js';
 import { connectRequest, HeldClock } from './gate/support.js';
 
@@ -39,6 +39,8 @@ function memoryRuntime(env: Record<string, string> = {}): GateRuntime {
     config: loadGateConfig({ ...TABLES, ...env }),
     policies: new MemoryPolicies([row.revokedUser()]),
     audit: new MemoryAuditLog(),
+    facts: new MemoryConnectionFacts(),
+    counter: new MemoryConnectionCounter(),
     clock: new HeldClock(),
   };
 }

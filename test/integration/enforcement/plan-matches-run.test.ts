@@ -5,7 +5,9 @@
  * a dry run; an endpoint selection, sometimes naming an endpoint that does not exist), the plan
  * printed as JSON by the CLI (run in this process as its bin runs it) equals what the next run
  * records, decision by decision (connection, outcome, policy), for two ticks in a row (the second with
- * the idle memory and the unconfirmed terminations the first left). The plan itself writes nothing.
+ * the idle memory and the unconfirmed terminations the first left). Some connections have facts the client
+ * connect handler kept (their groups; a few under another identity, which neither joins), so rows selecting
+ * by groups apply to them alike. The plan itself writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -44,6 +46,15 @@ const arbConnection = fc.record({
   status: fc.constantFrom('active', 'active', 'active', 'active', 'terminating', 'failed-to-terminate'),
   /** EC2 accepts the call, then the connection goes failed-to-terminate. */
   failTermination: fc.constantFrom(false, false, true),
+  /** The groups the client connect handler kept for it; none: it never saw the connection (groups unknown). */
+  facts: fc.option(
+    fc.constantFrom<readonly string[]>([], ['contractors'], ['SRE', 'staff'], [' Contractors ', 'ops']),
+    {
+      nil: undefined,
+    },
+  ),
+  /** The facts name another user: they are not the connection's, and its groups stay unknown. */
+  factsOfAnother: fc.constantFrom(false, false, false, true),
 });
 
 /** Rows that end connections often, beside the generated ones: a revoked user, a session limit, an idle rule. */
@@ -98,7 +109,15 @@ interface PlanJson {
   readonly findings: readonly { policyId: string }[];
   readonly lateFailures: readonly { connectionId: string }[];
   readonly endpointErrors: readonly string[];
+  readonly groups: {
+    connectionsWithUnknownGroups: number;
+    factsOfAnotherIdentity: number;
+    rowsSelectingGroups: string[];
+  };
 }
+
+/** The id of the generated case's `index`th connection. */
+const connectionIdOf = (index: number) => `cvpn-connection-${index.toString(16).padStart(17, '0')}`;
 
 /** The outcome a run records for a verdict when EC2 accepts every call (the sandbox's, with no fault set). */
 const RECORDED: Readonly<Record<string, string>> = { [Verdict.TERMINATE]: Outcome.TERMINATED };
@@ -125,7 +144,8 @@ describe('cvpn-guard plan and the run that follows', () => {
     const scenario = parseScenario(
       {
         endpoints: [{ id: ENDPOINT_A }, { id: ENDPOINT_B }],
-        connections: generated.connections.map((connection) => ({
+        connections: generated.connections.map((connection, index) => ({
+          id: connectionIdOf(index),
           endpoint: connection.endpoint,
           ...connection.identity,
           established: `-${connection.minutesAgo}m`,
@@ -137,6 +157,25 @@ describe('cvpn-guard plan and the run that follows', () => {
       'generated',
     );
     applyScenario(scenario, sandbox.emulator, sandbox.clock.now());
+    const admittedAt = sandbox.clock.now();
+    await sandbox.putItems(
+      'state',
+      generated.connections.flatMap((connection, index) =>
+        connection.facts === undefined
+          ? []
+          : [
+              {
+                pk: `CONN#${connection.endpoint}`,
+                sk: connectionIdOf(index),
+                ...connection.identity,
+                ...(connection.factsOfAnother ? { username: 'someone-else' } : {}),
+                groups: connection.facts,
+                admittedAt: admittedAt.toISOString(),
+                ttl: Math.floor(admittedAt.getTime() / 1000) + 25 * 3600,
+              },
+            ],
+      ),
+    );
     await sandbox.putItems('policies', [
       ...generated.rows,
       ...generated.commonRows,
@@ -158,6 +197,7 @@ describe('cvpn-guard plan and the run that follows', () => {
     const verdicts = new Map<string, number>();
     let lateFailures = 0;
     let unreadEndpoints = 0;
+    let joinedFacts = 0;
     await fc.assert(
       fc.asyncProperty(arbCase, async (generated) => {
         // Arrange
@@ -201,6 +241,12 @@ describe('cvpn-guard plan and the run that follows', () => {
                 .sort(),
             );
             expect(plan.calls).toHaveLength(report.terminateCalls);
+            expect(plan.groups).toEqual({
+              connectionsWithUnknownGroups: report.groups.unknown,
+              factsOfAnotherIdentity: report.groups.mismatched,
+              rowsSelectingGroups: report.groups.selectingRows,
+            });
+            joinedFacts += generated.connections.filter((c) => c.facts !== undefined && !c.factsOfAnother).length;
             expect(plan.lateFailures.map((failure) => failure.connectionId).sort()).toEqual(
               report.lateFailures.map((failure) => failure.connectionId).sort(),
             );
@@ -222,5 +268,6 @@ describe('cvpn-guard plan and the run that follows', () => {
     expect([...verdicts.keys()].sort()).toEqual(['capped', 'exempted', 'terminate', 'would-terminate']);
     expect(lateFailures).toBeGreaterThan(0);
     expect(unreadEndpoints).toBeGreaterThan(0);
+    expect(joinedFacts).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -53,6 +53,29 @@ describe('Ec2ClientVpnGateway', () => {
     ]);
   });
 
+  it("counts a user's active connections with EC2's username filter, leaving out the attempt itself", async () => {
+    // Arrange
+    ec2Mock.on(DescribeClientVpnConnectionsCommand).resolves({
+      Connections: [
+        { ConnectionId: 'cvpn-connection-1', Username: 'alice', Status: { Code: 'active' } },
+        { ConnectionId: 'cvpn-connection-2', Username: 'alice', Status: { Code: 'terminated' } },
+        { ConnectionId: 'cvpn-connection-3', Username: 'Alice', Status: { Code: 'active' } },
+        { ConnectionId: 'cvpn-connection-new', Username: 'alice', Status: { Code: 'active' } },
+        { ConnectionId: 'cvpn-connection-4', Username: 'alice', Status: { Code: 'active' } },
+      ],
+    });
+
+    // Act
+    const count = await gateway().countActive(ENDPOINT, 'alice', 'cvpn-connection-new');
+
+    // Assert
+    expect(count).toBe(2);
+    expect(ec2Mock.commandCalls(DescribeClientVpnConnectionsCommand)[0]?.args[0].input).toMatchObject({
+      ClientVpnEndpointId: ENDPOINT,
+      Filters: [{ Name: 'username', Values: ['alice'] }],
+    });
+  });
+
   it('stops when EC2 hands back a NextToken it already gave', async () => {
     ec2Mock.on(DescribeClientVpnConnectionsCommand).resolves({
       Connections: [{ ConnectionId: 'cvpn-connection-1', Status: { Code: 'active' } }],

@@ -5,7 +5,7 @@ import { ENDPOINT_A } from '../domain/fixtures.js';
 import { connectRequest } from './support.js';
 
 describe('readConnectRequest', () => {
-  it('reads a well-formed v2 request as an attempt', () => {
+  it('reads a well-formed v2 request as an attempt, and the client versions beside it', () => {
     expect(readConnectRequest(connectRequest())).toEqual({
       wellFormed: true,
       problems: [],
@@ -18,6 +18,7 @@ describe('readConnectRequest', () => {
         platform: 'macos',
         publicIp: '198.51.100.7',
       },
+      client: { platformVersion: '15.1', clientOpenVpnVersion: '2.6.12' },
     });
   });
 
@@ -42,6 +43,17 @@ describe('readConnectRequest', () => {
     expect(read.wellFormed).toBe(false);
     expect(read.attempt).toMatchObject({ username: 'alice', endpointId: '', groups: ['a'] });
     expect(read.problems.join('; ')).toContain('endpoint-id');
+  });
+
+  it.each([
+    ['a comma-separated text', 'staff, vendors,,', ['staff', 'vendors']],
+    ['an empty text', '', []],
+    ['a list', ['staff', 'vendors'], ['staff', 'vendors']],
+  ])('reads groups sent as %s', (_, groups, expected) => {
+    const read = readConnectRequest(connectRequest({ groups }));
+
+    expect(read.wellFormed).toBe(true);
+    expect(read.attempt?.groups).toEqual(expected);
   });
 
   it('never throws, whatever the input', () => {

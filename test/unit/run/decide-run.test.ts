@@ -59,6 +59,7 @@ function gathered(overrides: Partial<Gathered> = {}): Gathered {
     },
     idleMemory: new Map(),
     unconfirmed: [],
+    groups: { unknown: 0, mismatched: 0 },
     ...overrides,
   };
 }
@@ -229,5 +230,26 @@ describe('decideRun', () => {
     // Assert
     expect(second).toEqual(first);
     expect(JSON.stringify(input, (_key, value: unknown) => (value instanceof Map ? [...value] : value))).toBe(before);
+  });
+
+  it('names the rows in force that select by groups beside the count of connections with unknown groups', () => {
+    // Arrange
+    const vendors = { ...REVOKED, policyId: 'vendors-out', usernames: undefined, groups: ['vendors'] };
+    const expired = { ...vendors, policyId: 'old-vendors', expiresAt: '2026-11-01T00:00:00Z' };
+    const exemptStaff = { policyId: 'staff-stay', kind: 'exempt', groups: ['staff'], reason: 'on call' };
+    const input = gathered({
+      rows: rows(REVOKED, vendors, expired, exemptStaff),
+      listing: { ...gathered().listing, connections: [{ ...CONNECTIONS[2]!, groups: ['vendors'] }] },
+      groups: { unknown: 2, mismatched: 1 },
+    });
+
+    // Act
+    const plan = decideRun(input, options());
+
+    // Assert
+    expect(plan.groups).toEqual({ unknown: 2, mismatched: 1, selectingRows: ['staff-stay', 'vendors-out'] });
+    expect(plan.decisions.map((decision) => [decision.connection.connectionId, decision.decidingPolicyId])).toEqual([
+      ['cvpn-connection-a2', 'vendors-out'],
+    ]);
   });
 });

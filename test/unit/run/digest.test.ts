@@ -24,6 +24,7 @@ function report(overrides: Partial<RunReport>): RunReport {
     reconciled: 0,
     lateFailures: [],
     auditFailures: 0,
+    groups: { unknown: 0, mismatched: 0, selectingRows: [] },
     ...overrides,
   };
 }

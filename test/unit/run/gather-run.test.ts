@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Connection } from '../../../lambda/domain/index.js';
-import type { ClientVpnEndpoint, DecisionRecord } from '../../../lambda/ports/index.js';
+import type { ClientVpnEndpoint, ConnectionFact, DecisionRecord } from '../../../lambda/ports/index.js';
 import { ENDPOINTS_IN_FLIGHT, gatherRun, type GatherPorts } from '../../../lambda/run/gather-run.js';
 import { aConnection, ENDPOINT_A, ENDPOINT_B, REVOKED_MALLORY } from '../../support/fixtures.js';
-import { MemoryGateway, MemoryIdleStore, MemoryPolicies } from '../../support/MemoryPorts.js';
+import { MemoryConnectionFacts, MemoryGateway, MemoryIdleStore, MemoryPolicies } from '../../support/MemoryPorts.js';
 
 const REVOKED = REVOKED_MALLORY;
 const TYPO = { policyId: 'typo', kind: 'idle', mode: 'enforce', endpoints: ['*'], idleMinute: 30, reason: 'x' };
@@ -17,7 +17,7 @@ const CONNECTIONS = [
 ];
 const UNCONFIRMED = [{ connectionId: 'cvpn-connection-a0' } as DecisionRecord];
 
-function ports(gateway = new MemoryGateway(ENDPOINTS, CONNECTIONS)) {
+function ports(gateway = new MemoryGateway(ENDPOINTS, CONNECTIONS), facts = new MemoryConnectionFacts()) {
   const idleState = new MemoryIdleStore();
   const loaded: (readonly string[])[] = [];
   const load = idleState.load.bind(idleState);
@@ -31,8 +31,9 @@ function ports(gateway = new MemoryGateway(ENDPOINTS, CONNECTIONS)) {
       },
     },
     audit: { listUnconfirmed: async () => UNCONFIRMED },
+    facts,
   } satisfies GatherPorts;
-  return { read, gateway, loaded };
+  return { read, gateway, loaded, facts };
 }
 
 describe('gatherRun', () => {
@@ -126,5 +127,67 @@ describe('gatherRun', () => {
     // Assert
     expect(defaultMost).toBe(ENDPOINTS_IN_FLIGHT);
     expect(most).toBe(2);
+  });
+
+  describe('the facts the gate kept', () => {
+    const ADMITTED_AT = new Date('2026-11-26T08:00:00Z');
+    const fact = (connection: Connection, overrides: Partial<ConnectionFact> = {}): ConnectionFact => ({
+      endpointId: connection.endpointId,
+      connectionId: connection.connectionId,
+      username: connection.username,
+      commonName: connection.commonName,
+      groups: ['vendors'],
+      admittedAt: ADMITTED_AT,
+      ...overrides,
+    });
+    const ALICE = aConnection({ connectionId: 'cvpn-connection-a2' });
+    const BOB = aConnection({ connectionId: 'cvpn-connection-b2', endpointId: ENDPOINT_B, username: 'bob' });
+    const CAROL = aConnection({ connectionId: 'cvpn-connection-a3', username: 'carol' });
+    const ENDED = aConnection({ connectionId: 'cvpn-connection-a4', username: 'dave', status: 'terminated' });
+
+    it('gives the connections it has facts for their groups, and counts the active ones without', async () => {
+      // Arrange
+      const { read, facts } = ports(new MemoryGateway(ENDPOINTS, [ALICE, BOB, CAROL, ENDED]));
+      await facts.put(fact(ALICE));
+      await facts.put(fact(BOB, { groups: undefined }));
+
+      // Act
+      const gathered = await gatherRun(read, { endpointSelection: {} });
+
+      // Assert
+      const groups = Object.fromEntries(gathered.listing.connections.map((c) => [c.connectionId, c.groups]));
+      expect(groups).toEqual({
+        [ALICE.connectionId]: ['vendors'],
+        [BOB.connectionId]: [],
+        [CAROL.connectionId]: undefined,
+        [ENDED.connectionId]: undefined,
+      });
+      expect(gathered.groups).toEqual({ unknown: 1, mismatched: 0 });
+      expect([...facts.loads[0]!].sort()).toEqual([ENDPOINT_A, ENDPOINT_B]);
+    });
+
+    it.each([
+      ['another user name', { username: 'mallory' }],
+      ['another common name', { commonName: 'mallory.vpn.example.com' }],
+      ['no user name where EC2 lists one', { username: undefined }],
+    ])('leaves the groups unknown, and counts it, when the facts name %s', async (_, overrides) => {
+      const { read, facts } = ports(new MemoryGateway(ENDPOINTS, [ALICE]));
+      await facts.put(fact(ALICE, overrides));
+
+      const gathered = await gatherRun(read, { endpointSelection: {} });
+
+      expect(gathered.listing.connections[0]?.groups).toBeUndefined();
+      expect(gathered.groups).toEqual({ unknown: 1, mismatched: 1 });
+    });
+
+    it('reads the facts of the endpoints read only', async () => {
+      const gateway = new MemoryGateway(ENDPOINTS, [ALICE, BOB]);
+      gateway.failingEndpoints.add(ENDPOINT_B);
+      const { read, facts } = ports(gateway);
+
+      await gatherRun(read, { endpointSelection: {} });
+
+      expect(facts.loads).toEqual([[ENDPOINT_A]]);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { TokenBucket } from '../../../lambda/run/TokenBucket.js';
+import { TokenBucket } from '../../../lambda/pacing/TokenBucket.js';
 import { ManualClock } from '../../support/ManualClock.js';
 
 describe('TokenBucket', () => {
@@ -41,5 +41,37 @@ describe('TokenBucket', () => {
     expect(clock.sleeps).toEqual([]);
     await bucket.take();
     expect(clock.sleeps).toEqual([expect.closeTo(200, 5)]);
+  });
+});
+
+describe('TokenBucket.tryTake', () => {
+  it('takes the burst, then refuses without waiting until a token has refilled', () => {
+    // Arrange
+    const clock = new ManualClock();
+    const bucket = new TokenBucket(2, 3, clock);
+
+    // Act
+    const burst = [bucket.tryTake(), bucket.tryTake(), bucket.tryTake()];
+    const empty = bucket.tryTake();
+    clock.advance(499);
+    const early = bucket.tryTake();
+    clock.advance(1);
+    const refilled = bucket.tryTake();
+
+    // Assert
+    expect(burst).toEqual([true, true, true]);
+    expect([empty, early, refilled]).toEqual([false, false, true]);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('finds nothing to take while waiting callers hold the tokens they reserved', async () => {
+    const clock = new ManualClock('2026-11-26T10:00:00Z', { advanceOnSleep: false });
+    const bucket = new TokenBucket(1, 1, clock);
+    void bucket.take();
+    void bucket.take();
+
+    clock.advance(1000);
+
+    expect(bucket.tryTake()).toBe(false);
   });
 });
