@@ -86,5 +86,11 @@ export const STATE_TABLE = {
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
 
+/**
+ * How the partition key of the client connect handler's items in the state table begins (`CONN#<endpointId>`): the
+ * facts of each connection it admitted, for the runs to join. Its role may write these items only.
+ */
+export const CONNECTION_FACTS_KEY_PREFIX = 'CONN#';
+
 /** Every table, for code that creates them all (the sandbox). */
 export const TABLES = [POLICIES_TABLE, AUDIT_TABLE, STATE_TABLE] as const;

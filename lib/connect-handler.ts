@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
+import { CONNECTION_FACTS_KEY_PREFIX } from '../lambda/tables.js';
 import { connectHandlerName, gateEnvironment, type GateSettings, SETTING_DEFAULTS } from '../lambda/settings/index.js';
 import { bundledCode, FUNCTION_ENVIRONMENT, lambdaEntry } from './function-code.js';
 
@@ -35,7 +36,7 @@ export const CONNECT_HANDLER_MEMORY_MB = 512;
  * The state table items the handler may read and write: its connection records only (`pk` = `CONN#…`), never
  * the run lease or the idle memory of the enforcer.
  */
-export const CONNECTION_STATE_KEYS = 'CONN#*';
+export const CONNECTION_STATE_KEYS = `${CONNECTION_FACTS_KEY_PREFIX}*`;
 
 /** Properties of {@link ConnectHandler}. */
 export interface ConnectHandlerProps {

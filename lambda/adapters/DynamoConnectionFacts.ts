@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, ConnectionFact, ConnectionFacts, ConnectionFactsByEndpoint } from '../ports/index.js';
+import { CONNECTION_FACTS_KEY_PREFIX } from '../tables.js';
 
 /** Client VPN ends every session after at most 24 hours (`SessionTimeoutHours` is 8, 10, 12 or 24). */
 const LONGEST_SESSION_SECONDS = 24 * 3600;
@@ -13,7 +14,7 @@ export const FACT_RETENTION_SECONDS = LONGEST_SESSION_SECONDS + FACT_MARGIN_SECO
 
 /** Partition of the connection facts of one endpoint in the state table. */
 export function factsPk(endpointId: string): string {
-  return `CONN#${endpointId}`;
+  return `${CONNECTION_FACTS_KEY_PREFIX}${endpointId}`;
 }
 
 /**

@@ -31,7 +31,13 @@ const DEADLINE_MS = 3000;
 type FailModeName = 'admit' | 'refuse';
 
 /** A fresh handler (a new container) over these ports; `added` lists the metrics it counted. */
-function gate(failMode: FailModeName, policies: PolicyRepository, audit: AuditLog, clock: HeldClock) {
+function gate(
+  failMode: FailModeName,
+  policies: PolicyRepository,
+  audit: AuditLog,
+  clock: HeldClock,
+  facts = new MemoryConnectionFacts(),
+) {
   const metrics = new Metrics({ namespace: 'Fuzz', serviceName: 'fuzz' });
   const added: string[] = [];
   jest.spyOn(metrics, 'addMetric').mockImplementation((name) => {
@@ -48,13 +54,18 @@ function gate(failMode: FailModeName, policies: PolicyRepository, audit: AuditLo
       }),
       policies,
       audit,
-      facts: new MemoryConnectionFacts(),
+      facts,
       counter: new MemoryConnectionCounter(),
       clock,
     }),
     { logger: new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' }), metrics },
   );
   return { handler, added };
+}
+
+/** Whether `event` is one of the well-formed requests the cases send. */
+function isRequest(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'connection-id' in event && 'schema-version' in event;
 }
 
 /** The request Client VPN would send for an attempt, well formed. */
@@ -138,18 +149,21 @@ describe(`fuzzing the client connect handler's policy rows and ports (seed ${FUZ
       failMode: fc.constantFrom<FailModeName>('admit', 'refuse'),
       policies: fc.constantFrom(Failure.THROWS, Failure.HANGS),
       audit: fc.constantFrom<Failure | 'works'>(Failure.THROWS, Failure.HANGS, 'works'),
+      facts: fc.constantFrom<Failure | 'works'>(Failure.THROWS, Failure.HANGS, 'works'),
       event: fc.oneof(
         fc.constantFrom(connectRequest(), connectRequest({ username: 'bob' })),
         fc.jsonValue({ maxDepth: 2 }),
       ),
     });
     await fc.assert(
-      fc.asyncProperty(arbCase, async ({ failMode, policies, audit, event }) => {
+      fc.asyncProperty(arbCase, async ({ failMode, policies, audit, facts, event }) => {
         // Arrange
         const clock = new HeldClock();
         const auditLog = new MemoryAuditLog();
         if (audit !== 'works') auditLog.record = failing<boolean>(audit);
-        const { handler, added } = gate(failMode, { loadAll: failing(policies) }, auditLog, clock);
+        const connectionFacts = new MemoryConnectionFacts();
+        if (facts !== 'works') connectionFacts.put = failing<void>(facts);
+        const { handler, added } = gate(failMode, { loadAll: failing(policies) }, auditLog, clock, connectionFacts);
 
         // Act: the deadline passes while the handler waits.
         const answering = handler(event, CONTEXT);
@@ -170,6 +184,9 @@ describe(`fuzzing the client connect handler's policy rows and ports (seed ${FUZ
         expect(added.filter((name) => name === counted)).toHaveLength(1);
         expect(added.filter((name) => name === GateMetric.ATTEMPTS)).toHaveLength(1);
         if (audit !== 'works') expect(added).toContain(GateMetric.AUDIT_WRITE_FAILED);
+        // A well-formed request let in by the fail mode has its facts kept; when they cannot be, it is counted.
+        if (failMode === 'admit' && facts !== 'works' && connectionFacts.all().length === 0 && isRequest(event))
+          expect(added).toContain(GateMetric.FACTS_WRITE_FAILED);
       }),
       fuzzParameters(600),
     );
