@@ -9,7 +9,7 @@ import { DEFAULT_REFUSAL_MESSAGE } from '../lambda/domain/constants.js';
 
 /** What the oracle expects of one attempt. */
 export type OracleVerdict =
-  | { readonly verdict: 'refuse'; readonly policyId: string; readonly message: string }
+  | { readonly verdict: 'refuse'; readonly policyId: string; readonly message: string; readonly kind: string }
   | { readonly verdict: 'would-refuse'; readonly policyId: string }
   | { readonly verdict: 'admit'; readonly exemptedBy?: string };
 
@@ -20,6 +20,11 @@ export interface OracleAttempt {
   readonly commonName?: string;
   /** The groups the request names (known at connect, unlike in a run). */
   readonly groups: readonly string[];
+  /**
+   * The active connections the user already holds on the endpoint, as EC2 lists them (the bench's ground truth,
+   * not the handler's count); undefined when not known, and then `max-connections` refuses no one.
+   */
+  readonly held?: number;
 }
 
 type RawRow = Readonly<Record<string, unknown>>;
@@ -44,7 +49,7 @@ export function oracleVerdict(rows: readonly RawRow[], attempt: OracleAttempt, n
   const enforcing = fired.find((row) => row.mode === 'enforce');
   if (enforcing !== undefined) {
     const message = typeof enforcing.message === 'string' ? enforcing.message : DEFAULT_REFUSAL_MESSAGE;
-    return { verdict: 'refuse', policyId: text(enforcing.policyId), message };
+    return { verdict: 'refuse', policyId: text(enforcing.policyId), message, kind: text(enforcing.kind) };
   }
   return { verdict: 'would-refuse', policyId: text(fired[0]?.policyId) };
 }
@@ -59,9 +64,14 @@ function fires(row: RawRow, attempt: OracleAttempt, now: Date): boolean {
     case 'off-hours':
       return selects(row, attempt) && !withinAllowedHours(row, now);
     case 'max-connections':
-      // ASSUMPTION, to update when the handler counts: the count of the identity's connections is unknown at
-      // connect time, and an unknown count refuses no one (the next run ends what is over the limit).
-      return false;
+      // One more connection would take the user over the limit. The handler counts by user name only, so an
+      // attempt without one is never counted.
+      return (
+        attempt.username !== undefined &&
+        attempt.held !== undefined &&
+        selects(row, attempt) &&
+        attempt.held + 1 > Number(row.maxConnections)
+      );
     default:
       // idle and max-session judge a session; an attempt has none yet.
       return false;

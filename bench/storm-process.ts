@@ -145,14 +145,17 @@ async function play(sandbox: Sandbox, attempts: readonly StormAttempt[]): Promis
 }
 
 /** The admission records of the audit table, by connection id (read after the storm, so not counted). */
-async function admissionOutcomes(sandbox: Sandbox): Promise<Map<string, string>> {
+async function admissionOutcomes(sandbox: Sandbox): Promise<Map<string, { outcome: string; uncounted: boolean }>> {
   const client = new DynamoDBClient({ ...sandbox.clientConfig(), maxAttempts: 10 });
-  const outcomes = new Map<string, string>();
+  const outcomes = new Map<string, { outcome: string; uncounted: boolean }>();
   for await (const page of paginateScan({ client }, { TableName: sandbox.tables.audit })) {
     for (const item of page.Items ?? []) {
       const connectionId = item.connectionId?.S;
       if (item.recordType?.S === AuditRecordType.ADMISSION && connectionId !== undefined)
-        outcomes.set(connectionId, item.outcome?.S ?? 'unknown');
+        outcomes.set(connectionId, {
+          outcome: item.outcome?.S ?? 'unknown',
+          uncounted: (item.notes?.L ?? []).some((note) => note.S?.includes('count unknown') === true),
+        });
     }
   }
   client.destroy();
@@ -197,9 +200,21 @@ async function runPhase(command: StormCommand): Promise<StormObservation> {
         .map((entry) => [entry.handler?.request['public-ip'] ?? '', entry] as const),
     );
     const records = await admissionOutcomes(sandbox);
+    const connections = sandbox.emulator.listConnections();
     const attempts: ObservedAttempt[] = generated.storm.map((attempt, index) => {
       const entry = logged.get(attempt.publicIp);
       const result = results[index];
+      const record = entry === undefined ? undefined : records.get(entry.connectionId);
+      const held =
+        entry === undefined || attempt.username === undefined
+          ? undefined
+          : connections.filter(
+              (connection) =>
+                connection.endpointId === attempt.endpoint &&
+                connection.username === attempt.username &&
+                connection.connectionId !== entry.connectionId &&
+                connection.establishedAt.getTime() < entry.at.getTime(),
+            ).length;
       return {
         index,
         role: attempt.role,
@@ -207,7 +222,9 @@ async function runPhase(command: StormCommand): Promise<StormObservation> {
         admitted: result?.admitted ?? false,
         message: result?.message,
         failureReason: result?.failureReason,
-        recordOutcome: entry === undefined ? undefined : records.get(entry.connectionId),
+        recordOutcome: record?.outcome,
+        ...(record?.uncounted === true ? { uncounted: true } : {}),
+        ...(held === undefined ? {} : { held }),
       };
     });
     return {

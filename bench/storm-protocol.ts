@@ -25,6 +25,13 @@ export interface ObservedAttempt {
   readonly failureReason?: string;
   /** The `outcome` of the attempt's admission record, when the table holds one. */
   readonly recordOutcome?: string;
+  /** The record's notes say the handler could not count the user's connections (it admits then, by design). */
+  readonly uncounted?: boolean;
+  /**
+   * The active connections of the same user name on the endpoint established before this attempt, from the
+   * emulator's list after the storm (nothing ends a connection during it): the oracle's count.
+   */
+  readonly held?: number;
 }
 
 /** One invocation of the handler, timed in its wrapper. */

@@ -1,4 +1,6 @@
-import { describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { DescribeClientVpnConnectionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
@@ -6,7 +8,8 @@ import * as fc from 'fast-check';
 import { loadGateConfig } from '../../lambda/config.js';
 import { DEFAULT_REFUSAL_MESSAGE } from '../../lambda/domain/index.js';
 import { EnvVar } from '../../lambda/environment.js';
-import { createGateHandler, type GateRuntime } from '../../lambda/gate-handler.js';
+import { createGateClients } from '../../lambda/clients.js';
+import { createGateHandler, createGateRuntime, type GateRuntime } from '../../lambda/gate-handler.js';
 import { GateMetric } from '../../lambda/gate/index.js';
 import { MemoryAuditLog } from '../support/MemoryAuditLog.js';
 import { MemoryConnectionCounter, MemoryConnectionFacts, MemoryPolicies } from '../support/MemoryPorts.js';
@@ -83,5 +86,36 @@ describe('gateHandler', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('createGateRuntime', () => {
+  const ec2 = mockClient(EC2Client);
+  afterEach(() => ec2.reset());
+
+  it('builds its EC2 client on the first count only, one attempt, and counts the active connections it lists', async () => {
+    // Arrange
+    ec2.on(DescribeClientVpnConnectionsCommand).resolves({
+      Connections: [
+        { ConnectionId: 'cvpn-connection-1', Username: 'alice', Status: { Code: 'active' } },
+        { ConnectionId: 'cvpn-connection-2', Username: 'alice', Status: { Code: 'terminated' } },
+        { ConnectionId: 'cvpn-connection-3', Username: 'alice', Status: { Code: 'active' } },
+      ],
+    });
+    const runtime = createGateRuntime(loadGateConfig(TABLES), createGateClients({ region: 'us-east-1' }));
+    expect(ec2.calls()).toHaveLength(0);
+
+    // Act
+    const count = await runtime.counter.countActive('cvpn-endpoint-0123456789abcdef0', 'alice', 'cvpn-connection-3');
+
+    // Assert
+    expect(count).toBe(1);
+    expect(ec2.commandCalls(DescribeClientVpnConnectionsCommand)[0]?.args[0].input).toMatchObject({
+      ClientVpnEndpointId: 'cvpn-endpoint-0123456789abcdef0',
+      Filters: [{ Name: 'username', Values: ['alice'] }],
+    });
+    expect(
+      await (ec2.commandCalls(DescribeClientVpnConnectionsCommand)[0]?.thisValue as EC2Client).config.maxAttempts(),
+    ).toBe(1);
   });
 });

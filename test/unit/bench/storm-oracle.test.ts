@@ -48,6 +48,7 @@ describe('oracleVerdict', () => {
       verdict: 'refuse',
       policyId: 'revoked',
       message: 'Gone.',
+      kind: 'revoked-user',
     });
     expect(oracleVerdict(rows, attempt({ username: 'alicea' }), NOW)).toEqual({ verdict: 'admit' });
   });
@@ -85,6 +86,7 @@ describe('oracleVerdict', () => {
       verdict: 'refuse',
       policyId: 'revoked',
       message: 'revoked',
+      kind: 'revoked-user',
     });
     expect(oracleVerdict(rows, attempt({ endpoint: E1, username: 'bob' }), NOW)).toEqual({
       verdict: 'would-refuse',
@@ -112,10 +114,19 @@ describe('oracleVerdict', () => {
     expect(oracleVerdict([night], attempt(), new Date('2026-11-25T20:00:00Z'))).toMatchObject({ verdict: 'refuse' });
   });
 
-  it('admits under a max-connections row: the count is unknown at connect', () => {
+  it('refuses under a max-connections row only a user whose held connections are known and at the limit', () => {
     const row = { policyId: 'two', kind: 'max-connections', mode: 'enforce', endpoints: ['*'], maxConnections: 1 };
+    const rows = [{ ...row, reason: 'x' }];
 
-    expect(oracleVerdict([{ ...row, reason: 'x' }], attempt({ username: 'alice' }), NOW)).toEqual({ verdict: 'admit' });
+    expect(oracleVerdict(rows, attempt({ username: 'alice' }), NOW)).toEqual({ verdict: 'admit' });
+    expect(oracleVerdict(rows, attempt({ username: 'alice', held: 0 }), NOW)).toEqual({ verdict: 'admit' });
+    expect(oracleVerdict(rows, attempt({ username: 'alice', held: 1 }), NOW)).toMatchObject({
+      verdict: 'refuse',
+      policyId: 'two',
+      kind: 'max-connections',
+    });
+    // The handler counts by user name: a certificate-only identity is never counted.
+    expect(oracleVerdict(rows, attempt({ commonName: 'laptop', held: 5 }), NOW)).toEqual({ verdict: 'admit' });
   });
 
   it("agrees with the product's decision on every attempt of the bench's storm", () => {

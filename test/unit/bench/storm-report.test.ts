@@ -76,6 +76,21 @@ describe('stormPhaseFigures', () => {
     expect(figures.revokedAttempts).toBeGreaterThan(0);
   });
 
+  it('takes an attempt over max-connections admitted uncounted as the fallback, and admitted counted as a difference', () => {
+    // Arrange: a staff attempt whose user already holds two connections (the limit).
+    const index = storm.storm.findIndex((attempt) => attempt.role === 'staff');
+    const base = perfect();
+    const over = { ...base[index]!, held: 2, admitted: true, recordOutcome: 'admitted' };
+
+    // Act
+    const uncounted = stormPhaseFigures(storm, observation(base.with(index, { ...over, uncounted: true })));
+    const counted = stormPhaseFigures(storm, observation(base.with(index, over)));
+
+    // Assert
+    expect(uncounted).toMatchObject({ differences: 0, uncountedAdmissions: 1 });
+    expect(counted).toMatchObject({ differences: 1, uncountedAdmissions: 0, differencesByRole: { staff: 1 } });
+  });
+
   it('counts answers and records that differ, handler failures, calls per attempt, and the warm durations', () => {
     // Arrange: admit the first refusal, refuse the first admission for a timeout, lose a would-refuse record.
     const attempts = perfect();
