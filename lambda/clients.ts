@@ -46,20 +46,16 @@ export function createDocumentClient(dynamodb: DynamoDBClient): DynamoDBDocument
   return DynamoDBDocumentClient.from(dynamodb, DOCUMENT_CLIENT_OPTIONS);
 }
 
-/** The clients the client connect handler uses: DynamoDB always, EC2 (to count a user's connections) only when given. */
-export type GateClients = Pick<AwsClients, 'dynamodb' | 'documents'> & Partial<Pick<AwsClients, 'ec2Terminate'>>;
+/** The clients the client connect handler uses: DynamoDB, and a one-attempt EC2 client to count a user's connections. */
+export type GateClients = Pick<AwsClients, 'dynamodb' | 'documents' | 'ec2Terminate'>;
 
-/**
- * The client connect handler's clients: DynamoDB only. Its EC2 client is built on first use
- * ({@link createCountingEc2Client}): @aws-sdk/client-ec2 is half of its bundle, and most containers never count.
- */
+/** The client connect handler's clients: no SNS and no Lambda client, which it never calls. */
 export function createGateClients(options: AwsClientOptions = {}): GateClients {
-  const dynamodb = new DynamoDBClient(sdkClientSettings(options));
-  return { dynamodb, documents: createDocumentClient(dynamodb) };
-}
-
-/** A one-attempt EC2 client (as `ec2Terminate`), loaded when first asked for. */
-export async function createCountingEc2Client(options: AwsClientOptions = {}): Promise<EC2Client> {
-  const { EC2Client: Client } = await import('@aws-sdk/client-ec2');
-  return new Client({ ...sdkClientSettings(options), retryMode: 'standard', maxAttempts: 1 });
+  const common = sdkClientSettings(options);
+  const dynamodb = new DynamoDBClient(common);
+  return {
+    dynamodb,
+    documents: createDocumentClient(dynamodb),
+    ec2Terminate: new EC2Client({ ...common, retryMode: 'standard', maxAttempts: 1 }),
+  };
 }

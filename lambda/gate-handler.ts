@@ -6,8 +6,9 @@ import middy from '@middy/core';
 import { DynamoAuditLog } from './adapters/DynamoAuditLog.js';
 import { DynamoConnectionFacts } from './adapters/DynamoConnectionFacts.js';
 import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
+import { Ec2ClientVpnGateway } from './adapters/Ec2ClientVpnGateway.js';
 import { SystemClock } from './adapters/SystemClock.js';
-import { createCountingEc2Client, createGateClients, type GateClients } from './clients.js';
+import { createGateClients, type GateClients } from './clients.js';
 import { type GateConfig, loadGateConfig } from './config.js';
 import { DEFAULT_REFUSAL_MESSAGE, FailMode } from './domain/index.js';
 import { ConnectGate, connectResponse, type ConnectResponse, GateMetric, type GateMetrics } from './gate/index.js';
@@ -27,8 +28,7 @@ export interface GateRuntime {
 /**
  * Wires the AWS adapters for the gate, on the clients and the clock given (the sandbox and the bench pass
  * theirs). The count of a user's connections goes through a one-attempt EC2 client: the gate paces its
- * calls itself, and an SDK retry would outlive the connect deadline while spending EC2's describe bucket. The
- * EC2 adapter and client are loaded on the first count, not at a cold start.
+ * calls itself, and an SDK retry would outlive the connect deadline while spending EC2's describe bucket.
  */
 export function createGateRuntime(
   config: GateConfig,
@@ -40,27 +40,9 @@ export function createGateRuntime(
     policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
     audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
     facts: new DynamoConnectionFacts(clients.documents, config.stateTable, clock),
-    counter: new LazyConnectionCounter(async () => {
-      const { Ec2ClientVpnGateway } = await import('./adapters/Ec2ClientVpnGateway.js');
-      return new Ec2ClientVpnGateway(clients.ec2Terminate ?? (await createCountingEc2Client()), () => clock.now());
-    }),
+    counter: new Ec2ClientVpnGateway(clients.ec2Terminate, () => clock.now()),
     clock,
   };
-}
-
-/** A counter built on its first use; a build that fails is tried again on the next count. */
-class LazyConnectionCounter implements ConnectionCounter {
-  private counter: Promise<ConnectionCounter> | undefined;
-
-  constructor(private readonly build: () => Promise<ConnectionCounter>) {}
-
-  public async countActive(endpointId: string, username: string, exceptConnectionId: string): Promise<number> {
-    this.counter ??= this.build().catch((error: unknown) => {
-      this.counter = undefined;
-      throw error;
-    });
-    return (await this.counter).countActive(endpointId, username, exceptConnectionId);
-  }
 }
 
 /** Observability the gate's handler writes to. */

@@ -91,9 +91,11 @@ describe('gateHandler', () => {
 
 describe('createGateRuntime', () => {
   const ec2 = mockClient(EC2Client);
-  afterEach(() => ec2.reset());
+  afterEach(() => {
+    ec2.reset();
+  });
 
-  it('builds its EC2 client on the first count only, one attempt, and counts the active connections it lists', async () => {
+  it("counts the active connections EC2 lists for the user, through a one-attempt EC2 client, on the gate's own clients", async () => {
     // Arrange
     ec2.on(DescribeClientVpnConnectionsCommand).resolves({
       Connections: [
@@ -103,7 +105,6 @@ describe('createGateRuntime', () => {
       ],
     });
     const runtime = createGateRuntime(loadGateConfig(TABLES), createGateClients({ region: 'us-east-1' }));
-    expect(ec2.calls()).toHaveLength(0);
 
     // Act
     const count = await runtime.counter.countActive('cvpn-endpoint-0123456789abcdef0', 'alice', 'cvpn-connection-3');
