@@ -66,7 +66,8 @@ export interface Gathered {
 /**
  * Reads what a run decides on, in this order: the policy rows, the selected endpoints and their
  * connections (`endpointConcurrency` endpoints at a time; one that fails does not stop the others),
- * the unconfirmed terminations, the idle memory and the gate's connection facts of the endpoints read.
+ * the unconfirmed terminations, then the idle memory and the gate's connection facts of the endpoints read
+ * (both at once).
  * Each listed connection the gate kept facts of gets the groups it saw ({@link joinFacts}); the others
  * keep unknown groups. The run and `plan` both gather through it, so a preview reads what the run reads.
  * A policy table or a state table that cannot be read throws.
@@ -75,11 +76,11 @@ export async function gatherRun(ports: GatherPorts, request: GatherRequest): Pro
   const { rows, findings } = await ports.policies.loadAll();
   const listed = await listConnections(ports, request);
   const unconfirmed = await ports.audit.listUnconfirmed();
-  const idleMemory = await ports.idleState.load(listed.readEndpoints);
-  const { connections, unknown, mismatched } = joinFacts(
-    listed.connections,
-    await ports.facts.load(listed.readEndpoints),
-  );
+  const [idleMemory, facts] = await Promise.all([
+    ports.idleState.load(listed.readEndpoints),
+    ports.facts.load(listed.readEndpoints),
+  ]);
+  const { connections, unknown, mismatched } = joinFacts(listed.connections, facts);
   if (mismatched > 0)
     (ports.logger ?? SILENT_LOGGER).warn('connection facts that name another identity than EC2 lists: not joined', {
       mismatched,
