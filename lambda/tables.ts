@@ -94,3 +94,23 @@ export const CONNECTION_FACTS_KEY_PREFIX = 'CONN#';
 
 /** Every table, for code that creates them all (the sandbox). */
 export const TABLES = [POLICIES_TABLE, AUDIT_TABLE, STATE_TABLE] as const;
+
+/**
+ * The attributes of an audit record that a completion or a confirmation may write (`UpdateItem`), with the key that
+ * names the record. The enforcer's role may update these only (`dynamodb:Attributes`): never `ttl`, nor the decision.
+ */
+export const AUDIT_COMPLETION_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'outcome',
+  'calledBy',
+  'reason',
+  'previousStatus',
+  'currentStatus',
+  'requestId',
+  'errorCode',
+  'errorMessage',
+  'completedAt',
+  'confirmedAt',
+  'pendingKey',
+] as const;
