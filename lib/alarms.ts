@@ -6,7 +6,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RunMetric } from '../lambda/metrics.js';
-import { failModeAnswers, runMetric } from './run-metrics.js';
+import type { ParsedSchedule } from '../lambda/settings/index.js';
+import { failModeAnswers, runMetric, runsPerWindow } from './run-metrics.js';
+import { runsStoppedWindow } from './runs-stopped-window.js';
 
 /** The client connect handler's p99 duration above which an operator should look: Client VPN users wait for it. */
 export const CONNECT_HANDLER_SLOW_MS = 1000;
@@ -19,6 +21,10 @@ export interface AlarmsProps {
   readonly connectHandler: lambda.IFunction;
   /** Where failed invocations land. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** Where Lambda records batches of policy changes it gave up on. */
+  readonly changeFailureQueue: sqs.IQueue;
+  /** When the enforcer runs: the runs-stopped alarm waits three of its periods. */
+  readonly schedule: ParsedSchedule;
   /** Where every alarm is sent. */
   readonly topic: sns.ITopic;
   /** Window each alarm looks at. @default Duration.minutes(5) */
@@ -29,8 +35,9 @@ export interface AlarmsProps {
  * Alarms on what needs a person: the function failing, an invocation dead-lettered, a
  * termination that failed, a run stopped by a cap, a policy row that does not validate; and for the
  * client connect handler: the function failing, an attempt answered by the fail mode, answers getting
- * slow, a run's canary attempt getting no well-formed answer. Each one fires on the first occurrence
- * in its window (the slowness on a sustained one) and is sent to the topic; no data means all is well.
+ * slow, a run's canary attempt getting no well-formed answer; a batch of policy changes given up on; and runs that
+ * stopped happening. Each one fires on the first occurrence in its window (the slowness on a sustained one) and is
+ * sent to the topic; no data means all is well, except for the runs-stopped alarm, where no data is the problem.
  */
 export class Alarms extends Construct {
   /** The function threw (the run did not finish). */
@@ -51,6 +58,10 @@ export class Alarms extends Construct {
   public readonly connectHandlerSlow: cloudwatch.Alarm;
   /** A run's canary attempt on the client connect handler got no well-formed answer. */
   public readonly connectHandlerCanary: cloudwatch.Alarm;
+  /** Lambda gave up on a batch of policy changes and recorded it in the failure queue. */
+  public readonly failedChangeBatches: cloudwatch.Alarm;
+  /** No run reported for three schedule periods (see {@link runsStoppedWindow}). */
+  public readonly runsStopped: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -127,6 +138,26 @@ export class Alarms extends Construct {
       'ConnectHandlerCanary',
       runMetric(RunMetric.CONNECT_HANDLER_CANARY_FAILED, { period, statistic: cloudwatch.Stats.MAXIMUM }),
       "a run's canary attempt on the client connect handler got no well-formed answer; real attempts may be refused. See the handler's log group.",
+    );
+
+    this.failedChangeBatches = alarm(
+      'FailedChangeBatches',
+      props.changeFailureQueue.metricApproximateNumberOfMessagesVisible({
+        period,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      'a batch of policy changes failed after its retries and is recorded in the change failure queue; the next scheduled run reads those rows anyway. See docs/deploy.md for what the message holds.',
+    );
+    const window = runsStoppedWindow(props.schedule);
+    this.runsStopped = alarm(
+      'RunsStopped',
+      runsPerWindow(window.period),
+      `no enforcer run reported for ${window.description}: the schedule may be disabled or the function failing before it reports. Nothing is being enforced.`,
+      {
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: window.evaluationPeriods,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
     );
   }
 }

@@ -9,6 +9,8 @@ import { Dashboard } from './dashboard.js';
 import { Enforcer } from './enforcer.js';
 import { Notifications } from './notifications.js';
 import { StackOutput } from './outputs.js';
+import { PolicyChanges } from './policy-changes.js';
+import { runsStoppedWindow } from './runs-stopped-window.js';
 import { Tables } from './tables.js';
 
 /** Properties of {@link CvpnGuardStack}. */
@@ -20,8 +22,9 @@ export interface CvpnGuardStackProps extends StackProps {
 }
 
 /**
- * cvpn-guard: tables, the scheduled enforcer, the client connect handler (attached to the listed endpoints
- * when `attachConnectHandler` says so), notifications and alarms, a dashboard, and the outputs the CLI reads.
+ * cvpn-guard: tables, the enforcer (scheduled, and run on policy changes through the policies table's stream), the
+ * client connect handler (attached to the listed endpoints when `attachConnectHandler` says so), notifications and
+ * alarms, a dashboard, and the outputs the CLI reads.
  */
 export class CvpnGuardStack extends Stack {
   public readonly tables: Tables;
@@ -30,6 +33,7 @@ export class CvpnGuardStack extends Stack {
   /** The attachment to `endpointIds`; undefined unless `attachConnectHandler`. */
   public readonly connectHandlerAttachment?: ConnectHandlerAttachment;
   public readonly enforcer: Enforcer;
+  public readonly policyChanges: PolicyChanges;
   public readonly alarms: Alarms;
   public readonly dashboard: Dashboard;
 
@@ -74,17 +78,28 @@ export class CvpnGuardStack extends Stack {
       connectHandler: this.connectHandler,
       ...(props.entry === undefined ? {} : { entry: props.entry }),
     });
+    this.policyChanges = new PolicyChanges(this, 'PolicyChanges', {
+      function: this.enforcer.function,
+      policiesTable: this.tables.policies,
+      failureQueueKey: this.notifications.key,
+    });
     this.alarms = new Alarms(this, 'Alarms', {
       function: this.enforcer.function,
       connectHandler: this.connectHandler.function,
       deadLetterQueue: this.enforcer.deadLetterQueue,
+      changeFailureQueue: this.policyChanges.failureQueue,
+      schedule: config.schedule,
       topic: this.notifications.topic,
     });
     this.dashboard = new Dashboard(this, 'Dashboard', {
       function: this.enforcer.function,
       connectHandler: this.connectHandler.function,
       deadLetterQueue: this.enforcer.deadLetterQueue,
+      changeFailureQueue: this.policyChanges.failureQueue,
+      runsPeriod: runsStoppedWindow(config.schedule).period,
       alarms: [
+        this.alarms.runsStopped,
+        this.alarms.failedChangeBatches,
         this.alarms.functionErrors,
         this.alarms.deadLetters,
         this.alarms.failedTerminations,
@@ -125,6 +140,14 @@ export class CvpnGuardStack extends Stack {
     new CfnOutput(this, StackOutput.CONNECT_HANDLER_ARN, {
       value: this.connectHandler.attachableArn,
       description: 'What a Client VPN endpoint is attached to (the alias live with provisioned concurrency)',
+    });
+    new CfnOutput(this, StackOutput.CHANGE_FAILURE_QUEUE_URL, {
+      value: this.policyChanges.failureQueue.queueUrl,
+      description: 'Batches of policy changes the enforcer gave up on (their stream position; see docs/deploy.md)',
+    });
+    new CfnOutput(this, StackOutput.CHANGE_FAILURE_QUEUE_ARN, {
+      value: this.policyChanges.failureQueue.queueArn,
+      description: 'The change failure queue, by ARN',
     });
     new CfnOutput(this, StackOutput.DASHBOARD_URL, {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.dashboard.dashboard.dashboardName}`,

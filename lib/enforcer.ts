@@ -12,7 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { resourceEnvironment } from '../lambda/resource-environment.js';
 import { enforcerEnvironment, type RunSettings, SETTING_DEFAULTS } from '../lambda/settings/index.js';
-import { AuditIndex } from '../lambda/tables.js';
+import { AUDIT_COMPLETION_ATTRIBUTES, AuditIndex } from '../lambda/tables.js';
 import type { EndpointScope } from './config.js';
 import {
   bundledCode,
@@ -87,6 +87,8 @@ export class Enforcer extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the function. */
   public readonly schedulerRole: iam.Role;
+  /** Lets the function invoke itself, for a continuation: a policy of its own, see {@link Enforcer.grantContinuations}. */
+  public readonly continuationPolicy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: EnforcerProps) {
     super(scope, id);
@@ -156,6 +158,7 @@ export class Enforcer extends Construct {
     this.grantTables(props);
     this.grantMessages(props);
     if (props.connectHandler) this.grantCanary(props.connectHandler);
+    this.continuationPolicy = this.grantContinuations();
 
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -252,7 +255,7 @@ export class Enforcer extends Construct {
     });
   }
 
-  /** Policies read-only; audit put/update/read but never delete; state read/write. */
+  /** Policies read-only; audit put, read and update (completion attributes only) but never delete; state read/write. */
   private grantTables(props: EnforcerProps): void {
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -267,18 +270,26 @@ export class Enforcer extends Construct {
         resources: [props.policiesTable.tableArn],
       }),
     );
-    // PutItem and UpdateItem only: no DeleteItem, and no BatchWriteItem (it carries delete requests).
+    // PutItem and UpdateItem only: no DeleteItem, and no BatchWriteItem (it carries delete requests). IAM cannot
+    // limit PutItem to new items; the code puts with attribute_not_exists (SECURITY.md says what remains).
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteAudit',
-        actions: [
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:GetItem',
-          'dynamodb:Query',
-          'dynamodb:DescribeTable',
-        ],
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
         resources: [props.auditTable.tableArn],
+      }),
+    );
+    // An update may name the completion attributes only (the key included, as DynamoDB requires), in its update
+    // and condition expressions alike: never `ttl`, nor what was decided. It may not ask for the whole item back.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'CompleteAudit',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.auditTable.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...AUDIT_COMPLETION_ATTRIBUTES] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+        },
       }),
     );
     // Of the audit indexes, the run reads only `pending` (reconciliation); the others serve the CLI.
@@ -315,6 +326,25 @@ export class Enforcer extends Construct {
         resources: [...connectHandler.invokableArns],
       }),
     );
+  }
+
+  /**
+   * Invoke its own function (unqualified ARN), and no other, for a continuation. A policy of its own rather than a
+   * statement of the role's default policy: the function depends on that one (its role must work before it
+   * runs), so naming the function's ARN there would make a dependency cycle. This policy depends on the function
+   * instead.
+   */
+  private grantContinuations(): iam.Policy {
+    return new iam.Policy(this, 'ContinuationPolicy', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'InvokeItselfForContinuations',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.function.functionArn],
+        }),
+      ],
+    });
   }
 
   /** Publish to its own topic; encrypt with the keys of the topic and the dead-letter queue. */

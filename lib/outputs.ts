@@ -13,6 +13,10 @@ export const StackOutput = {
   CONNECT_HANDLER_FUNCTION_NAME: 'ConnectHandlerFunctionName',
   /** What an endpoint is attached to: the alias `live` with provisioned concurrency, else the function. */
   CONNECT_HANDLER_ARN: 'ConnectHandlerArn',
+  /** Where Lambda records batches of policy changes it gave up on (their stream position, not the rows). */
+  CHANGE_FAILURE_QUEUE_URL: 'ChangeFailureQueueUrl',
+  /** The same queue, by ARN. */
+  CHANGE_FAILURE_QUEUE_ARN: 'ChangeFailureQueueArn',
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];

@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { KIND_PRECEDENCE, Outcome, type EnforcingKind } from '../lambda/domain/constants.js';
-import { DECISIONS_METRIC, GateMetric, METRICS_NAMESPACE, SERVICE_NAME, type RunMetric } from '../lambda/metrics.js';
+import { DECISIONS_METRIC, GateMetric, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from '../lambda/metrics.js';
 
 /** Outcomes the `Decisions` metric is published with (pending and invalid-policy are not decisions on a connection). */
 export const DECISION_OUTCOMES = [
@@ -38,6 +38,11 @@ function serviceMetric(metricName: RunMetric | GateMetric, options: cloudwatch.M
 /** A run-level metric (dimension `service`), summed over 5 minutes unless told otherwise. */
 export function runMetric(metricName: RunMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
   return serviceMetric(metricName, options);
+}
+
+/** Runs that reported, one datum each (SampleCount of `RunDuration`, which every run that returns publishes). */
+export function runsPerWindow(period: Duration, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+  return runMetric(RunMetric.RUN_DURATION, { statistic: cloudwatch.Stats.SAMPLE_COUNT, period, ...options });
 }
 
 /** A metric of the client connect handler (dimension `service`, one datum per attempt), summed over 5 minutes unless told otherwise. */

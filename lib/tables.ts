@@ -9,6 +9,8 @@ export interface TableOptions {
   readonly pointInTimeRecovery: boolean;
   /** What CloudFormation does with the table when it leaves the stack. */
   readonly removalPolicy: RemovalPolicy;
+  /** What the table's stream carries, when it has one. @default no stream */
+  readonly stream?: dynamodb.StreamViewType;
 }
 
 function attribute(key: KeyAttribute): dynamodb.Attribute {
@@ -41,6 +43,7 @@ export function tableFromDefinition(
     deletionProtection: retained,
     removalPolicy: options.removalPolicy,
     ...(definition.ttlAttribute ? { timeToLiveAttribute: definition.ttlAttribute } : {}),
+    ...(options.stream ? { stream: options.stream } : {}),
   });
   for (const index of definition.indexes) {
     table.addGlobalSecondaryIndex({
@@ -66,7 +69,11 @@ export interface TablesProps {
 
 /** The three tables: policy rows, audit records, and the enforcer's working state. */
 export class Tables extends Construct {
-  /** Policy rows, one per `policyId`. Point-in-time recovery; retained by default. */
+  /**
+   * Policy rows, one per `policyId`. Point-in-time recovery; retained by default. Its stream carries each change
+   * with both images (NEW_AND_OLD_IMAGES), so the enforcer can tell a change that may end sessions from one that
+   * cannot.
+   */
   public readonly policies: dynamodb.Table;
   /** Audit records with their indexes and TTL. Point-in-time recovery; retained by default. */
   public readonly audit: dynamodb.Table;
@@ -76,7 +83,11 @@ export class Tables extends Construct {
   constructor(scope: Construct, id: string, props: TablesProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.policies = tableFromDefinition(this, POLICIES_TABLE, { pointInTimeRecovery: true, removalPolicy });
+    this.policies = tableFromDefinition(this, POLICIES_TABLE, {
+      pointInTimeRecovery: true,
+      removalPolicy,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+    });
     this.audit = tableFromDefinition(this, AUDIT_TABLE, { pointInTimeRecovery: true, removalPolicy });
     this.state = tableFromDefinition(this, STATE_TABLE, {
       pointInTimeRecovery: false,

@@ -32,6 +32,7 @@ describe('Dashboard', () => {
       'Throttling',
       'Problems',
       'Function',
+      'Runs, and policy changes given up on',
       'Connection attempts (client connect handler)',
       'Client connect handler duration (ms)',
       'Client connect handler errors',
@@ -93,11 +94,11 @@ describe('Dashboard', () => {
     expect(widget('Client connect handler errors')).toContain('"AWS/Lambda","Errors"');
   });
 
-  it('Compliance 6: shows every alarm, those of the client connect handler included', () => {
+  it('Compliance 6: shows every alarm, those of the client connect handler and of the runs included', () => {
     const alarms = body.widgets.find((widget) => widget.properties.title === 'Alarms')?.properties as unknown as {
       alarms: unknown[];
     };
 
-    expect(alarms.alarms).toHaveLength(9);
+    expect(alarms.alarms).toHaveLength(11);
   });
 });

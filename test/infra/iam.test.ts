@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { Template } from 'aws-cdk-lib/assertions';
+import { AUDIT_COMPLETION_ATTRIBUTES } from '../../lambda/tables.js';
 import {
   actionsOf,
   ENDPOINT_A,
@@ -107,9 +108,13 @@ describe('Enforcer IAM', () => {
   });
 
   describe('tables', () => {
+    // The table itself and its indexes, not its stream (see 'policy changes').
+    const onStream = (resource: unknown) => JSON.stringify(resource).includes('"StreamArn"');
     const actionsOn = (id: string) =>
       statements
-        .filter((statement) => resourcesOf(statement).some((resource) => references(resource, id)))
+        .filter((statement) =>
+          resourcesOf(statement).some((resource) => references(resource, id) && !onStream(resource)),
+        )
         .flatMap(actionsOf)
         .sort();
 
@@ -135,6 +140,27 @@ describe('Enforcer IAM', () => {
       expect(statements.find((statement) => statement.Sid === 'QueryPendingAudit')?.Resource).toEqual({
         'Fn::Join': ['', [{ 'Fn::GetAtt': ['AuditTable', 'Arn'] }, '/index/pending']],
       });
+    });
+
+    it('Compliance 4: an update of an audit record may name the completion attributes only, and ask nothing back', () => {
+      expect(
+        statementsWith(statements, 'dynamodb:UpdateItem').filter((statement) =>
+          references(statement.Resource, 'AuditTable'),
+        ),
+      ).toEqual([
+        {
+          Sid: 'CompleteAudit',
+          Effect: 'Allow',
+          Action: 'dynamodb:UpdateItem',
+          Resource: { 'Fn::GetAtt': ['AuditTable', 'Arn'] },
+          Condition: {
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...AUDIT_COMPLETION_ATTRIBUTES] },
+            StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+          },
+        },
+      ]);
+      expect(AUDIT_COMPLETION_ATTRIBUTES).toEqual(expect.arrayContaining(['pk', 'sk']));
+      expect(AUDIT_COMPLETION_ATTRIBUTES).not.toEqual(expect.arrayContaining(['ttl']));
     });
 
     it('Noncompliance 1: no policy in the stack may delete audit records (no DeleteItem, no BatchWriteItem, no wildcard)', () => {
@@ -188,9 +214,10 @@ describe('Enforcer IAM', () => {
       ]);
     });
 
-    it('Compliance 3: writes to its own log group and its dead-letter queue only', () => {
+    it('Compliance 3: writes to its own log group, its dead-letter queue and its change failure queue only', () => {
       const logGroupId = logicalId(template, 'AWS::Logs::LogGroup', 'EnforcerLogGroup');
       const queueId = logicalId(template, 'AWS::SQS::Queue', 'EnforcerDeadLetterQueue');
+      const failureQueueId = logicalId(template, 'AWS::SQS::Queue', 'PolicyChangesFailureQueue');
 
       expect(
         statements.filter((statement) => actionsOf(statement).some((action) => /^(logs|sqs):/.test(action))),
@@ -201,14 +228,91 @@ describe('Enforcer IAM', () => {
           Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
         },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        {
+          Sid: 'RecordFailedChangeBatches',
+          Effect: 'Allow',
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [failureQueueId, 'Arn'] },
+        },
       ]);
     });
 
-    it('Noncompliance 1: no action is a wildcard and no Allow has Resource "*" but the Describe statement', () => {
+    it('Noncompliance 1: no action is a wildcard and no Allow has Resource "*" but Describe Client VPN and ListStreams', () => {
       expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
-      expect(
-        statements.filter((statement) => resourcesOf(statement).includes('*')).map((statement) => statement.Sid),
-      ).toEqual(['DescribeClientVpn']);
+      expect(statements.filter((statement) => resourcesOf(statement).includes('*')).flatMap(actionsOf)).toEqual([
+        'ec2:DescribeClientVpnConnections',
+        'ec2:DescribeClientVpnEndpoints',
+        'dynamodb:ListStreams',
+      ]);
+    });
+  });
+
+  describe('policy changes', () => {
+    const streamArn = { 'Fn::GetAtt': ['PoliciesTable', 'StreamArn'] };
+
+    it('Compliance 1: reads the policies stream with the actions Lambda documents for a stream mapping, and no other stream', () => {
+      const onStreams = statements.filter((statement) =>
+        actionsOf(statement).some((action) =>
+          /^dynamodb:(DescribeStream|GetRecords|GetShardIterator|ListStreams)$/.test(action),
+        ),
+      );
+
+      expect(onStreams).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+          Resource: streamArn,
+        },
+      ]);
+    });
+
+    it('Compliance 2: the mapping reads the policies stream into the enforcer, and records failed batches in its queue', () => {
+      const mappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]?.Properties).toMatchObject({
+        EventSourceArn: streamArn,
+        FunctionName: { Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') },
+        DestinationConfig: {
+          OnFailure: {
+            Destination: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'PolicyChangesFailureQueue'), 'Arn'] },
+          },
+        },
+      });
+    });
+  });
+
+  describe('continuations', () => {
+    const continuation = () => {
+      const policies = template.findResources('AWS::IAM::Policy');
+      const id = Object.keys(policies).find((candidate) => candidate.startsWith('EnforcerContinuationPolicy'));
+      return { id: id as string, policy: policies[id as string] };
+    };
+
+    it('Compliance 1: may invoke its own function (unqualified) and only that, from a policy of its own', () => {
+      const functionId = logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction');
+      const { policy } = continuation();
+
+      expect(policy?.Properties.Roles).toEqual([
+        { Ref: logicalId(template, 'AWS::IAM::Role', 'EnforcerFunctionRole') },
+      ]);
+      expect(policy?.Properties.PolicyDocument.Statement).toEqual([
+        {
+          Sid: 'InvokeItselfForContinuations',
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        },
+      ]);
+    });
+
+    it('Noncompliance 1: the function does not wait for that policy (which names it), so there is no dependency cycle', () => {
+      const functionId = logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction');
+      const dependsOn = (template.toJSON().Resources[functionId].DependsOn ?? []) as string[];
+
+      expect(dependsOn).not.toContain(continuation().id);
+      expect(dependsOn.some((id) => id.startsWith('EnforcerFunctionRoleDefaultPolicy'))).toBe(true);
     });
   });
 

@@ -66,12 +66,14 @@ describe('Alarms', () => {
     TreatMissingData: 'notBreaching',
   };
 
-  it('Compliance 1: there are nine alarms, each sent to the topic, all but the slowness one firing on the first occurrence', () => {
+  it('Compliance 1: there are eleven alarms, each sent to the topic, all but the slowness and runs-stopped ones firing on the first occurrence', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
 
-    expect(Object.keys(alarms)).toHaveLength(9);
+    expect(Object.keys(alarms)).toHaveLength(11);
     for (const [id, alarm] of Object.entries(alarms)) {
-      expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: topicId }], TreatMissingData: 'notBreaching' });
+      expect(alarm.Properties).toMatchObject({ AlarmActions: [{ Ref: topicId }] });
+      if (id.startsWith('AlarmsRunsStopped')) continue;
+      expect(alarm.Properties).toMatchObject({ TreatMissingData: 'notBreaching' });
       if (!id.startsWith('AlarmsConnectHandlerSlow')) expect(alarm.Properties).toMatchObject(firesOnFirst);
     }
   });
@@ -114,6 +116,57 @@ describe('Alarms', () => {
       });
     },
   );
+
+  it('Compliance 9: on any batch of policy changes in the change failure queue', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      ...firesOnFirst,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', 'PolicyChangesFailureQueue'), 'QueueName'] },
+        },
+      ],
+    });
+  });
+
+  describe('runs stopped', () => {
+    const runsStopped = (context: Record<string, unknown> = {}) => {
+      const alarms = synthTemplate(context).findResources('AWS::CloudWatch::Alarm');
+      const ids = Object.keys(alarms).filter((id) => id.startsWith('AlarmsRunsStopped'));
+      expect(ids).toHaveLength(1);
+      return alarms[ids[0] as string]?.Properties;
+    };
+
+    it('Compliance 10: fires when no run reported for three schedule periods, no data counting as none', () => {
+      expect(runsStopped()).toMatchObject({
+        AlarmActions: [{ Ref: topicId }],
+        Namespace: METRICS_NAMESPACE,
+        MetricName: RunMetric.RUN_DURATION,
+        Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        Statistic: 'SampleCount',
+        Period: 300,
+        EvaluationPeriods: 3,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+    });
+
+    it.each([
+      ['rate(1 minute)', 60, 3],
+      ['rate(2 hours)', 7200, 3],
+      ['cron(0/5 8-18 ? * MON-FRI *)', 86_400, 3],
+      ['rate(3 days)', 201_600, 3],
+    ])('Compliance 11: with schedule %s, its period is %d s over %d periods', (schedule, period, evaluationPeriods) => {
+      expect(runsStopped({ schedule, timeoutSeconds: 50, leaseSeconds: 60, timeMarginSeconds: 10 })).toMatchObject({
+        Period: period,
+        EvaluationPeriods: evaluationPeriods,
+      });
+    });
+  });
 
   describe('client connect handler', () => {
     const connectHandler = () => ({ Ref: logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction') });

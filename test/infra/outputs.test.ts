@@ -23,6 +23,9 @@ describe('Outputs', () => {
     expect(outputs[StackOutput.CONNECT_HANDLER_ARN]?.Value).toEqual({
       'Fn::GetAtt': [logicalId(template, 'AWS::Lambda::Function', 'ConnectHandlerFunction'), 'Arn'],
     });
+    const failureQueue = logicalId(template, 'AWS::SQS::Queue', 'PolicyChangesFailureQueue');
+    expect(outputs[StackOutput.CHANGE_FAILURE_QUEUE_URL]?.Value).toEqual({ Ref: failureQueue });
+    expect(outputs[StackOutput.CHANGE_FAILURE_QUEUE_ARN]?.Value).toEqual({ 'Fn::GetAtt': [failureQueue, 'Arn'] });
     expect(outputs[StackOutput.DASHBOARD_URL]?.Value).toEqual({
       'Fn::Join': [
         '',

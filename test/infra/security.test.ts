@@ -1,184 +1,30 @@
 /**
  * Security of the synthesized template, asked the way an attacker holding the enforcer's role would
- * ask: "may I do this to that?". A small IAM evaluator reads the role's statements (intrinsics
- * resolved to concrete ARNs) and answers each request, explicit denies, wildcards and conditions
- * included, so a broadened statement anywhere in the role fails here whatever its shape. Then a
- * sweep of every resource that stores data: each one is encrypted.
+ * ask: "may I do this to that?". The IAM evaluator (iam-evaluator.ts) reads the role's statements
+ * (intrinsics resolved to concrete ARNs) and answers each request, explicit denies, wildcards and
+ * conditions included, so a broadened statement anywhere in the role fails here whatever its shape.
+ * Then a sweep of every resource that stores data: each one is encrypted.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { Template } from 'aws-cdk-lib/assertions';
+import {
+  ACCOUNT,
+  allows,
+  arnOf,
+  endpointArn,
+  enforcerOf,
+  matches,
+  OTHER_ACCOUNT,
+  PARTITION,
+  type PolicyStatement,
+  REGION,
+  type Request,
+  resolve,
+  type Resources,
+  roleStatementsResolved,
+  UNSELECTED,
+  updateItem,
+} from './iam-evaluator.js';
 import { ENDPOINT_A, ENDPOINT_B, logicalId, synthTemplate } from './stack-factory.js';
-
-const PARTITION = 'aws';
-const REGION = 'eu-west-1';
-const ACCOUNT = '111122223333';
-const OTHER_ACCOUNT = '444455556666';
-const UNSELECTED = 'cvpn-endpoint-0ffffffffffffffff';
-
-type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
-
-interface PolicyStatement {
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Action?: string | string[];
-  readonly NotAction?: unknown;
-  readonly Resource?: unknown;
-  readonly NotResource?: unknown;
-  readonly Condition?: Record<string, Record<string, unknown>>;
-}
-
-/** One request: an action on a resource, with the condition keys AWS would put in its context. */
-interface Request {
-  readonly action: string;
-  readonly resource: string;
-  readonly context?: Readonly<Record<string, string>>;
-}
-
-/** The ARN CloudFormation gives a resource, for `Ref` and `Fn::GetAtt [id, 'Arn']`. */
-function arnOf(resources: Resources, id: string): string {
-  const type = resources[id]?.Type;
-  const prefix = `arn:${PARTITION}`;
-  switch (type) {
-    case 'AWS::DynamoDB::Table':
-      return `${prefix}:dynamodb:${REGION}:${ACCOUNT}:table/${id}`;
-    case 'AWS::SNS::Topic':
-      return `${prefix}:sns:${REGION}:${ACCOUNT}:${id}`;
-    case 'AWS::SQS::Queue':
-      return `${prefix}:sqs:${REGION}:${ACCOUNT}:${id}`;
-    case 'AWS::KMS::Key':
-      return `${prefix}:kms:${REGION}:${ACCOUNT}:key/${id}`;
-    case 'AWS::Logs::LogGroup':
-      return `${prefix}:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;
-    case 'AWS::Lambda::Function':
-      return `${prefix}:lambda:${REGION}:${ACCOUNT}:function:${id}`;
-    default:
-      throw new Error(`no ARN rule for ${id} (${type ?? 'not in the template'}): teach the evaluator`);
-  }
-}
-
-/** A template value with its intrinsics resolved (strings, lists, Ref, Fn::GetAtt Arn, Fn::Join). */
-function resolve(resources: Resources, value: unknown): unknown {
-  if (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map((entry) => resolve(resources, entry));
-  if (value && typeof value === 'object') {
-    const object = value as Record<string, unknown>;
-    if ('Ref' in object) {
-      const ref = object.Ref as string;
-      if (ref === 'AWS::Partition') return PARTITION;
-      if (ref === 'AWS::Region') return REGION;
-      if (ref === 'AWS::AccountId') return ACCOUNT;
-      return arnOf(resources, ref);
-    }
-    if ('Fn::GetAtt' in object) {
-      const [id, attribute] = object['Fn::GetAtt'] as [string, string];
-      if (attribute !== 'Arn') throw new Error(`Fn::GetAtt ${id}.${attribute}: teach the evaluator`);
-      return arnOf(resources, id);
-    }
-    if ('Fn::Join' in object) {
-      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-      return parts.map((part) => resolve(resources, part) as string).join(separator);
-    }
-    return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, resolve(resources, inner)]));
-  }
-  throw new Error(`cannot resolve ${JSON.stringify(value)}`);
-}
-
-/** IAM's wildcard match: `*` any run of characters, `?` one; actions case-insensitively. */
-function glob(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
-}
-
-const list = (value: unknown): string[] =>
-  value === undefined ? [] : Array.isArray(value) ? (value as string[]) : [value as string];
-
-function conditionHolds(
-  condition: Record<string, Record<string, unknown>> | undefined,
-  context: Readonly<Record<string, string>>,
-): boolean {
-  if (!condition) return true;
-  return Object.entries(condition).every(([operator, keys]) =>
-    Object.entries(keys).every(([key, expected]) => {
-      const actual = context[key];
-      const wanted = list(expected);
-      switch (operator) {
-        case 'StringEquals':
-          return actual !== undefined && wanted.includes(actual);
-        case 'StringLike':
-          return actual !== undefined && wanted.some((pattern) => glob(pattern, actual));
-        case 'Bool':
-          return actual !== undefined && wanted.includes(actual);
-        default:
-          throw new Error(`condition operator ${operator}: teach the evaluator`);
-      }
-    }),
-  );
-}
-
-function matches(statement: PolicyStatement, request: Request): boolean {
-  if (statement.NotAction !== undefined || statement.NotResource !== undefined)
-    throw new Error('NotAction / NotResource: teach the evaluator');
-  return (
-    list(statement.Action).some((action) => glob(action, request.action, true)) &&
-    list(statement.Resource).some((resource) => glob(resource, request.resource)) &&
-    conditionHolds(statement.Condition, { 'aws:RequestedRegion': REGION, ...request.context })
-  );
-}
-
-/** The role's identity policies (inline and attached in the template), resolved; managed policies are refused. */
-function roleStatementsResolved(template: Template, rolePrefix: string): PolicyStatement[] {
-  const resources = template.toJSON().Resources as Resources;
-  const roleIds = Object.keys(resources).filter(
-    (id) => id.startsWith(rolePrefix) && resources[id]?.Type === 'AWS::IAM::Role',
-  );
-  if (roleIds.length !== 1) throw new Error(`expected one role ${rolePrefix}, found ${roleIds.join(', ') || 'none'}`);
-  const role = resources[roleIds[0] as string]?.Properties ?? {};
-  if (role.ManagedPolicyArns !== undefined) throw new Error('the role carries managed policies: evaluate them too');
-  const inline = ((role.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[]).flatMap(
-    (policy) => policy.PolicyDocument.Statement,
-  );
-  const attached = Object.values(resources)
-    .filter((resource) => resource.Type === 'AWS::IAM::Policy' || resource.Type === 'AWS::IAM::ManagedPolicy')
-    .filter((resource) =>
-      ((resource.Properties?.Roles ?? []) as { Ref: string }[]).some((ref) => ref.Ref === roleIds[0]),
-    )
-    .flatMap((resource) => (resource.Properties?.PolicyDocument as { Statement: unknown[] }).Statement);
-  return [...inline, ...attached].map((statement) => resolve(resources, statement) as PolicyStatement);
-}
-
-/** IAM's answer for one principal: an explicit deny wins, then any allow, else the implicit deny. */
-function allows(statements: readonly PolicyStatement[], request: Request): boolean {
-  const matching = statements.filter((statement) => matches(statement, request));
-  return (
-    !matching.some((statement) => statement.Effect === 'Deny') &&
-    matching.some((statement) => statement.Effect === 'Allow')
-  );
-}
-
-const endpointArn = (endpointId: string, region = REGION, account = ACCOUNT) =>
-  `arn:${PARTITION}:ec2:${region}:${account}:client-vpn-endpoint/${endpointId}`;
-
-/** The enforcer's role, and the ARNs of the stack's own resources, for one deployment. */
-function enforcerOf(context: Record<string, unknown>) {
-  const template = synthTemplate(context);
-  const resources = template.toJSON().Resources as Resources;
-  const statements = roleStatementsResolved(template, 'EnforcerFunctionRole');
-  const arn = (type: string, prefix: string) => arnOf(resources, logicalId(template, type, prefix));
-  return {
-    template,
-    can: (request: Request) => allows(statements, request),
-    policies: arn('AWS::DynamoDB::Table', 'PoliciesTable'),
-    audit: arn('AWS::DynamoDB::Table', 'AuditTable'),
-    state: arn('AWS::DynamoDB::Table', 'StateTable'),
-    topic: arn('AWS::SNS::Topic', 'NotificationsTopic'),
-    key: arn('AWS::KMS::Key', 'NotificationsKey'),
-    queue: arn('AWS::SQS::Queue', 'EnforcerDeadLetterQueue'),
-    fn: arn('AWS::Lambda::Function', 'EnforcerFunction'),
-    role: `arn:${PARTITION}:iam::${ACCOUNT}:role/${logicalId(template, 'AWS::IAM::Role', 'EnforcerFunctionRole')}`,
-  };
-}
 
 const DEPLOYMENTS = [
   ['endpoint ids', { endpointIds: [ENDPOINT_A, ENDPOINT_B] }],
@@ -197,7 +43,7 @@ describe('What an attacker holding the enforcer role can do', () => {
       expect(role.can({ action: 'ec2:DescribeClientVpnConnections', resource: '*' })).toBe(true);
       expect(role.can({ action: 'dynamodb:Scan', resource: role.policies })).toBe(true);
       expect(role.can({ action: 'dynamodb:PutItem', resource: role.audit })).toBe(true);
-      expect(role.can({ action: 'dynamodb:UpdateItem', resource: role.audit })).toBe(true);
+      expect(role.can(updateItem(role.audit, ['pk', 'sk', 'outcome', 'completedAt', 'pendingKey']))).toBe(true);
       expect(role.can({ action: 'dynamodb:Query', resource: `${role.audit}/index/pending` })).toBe(true);
       expect(role.can({ action: 'dynamodb:PutItem', resource: role.state })).toBe(true);
       expect(role.can({ action: 'sns:Publish', resource: role.topic })).toBe(true);
@@ -297,6 +143,42 @@ describe('What an attacker holding the enforcer role can do', () => {
     ])('Noncompliance 5: cannot %s', (action, resource) => {
       expect(role.can({ action, resource: resource(), context: tagged })).toBe(false);
     });
+
+    it('Compliance 2: may invoke itself (continuations), read the policies stream and record failed change batches', () => {
+      expect(role.can({ action: 'lambda:InvokeFunction', resource: role.fn })).toBe(true);
+      expect(role.can({ action: 'dynamodb:GetRecords', resource: role.policiesStream })).toBe(true);
+      expect(role.can({ action: 'dynamodb:GetShardIterator', resource: role.policiesStream })).toBe(true);
+      expect(role.can({ action: 'sqs:SendMessage', resource: role.changeFailures })).toBe(true);
+    });
+
+    it.each([
+      ['another function of the account', () => `arn:${PARTITION}:lambda:${REGION}:${ACCOUNT}:function:admin-tool`],
+      ['a version of its own function', () => `${role.fn}:1`],
+      ['an alias of its own function', () => `${role.fn}:live`],
+      ['a function of its name in another region', () => role.fn.replace(`:${REGION}:`, ':us-east-1:')],
+      ['every function', () => '*'],
+    ])('Noncompliance 6: cannot invoke %s', (_what, resource) => {
+      expect(role.can({ action: 'lambda:InvokeFunction', resource: resource() })).toBe(false);
+      expect(role.can({ action: 'lambda:InvokeAsync', resource: resource() })).toBe(false);
+    });
+
+    it.each([
+      ['read the stream of another table', 'dynamodb:GetRecords', () => `${role.audit}/stream/2026-01-01T00:00:00.000`],
+      [
+        'read the policies stream of another account',
+        'dynamodb:GetRecords',
+        () => role.policiesStream.replace(ACCOUNT, OTHER_ACCOUNT),
+      ],
+      ['receive from the change failure queue', 'sqs:ReceiveMessage', () => role.changeFailures],
+      ['delete from the change failure queue', 'sqs:DeleteMessage', () => role.changeFailures],
+      ['purge the change failure queue', 'sqs:PurgeQueue', () => role.changeFailures],
+      ['send to another queue', 'sqs:SendMessage', () => `arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:other`],
+      ['change the stream mapping', 'lambda:UpdateEventSourceMapping', () => '*'],
+      ['delete the stream mapping', 'lambda:DeleteEventSourceMapping', () => '*'],
+      ['turn the stream off', 'dynamodb:UpdateTable', () => role.policies],
+    ])('Noncompliance 7: cannot %s', (_what, action, resource) => {
+      expect(role.can({ action, resource: resource() })).toBe(false);
+    });
   });
 });
 
@@ -384,9 +266,10 @@ describe('Data at rest and in transit', () => {
     expect(denies({ action: 'sns:Publish', resource: topic, context: { 'aws:SecureTransport': 'true' } })).toBe(false);
   });
 
-  it('Noncompliance 1: the function is reachable only through its schedule: no function URL, no resource policy', () => {
+  it('Noncompliance 1: the function is reachable only through its schedule, its stream mapping and its own role: no function URL, no resource policy', () => {
     expect(ofType('AWS::Lambda::Url')).toEqual([]);
     expect(ofType('AWS::Lambda::Permission')).toEqual([]);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(1);
   });
 
   it('Noncompliance 2: the function environment holds no credential', () => {

@@ -54,6 +54,21 @@ describe('Tables', () => {
     },
   );
 
+  it('Compliance 4: only the policies table has a stream, carrying both images of each change', () => {
+    const streams = Object.fromEntries(
+      Object.entries(template.findResources('AWS::DynamoDB::Table')).map(([id, table]) => [
+        id,
+        table.Properties.StreamSpecification,
+      ]),
+    );
+
+    expect(streams).toEqual({
+      AuditTable: undefined,
+      PoliciesTable: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      StateTable: undefined,
+    });
+  });
+
   it('Compliance 3: the audit table has TTL `ttl` and every index the audit log reads', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
