@@ -87,7 +87,7 @@ export class Enforcer extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the function. */
   public readonly schedulerRole: iam.Role;
-  /** Lets the function invoke itself, for a continuation: a policy of its own, see {@link Enforcer.grantContinuations}. */
+  /** Lets the function invoke itself for a continuation: a policy of its own (see `grantContinuations`). */
   public readonly continuationPolicy: iam.Policy;
 
   constructor(scope: Construct, id: string, props: EnforcerProps) {

@@ -18,7 +18,7 @@ export const POLICY_CHANGE_MAPPING = {
   maxBatchingWindow: Duration.seconds(1),
   /** A batch that keeps failing is retried 10 times (bisected as it goes), then recorded in the failure queue. */
   retryAttempts: 10,
-  /** A change older than an hour is stale: the schedule has read the row again since (twelve times at the default rate). */
+  /** A change older than an hour is stale: the schedule has read the row since (twelve times at the default rate). */
   maxRecordAge: Duration.hours(1),
   /** One batch per shard at a time: a run holds the lease anyway, so a second batch would only find it held. */
   parallelizationFactor: 1,
@@ -30,7 +30,7 @@ export interface PolicyChangesProps {
   readonly function: lambda.IFunction;
   /** Policy rows, with a NEW_AND_OLD_IMAGES stream. */
   readonly policiesTable: dynamodb.ITable;
-  /** Customer managed key encrypting the failure queue (the function's role may already use it). */
+  /** Customer managed key of the failure queue; the function's role must encrypt with it (Lambda sends as it). */
   readonly failureQueueKey: kms.IKey;
 }
 

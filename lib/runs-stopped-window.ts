@@ -4,7 +4,7 @@ import type { ParsedSchedule } from '../lambda/settings/index.js';
 /** Schedule periods without a run before the runs-stopped alarm fires. */
 export const RUNS_STOPPED_PERIODS = 3;
 
-/** CloudWatch's longest evaluation range (period × evaluation periods) for an alarm whose period is an hour or more. */
+/** CloudWatch's longest evaluation range (period × evaluation periods) for an alarm of a period of an hour or more. */
 export const LONGEST_ALARM_RANGE = Duration.days(7);
 /** CloudWatch's longest evaluation range for an alarm whose period is under an hour. */
 export const LONGEST_SHORT_PERIOD_ALARM_RANGE = Duration.days(1);
