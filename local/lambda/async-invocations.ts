@@ -1,4 +1,5 @@
 import type { SimulatedClock } from '../clock.js';
+import { SandboxControlError } from '../errors.js';
 import type { InvocationOutcome } from './model.js';
 
 /** How Lambda retries a function's asynchronous invocations (PutFunctionEventInvokeConfig). */
@@ -213,4 +214,21 @@ function attemptOf(at: string, outcome: InvocationOutcome): AsyncAttempt {
     case 'refused':
       return { at, outcome: outcome.kind, errorType: outcome.error.code, errorMessage: outcome.error.message };
   }
+}
+
+/** A function's asynchronous retry settings, checked: retries 0 to 2, an event age from 1 minute to 6 hours. */
+export function checkEventInvokeConfig(name: string, config: EventInvokeConfig): EventInvokeConfig {
+  const { maximumRetryAttempts: retries, maximumEventAgeMs: age } = config;
+  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0 && retries <= 2)) {
+    throw new SandboxControlError(
+      `Lambda function ${name}: eventInvoke.maximumRetryAttempts ${JSON.stringify(retries)}; expected 0, 1 or 2`,
+    );
+  }
+  if (age !== undefined && !(Number.isInteger(age) && age >= 60_000 && age <= MAX_EVENT_AGE_MS)) {
+    throw new SandboxControlError(
+      `Lambda function ${name}: eventInvoke.maximumEventAgeMs ${JSON.stringify(age)}; ` +
+        `expected a whole number of ms from 60000 to ${MAX_EVENT_AGE_MS}`,
+    );
+  }
+  return { ...config };
 }

@@ -95,9 +95,10 @@ export class EventSourceMapping {
     );
     this.checkpoint = settings.startingPosition === StartingPosition.LATEST ? stream.latest() : undefined;
     this.unsubscribe = stream.subscribe(() => {
+      if (!this.wake) return;
       // Busy at once, so a caller that waits for the mapping to settle right after a write sees this record.
       this.busy = true;
-      this.wake?.();
+      this.wake();
     });
     this.done = this.run();
   }
@@ -212,7 +213,10 @@ export class EventSourceMapping {
         // The batch never reached the function: Lambda waits and tries again, and it is no retry.
         this.counters.throttled += 1;
         if (this.stopping.signal.aborted) return;
-        await this.clock.waitUntil(this.clock.nowMs() + backoff, this.stopping.signal);
+        this.settle();
+        const reached = await this.clock.waitUntil(this.clock.nowMs() + backoff, this.stopping.signal);
+        this.busy = true;
+        if (!reached) return;
         backoff = Math.min(backoff * 2, REFUSED_BACKOFF_MAX_MS);
         continue;
       }

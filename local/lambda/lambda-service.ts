@@ -10,7 +10,7 @@ import {
   AsyncInvocations,
   type AsyncInvocationView,
   type EventInvokeConfig,
-  MAX_EVENT_AGE_MS,
+  checkEventInvokeConfig,
 } from './async-invocations.js';
 import { LambdaApiError, MAX_ASYNC_PAYLOAD_BYTES, ThrottleReason, lambdaErrors } from './errors.js';
 import type { EventSourceMapping } from './event-source-mapping.js';
@@ -314,7 +314,7 @@ export class LambdaService {
           `expected a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`,
       );
     }
-    const eventInvoke = checkEventInvoke(name, options.eventInvoke ?? {});
+    const eventInvoke = checkEventInvokeConfig(name, options.eventInvoke ?? {});
     const stats = this.functions.get(name)?.stats ?? emptyStats();
     // Deleting first puts a replaced function last, where a new one would be.
     this.functions.delete(name);
@@ -347,23 +347,6 @@ export class LambdaService {
     }
     return record;
   }
-}
-
-/** A function's asynchronous retry settings, checked: retries 0 to 2, an event age from 1 minute to 6 hours. */
-function checkEventInvoke(name: string, config: EventInvokeConfig): EventInvokeConfig {
-  const { maximumRetryAttempts: retries, maximumEventAgeMs: age } = config;
-  if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0 && retries <= 2)) {
-    throw new SandboxControlError(
-      `Lambda function ${name}: eventInvoke.maximumRetryAttempts ${JSON.stringify(retries)}; expected 0, 1 or 2`,
-    );
-  }
-  if (age !== undefined && !(Number.isInteger(age) && age >= 60_000 && age <= MAX_EVENT_AGE_MS)) {
-    throw new SandboxControlError(
-      `Lambda function ${name}: eventInvoke.maximumEventAgeMs ${JSON.stringify(age)}; ` +
-        `expected a whole number of ms from 60000 to ${MAX_EVENT_AGE_MS}`,
-    );
-  }
-  return { ...config };
 }
 
 /** True for an invocation that ran past its function's timeout. */
