@@ -65,9 +65,12 @@ export class StreamCapture {
 
   private async recorded(targets: readonly TargetItem[], forward: () => Promise<ServiceResponse>) {
     const before = await this.read(targets);
+    // An item that cannot be read (a key of the wrong type) cannot be written either: DynamoDB's own error answers.
+    if (!before) return forward();
     const response = await forward();
     if (response.status !== 200) return response;
     const after = await this.read(targets);
+    if (!after) return response;
     targets.forEach((target, index) => {
       const change = changeOf(target, before[index], after[index]);
       if (change) target.table.stream.append(change);
@@ -75,8 +78,13 @@ export class StreamCapture {
     return response;
   }
 
-  private read(targets: readonly TargetItem[]): Promise<(ItemJson | undefined)[]> {
-    return Promise.all(targets.map((target) => this.reader.getItem(target.table.stream.tableName, target.key)));
+  /** The items as they are now; undefined when one cannot be read. */
+  private async read(targets: readonly TargetItem[]): Promise<(ItemJson | undefined)[] | undefined> {
+    try {
+      return await Promise.all(targets.map((target) => this.reader.getItem(target.table.stream.tableName, target.key)));
+    } catch {
+      return undefined;
+    }
   }
 
   /** The items of streamed tables the request names, with complete keys; none when its body cannot be read. */

@@ -147,10 +147,14 @@ describe('the policies table stream', () => {
     const invalid = await rejection(
       documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item: { kind: 'no key' } })),
     );
+    const wrongKeyType = await rejection(
+      documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item: { policyId: 7, kind: 'idle' } })),
+    );
     await documents.send(new PutCommand({ TableName: sandbox.tables.state, Item: { pk: 'STATE', sk: 'x' } }));
 
     expect(refused.name).toBe('ConditionalCheckFailedException');
     expect(invalid.name).toBe('ValidationException');
+    expect(wrongKeyType.name).toBe('ValidationException');
     expect(records()).toHaveLength(before);
   });
 
