@@ -31,7 +31,23 @@ export { LatencyInjector, type LatencyRule } from './latency.js';
 export type { LambdaService } from './lambda/lambda-service.js';
 export type { FunctionOptions, FunctionStats, FunctionView, InvocationOutcome, LambdaHandler } from './lambda/model.js';
 export { FunctionFaultKind, type FunctionFaultRule, type FunctionFaultRuleState } from './lambda/function-faults.js';
-export { LambdaErrorCode } from './lambda/errors.js';
+export { LambdaErrorCode, MAX_ASYNC_PAYLOAD_BYTES } from './lambda/errors.js';
+export type { AsyncInvokeResult } from './lambda/lambda-service.js';
+export {
+  ASYNC_RETRY_DELAYS_MS,
+  AsyncStatus,
+  type AsyncAttempt,
+  type AsyncInvocationView,
+  type EventInvokeConfig,
+} from './lambda/async-invocations.js';
+export type { EventSourceMapping, MappingStats, MappingView } from './lambda/event-source-mapping.js';
+export {
+  DiscardCondition,
+  StartingPosition,
+  type EventSourceMappingOptions,
+  type StreamFailureRecord,
+} from './lambda/mapping-options.js';
+export { STREAM_RETENTION_MS, type StreamEntry, type TableStream } from './dynamodb/table-stream.js';
 export { ActionGroup, Service } from './services.js';
 export type { PublishedMessage, SnsEmulator } from './sns/sns-emulator.js';
 export { loadScenario, parseScenario, readScenarioFile } from './scenario/load.js';

@@ -1,4 +1,4 @@
-import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE } from '../lambda/tables.js';
+import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '../lambda/tables.js';
 import { createAdminApi } from './admin/admin-api.js';
 import { type ClockOptions, SimulatedClock } from './clock.js';
 import {
@@ -10,6 +10,8 @@ import {
 } from './constants.js';
 import { CallCounters } from './counters.js';
 import { DynamoDbBackend, DynamoDbHandler } from './dynamodb/dynamodb-service.js';
+import { StreamCapture } from './dynamodb/stream-capture.js';
+import { TableStream } from './dynamodb/table-stream.js';
 import { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
 import type { ConnectAttemptInput } from './ec2/client-connect-request.js';
 import type { ConnectAttemptResult } from './ec2/connect-attempts.js';
@@ -54,6 +56,11 @@ export interface SandboxOptions {
   readonly pagination?: PaginationOptions;
   /** Simulated ms a terminated connection stays `terminating`. @default 5000 */
   readonly terminationDelayMs?: number;
+}
+
+/** The key attribute names of a table definition, partition key first. */
+function keyNames(table: TableDefinition): string[] {
+  return [table.partitionKey.name, ...(table.sortKey ? [table.sortKey.name] : [])];
 }
 
 /** Table names in the sandbox, by role. */
@@ -108,6 +115,11 @@ export class Sandbox {
     public readonly latency: LatencyInjector,
     /** Calls per service and action (shared with `emulator.counters`). */
     public readonly counters: CallCounters,
+    /**
+     * The policies table's stream (NEW_AND_OLD_IMAGES): a record for each item a write through the edge changed.
+     * Seeding (the scenario's rows, `putItems`) writes around it.
+     */
+    public readonly policyStream: TableStream,
     /** The validated scenario, if any. */
     public readonly scenario: Scenario | undefined,
     private readonly dynamodb: DynamoDbBackend,
@@ -148,7 +160,8 @@ export class Sandbox {
   /**
    * Back to the start: the clock restarts, the scenario is loaded again, the tables are emptied and
    * the scenario's policy rows seeded, SNS messages, counters, denials, faults and latency reset to
-   * the start options. Lambda functions stay registered; their faults and counters are cleared.
+   * the start options, the stream's records forgotten. Lambda functions and event source mappings stay; their faults,
+   * counters and failure records are cleared, and asynchronous invocations forgotten.
    */
   public async reset(): Promise<void> {
     this.clock.restart(clockOptions(this.options, this.scenario));
@@ -160,6 +173,7 @@ export class Sandbox {
     this.sns.reset();
     this.lambda.reset(this.options.faultSeed ?? 1);
     await this.dynamodb.recreateTables();
+    this.policyStream.clear();
     await seed(this, this.dynamodb);
   }
 
@@ -176,12 +190,14 @@ export class Sandbox {
     await this.dynamodb.putItems(this.tables[table], items);
   }
 
-  /** Closes the port, dynalite and every timer; idempotent. */
+  /** Closes the port, dynalite and every timer; idempotent. Event source mappings stop after a batch in flight. */
   public stop(): Promise<void> {
     this.stopped ??= (async () => {
       const edge = this.edge;
       this.edge = undefined;
+      const background = this.lambda.stopBackground();
       this.clock.releaseSleepers();
+      await background;
       await edge?.stop();
       await this.dynamodb.stop();
     })();
@@ -216,6 +232,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   faults.set(options.faults ?? []);
   const latency = new LatencyInjector();
   latency.set(options.latency ?? []);
+  const policyStream = new TableStream({
+    clock,
+    region,
+    accountId: SANDBOX_ACCOUNT_ID,
+    tableName: POLICIES_TABLE.sandboxName,
+  });
   const lambda = new LambdaService({
     clock,
     region,
@@ -224,6 +246,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     latency,
     faultSeed: options.faultSeed,
+    streams: (arn) => (arn === policyStream.arn ? policyStream : undefined),
   });
   const emulator = new ClientVpnEmulator({
     clock,
@@ -248,6 +271,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     latency,
     counters,
+    policyStream,
     scenario,
     dynamodb,
     options,
@@ -264,7 +288,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       admin: createAdminApi(sandbox),
       handlers: [
         new Ec2QueryHandler(emulator),
-        new DynamoDbHandler(dynamodb),
+        new DynamoDbHandler(
+          dynamodb,
+          new StreamCapture(dynamodb, [{ stream: policyStream, keyNames: keyNames(POLICIES_TABLE) }]),
+        ),
         new SnsQueryHandler(sns),
         new StsQueryHandler(SANDBOX_ACCOUNT_ID),
         new LambdaRestHandler(lambda),

@@ -20,6 +20,8 @@ interface SandboxCommandOptions {
   readonly schedule: boolean;
   /** False with --no-gate. */
   readonly gate: boolean;
+  /** False with --no-stream. */
+  readonly stream: boolean;
   readonly logs?: boolean;
 }
 
@@ -29,7 +31,8 @@ export function registerSandboxCommand(program: Command): Command {
     .command('sandbox')
     .description(
       'Run the local sandbox (Client VPN emulator, DynamoDB, SNS, Lambda) on one port until Ctrl-C, with the product ' +
-        'installed: the client connect handler attached to every endpoint and the enforcer on its schedule.',
+        'installed: the client connect handler attached to every endpoint, the enforcer on its schedule and fed the ' +
+        "policies table's stream.",
     )
     .option('--port <n>', 'edge port (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', DEFAULT_HOST)
@@ -39,6 +42,10 @@ export function registerSandboxCommand(program: Command): Command {
     .option('--speed <factor>', 'run simulated time this many times faster than real time', parseSpeed)
     .option('--no-schedule', 'do not run the enforcer on its schedule (invoke cvpn-guard-enforcer yourself)')
     .option('--no-gate', 'leave the client connect handler unattached (it is still registered)')
+    .option(
+      '--no-stream',
+      "do not feed the enforcer the policies table's stream (policy changes wait for the schedule)",
+    )
     .option('--logs', "print the functions' Powertools logs and metrics, as in Lambda")
     .addHelpText(
       'after',
@@ -77,6 +84,7 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
     product = await installProduct(sandbox, {
       attachGate: options.gate,
       schedule: options.schedule,
+      stream: options.stream,
       observability: options.logs === true,
     });
   } catch (error) {
@@ -146,7 +154,7 @@ function printBanner(sandbox: Sandbox, product: InstalledProduct, options: Sandb
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** What the banner says of the product: the functions, where the gate is attached, and the schedule. */
+/** What the banner says of the product: the functions, where the gate is attached, the schedule and the stream. */
 function productLines(product: InstalledProduct): string[] {
   const attached =
     product.attachedEndpoints.length > 0
@@ -155,9 +163,13 @@ function productLines(product: InstalledProduct): string[] {
   const schedule = product.schedule
     ? `runs ${product.schedule.expression} on the simulated clock (move it: POST /_sandbox/clock)`
     : 'not scheduled (--no-schedule): invoke it yourself';
+  const stream = product.streamMapping
+    ? `  policy changes reach it through the policies table's stream (GET /_sandbox/lambda/mappings)`
+    : "  the policies table's stream is not mapped to it (--no-stream)";
   return [
     `  client connect handler ${product.gateName}: ${attached}`,
     `  enforcer ${product.enforcerName}: ${schedule}`,
+    stream,
   ];
 }
 

@@ -1,7 +1,8 @@
 /**
  * The product on the sandbox, wired as the stack wires it in AWS: the client connect handler (the gate) and the
  * enforcer registered as Lambda functions under their deployed names, built from the bundles' entry points, the
- * gate attached to the endpoints, and the enforcer run on the stack's default schedule on the simulated clock.
+ * gate attached to the endpoints, the enforcer run on the stack's default schedule on the simulated clock and fed
+ * the policies table's stream by an event source mapping.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -16,7 +17,12 @@ import { resourceEnvironment } from '../../lambda/resource-environment.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
 import { createRuntime } from '../../lambda/runtime.js';
 import { connectHandlerName, defaultValue, Setting } from '../../lambda/settings/index.js';
-import { CLIENT_CONNECT_TIMEOUT_MS, type Sandbox, type SimulatedClock } from '../../local/index.js';
+import {
+  CLIENT_CONNECT_TIMEOUT_MS,
+  type EventSourceMapping,
+  type Sandbox,
+  type SimulatedClock,
+} from '../../local/index.js';
 import { type ScheduledTick, SimulatedSchedule } from './schedule.js';
 
 /** The gate's function name as the stack names it, `AWSClientVPN-<stackName>`, for the default stack name. */
@@ -24,12 +30,30 @@ export const GATE_FUNCTION_NAME = connectHandlerName(defaultValue(Setting.STACK_
 /** The enforcer's function name in the sandbox. */
 export const ENFORCER_FUNCTION_NAME = 'cvpn-guard-enforcer';
 
+/**
+ * The event source mapping from the policies table's stream to the enforcer: a batch of up to 100 changes, gathered
+ * for at most 1 s; a failing batch split in two and retried up to 10 times; changes older than 1 hour given up on
+ * (a scheduled run covers them by then). The stack (lib/) uses the same figures.
+ */
+export const POLICY_STREAM_MAPPING = {
+  batchSize: 100,
+  maximumBatchingWindowMs: 1000,
+  bisectBatchOnError: true,
+  maximumRetryAttempts: 10,
+  maximumRecordAgeMs: 60 * 60 * 1000,
+} as const;
+
+/** The queue the mapping describes a batch it gave up on to, in the sandbox (read it: GET /_sandbox/lambda/mappings/…/failures). */
+export const STREAM_FAILURE_QUEUE_NAME = 'cvpn-guard-policy-stream-failures';
+
 /** Options of `installProduct`. */
 export interface InstallProductOptions {
   /** Attach the gate to every endpoint the sandbox has (ModifyClientVpnEndpoint ClientConnectOptions). @default true */
   readonly attachGate?: boolean;
   /** Invoke the enforcer on the stack's default schedule, on the simulated clock. @default true */
   readonly schedule?: boolean;
+  /** Feed the enforcer the policies table's stream through an event source mapping. @default true */
+  readonly stream?: boolean;
   /** Let the functions log (Powertools JSON) and publish metrics (EMF) to stdout, as in Lambda. @default false: quiet */
   readonly observability?: boolean;
 }
@@ -52,17 +76,23 @@ export interface InstalledProduct {
   readonly attachedEndpoints: readonly string[];
   /** The enforcer's schedule; undefined when it was not asked for. */
   readonly schedule?: ProductSchedule;
+  /** The mapping from the policies table's stream to the enforcer; undefined when it was not asked for. */
+  readonly streamMapping?: EventSourceMapping;
   /** Every scheduled run so far, oldest first. */
   ticks(): readonly ScheduledTick[];
-  /** Stops the schedule (a run under way ends first) and closes the functions' clients; the functions stay. */
+  /**
+   * Stops the schedule and the stream's mapping (a run or a batch under way ends first) and closes the functions'
+   * clients; the functions stay.
+   */
   stop(): Promise<void>;
 }
 
 /**
  * Installs the product on a running sandbox: registers the gate (`AWSClientVPN-CvpnGuard`, 30 s: Client VPN waits
  * no longer) and the enforcer (`cvpn-guard-enforcer`, the stack's function timeout) in `sandbox.lambda`, with the
- * environment the stack gives them, attaches the gate to every endpoint through the EC2 API, and runs the enforcer
- * on the stack's default schedule on the simulated clock. The schedule stops with `stop()` or `sandbox.stop()`.
+ * environment the stack gives them, attaches the gate to every endpoint through the EC2 API, runs the enforcer on the
+ * stack's default schedule on the simulated clock, and maps the policies table's stream to it with the stack's
+ * settings (`POLICY_STREAM_MAPPING`). The schedule and the mapping stop with `stop()` or `sandbox.stop()`.
  */
 export async function installProduct(sandbox: Sandbox, options: InstallProductOptions = {}): Promise<InstalledProduct> {
   const observability = quietUnlessAsked(options.observability === true);
@@ -92,19 +122,31 @@ export async function installProduct(sandbox: Sandbox, options: InstallProductOp
     options.schedule === false || expression.periodSeconds === undefined
       ? undefined
       : new SimulatedSchedule(sandbox.clock, expression.periodSeconds * 1000, (time) => invokeEnforcer(sandbox, time));
+  const streamMapping = options.stream === false ? undefined : mapPolicyStream(sandbox);
   let stopped: Promise<void> | undefined;
   return {
     gateName: GATE_FUNCTION_NAME,
     enforcerName: ENFORCER_FUNCTION_NAME,
     attachedEndpoints,
     ...(schedule ? { schedule: { expression: expression.expression, periodMs: schedule.periodMs } } : {}),
+    ...(streamMapping ? { streamMapping } : {}),
     ticks: () => schedule?.ticks() ?? [],
     stop: () =>
       (stopped ??= (async () => {
-        await schedule?.stop();
+        await Promise.all([schedule?.stop(), streamMapping?.stop()]);
         destroyClients(clients);
       })()),
   };
+}
+
+/** The event source mapping from the policies table's stream to the enforcer, as the stack creates it. */
+function mapPolicyStream(sandbox: Sandbox): EventSourceMapping {
+  return sandbox.lambda.createEventSourceMapping({
+    functionName: ENFORCER_FUNCTION_NAME,
+    streamArn: sandbox.policyStream.arn,
+    ...POLICY_STREAM_MAPPING,
+    onFailure: { destination: `arn:aws:sqs:${sandbox.region}:${sandbox.accountId}:${STREAM_FAILURE_QUEUE_NAME}` },
+  });
 }
 
 /**
@@ -173,9 +215,7 @@ function quietUnlessAsked(verbose: boolean): () => { logger: Logger; metrics: Me
   });
 }
 
+/** Closes every client the functions were given (the document client shares the DynamoDB client's). */
 function destroyClients(clients: AwsClients): void {
-  clients.ec2.destroy();
-  clients.ec2Terminate.destroy();
-  clients.dynamodb.destroy();
-  clients.sns.destroy();
+  for (const client of Object.values(clients) as { destroy(): void }[]) client.destroy();
 }

@@ -1,6 +1,7 @@
 import type { ClockState, SimulatedClock } from '../clock.js';
 import { ADMIN_PREFIX } from '../constants.js';
 import type { CallCounters } from '../counters.js';
+import type { TableStream } from '../dynamodb/table-stream.js';
 import type { ClientVpnEmulator } from '../ec2/client-vpn-emulator.js';
 import type { ConnectionPatch, ConnectionView, EndpointView, TrafficProfile } from '../ec2/model.js';
 import type { PermissionDenial } from '../ec2/permissions.js';
@@ -14,6 +15,7 @@ import { parseConnection, toConnectionSpecs } from '../scenario/load.js';
 import type { PublishedMessage, SnsEmulator } from '../sns/sns-emulator.js';
 import { connectRoutes } from './connect-routes.js';
 import { lambdaRoutes } from './lambda-routes.js';
+import { streamRoutes } from './stream-routes.js';
 import { type RouteEntry, arrayField, json, match, objectBody, parseBody, ruleRoutes } from './routing.js';
 
 /** What the admin API drives: the sandbox's parts and its reset (a running `Sandbox` is one). */
@@ -31,14 +33,16 @@ export interface SandboxControls {
   readonly counters: CallCounters;
   readonly sns: SnsEmulator;
   readonly lambda: LambdaService;
+  /** The policies table's stream. */
+  readonly policyStream: TableStream;
   /** Back to the start (scenario, tables, clock, rules, counters, messages). */
   reset(): Promise<void>;
 }
 
 /**
  * The admin JSON API on the edge port, under /_sandbox: the clock, connections, traffic profiles,
- * connection attempts, faults, latency, throttling, permissions, counters, SNS messages, Lambda functions, and
- * reset. Bodies are JSON; answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
+ * connection attempts, faults, latency, throttling, permissions, counters, SNS messages, Lambda functions, the
+ * policies table's stream, event source mappings, asynchronous invocations, and reset. Bodies are JSON; answers are JSON; an error answers `{ "error": "…" }` with a 4xx status.
  */
 export function createAdminApi(sandbox: SandboxControls): (request: ServiceRequest) => Promise<ServiceResponse> {
   const routes: RouteEntry[] = [
@@ -197,6 +201,7 @@ export function createAdminApi(sandbox: SandboxControls): (request: ServiceReque
       run: () => (sandbox.sns.clearMessages(), { messages: [] }),
     },
     ...lambdaRoutes(sandbox.lambda),
+    ...streamRoutes(sandbox.policyStream, sandbox.lambda),
     {
       method: 'POST',
       pattern: '/reset',

@@ -7,6 +7,7 @@ import {
   CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
+  GetItemCommand,
   type GlobalSecondaryIndex,
   type KeySchemaElement,
   ListTablesCommand,
@@ -21,6 +22,8 @@ import { SANDBOX_CREDENTIALS } from '../constants.js';
 import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION } from '../edge/types.js';
 import { SandboxError } from '../errors.js';
 import { Service } from '../services.js';
+import { type ItemJson, itemJson } from './attribute-json.js';
+import type { ItemReader, StreamCapture } from './stream-capture.js';
 
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
 /** Marks a data dir as taken: LevelDB allows one process at a time, and dynalite crashes rather than say so. */
@@ -30,7 +33,7 @@ const claimedDirs = new Set<string>();
 const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
 
 /** A running dynalite server on its own loopback port, with the product's tables. */
-export class DynamoDbBackend {
+export class DynamoDbBackend implements ItemReader {
   private constructor(
     private readonly server: Server,
     /** dynalite's own port (the edge forwards to it). */
@@ -118,6 +121,14 @@ export class DynamoDbBackend {
     }
   }
 
+  /** One item as dynalite holds it now (a consistent read), in the JSON protocol's form; undefined when absent. */
+  public async getItem(tableName: string, key: ItemJson): Promise<ItemJson | undefined> {
+    const answer = await this.client.send(
+      new GetItemCommand({ TableName: tableName, Key: sdkKey(key), ConsistentRead: true }),
+    );
+    return answer.Item ? itemJson(answer.Item) : undefined;
+  }
+
   /** Forwards one request to dynalite and returns its answer. */
   public forward(request: ServiceRequest): Promise<ServiceResponse> {
     return new Promise((resolve, reject) => {
@@ -158,6 +169,16 @@ export class DynamoDbBackend {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (this.claimedDir) releaseDataDir(this.claimedDir);
   }
+}
+
+/** A key for the SDK: a binary key attribute as bytes (the JSON protocol writes it in base64). */
+function sdkKey(key: ItemJson): NonNullable<ConstructorParameters<typeof GetItemCommand>[0]['Key']> {
+  return Object.fromEntries(
+    Object.entries(key).map(([name, value]) => [
+      name,
+      value.B !== undefined ? { B: Buffer.from(value.B, 'base64') } : (value as { S: string } | { N: string }),
+    ]),
+  );
 }
 
 /** Takes a data dir for this sandbox, or says who holds it. A lock left by a process that died is taken over. */
@@ -202,19 +223,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** DynamoDB behind the edge: requests go to dynalite unchanged; faults answer as DynamoDB does. */
+/**
+ * DynamoDB behind the edge: requests go to dynalite unchanged; faults answer as DynamoDB does. Writes to a table with
+ * a stream go through `capture`, which records what they changed.
+ */
 export class DynamoDbHandler implements ServiceHandler {
   public readonly service = Service.DYNAMODB;
 
-  constructor(private readonly backend: DynamoDbBackend) {}
+  constructor(
+    private readonly backend: DynamoDbBackend,
+    private readonly capture?: StreamCapture,
+  ) {}
 
   public actionOf(request: ServiceRequest): string {
     const target = String(request.headers['x-amz-target'] ?? '');
     return target.includes('.') ? (target.split('.')[1] ?? NO_ACTION) : NO_ACTION;
   }
 
-  public handle(request: ServiceRequest): Promise<ServiceResponse> {
-    return this.backend.forward(request);
+  public handle(request: ServiceRequest, action: string): Promise<ServiceResponse> {
+    const forward = () => this.backend.forward(request);
+    return this.capture ? this.capture.handle(request, action, forward) : forward();
   }
 
   public faultResponse(_request: ServiceRequest, _action: string, kind: 'error' | 'throttle'): ServiceResponse {

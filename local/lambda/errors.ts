@@ -28,6 +28,7 @@ export const LambdaErrorCode = {
   INVALID_REQUEST_CONTENT: 'InvalidRequestContentException',
   INVALID_PARAMETER_VALUE: 'InvalidParameterValueException',
   REQUEST_TOO_LARGE: 'RequestTooLargeException',
+  REQUEST_ENTITY_TOO_LARGE: 'RequestEntityTooLargeException',
   UNKNOWN_OPERATION: 'UnknownOperationException',
 } as const;
 /** One of the sandbox's Lambda error codes. */
@@ -45,6 +46,9 @@ export type ThrottleReason = (typeof ThrottleReason)[keyof typeof ThrottleReason
 
 /** Largest request and response payload of a synchronous invocation: 6 MB. */
 export const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/** Largest request payload of an asynchronous invocation (InvocationType Event): 1 MB, as the Invoke reference says. */
+export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
 /** The errors, built with Lambda's status and wording. */
 export const lambdaErrors = {
@@ -67,6 +71,12 @@ export const lambdaErrors = {
     new LambdaApiError(
       LambdaErrorCode.REQUEST_TOO_LARGE,
       `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      413,
+    ),
+  asyncPayloadTooLarge: (bytes: number) =>
+    new LambdaApiError(
+      LambdaErrorCode.REQUEST_ENTITY_TOO_LARGE,
+      `${bytes} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`,
       413,
     ),
   unknownOperation: (method: string, path: string) =>

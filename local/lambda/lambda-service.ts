@@ -6,9 +6,18 @@ import { FaultKind, type FaultInjector } from '../faults.js';
 import type { LatencyInjector } from '../latency.js';
 import { Service } from '../services.js';
 import { FUNCTION_NAME, LATEST, functionArn, parseFunctionRef } from './arn.js';
-import { LambdaApiError, ThrottleReason, lambdaErrors } from './errors.js';
+import {
+  AsyncInvocations,
+  type AsyncInvocationView,
+  type EventInvokeConfig,
+  checkEventInvokeConfig,
+} from './async-invocations.js';
+import { LambdaApiError, MAX_ASYNC_PAYLOAD_BYTES, ThrottleReason, lambdaErrors } from './errors.js';
+import type { EventSourceMapping } from './event-source-mapping.js';
+import { EventSourceMappings, type StreamLookup } from './event-source-mappings.js';
 import { FunctionFaultKind, FunctionFaults } from './function-faults.js';
 import { type RunnableFunction, runInvocation } from './invocation.js';
+import type { EventSourceMappingOptions } from './mapping-options.js';
 import {
   type FunctionOptions,
   type FunctionStats,
@@ -39,10 +48,13 @@ export interface LambdaServiceOptions {
   readonly latency: LatencyInjector;
   /** Seed of the function faults' shares. @default 1 */
   readonly faultSeed?: number;
+  /** The streams event source mappings may read. @default none */
+  readonly streams?: StreamLookup;
 }
 
 interface FunctionRecord extends RunnableFunction {
   readonly canned: boolean;
+  readonly eventInvoke: EventInvokeConfig;
   stats: FunctionStats;
 }
 
@@ -52,7 +64,14 @@ export interface InvokeOptions {
   readonly waitMs?: number;
   /** Invoke's `Qualifier`: a version or alias (`$LATEST` is the only one here). @default none */
   readonly qualifier?: string;
+  /** The invocation's request id (`context.awsRequestId`). @default a new one */
+  readonly requestId?: string;
 }
+
+/** How an asynchronous Invoke was answered: queued (202) with its request id, or Lambda's error. */
+export type AsyncInvokeResult =
+  | { readonly kind: 'queued'; readonly requestId: string }
+  | { readonly kind: 'refused'; readonly error: LambdaApiError };
 
 /**
  * The sandbox's Lambda: functions registered in this process by whoever starts the sandbox (the sandbox runs no
@@ -66,11 +85,19 @@ export class LambdaService {
   /** Faults of the functions: errors, timeouts, throttles and delays. */
   public readonly functionFaults: FunctionFaults;
   private readonly functions = new Map<string, FunctionRecord>();
+  private readonly mappings: EventSourceMappings;
+  private readonly queue: AsyncInvocations;
 
   constructor(private readonly options: LambdaServiceOptions) {
     this.region = options.region;
     this.accountId = options.accountId;
     this.functionFaults = new FunctionFaults(options.faultSeed ?? 1);
+    this.mappings = new EventSourceMappings(
+      options.clock,
+      options.streams ?? (() => undefined),
+      options.faultSeed ?? 1,
+    );
+    this.queue = new AsyncInvocations(options.clock);
   }
 
   /** Registers a function, or replaces the code and settings of one of that name (its counters stay). */
@@ -128,7 +155,7 @@ export class LambdaService {
       return { kind: 'refused', error: lambdaErrors.throttled(ThrottleReason.FUNCTION) };
     }
     const outcome = await runInvocation(this.options.clock, fn, {
-      requestId: randomUUID(),
+      requestId: options.requestId ?? randomUUID(),
       payload,
       fault,
       waitMs: options.waitMs,
@@ -179,6 +206,87 @@ export class LambdaService {
     return outcome;
   }
 
+  /**
+   * Invokes a function asynchronously (InvocationType `Event`), as Lambda does: the event is checked (the function
+   * exists, the payload is at most 1 MB) and queued, and the answer comes at once; the function runs in the
+   * background on the simulated clock, its errors retried as its `eventInvoke` says. `asyncInvocations()` lists
+   * every event with its attempts.
+   */
+  public invokeAsync(functionName: string, payload: string, options: InvokeOptions = {}): AsyncInvokeResult {
+    const resolved = this.resolve(functionName, options.qualifier);
+    if (resolved instanceof LambdaApiError) return { kind: 'refused', error: resolved };
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > MAX_ASYNC_PAYLOAD_BYTES) return { kind: 'refused', error: lambdaErrors.asyncPayloadTooLarge(bytes) };
+    const requestId = options.requestId ?? randomUUID();
+    this.queue.enqueue(resolved.name, payload, requestId, resolved.eventInvoke, (attemptId) =>
+      this.invoke(resolved.name, payload, { requestId: attemptId }),
+    );
+    return { kind: 'queued', requestId };
+  }
+
+  /** Every asynchronous invocation since the start (or the last reset), oldest first, with its attempts. */
+  public asyncInvocations(): AsyncInvocationView[] {
+    return this.queue.list();
+  }
+
+  /**
+   * Creates an event source mapping from a stream of the sandbox (the policies table's: `sandbox.policyStream`) to a
+   * function, as CreateEventSourceMapping does, and starts it. A control error names a bad option.
+   */
+  public createEventSourceMapping(options: EventSourceMappingOptions): EventSourceMapping {
+    return this.mappings.create(options, (functionName) => {
+      const error = this.check(functionName);
+      if (error)
+        throw new SandboxControlError(`event source mapping: ${error.message}; register the function first`, 404);
+      return {
+        arn: this.arn(parseFunctionRef(functionName)?.name ?? functionName),
+        invoke: (payload) => this.invoke(functionName, payload),
+      };
+    });
+  }
+
+  /** Every event source mapping, in the order created. */
+  public eventSourceMappings(): EventSourceMapping[] {
+    return this.mappings.list();
+  }
+
+  /** One event source mapping by UUID; a control error (404) when there is none. */
+  public eventSourceMapping(uuid: string): EventSourceMapping {
+    return this.mappings.get(uuid);
+  }
+
+  /** Stops an event source mapping (a batch in flight ends first) and removes it. */
+  public deleteEventSourceMapping(uuid: string): Promise<void> {
+    return this.mappings.delete(uuid);
+  }
+
+  /**
+   * Resolves once the background work has settled: no mapping delivering or with a batch ready, no asynchronous
+   * attempt running or due. Work that waits for simulated time to move (a batching window, a retry in 1 minute)
+   * does not count: advance the clock, then wait again.
+   */
+  public async settled(): Promise<void> {
+    for (let quiet = 0; quiet < 2;) {
+      // Let the promises a clock move resolved run first: a waiter woken by `advance` resumes in a later tick.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const busy = [
+        ...this.mappings.list().filter((mapping) => mapping.isBusy),
+        ...(this.queue.isBusy ? [this.queue] : []),
+      ];
+      if (busy.length === 0) quiet += 1;
+      else {
+        quiet = 0;
+        await Promise.all(busy.map((part) => part.whenIdle()));
+      }
+    }
+  }
+
+  /** Stops every mapping (batches in flight end first) and abandons asynchronous events still waiting. */
+  public async stopBackground(): Promise<void> {
+    this.queue.stop();
+    await this.mappings.stop();
+  }
+
   /** Zeroes every function's counters. */
   public resetStats(): void {
     for (const record of this.functions.values()) record.stats = emptyStats();
@@ -189,6 +297,8 @@ export class LambdaService {
     this.functionFaults.clear();
     this.functionFaults.reseed(seed);
     this.resetStats();
+    this.queue.clear();
+    this.mappings.reset(seed);
   }
 
   private add(name: string, handler: LambdaHandler, options: FunctionOptions, canned: boolean): FunctionView {
@@ -204,10 +314,11 @@ export class LambdaService {
           `expected a whole number of ms from 1 to ${MAX_TIMEOUT_MS}`,
       );
     }
+    const eventInvoke = checkEventInvokeConfig(name, options.eventInvoke ?? {});
     const stats = this.functions.get(name)?.stats ?? emptyStats();
     // Deleting first puts a replaced function last, where a new one would be.
     this.functions.delete(name);
-    const record: FunctionRecord = { name, arn: this.arn(name), timeoutMs, handler, canned, stats };
+    const record: FunctionRecord = { name, arn: this.arn(name), timeoutMs, handler, canned, eventInvoke, stats };
     this.functions.set(name, record);
     return view(record);
   }

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { EventInvokeConfig } from './async-invocations.js';
 import type { LambdaApiError } from './errors.js';
 
 /**
@@ -11,6 +12,8 @@ export type LambdaHandler<E = unknown, R = unknown> = (event: E, context: Contex
 export interface FunctionOptions {
   /** How long an invocation may run, in simulated ms (Lambda allows 1 s to 900 s). @default 3000, Lambda's default */
   readonly timeoutMs?: number;
+  /** How its asynchronous invocations are retried. @default 2 retries (after 1 min, then 2 min), events kept 6 h */
+  readonly eventInvoke?: EventInvokeConfig;
 }
 
 /** Invocations of one function and how they ended. */

@@ -8,13 +8,14 @@ import type { InvocationOutcome } from './model.js';
 const JSON_CONTENT_TYPE = 'application/json';
 /** `POST /2015-03-31/functions/{FunctionName}/invocations`: the one Lambda route the sandbox answers. */
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
-/** The invocation types; the sandbox runs the synchronous one (and the DryRun check). */
+/** The invocation types: synchronous, asynchronous (queued, answered 202 at once), and the DryRun check. */
 const InvocationType = { REQUEST_RESPONSE: 'RequestResponse', DRY_RUN: 'DryRun', EVENT: 'Event' } as const;
 
 /**
- * Lambda's REST-JSON API in front of the sandbox's functions: Invoke, synchronously. A function's answer is the
- * body (200); a function error adds `X-Amz-Function-Error: Unhandled` with Lambda's error document; Lambda's own
- * errors answer their status with `x-amzn-errortype` and a JSON body.
+ * Lambda's REST-JSON API in front of the sandbox's functions: Invoke. Synchronously, a function's answer is the
+ * body (200); a function error adds `X-Amz-Function-Error: Unhandled` with Lambda's error document. Asynchronously
+ * (`Event`), 202 with an empty body once the event is queued. Lambda's own errors answer their status with
+ * `x-amzn-errortype` and a JSON body.
  */
 export class LambdaRestHandler implements ServiceHandler {
   public readonly service = Service.LAMBDA;
@@ -43,12 +44,7 @@ export class LambdaRestHandler implements ServiceHandler {
     const functionName = decodeURIComponent(INVOKE_PATH.exec(request.path)?.[1] ?? '');
     const qualifier = request.query.get('Qualifier') ?? undefined;
     const invocationType = String(request.headers['x-amz-invocation-type'] ?? InvocationType.REQUEST_RESPONSE);
-    if (invocationType === InvocationType.EVENT) {
-      throw lambdaErrors.invalidParameter(
-        'The sandbox invokes functions synchronously only: use InvocationType RequestResponse (or DryRun)',
-      );
-    }
-    if (invocationType !== InvocationType.REQUEST_RESPONSE && invocationType !== InvocationType.DRY_RUN) {
+    if (!(Object.values(InvocationType) as string[]).includes(invocationType)) {
       throw lambdaErrors.invalidParameter(
         `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: ` +
           'Member must satisfy enum value set: [Event, RequestResponse, DryRun]',
@@ -60,6 +56,11 @@ export class LambdaRestHandler implements ServiceHandler {
       JSON.parse(payload);
     } catch (error) {
       throw lambdaErrors.invalidContent((error as Error).message);
+    }
+    if (invocationType === InvocationType.EVENT) {
+      const queued = this.lambda.invokeAsync(functionName, payload, { qualifier, requestId: request.requestId });
+      if (queued.kind === 'refused') throw queued.error;
+      return { status: 202, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '' };
     }
     if (invocationType === InvocationType.DRY_RUN) {
       const error = this.lambda.check(functionName, qualifier);

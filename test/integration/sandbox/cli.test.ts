@@ -65,17 +65,20 @@ describe('cvpn-guard sandbox', () => {
     expect(finished.stdout).toContain(`export AWS_ENDPOINT_URL=${endpoint}`);
     expect(finished.stdout).toContain('export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1');
     expect(finished.stdout).toContain('scenario examples/demo.json: 2 endpoints, 18 connections, 7 policy rows');
+    expect(finished.stdout).toContain("policy changes reach it through the policies table's stream");
     expect(finished.stdout).toContain('sandbox stopped.');
     expect(finished.stderr).not.toContain('Error');
   });
 
-  it('stops on SIGTERM too', async () => {
-    const run = cvpnGuard(['sandbox', '--port', '0']);
+  it('stops on SIGTERM too; --no-stream leaves the policies stream unmapped and says so', async () => {
+    const run = cvpnGuard(['sandbox', '--port', '0', '--no-stream']);
 
     await run.printed(/Press Ctrl-C to stop\./);
     stop(run.child, 'SIGTERM');
+    const finished = await run.finished;
 
-    expect((await run.finished).code).toBe(0);
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain("the policies table's stream is not mapped to it (--no-stream)");
   });
 
   it('exits 2 naming the path and value of a bad scenario', async () => {

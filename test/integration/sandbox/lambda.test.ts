@@ -155,17 +155,17 @@ describe('Lambda in the sandbox, invoked through the edge', () => {
     expect(broken.headers.get('x-amzn-errortype')).toBe('InvalidRequestContentException');
   });
 
-  it('checks a DryRun without running the function, and refuses asynchronous invocation', async () => {
+  it('checks a DryRun without running the function, and refuses an unknown invocation type', async () => {
     const dryRun = await invokeLambda(sandbox, ECHO, '{}', { headers: { 'x-amz-invocation-type': 'DryRun' } });
     const dryRunUnknown = await invokeLambda(sandbox, 'nope', '{}', {
       headers: { 'x-amz-invocation-type': 'DryRun' },
     });
-    const event = await invokeLambda(sandbox, ECHO, '{}', { headers: { 'x-amz-invocation-type': 'Event' } });
+    const unknown = await invokeLambda(sandbox, ECHO, '{}', { headers: { 'x-amz-invocation-type': 'Later' } });
 
     expect(dryRun.status).toBe(204);
     expect(dryRunUnknown.status).toBe(404);
-    expect(event.status).toBe(400);
-    expect(JSON.parse(event.body).Message).toContain('synchronously only');
+    expect(unknown.status).toBe(400);
+    expect(JSON.parse(unknown.body).Message).toContain('[Event, RequestResponse, DryRun]');
     expect(seen).toHaveLength(0);
   });
 
