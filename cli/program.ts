@@ -5,6 +5,7 @@ import { registerGateCommands } from './commands/gate.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRevokeCommand } from './commands/revoke.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 
 /** Builds the `cvpn-guard` command line; each concern adds its commands here. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRevokeCommand(program);
   registerAuditCommands(program);
   registerPlanCommand(program);
+  registerRunCommand(program);
   registerDoctorCommand(program);
   registerGateCommands(program);
   return program;
