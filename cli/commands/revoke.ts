@@ -184,12 +184,12 @@ function writtenJson({ plan, version }: Written) {
 }
 
 /** `--common-names`: comma-separated and repeatable; a blank entry is kept, so that it is refused by name. */
-function identityList(value: string, previous: readonly string[] | undefined): string[] {
+export function identityList(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',')];
 }
 
 /** `--timeout`: a duration (`90s`, `10m`, `1h30m`). */
-function durationOption(value: string): number {
+export function durationOption(value: string): number {
   const ms = parseDuration(value.trim());
   if (ms === undefined || !(ms > 0)) throw new InvalidArgumentError('expected a duration such as 90s, 10m or 1h.');
   return ms;
