@@ -203,9 +203,9 @@ function printAnswer(context: CliContext, answer: RunAnswer): void {
   if (decisions.length === 0) context.print('No connection broke a policy: nothing was terminated.\n');
   else {
     context.print(renderTable(DECISION_COLUMNS, decisions));
-    const counts = Object.entries(answer.counts)
-      .filter(([outcome, count]) => count && outcome !== Outcome.INVALID_POLICY)
-      .map(([outcome, count]) => `${count} ${outcome}`);
+    const counts = Object.values(Outcome)
+      .filter((outcome) => outcome !== Outcome.INVALID_POLICY && (answer.counts[outcome] ?? 0) > 0)
+      .map((outcome) => `${answer.counts[outcome]} ${outcome}`);
     context.print(`\n${counts.join(', ')}\n`);
   }
   if (answer.recordsOmitted > 0)
