@@ -1,6 +1,11 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { DynamoPolicyStore } from '../../lambda/adapters/DynamoPolicyStore.js';
-import { PolicyConflictError, PolicyExistsError } from '../../lambda/ports/index.js';
+import {
+  type PolicyChangeStamp,
+  PolicyConflictError,
+  PolicyExistsError,
+  type PolicyStore,
+} from '../../lambda/ports/index.js';
 import { parseDuration } from '../../local/time.js';
 import { confirm } from '../confirm.js';
 import { action, type CliContext } from '../context.js';
@@ -36,7 +41,7 @@ interface RevokeOptions extends Pick<RunSettingsOptions, 'endpointIds' | 'endpoi
 }
 
 /** What `revoke` wrote. */
-interface Written {
+export interface Written {
   readonly plan: RevocationPlan;
   /** The version written; absent when nothing was. */
   readonly version?: number;
@@ -82,7 +87,15 @@ async function revoke(context: CliContext, users: readonly string[], options: Re
   const store = new DynamoPolicyStore(await context.clients.dynamodb(), await context.tables.name('policies'));
   const first = planRevocation(request, await store.list(), context.now());
   if (first.action !== 'none') await confirmWrite(context, options, first);
-  const written = await write(context, store, request, options.by, first);
+  const stamp = { updatedBy: await context.changedBy(options.by), updatedAt: context.now().toISOString() };
+  const written = await writeRevocation(
+    store,
+    request,
+    stamp,
+    first,
+    () => context.now(),
+    (text) => context.note(text),
+  );
   const since = new Date(context.now().getTime() - CLOCK_SKEW_MS);
   if (format === OutputFormat.TABLE) printWritten(context, written);
   const waited = options.wait ? await watchRevocation(context, request, options, since) : undefined;
@@ -109,17 +122,18 @@ async function confirmWrite(context: CliContext, options: RevokeOptions, plan: R
 
 /**
  * Writes the plan: a new row that must not exist yet, or the added identities on the row at the version read.
- * When another edit lands first, the rows are read again and the identities added to what the table holds then.
+ * When another edit lands first, the rows are read again and the identities added to what the table holds then
+ * (so the other edit is kept), up to {@link WRITE_ATTEMPTS} writes.
  */
-async function write(
-  context: CliContext,
-  store: DynamoPolicyStore,
+export async function writeRevocation(
+  store: PolicyStore,
   request: RevokeRequest,
-  by: string | undefined,
+  stamp: PolicyChangeStamp,
   first: RevocationPlan,
+  now: () => Date,
+  note: (text: string) => void,
 ): Promise<Written> {
   let plan = first;
-  const stamp = { updatedBy: await context.changedBy(by), updatedAt: context.now().toISOString() };
   for (let attempt = 1; ; attempt += 1) {
     try {
       if (plan.action === 'none') return { plan };
@@ -131,12 +145,12 @@ async function write(
       if (!raced) throw error;
       if (attempt >= WRITE_ATTEMPTS) {
         throw new CliOperationError(
-          `conflict: ${error.message}, ${WRITE_ATTEMPTS} times in a row; nothing was written. Run the command again`,
+          `conflict, ${WRITE_ATTEMPTS} times in a row (last: ${error.message}); nothing was written. Run the command again`,
           { cause: error },
         );
       }
-      context.note(`note: ${error.message} meanwhile: reading the rows again`);
-      plan = planRevocation(request, await store.list(), context.now());
+      note(`note: ${error.message}; reading the rows again and adding to what they hold now`);
+      plan = planRevocation(request, await store.list(), now());
     }
   }
 }
