@@ -6,6 +6,8 @@ export const ExitCode = {
   FAILURE: 1,
   /** The command cannot succeed as written: bad usage, or input (file, flag, id) that is invalid. */
   USAGE: 2,
+  /** Nothing was done because another run is under way (`run`: the enforcer found its lease held); try again later. */
+  BUSY: 3,
 } as const;
 /** One of the exit codes. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

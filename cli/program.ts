@@ -4,6 +4,8 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerGateCommands } from './commands/gate.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerRevokeCommand } from './commands/revoke.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
 
 /** Builds the `cvpn-guard` command line; each concern adds its commands here. */
@@ -16,8 +18,10 @@ export function buildProgram(): Command {
     });
   registerSandboxCommand(program);
   registerPolicyCommands(program);
+  registerRevokeCommand(program);
   registerAuditCommands(program);
   registerPlanCommand(program);
+  registerRunCommand(program);
   registerDoctorCommand(program);
   registerGateCommands(program);
   return program;

@@ -17,6 +17,7 @@ import { CliExit, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
+import { decisionJson } from '../run/decision-json.js';
 import {
   describeSelection,
   MAX_TERMINATIONS_PER_RUN_HELP,
@@ -282,25 +283,6 @@ export function unknownGroupsNote(groups: GroupsInPlan): string | undefined {
       `${groups.mismatched} kept facts name another user name or common name than EC2 lists under the same connection id: not used.`,
     );
   return lines.join('\n');
-}
-
-function decisionJson(decision: Decision) {
-  const { connection } = decision;
-  return {
-    endpointId: connection.endpointId,
-    connectionId: connection.connectionId,
-    username: connection.username,
-    commonName: connection.commonName,
-    clientIp: connection.clientIp,
-    establishedAt: connection.establishedAt.toISOString(),
-    verdict: decision.verdict,
-    policyId: decision.decidingPolicyId,
-    kind: decision.decidingKind,
-    mode: decision.mode,
-    reason: decision.reason,
-    exemptedBy: decision.exemptedBy,
-    fired: decision.fired,
-  };
 }
 
 function lateFailureJson(record: DecisionRecord) {

@@ -108,3 +108,52 @@ export function jsonOf<T>(run: CliRun): T {
     throw new Error(`stdout is not JSON (exit ${run.code}):\n${run.stdout}\nstderr:\n${run.stderr}`);
   }
 }
+
+/** A run of the command in the background, its output readable while it runs. */
+export interface LiveCli {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Resolves once `check` holds; rejects with what was printed when the command exits first or time runs out. */
+  until(check: (live: LiveCli) => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /** How the run ended. */
+  readonly done: Promise<CliRun>;
+}
+
+/** Starts `node bin/cvpn-guard.js …args` and returns at once: for commands that wait (`revoke --wait`). */
+export function startCli(args: readonly string[], options: CliRunOptions = {}): LiveCli {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    env: cleanEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  let exited: CliRun | undefined;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
+  const done = new Promise<CliRun>((resolvePromise, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      exited = { code, stdout, stderr };
+      resolvePromise(exited);
+    });
+  });
+  child.stdin.end(options.input ?? '');
+  const live: LiveCli = {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    done,
+    until: async (check, timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check(live))) {
+        if (exited || Date.now() > deadline)
+          throw new Error(
+            `gave up waiting (exit ${exited?.code ?? 'none yet'}):\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+          );
+        await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
+      }
+    },
+  };
+  return live;
+}
