@@ -79,6 +79,8 @@ export interface Decision {
   readonly exemptedBy?: string;
   /** A sentence a person can read, with its evidence. */
   readonly reason: string;
+  /** The deciding row's own `reason` text, when it has one. @default absent */
+  readonly policyReason?: string;
 }
 
 /** Options of one evaluation. */

@@ -97,15 +97,30 @@ describe('decideRun', () => {
       ['cvpn-connection-a2', 'would-terminate', 'max-1h'],
       ['cvpn-connection-b1', 'terminate', 'offboarded'],
     ]);
+    // One connection of mallory on each endpoint: by connection id (a call by username saves no call).
     expect(plan.calls.map((call) => [call.endpointId, call.by])).toEqual([
-      [ENDPOINT_A, 'username'],
-      [ENDPOINT_B, 'username'],
+      [ENDPOINT_A, 'connection-id'],
+      [ENDPOINT_B, 'connection-id'],
     ]);
     expect(plan.finals.map((record) => [record.connectionId, record.outcome, record.at])).toEqual([
       ['cvpn-connection-a2', 'would-terminate', NOW.toISOString()],
     ]);
     expect(plan.kept).toEqual([]);
     expect(plan.invalidPolicyRecords).toEqual([]);
+  });
+
+  it("records the deciding row's own reason beside the generated one, on final records and intents", () => {
+    // Act
+    const plan = decideRun(gathered(), options());
+
+    // Assert
+    const [alice] = plan.finals;
+    expect(alice).toMatchObject({ policyId: 'max-1h', policyReason: 'trying a shorter limit' });
+    expect(alice?.reason).toContain('(policy max-1h)');
+    expect(plan.calls.flatMap((call) => call.decisions.map((decision) => decision.policyReason))).toEqual([
+      'left the company',
+      'left the company',
+    ]);
   });
 
   it('in a dry run calls nothing and records would-terminate', () => {
