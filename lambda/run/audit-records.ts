@@ -19,6 +19,11 @@ const OUTCOME_OF_VERDICT = {
   [Verdict.CAPPED]: Outcome.CAPPED,
 } as const satisfies Record<Verdict, DecisionOutcome>;
 
+/** The outcome a decision's record starts with. */
+export function outcomeOfVerdict(verdict: Verdict): DecisionOutcome {
+  return OUTCOME_OF_VERDICT[verdict];
+}
+
 /**
  * The audit record of one decision, before any call (a `terminate` starts as a `pending` intent).
  * `firstSeenAt` is when the same decision was first recorded in an unbroken sequence of runs. @default `at`
@@ -29,7 +34,7 @@ export function decisionRecord(runId: string, at: Date, decision: Decision, firs
     recordType: AuditRecordType.DECISION,
     runId,
     at: at.toISOString(),
-    outcome: OUTCOME_OF_VERDICT[decision.verdict],
+    outcome: outcomeOfVerdict(decision.verdict),
     policyId: decision.decidingPolicyId,
     policyKind: decision.decidingKind,
     firedPolicies: decision.fired.map((firing) => `${firing.policyId} (${firing.kind}, ${firing.mode})`),

@@ -123,6 +123,33 @@ describe('decideRun', () => {
     ]);
   });
 
+  it('gives a decision held run after run the time it was first recorded, kept in the idle memory', () => {
+    // Arrange: no idle row; alice's session breaks an observe-mode limit at every run.
+    const first = decideRun(gathered(), options());
+    const later = new Date(NOW.getTime() + 5 * 60_000);
+
+    // Act
+    const second = decideRun(gathered({ idleMemory: first.idleMemory?.next }), options({ now: later }));
+    const broken = decideRun(gathered({ idleMemory: new Map() }), options({ now: later }));
+
+    // Assert
+    expect(first.finals.map((record) => [record.connectionId, record.firstSeenAt])).toEqual([
+      ['cvpn-connection-a2', NOW.toISOString()],
+    ]);
+    expect(second.finals.map((record) => [record.at, record.firstSeenAt])).toEqual([
+      [later.toISOString(), NOW.toISOString()],
+    ]);
+    expect(broken.finals.map((record) => record.firstSeenAt)).toEqual([later.toISOString()]);
+    // Only what is remembered is saved: alice's connection, not mallory's (terminated, not remembered).
+    expect([...(first.idleMemory?.next.keys() ?? [])]).toEqual(['cvpn-connection-a2']);
+  });
+
+  it('saves no idle memory when there is no idle row and nothing to remember or forget', () => {
+    const plan = decideRun(gathered({ rows: rows(REVOKED) }), options());
+
+    expect(plan.idleMemory).toBeUndefined();
+  });
+
   it('in a dry run calls nothing and records would-terminate', () => {
     // Act
     const plan = decideRun(gathered(), options({ dryRun: true }));
@@ -184,13 +211,13 @@ describe('decideRun', () => {
     ]);
   });
 
-  it('saves idle memory over the one read while an idle row is in the table, and only then', () => {
+  it('saves idle memory over the one read while an idle row is in the table, or a decision is remembered', () => {
     // Arrange
     const previous: IdleState = new Map();
 
     // Act
     const withIdle = decideRun(gathered({ rows: rows(IDLE), idleMemory: previous }), options());
-    const without = decideRun(gathered({ idleMemory: previous }), options());
+    const without = decideRun(gathered({ rows: rows(REVOKED), idleMemory: previous }), options());
 
     // Assert
     expect(withIdle.idleMemory?.previous).toBe(previous);
