@@ -34,6 +34,7 @@ export { FunctionFaultKind, type FunctionFaultRule, type FunctionFaultRuleState 
 export { LambdaErrorCode } from './lambda/errors.js';
 export { ActionGroup, Service } from './services.js';
 export type { PublishedMessage, SnsEmulator } from './sns/sns-emulator.js';
+export { bodyFor } from './sns/sns-emulator.js';
 export { loadScenario, parseScenario, readScenarioFile } from './scenario/load.js';
 export type { Scenario } from './scenario/schema.js';
 export {
