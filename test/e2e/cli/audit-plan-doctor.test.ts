@@ -217,7 +217,7 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
     expect(lines[0]).toBe(
-      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,reason,recordType,message,platform,failMode',
+      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,confirmedAt,firstSeenAt,reason,policyReason,recordType,message,platform,failMode',
     );
     expect(lines[1]).toMatch(
       new RegExp(
