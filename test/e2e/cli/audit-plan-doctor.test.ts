@@ -197,6 +197,11 @@ describe('cvpn-guard audit, after a real run', () => {
       ['cvpn-connection-0e2e000000000a001', 'terminated', 'revoke-mallory', 'connection-id'],
       ['cvpn-connection-0e2e000000000b001', 'terminated', 'revoke-mallory', 'connection-id'],
     ]);
+    // The row's own reason, beside the generated one, and since when the decision held.
+    expect(records.map((record) => [record.policyReason, record.firstSeenAt])).toEqual([
+      ['offboarded', '2026-11-26T10:00:00.000Z'],
+      ['offboarded', '2026-11-26T10:00:00.000Z'],
+    ]);
   }, 60_000);
 
   it("filters a policy's records by outcome and writes CSV a spreadsheet opens", async () => {
