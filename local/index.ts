@@ -50,6 +50,7 @@ export {
 export { STREAM_RETENTION_MS, type StreamEntry, type TableStream } from './dynamodb/table-stream.js';
 export { ActionGroup, Service } from './services.js';
 export type { PublishedMessage, SnsEmulator } from './sns/sns-emulator.js';
+export { bodyFor } from './sns/sns-emulator.js';
 export { loadScenario, parseScenario, readScenarioFile } from './scenario/load.js';
 export type { Scenario } from './scenario/schema.js';
 export {

@@ -1,18 +1,18 @@
 import type { Command } from 'commander';
 import { Outcome } from '../../lambda/domain/index.js';
-import {
-  type AdmissionRecord,
-  AuditRecordType,
-  type ListedRecord,
-  type OutcomeCounts,
-  type RunRecord,
-  type RunSummary,
-} from '../../lambda/ports/index.js';
+import { type ListedRecord, type OutcomeCounts, type RunSummary } from '../../lambda/ports/index.js';
 import { action, type CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
 import { type Column, OutputFormat, renderCsv, renderJson, renderPairs, renderTable } from '../output/index.js';
 import { formatAt, formatElapsed, INSTANT_HINT, parseInstant } from '../time.js';
+import {
+  isFirstSighting,
+  orderRecords,
+  RECORD_COLUMNS,
+  RECORD_CSV_COLUMNS,
+  WIDE_RECORD_COLUMNS,
+} from './audit-records.js';
 
 const FORMATS = [OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV];
 const OUTCOMES: readonly string[] = Object.values(Outcome);
@@ -30,6 +30,8 @@ interface ListOptions {
   readonly outcome?: readonly string[];
   readonly limit: number;
   readonly nextToken?: string;
+  readonly first?: boolean;
+  readonly wide?: boolean;
 }
 
 /** Adds `cvpn-guard audit …`: read the audit table through its indexes, newest first. */
@@ -64,6 +66,11 @@ export function registerAuditCommands(program: Command): Command {
       .option('--outcome <outcomes>', `only these outcomes, comma-separated: ${OUTCOMES.join(', ')}`, listOf)
       .option('--limit <n>', 'most records to print', wholeNumber(1, 10_000), 50)
       .option('--next-token <token>', 'go on where an earlier listing stopped (same filters)')
+      .option(
+        '--first',
+        'only records of a decision first seen in their own run (firstSeenAt equals their time), of the page read',
+      )
+      .option('--wide', 'the table with full ids, the run, first-seen and confirmation times, and the reasons')
       .addHelpText(
         'after',
         '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --outcome refused,refused-fail-closed --since 24h\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n',
@@ -127,7 +134,8 @@ async function listRecords(context: CliContext, options: ListOptions): Promise<v
     },
     { limit: options.limit, nextToken: options.nextToken },
   );
-  printRecords(context, format, page.items, page.nextToken);
+  const records = options.first ? page.items.filter(isFirstSighting) : page.items;
+  printRecords(context, format, orderRecords(records), page.nextToken, options.wide === true);
 }
 
 async function listRuns(
@@ -169,11 +177,12 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
     );
   }
   if (format === OutputFormat.JSON) {
-    context.print(renderJson({ summary: summary ?? null, records }));
+    context.print(renderJson({ summary: summary ?? null, records: orderRecords(records) }));
     return;
   }
+  const ordered = orderRecords(records);
   if (format === OutputFormat.CSV) {
-    context.print(renderCsv(RECORD_CSV_COLUMNS, records));
+    context.print(renderCsv(RECORD_CSV_COLUMNS, ordered));
     return;
   }
   if (summary) {
@@ -199,7 +208,7 @@ async function showRun(context: CliContext, runId: string): Promise<void> {
   }
   context.print(
     records.length > 0
-      ? `\n${renderTable(RECORD_COLUMNS, records)}`
+      ? `\n${renderTable(WIDE_RECORD_COLUMNS, ordered)}`
       : '\nNo decision records: nothing broke a policy.\n',
   );
 }
@@ -209,13 +218,17 @@ function printRecords(
   format: OutputFormat,
   records: readonly ListedRecord[],
   nextToken: string | undefined,
+  wide: boolean,
 ): void {
   if (format === OutputFormat.JSON) {
     context.print(renderJson({ records, ...(nextToken ? { nextToken } : {}) }));
     return;
   }
   if (format === OutputFormat.CSV) context.print(renderCsv(RECORD_CSV_COLUMNS, records));
-  else context.print(records.length > 0 ? renderTable(RECORD_COLUMNS, records) : 'No records.\n');
+  else
+    context.print(
+      records.length > 0 ? renderTable(wide ? WIDE_RECORD_COLUMNS : RECORD_COLUMNS, records) : 'No records.\n',
+    );
   if (nextToken) context.note(`more records: --next-token ${nextToken}`);
 }
 
@@ -235,10 +248,6 @@ function checkWindow(since: Date | undefined, until: Date | undefined): void {
   }
 }
 
-function identityOf(record: ListedRecord): string {
-  return record.username ?? (record.commonName ? `cn:${record.commonName}` : '');
-}
-
 /** What the run's canary found, in words; undefined when it sent none. */
 function canaryText(summary: RunSummary): string | undefined {
   const canary = summary.canary;
@@ -254,64 +263,6 @@ function countsText(counts: OutcomeCounts): string {
     .map(([outcome, count]) => `${count} ${outcome}`)
     .join(', ');
 }
-
-/** The record when it is a run's (a decision or an invalid row), else undefined. */
-function runRecordOf(record: ListedRecord): RunRecord | undefined {
-  return record.recordType === AuditRecordType.ADMISSION ? undefined : record;
-}
-
-/** The record when it is the client connect handler's, else undefined. */
-function admissionOf(record: ListedRecord): AdmissionRecord | undefined {
-  return record.recordType === AuditRecordType.ADMISSION ? record : undefined;
-}
-
-/** The reason, with the AWS error code of a failed termination, or the message a refused client was shown. */
-function reasonText(record: ListedRecord): string {
-  const run = runRecordOf(record);
-  if (run?.errorCode && run.outcome === Outcome.FAILED) return `${run.reason} [${run.errorCode}]`;
-  const message = admissionOf(record)?.message;
-  return message ? `${record.reason}; shown: ${JSON.stringify(message)}` : record.reason;
-}
-
-const RECORD_COLUMNS: readonly Column<ListedRecord>[] = [
-  { header: 'TIME', value: (record) => formatAt(record.at) },
-  { header: 'OUTCOME', value: (record) => record.outcome },
-  { header: 'POLICY', value: (record) => record.policyId },
-  { header: 'ENDPOINT', value: (record) => record.endpointId },
-  { header: 'CONNECTION', value: (record) => record.connectionId },
-  { header: 'IDENTITY', value: identityOf },
-  { header: 'RUN', value: (record) => record.runId },
-  { header: 'REASON', value: reasonText },
-];
-
-const RECORD_CSV_COLUMNS: readonly Column<ListedRecord>[] = [
-  { header: 'at', value: (record) => record.at },
-  { header: 'runId', value: (record) => record.runId },
-  { header: 'outcome', value: (record) => record.outcome },
-  { header: 'policyId', value: (record) => record.policyId },
-  { header: 'policyKind', value: (record) => record.policyKind },
-  { header: 'mode', value: (record) => record.mode },
-  { header: 'endpointId', value: (record) => record.endpointId },
-  { header: 'connectionId', value: (record) => record.connectionId },
-  { header: 'username', value: (record) => record.username },
-  { header: 'commonName', value: (record) => record.commonName },
-  { header: 'clientIp', value: (record) => record.clientIp },
-  { header: 'firedPolicies', value: (record) => record.firedPolicies.join('; ') },
-  { header: 'exemptedBy', value: (record) => record.exemptedBy },
-  { header: 'calledBy', value: (record) => runRecordOf(record)?.calledBy },
-  { header: 'previousStatus', value: (record) => runRecordOf(record)?.previousStatus },
-  { header: 'currentStatus', value: (record) => runRecordOf(record)?.currentStatus },
-  { header: 'requestId', value: (record) => runRecordOf(record)?.requestId },
-  { header: 'errorCode', value: (record) => runRecordOf(record)?.errorCode },
-  { header: 'errorMessage', value: (record) => record.errorMessage },
-  { header: 'completedAt', value: (record) => runRecordOf(record)?.completedAt },
-  { header: 'reason', value: (record) => record.reason },
-  // The client connect handler's own fields, after every column a decision has.
-  { header: 'recordType', value: (record) => record.recordType },
-  { header: 'message', value: (record) => admissionOf(record)?.message },
-  { header: 'platform', value: (record) => admissionOf(record)?.platform },
-  { header: 'failMode', value: (record) => admissionOf(record)?.failMode },
-];
 
 const count = (outcome: Outcome) => (summary: RunSummary) => summary.counts[outcome] ?? 0;
 

@@ -2,6 +2,8 @@
 export interface Column<T> {
   readonly header: string;
   readonly value: (row: T) => string | number | boolean | undefined | null;
+  /** Widest a table cell of this column prints; a longer one is cut with "…". @default no limit */
+  readonly maxWidth?: number;
 }
 
 /** A cell's text: absent values are empty. */

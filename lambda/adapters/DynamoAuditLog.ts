@@ -11,7 +11,7 @@ import {
   type RunRecord,
   type RunSummary,
 } from '../ports/index.js';
-import { AuditIndex } from '../tables.js';
+import { AUDIT_COMPLETION_ATTRIBUTES, AuditIndex } from '../tables.js';
 import { isConditionalCheckFailed } from './aws-errors.js';
 import {
   PENDING_KEY,
@@ -25,6 +25,9 @@ import {
   runPk,
   summaryToItem,
 } from './audit-item.js';
+
+/** What a completion or confirmation may write. */
+const WRITABLE: ReadonlySet<string> = new Set(AUDIT_COMPLETION_ATTRIBUTES);
 
 /**
  * The audit table over DynamoDB: puts and conditional updates only, never a delete. Each transition is
@@ -55,15 +58,26 @@ export class DynamoAuditLog implements AuditLog {
     return this.update(key, confirmation, 'pendingKey = :expected', { ':expected': UNCONFIRMED_KEY });
   }
 
-  /** Writes a completion while the record is as `condition` expects; otherwise someone got there first and nothing changes. */
+  /**
+   * Writes a completion or confirmation while the record is as `condition` expects; otherwise someone got
+   * there first and nothing changes. It writes only {@link AUDIT_COMPLETION_ATTRIBUTES} (what the enforcer's
+   * IAM condition allows).
+   */
   private async update(
     key: DecisionKey,
-    completion: AuditCompletion,
+    change: AuditCompletion | AuditConfirmation,
     condition: string,
     expected: Record<string, string>,
   ): Promise<void> {
-    const { awaitingConfirmation, ...attributes } = completion;
+    const { awaitingConfirmation, ...attributes } = { awaitingConfirmation: false, ...change };
     const fields = Object.entries(attributes).filter(([, value]) => value !== undefined && value !== '');
+    const outside = fields.map(([name]) => name).filter((name) => !WRITABLE.has(name));
+    if (outside.length > 0) {
+      throw new Error(
+        `audit update of ${key.runId} ${key.connectionId}: ${outside.join(', ')} may not be written by a completion ` +
+          `or confirmation; the attributes allowed are ${AUDIT_COMPLETION_ATTRIBUTES.join(', ')} (lambda/tables.ts)`,
+      );
+    }
     const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
     const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
     const assignments = fields.map((_, index) => `#f${index} = :v${index}`);

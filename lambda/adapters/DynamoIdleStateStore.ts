@@ -1,5 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import type { ConnectionIdleState, IdleState, IdleThreshold } from '../domain/index.js';
+import type { ConnectionIdleState, IdleState, IdleThreshold, RememberedDecision } from '../domain/index.js';
 import type { Clock, IdleStateStore } from '../ports/index.js';
 
 const BATCH_SIZE = 25;
@@ -89,6 +89,15 @@ function stateToItem(entry: ConnectionIdleState, ttl: number): Record<string, un
       baselineBytes: threshold.baselineBytes,
       activeAt: threshold.activeAt.toISOString(),
     })),
+    ...(entry.decisions?.length
+      ? {
+          decisions: entry.decisions.map((decision) => ({
+            policyId: decision.policyId,
+            outcome: decision.outcome,
+            firstSeenAt: decision.firstSeenAt.toISOString(),
+          })),
+        }
+      : {}),
     ttl,
   };
 }
@@ -110,5 +119,24 @@ function itemToState(endpointId: string, item: Record<string, unknown>): Connect
     }
     thresholds.push({ minBytes: threshold.minBytes, baselineBytes: threshold.baselineBytes, activeAt });
   }
-  return { endpointId, connectionId: item.sk, lastBytes: item.lastBytes, lastSeenAt, thresholds };
+  const decisions = itemToDecisions(item.decisions);
+  return {
+    endpointId,
+    connectionId: item.sk,
+    lastBytes: item.lastBytes,
+    lastSeenAt,
+    thresholds,
+    ...(decisions.length > 0 ? { decisions } : {}),
+  };
+}
+
+/** The remembered decisions of an item; one that cannot be read is forgotten (the decision is new again). */
+function itemToDecisions(value: unknown): RememberedDecision[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((raw: Record<string, unknown>) => {
+    const firstSeenAt = new Date(String(raw?.firstSeenAt));
+    if (typeof raw?.policyId !== 'string' || typeof raw.outcome !== 'string' || Number.isNaN(firstSeenAt.getTime()))
+      return [];
+    return [{ policyId: raw.policyId, outcome: raw.outcome, firstSeenAt }];
+  });
 }

@@ -44,6 +44,7 @@ export {
 } from './identity/match-identity.js';
 
 export { advanceIdleState } from './idle/advance-idle-state.js';
+export { type DecisionSighting, type RememberedRun, rememberDecisions } from './idle/remember-decisions.js';
 export { totalBytes } from './idle/total-bytes.js';
 
 export { evaluate } from './evaluate/evaluate.js';

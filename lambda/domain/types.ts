@@ -40,6 +40,15 @@ export interface IdleThreshold {
   readonly activeAt: Date;
 }
 
+/** A decision about one connection that a run recorded, remembered so the next run knows since when it holds. */
+export interface RememberedDecision {
+  readonly policyId: string;
+  /** The recorded outcome (`capped`, `would-terminate`, `exempted`). */
+  readonly outcome: string;
+  /** When the same decision was first recorded in an unbroken sequence of runs. */
+  readonly firstSeenAt: Date;
+}
+
 /** Idle memory of one connection between runs. */
 export interface ConnectionIdleState {
   readonly endpointId: string;
@@ -50,6 +59,8 @@ export interface ConnectionIdleState {
   readonly lastSeenAt: Date;
   /** One entry per distinct `minBytes` of the idle rows in force. */
   readonly thresholds: readonly IdleThreshold[];
+  /** The decisions the last run recorded about the connection, by policy and outcome. @default none */
+  readonly decisions?: readonly RememberedDecision[];
 }
 
 /** Idle memory of every connection, keyed by connection id. */
@@ -79,6 +90,8 @@ export interface Decision {
   readonly exemptedBy?: string;
   /** A sentence a person can read, with its evidence. */
   readonly reason: string;
+  /** The deciding row's own `reason` text, when it has one. @default absent */
+  readonly policyReason?: string;
 }
 
 /** Options of one evaluation. */

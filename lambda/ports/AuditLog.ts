@@ -91,6 +91,15 @@ interface DecisionFields {
   readonly requestId?: string;
   /** ISO time the outcome was recorded (for intents completed later). */
   readonly completedAt?: string;
+  /** ISO time a later run saw how an unconfirmed termination ended (`completedAt` keeps the call's answer). */
+  readonly confirmedAt?: string;
+  /** The deciding row's own `reason` text, when the row has one (the generated `reason` keeps the evidence). */
+  readonly policyReason?: string;
+  /**
+   * ISO time the same decision (endpoint, connection, policy, outcome) was first recorded in an unbroken
+   * sequence of runs: this record's own `at` when it is new.
+   */
+  readonly firstSeenAt?: string;
 }
 
 /** Fields a record does not have, declared absent so that a reader of any record may ask for them. */
@@ -214,7 +223,8 @@ export interface AuditConfirmation {
   readonly currentStatus: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
-  readonly completedAt: string;
+  /** ISO time the run saw how it ended; the record keeps its `completedAt`. */
+  readonly confirmedAt: string;
 }
 
 /** The audit table. The run writes and updates records through the four transitions, never deletes them. */

@@ -36,7 +36,7 @@ export type { ConnectionCounter } from './ConnectionCounter.js';
 export type { ConnectionFact, ConnectionFacts, ConnectionFactsByEndpoint } from './ConnectionFacts.js';
 export * from './errors.js';
 export type { IdleStateStore } from './IdleStateStore.js';
-export type { Notifier, RunDigest } from './Notifier.js';
+export type { ChatDigest, Notifier, RunDigest } from './Notifier.js';
 export type { PolicyLoad, PolicyRepository } from './PolicyRepository.js';
 export type { RunLease } from './RunLease.js';
 export { type RunLogger, SILENT_LOGGER } from './Logger.js';

@@ -12,7 +12,7 @@ import {
   type RunLogger,
   type TerminationResult,
 } from '../ports/index.js';
-import { decisionKey, withOutcome } from './audit-records.js';
+import { decisionKey, endedByUsernameCall, withOutcome } from './audit-records.js';
 import { forEachBounded } from './for-each-bounded.js';
 import { TokenBucket } from '../pacing/TokenBucket.js';
 
@@ -181,6 +181,29 @@ export class TerminationExecutor {
       if (unanswered && completion.outcome !== Outcome.TERMINATED)
         completion = await this.lookUpAfterUnanswered(intent, completion);
       await this.complete(intent, completion);
+    }
+    if (result && call.by === 'username') await this.recordUnplanned(call, intents, result);
+  }
+
+  /**
+   * A call by user name ends every active connection of the user, also one opened after the listing: each
+   * connection EC2 names that no decision planned gets its own record, written and completed like any other
+   * (so a `terminating` one is confirmed by a later run).
+   */
+  private async recordUnplanned(
+    call: TerminationCall & { readonly by: 'username' },
+    intents: readonly DecisionRecord[],
+    result: TerminationResult,
+  ): Promise<void> {
+    const [template] = intents;
+    if (template === undefined) return;
+    const planned = new Set(intents.map((intent) => intent.connectionId));
+    for (const status of result.statuses) {
+      if (planned.has(status.connectionId)) continue;
+      planned.add(status.connectionId);
+      const intent = endedByUsernameCall(template, call.username, status);
+      if (!(await this.intend([intent]))) continue;
+      await this.complete(intent, completionOf(intent, call, result, undefined, this.ports.clock.now()));
     }
   }
 

@@ -19,19 +19,28 @@ const OUTCOME_OF_VERDICT = {
   [Verdict.CAPPED]: Outcome.CAPPED,
 } as const satisfies Record<Verdict, DecisionOutcome>;
 
-/** The audit record of one decision, before any call (a `terminate` starts as a `pending` intent). */
-export function decisionRecord(runId: string, at: Date, decision: Decision): DecisionRecord {
+/** The outcome a decision's record starts with. */
+export function outcomeOfVerdict(verdict: Verdict): DecisionOutcome {
+  return OUTCOME_OF_VERDICT[verdict];
+}
+
+/**
+ * The audit record of one decision, before any call (a `terminate` starts as a `pending` intent).
+ * `firstSeenAt` is when the same decision was first recorded in an unbroken sequence of runs. @default `at`
+ */
+export function decisionRecord(runId: string, at: Date, decision: Decision, firstSeenAt: Date = at): DecisionRecord {
   const { connection } = decision;
   return {
     recordType: AuditRecordType.DECISION,
     runId,
     at: at.toISOString(),
-    outcome: OUTCOME_OF_VERDICT[decision.verdict],
+    outcome: outcomeOfVerdict(decision.verdict),
     policyId: decision.decidingPolicyId,
     policyKind: decision.decidingKind,
     firedPolicies: decision.fired.map((firing) => `${firing.policyId} (${firing.kind}, ${firing.mode})`),
     mode: decision.mode,
     reason: decision.reason,
+    ...(decision.policyReason === undefined ? {} : { policyReason: decision.policyReason }),
     endpointId: connection.endpointId,
     connectionId: connection.connectionId,
     username: connection.username,
@@ -39,6 +48,35 @@ export function decisionRecord(runId: string, at: Date, decision: Decision): Dec
     clientIp: connection.clientIp,
     exemptedBy: decision.exemptedBy,
     previousStatus: connection.status,
+    firstSeenAt: firstSeenAt.toISOString(),
+  };
+}
+
+/**
+ * The intent of a connection a call by user name ended although no decision planned it (one opened after
+ * the listing): it carries the deciding policy of the call's decisions (`template`), and EC2's status of it.
+ */
+export function endedByUsernameCall(
+  template: DecisionRecord,
+  username: string,
+  status: { readonly connectionId: string; readonly previousStatus?: string },
+): DecisionRecord {
+  return {
+    recordType: AuditRecordType.DECISION,
+    runId: template.runId,
+    at: template.at,
+    outcome: Outcome.PENDING,
+    policyId: template.policyId,
+    policyKind: template.policyKind,
+    firedPolicies: template.firedPolicies,
+    mode: template.mode,
+    reason: `ended by the user-name call of policy ${template.policyId}`,
+    ...(template.policyReason === undefined ? {} : { policyReason: template.policyReason }),
+    endpointId: template.endpointId,
+    connectionId: status.connectionId,
+    username,
+    previousStatus: status.previousStatus,
+    firstSeenAt: template.at,
   };
 }
 

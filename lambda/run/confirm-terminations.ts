@@ -53,7 +53,7 @@ export function confirmationsOf(
   for (const connection of listing.connections)
     if (named.has(connection.connectionId)) byId.set(connection.connectionId, connection);
   const read = new Set(listing.readEndpoints);
-  const completedAt = now.toISOString();
+  const confirmedAt = now.toISOString();
   return unconfirmed.flatMap((record): Confirmation[] => {
     const status = byId.get(record.connectionId)?.status;
     if (!read.has(record.endpointId) || status === ConnectionStatus.TERMINATING) return [];
@@ -66,13 +66,13 @@ export function confirmationsOf(
             currentStatus: status,
             errorCode: ConnectionStatus.FAILED_TO_TERMINATE,
             errorMessage: `EC2 accepted the call but the connection failed to terminate and is still up (found by ${runId}); end it by hand`,
-            completedAt,
+            confirmedAt,
           },
         },
       ];
     }
     return [
-      { record, confirmation: { outcome: Outcome.TERMINATED, currentStatus: status ?? 'not-listed', completedAt } },
+      { record, confirmation: { outcome: Outcome.TERMINATED, currentStatus: status ?? 'not-listed', confirmedAt } },
     ];
   });
 }

@@ -1,16 +1,18 @@
 import {
   type Decision,
+  type DecisionSighting,
   evaluate,
   type IdleState,
   isRowActive,
   planTerminations,
   PolicyKind,
+  rememberDecisions,
   type PolicyValidationError,
   type TerminationCall,
   Verdict,
 } from '../domain/index.js';
 import { AuditRecordType, type DecisionRecord, type InvalidPolicyRecord, type RunRecord } from '../ports/index.js';
-import { decisionRecord, invalidPolicyRecord } from './audit-records.js';
+import { decisionRecord, invalidPolicyRecord, outcomeOfVerdict } from './audit-records.js';
 import { type Confirmation, confirmationsOf } from './confirm-terminations.js';
 import type { Gathered } from './gather-run.js';
 import type { GroupsKnowledge } from './join-facts.js';
@@ -28,6 +30,11 @@ export interface DecideOptions {
   /** Records an earlier attempt of this run id already wrote: kept as they are, not decided again. @default none */
   readonly earlier?: readonly RunRecord[];
 }
+
+/** Outcomes of the final records a run decides (not those of terminate calls): remembered run after run. */
+const REMEMBERED_OUTCOMES: ReadonlySet<string> = new Set(
+  [Verdict.WOULD_TERMINATE, Verdict.EXEMPTED, Verdict.CAPPED].map(outcomeOfVerdict),
+);
 
 /** The idle memory a run saves: `next` over `previous` (whose connections `next` no longer holds are forgotten). */
 export interface IdleMemoryChange {
@@ -59,7 +66,10 @@ export interface RunPlan {
   readonly finals: readonly DecisionRecord[];
   /** The terminate calls of the `terminate` decisions (not kept). */
   readonly calls: readonly TerminationCall[];
-  /** The idle memory to save: present while an idle row is in the table. */
+  /**
+   * The idle memory to save: present while an idle row is in the table, or a decision is remembered (now or
+   * by earlier runs). It keeps, beside the traffic, which final decisions this run records, for `firstSeenAt`.
+   */
   readonly idleMemory?: IdleMemoryChange;
   /** How this run's listing confirms earlier runs' unconfirmed terminations. */
   readonly confirmations: readonly Confirmation[];
@@ -94,6 +104,20 @@ export function decideRun(gathered: Gathered, options: DecideOptions): RunPlan {
     if (earlier) kept.push(earlier);
     return !earlier;
   });
+  const finalDecisions = fresh.filter((decision) => decision.verdict !== Verdict.TERMINATE);
+  const remembered = rememberDecisions(
+    evaluation.idleState,
+    gathered.idleMemory,
+    [
+      ...kept.filter((record) => REMEMBERED_OUTCOMES.has(record.outcome)).map(keptSighting),
+      ...finalDecisions.map(sightingOf),
+    ],
+    now,
+  );
+  const keepsMemory =
+    gathered.rows.some((row) => row.kind === PolicyKind.IDLE) ||
+    remembered.memory.size > 0 ||
+    gathered.idleMemory.size > 0;
   return {
     decisions: evaluation.decisions,
     findings,
@@ -101,16 +125,14 @@ export function decideRun(gathered: Gathered, options: DecideOptions): RunPlan {
     cappedPolicies: evaluation.cappedPolicies,
     invalidPolicyRecords: findings.map((finding) => invalidPolicyRecord(runId, now, finding)),
     kept,
-    finals: fresh
-      .filter((decision) => decision.verdict !== Verdict.TERMINATE)
-      .map((decision) => decisionRecord(runId, now, decision)),
+    finals: finalDecisions.map((decision) =>
+      decisionRecord(runId, now, decision, remembered.firstSeenAt(sightingOf(decision))),
+    ),
     calls: planTerminations(
       fresh.filter((decision) => decision.verdict === Verdict.TERMINATE),
       listing.connections,
     ),
-    idleMemory: gathered.rows.some((row) => row.kind === PolicyKind.IDLE)
-      ? { next: evaluation.idleState, previous: gathered.idleMemory }
-      : undefined,
+    idleMemory: keepsMemory ? { next: remembered.memory, previous: gathered.idleMemory } : undefined,
     confirmations: confirmationsOf(gathered.unconfirmed, listing, runId, now),
     groups: {
       ...gathered.groups,
@@ -119,6 +141,27 @@ export function decideRun(gathered: Gathered, options: DecideOptions): RunPlan {
         .map((row) => row.policyId)
         .sort(),
     },
+  };
+}
+
+function sightingOf(decision: Decision): DecisionSighting {
+  return {
+    endpointId: decision.connection.endpointId,
+    connectionId: decision.connection.connectionId,
+    policyId: decision.decidingPolicyId,
+    outcome: outcomeOfVerdict(decision.verdict),
+  };
+}
+
+/** A record an earlier attempt of this run wrote: remembered with the first-seen time it holds. */
+function keptSighting(record: DecisionRecord): DecisionSighting {
+  const since = record.firstSeenAt === undefined ? undefined : new Date(record.firstSeenAt);
+  return {
+    endpointId: record.endpointId,
+    connectionId: record.connectionId,
+    policyId: record.policyId,
+    outcome: record.outcome,
+    ...(since && !Number.isNaN(since.getTime()) ? { since } : {}),
   };
 }
 

@@ -15,6 +15,19 @@ const SNS_XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 /** SNS's limit on a message body. */
 const MAX_MESSAGE_BYTES = 262_144;
 const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+/** The protocols a `MessageStructure: 'json'` message may give a body of its own; other keys are ignored. */
+const PROTOCOLS = [
+  'default',
+  'email',
+  'email-json',
+  'http',
+  'https',
+  'sqs',
+  'lambda',
+  'sms',
+  'application',
+  'firehose',
+];
 
 /** A message attribute as published. */
 export interface PublishedAttribute {
@@ -37,6 +50,17 @@ export interface PublishedMessage {
   readonly publishedAt: Date;
   /** The request id of the Publish call. */
   readonly requestId: string;
+  /**
+   * For `MessageStructure: 'json'`: the body of each protocol the message named (`default` always), as SNS
+   * keeps them. @default absent: every subscriber gets `message`
+   */
+  readonly bodies?: Readonly<Record<string, string>>;
+}
+
+/** What a subscriber of `protocol` (`email`, `https`, `sqs`, …) receives of a published message, as SNS delivers it. */
+export function bodyFor(message: PublishedMessage, protocol: string): string {
+  if (!message.bodies) return message.message;
+  return message.bodies[protocol] ?? message.bodies.default ?? message.message;
 }
 
 /** What Publish takes. */
@@ -115,7 +139,7 @@ export class SnsEmulator {
         'Invalid parameter: Subject Reason: must be ASCII text that begins with a letter, number, or punctuation mark; must not include line breaks or control characters; and must be less than 100 characters long',
       );
     }
-    if (input.messageStructure !== undefined) checkStructure(input.messageStructure, input.message);
+    const bodies = input.messageStructure === undefined ? undefined : bodiesOf(input.messageStructure, input.message);
     if (topicArn.endsWith('.fifo') && !input.messageGroupId) {
       throw new QueryApiError(
         'InvalidParameter',
@@ -133,6 +157,7 @@ export class SnsEmulator {
       messageDeduplicationId: input.messageDeduplicationId,
       publishedAt: this.clock.now(),
       requestId,
+      ...(bodies ? { bodies } : {}),
     };
     this.published.push(message);
     return message;
@@ -251,7 +276,12 @@ function isValidSubject(subject: string): boolean {
   return subject.length > 0 && subject.length < 100 && /^[\x21-\x7e][\x20-\x7e]*$/.test(subject);
 }
 
-function checkStructure(structure: string, message: string): void {
+/**
+ * The per-protocol bodies of a `MessageStructure: 'json'` message, as SNS reads them: a JSON object with a
+ * string `default`; keys of other protocols with string values give those a body of their own, other keys and
+ * non-string values are ignored. Anything else is refused with SNS's words.
+ */
+function bodiesOf(structure: string, message: string): Record<string, string> {
   if (structure !== 'json') {
     throw new QueryApiError('InvalidParameter', 'Invalid parameter: MessageStructure Reason: must be json');
   }
@@ -264,14 +294,21 @@ function checkStructure(structure: string, message: string): void {
       'Invalid parameter: Message Structure - JSON message body failed to parse',
     );
   }
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    typeof (parsed as Record<string, unknown>).default !== 'string'
-  ) {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new QueryApiError(
+      'InvalidParameter',
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    );
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>).filter(
+    (entry): entry is [string, string] => PROTOCOLS.includes(entry[0]) && typeof entry[1] === 'string',
+  );
+  const bodies = Object.fromEntries(entries);
+  if (bodies.default === undefined) {
     throw new QueryApiError(
       'InvalidParameter',
       'Invalid parameter: Message Structure - No default entry in JSON message body',
     );
   }
+  return bodies;
 }

@@ -148,6 +148,22 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
         expect((await log.getRun(RUN)).records).toEqual([first]);
       });
 
+      it("keeps the row's own reason and the first-seen time as they were written", async () => {
+        // Arrange
+        const log = await freshLog();
+        const record = aDecisionRecord({
+          connectionId: 'cvpn-connection-1',
+          policyReason: 'contractors: 8 h a day (ticket SEC-12)',
+          firstSeenAt: '2026-11-26T09:40:00.000Z',
+        });
+
+        // Act
+        await log.record(record);
+
+        // Assert
+        expect((await log.getRun(RUN)).records).toEqual([record]);
+      });
+
       it('keeps one record per run: the same connection in another run is another record', async () => {
         // Arrange
         const log = await freshLog();
@@ -318,7 +334,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
     });
 
     describe(AuditTransition.CONFIRM, () => {
-      it('confirms an unconfirmed termination as terminated: no longer unconfirmed', async () => {
+      it('confirms an unconfirmed termination as terminated, keeping completedAt: no longer unconfirmed', async () => {
         // Arrange
         const log = await freshLog();
         const intent = anIntent('cvpn-connection-1');
@@ -329,7 +345,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
         await log.confirm(keyOf(intent), {
           outcome: 'terminated',
           currentStatus: 'not-listed',
-          completedAt: '2026-11-26T10:05:00.000Z',
+          confirmedAt: '2026-11-26T10:05:00.000Z',
         });
 
         // Assert
@@ -338,7 +354,8 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
           outcome: 'terminated',
           currentStatus: 'not-listed',
           requestId: 'req-1',
-          completedAt: '2026-11-26T10:05:00.000Z',
+          completedAt: TERMINATING.completedAt,
+          confirmedAt: '2026-11-26T10:05:00.000Z',
         });
       });
 
@@ -355,7 +372,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
           currentStatus: 'failed-to-terminate',
           errorCode: 'failed-to-terminate',
           errorMessage: 'EC2 accepted the call but the connection failed to terminate',
-          completedAt: '2026-11-26T10:05:00.000Z',
+          confirmedAt: '2026-11-26T10:05:00.000Z',
         });
 
         // Assert
@@ -381,7 +398,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
         const ended = {
           outcome: 'terminated',
           currentStatus: 'terminated',
-          completedAt: '2026-11-26T10:05:00.000Z',
+          confirmedAt: '2026-11-26T10:05:00.000Z',
         } as const;
         await log.confirm(keyOf(confirmed), ended);
         const before = await log.getRun(RUN);
@@ -389,7 +406,7 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
           outcome: 'failed',
           currentStatus: 'failed-to-terminate',
           errorCode: 'failed-to-terminate',
-          completedAt: '2026-11-26T10:10:00.000Z',
+          confirmedAt: '2026-11-26T10:10:00.000Z',
         } as const;
 
         // Act

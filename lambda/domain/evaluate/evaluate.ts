@@ -28,6 +28,7 @@ import { parseRows } from './parse-rows.js';
  * - One decision per connection on which some rule fired, listing every rule that fired, strongest first;
  *   the strongest `enforce` rule decides ({@link decidingFiring}); exemptions win (`exempted`).
  * - Caps fail closed ({@link applyCaps}); `options.dryRun` turns every terminate into would-terminate.
+ * - A decision carries its deciding row's own `reason` text as `policyReason`, when the row has one.
  * - Idle state is advanced first ({@link advanceIdleState}) and the result is returned for the next run.
  *
  * @throws DomainError when `now` is not a valid date (a caller's bug, never a row's).
@@ -48,10 +49,18 @@ export function evaluate(
   const active = activeConnections(connections);
   const nextIdleState = advanceIdleState(idleState, active, idleThresholds(enforcing), now);
   const firings = fireAll(enforcing, active, { now, idleState: nextIdleState });
-  const decisions = active.flatMap(
-    (connection) =>
-      decide(connection, firings.get(connectionKey(connection)) ?? [], exemptions, options.dryRun === true) ?? [],
-  );
+  const rowReasons = new Map(enforcing.flatMap((row) => (row.reason ? [[row.policyId, row.reason] as const] : [])));
+  const decisions = active.flatMap((connection) => {
+    const decision = decide(
+      connection,
+      firings.get(connectionKey(connection)) ?? [],
+      exemptions,
+      options.dryRun === true,
+    );
+    if (decision === undefined) return [];
+    const policyReason = rowReasons.get(decision.decidingPolicyId);
+    return [policyReason === undefined ? decision : { ...decision, policyReason }];
+  });
   const capped = applyCaps(decisions, rowCaps(enforcing), options.maxTerminationsPerRun);
   return { ...capped, findings, idleState: nextIdleState };
 }

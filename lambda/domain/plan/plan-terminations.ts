@@ -4,6 +4,9 @@ import { compareText } from '../order/compare.js';
 import { groupBy } from '../order/group-by.js';
 import type { Connection, Decision, TerminationCall } from '../types.js';
 
+/** Targeted connections of one user below which a call by user name saves no call: one goes by its connection id. */
+const MIN_CONNECTIONS_PER_USERNAME_CALL = 2;
+
 /** Statuses EC2 documents for connections a call by user name no longer ends. */
 const NOT_ACTIVE = new Set<string>([
   ConnectionStatus.TERMINATING,
@@ -15,6 +18,7 @@ const NOT_ACTIVE = new Set<string>([
  * The TerminateClientVpnConnections calls that carry out the `terminate` decisions (every other verdict
  * is left out). Each terminate decision appears in exactly one call. One call by username on an endpoint
  * when all of these hold, otherwise one call per connection id:
+ * - two or more of that user's connections are targeted (a call by user name saves calls only then);
  * - every terminate decision of that exact user name on that endpoint was decided by `revoked-user`;
  * - the user name is not blank;
  * - every connection on that endpoint with exactly that user name that may be active is targeted, and
@@ -97,7 +101,12 @@ function canCallByUsername(
   );
   const targeted = new Set(group.map((decision) => decision.connection.connectionId));
   const lookalike = sameFolded.some((connection) => connection.username !== username);
-  return holders.size <= MAX_CONNECTIONS_PER_USERNAME_CALL && sameSet(holders, targeted) && !lookalike;
+  return (
+    targeted.size >= MIN_CONNECTIONS_PER_USERNAME_CALL &&
+    holders.size <= MAX_CONNECTIONS_PER_USERNAME_CALL &&
+    sameSet(holders, targeted) &&
+    !lookalike
+  );
 }
 
 function sameSet(left: ReadonlySet<string>, right: ReadonlySet<string>): boolean {

@@ -115,16 +115,15 @@ describe('cvpn-guard plan', () => {
       ['b001', 'terminate', 'revoke-mallory'],
       ['b002', 'would-terminate', 'eng-2h'],
     ]);
-    expect(plan.calls).toEqual([
-      {
-        endpointId: CORP,
+    // Mallory holds one connection per endpoint: each goes by its id (a call by user name saves no call).
+    expect(plan.calls).toEqual(
+      ['a001', 'a002', 'b001'].map((suffix) => ({
+        endpointId: suffix.startsWith('a') ? CORP : ENG,
         by: 'connection-id',
-        connectionId: 'cvpn-connection-0e2e000000000a002',
-        connectionIds: ['cvpn-connection-0e2e000000000a002'],
-      },
-      { endpointId: CORP, by: 'username', username: 'mallory', connectionIds: ['cvpn-connection-0e2e000000000a001'] },
-      { endpointId: ENG, by: 'username', username: 'mallory', connectionIds: ['cvpn-connection-0e2e000000000b001'] },
-    ]);
+        connectionId: `cvpn-connection-0e2e000000000${suffix}`,
+        connectionIds: [`cvpn-connection-0e2e000000000${suffix}`],
+      })),
+    );
     expect(asTable.code).toBe(0);
     expect(asTable.stdout).toContain(
       'Plan at 2026-11-26T10:00:00Z: a preview; nothing is terminated, nothing is written.',
@@ -133,7 +132,7 @@ describe('cvpn-guard plan', () => {
       /cvpn-connection-0e2e000000000b002 +bob +would-terminate +eng-2h +observe +session 3 h old, limit 2 h/,
     );
     expect(asTable.stdout).toContain('3 terminate, 1 would-terminate, 1 exempted');
-    expect(asTable.stdout).toContain(`  ${ENG}  Username=mallory (1 connection)`);
+    expect(asTable.stdout).toContain(`  ${ENG}  ConnectionId=cvpn-connection-0e2e000000000b001`);
     // Idle memory is read, never written: before the first run every connection is new to it.
     expect(asTable.stdout).toContain(
       '6 active connections have no idle memory yet (the enforcer has not seen them): idle rules count them as active now.',
@@ -195,8 +194,13 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(
       records.map((record) => [record.connectionId, record.outcome, record.policyId, record.calledBy]).sort(),
     ).toEqual([
-      ['cvpn-connection-0e2e000000000a001', 'terminated', 'revoke-mallory', 'username'],
-      ['cvpn-connection-0e2e000000000b001', 'terminated', 'revoke-mallory', 'username'],
+      ['cvpn-connection-0e2e000000000a001', 'terminated', 'revoke-mallory', 'connection-id'],
+      ['cvpn-connection-0e2e000000000b001', 'terminated', 'revoke-mallory', 'connection-id'],
+    ]);
+    // The row's own reason, beside the generated one, and since when the decision held.
+    expect(records.map((record) => [record.policyReason, record.firstSeenAt])).toEqual([
+      ['offboarded', '2026-11-26T10:00:00.000Z'],
+      ['offboarded', '2026-11-26T10:00:00.000Z'],
     ]);
   }, 60_000);
 
@@ -218,7 +222,7 @@ describe('cvpn-guard audit, after a real run', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
     expect(lines[0]).toBe(
-      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,reason,recordType,message,platform,failMode',
+      'at,runId,outcome,policyId,policyKind,mode,endpointId,connectionId,username,commonName,clientIp,firedPolicies,exemptedBy,calledBy,previousStatus,currentStatus,requestId,errorCode,errorMessage,completedAt,confirmedAt,firstSeenAt,reason,policyReason,recordType,message,platform,failMode',
     );
     expect(lines[1]).toMatch(
       new RegExp(

@@ -424,7 +424,7 @@ describe("cvpn-guard audit list, with the client connect handler's admission rec
   it('lists them with outcome, endpoint, identity, policy and the message shown, in the table and in JSON', async () => {
     // Act
     const [table, json] = await Promise.all([
-      runCli(['audit', 'list', '--since', '2026-11-26', ...sandboxFlag]),
+      runCli(['audit', 'list', '--since', '2026-11-26', '--wide', ...sandboxFlag]),
       runCli(['audit', 'list', '--since', '2026-11-26', '--output', 'json', ...sandboxFlag]),
     ]);
 

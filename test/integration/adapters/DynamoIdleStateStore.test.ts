@@ -54,6 +54,24 @@ describe('DynamoIdleStateStore', () => {
     await sandbox?.stop();
   });
 
+  it('keeps the decisions remembered with an entry, and an entry that holds only decisions', async () => {
+    // Arrange
+    const decided: ConnectionIdleState = {
+      ...entry(A, 'cvpn-connection-1', 0),
+      decisions: [
+        { policyId: 'max-8h', outcome: 'would-terminate', firstSeenAt: new Date('2026-11-26T08:00:00.000Z') },
+        { policyId: 'offboarded', outcome: 'capped', firstSeenAt: new Date('2026-11-26T09:00:00.000Z') },
+      ],
+    };
+    const plain = entry(A, 'cvpn-connection-2');
+
+    // Act
+    await store.save(stateOf(decided, plain), new Map());
+
+    // Assert
+    expect(await store.load([A])).toEqual(stateOf(decided, plain));
+  });
+
   it('loads back what it saved, connection by connection, for the endpoints asked only', async () => {
     // Arrange
     const saved = stateOf(

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SnsNotifier } from '../../../lambda/adapters/SnsNotifier.js';
 import { type AwsClients, createAwsClients } from '../../../lambda/clients.js';
-import { type Sandbox, startSandbox } from '../../../local/index.js';
+import { bodyFor, type Sandbox, startSandbox } from '../../../local/index.js';
+import { digestOf } from '../../../lambda/run/digest.js';
+import type { RunReport } from '../../../lambda/run/RunReport.js';
 
 const MARKER = '\n… (truncated: the audit table has every record)';
 
@@ -97,5 +99,68 @@ describe('SnsNotifier', () => {
     // Assert
     await expect(publishing).rejects.toMatchObject({ $metadata: { httpStatusCode: 500 } });
     expect(sent()).toEqual([]);
+  });
+
+  it('gives email subscribers the plain text and chat (https) subscribers the custom notification', async () => {
+    // Arrange: a run's digest, as the run publishes it.
+    const at = new Date('2026-11-26T10:00:00Z');
+    const report: RunReport = {
+      runId: 'run-2026-11-26T10:00:00Z',
+      status: 'completed',
+      dryRun: false,
+      startedAt: at,
+      finishedAt: at,
+      durationMs: 0,
+      endpoints: 1,
+      endpointErrors: [],
+      connectionsSeen: 4,
+      decisions: [],
+      records: [
+        {
+          recordType: 'decision',
+          runId: 'run-2026-11-26T10:00:00Z',
+          at: at.toISOString(),
+          firstSeenAt: at.toISOString(),
+          outcome: 'terminated',
+          policyId: 'offboarded',
+          policyKind: 'revoked-user',
+          mode: 'enforce',
+          firedPolicies: [],
+          reason: 'user mallory is revoked (policy offboarded)',
+          policyReason: 'left the company',
+          endpointId: 'cvpn-endpoint-0aaaaaaaaaaaaaaa1',
+          connectionId: 'cvpn-connection-1',
+          username: 'mallory',
+        },
+      ],
+      counts: { terminated: 1 },
+      findings: [],
+      terminateCalls: 1,
+      throttledCalls: 0,
+      reconciled: 0,
+      lateFailures: [],
+      auditFailures: 0,
+      groups: { unknown: 0, mismatched: 0, selectingRows: [] },
+    };
+    const digest = digestOf(report)!;
+
+    // Act
+    await notifier.publish(digest);
+
+    // Assert
+    const [published] = sandbox.sns.messages;
+    expect(published?.messageStructure).toBe('json');
+    expect(bodyFor(published!, 'email')).toBe(digest.message);
+    expect(bodyFor(published!, 'email')).toContain(
+      '- terminated: cvpn-connection-1 on cvpn-endpoint-0aaaaaaaaaaaaaaa1 (mallory): user mallory is revoked',
+    );
+    const chat = JSON.parse(bodyFor(published!, 'https')) as Record<string, Record<string, unknown>>;
+    expect(chat).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown', title: expect.stringContaining('1 terminated') },
+    });
+    expect(chat.content?.description).toContain("row's reason: left the company");
+    expect(chat.content?.nextSteps).toEqual(['cvpn-guard audit show run-2026-11-26T10:00:00Z']);
   });
 });

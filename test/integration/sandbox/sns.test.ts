@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { CreateTopicCommand, ListTopicsCommand, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Sandbox } from '../../../local/index.js';
+import { bodyFor, type Sandbox } from '../../../local/index.js';
 import { T0, clients, rejection, startTestSandbox } from './helpers.js';
 
 describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
@@ -87,12 +87,58 @@ describe('SNS in the sandbox, driven by @aws-sdk/client-sns (awsQuery)', () => {
     ['an empty message', { Message: '' }, 'Empty message'],
     ['a subject with a line break', { Message: 'm', Subject: 'two\nlines' }, 'Subject'],
     ['a subject of 100 characters', { Message: 'm', Subject: 'x'.repeat(100) }, 'Subject'],
-    ['a JSON structure without a default', { Message: '{"email":"x"}', MessageStructure: 'json' }, 'No default entry'],
+    [
+      'a JSON structure without a default',
+      { Message: '{"email":"x"}', MessageStructure: 'json' },
+      'Invalid parameter: Message Structure - No default entry in JSON message body',
+    ],
+    [
+      'a JSON structure whose default is not a string',
+      { Message: '{"default":{"text":"x"}}', MessageStructure: 'json' },
+      'Invalid parameter: Message Structure - No default entry in JSON message body',
+    ],
+    [
+      'a JSON structure that is not JSON',
+      { Message: 'cvpn-guard: 1 terminated', MessageStructure: 'json' },
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    ],
+    [
+      'a JSON structure that is an array',
+      { Message: '[{"default":"x"}]', MessageStructure: 'json' },
+      'Invalid parameter: Message Structure - JSON message body failed to parse',
+    ],
     ['a message over 256 KiB', { Message: 'x'.repeat(262_145) }, 'Message too long'],
   ])('refuses %s with InvalidParameter', async (_case, input, message) => {
     const error = await rejection(sns.send(new PublishCommand({ TopicArn: sandbox.topicArn, ...input })));
 
     expect(error.name).toBe('InvalidParameterException');
     expect(error.message).toContain(message);
+  });
+
+  it('keeps the body of each protocol of a JSON structure: default for those it does not name', async () => {
+    // Act
+    await sns.send(
+      new PublishCommand({
+        TopicArn: sandbox.topicArn,
+        MessageStructure: 'json',
+        Message: JSON.stringify({
+          default: 'plain',
+          email: 'for email',
+          https: '{"version":"1.0"}',
+          sqs: 7,
+          note: 'x',
+        }),
+      }),
+    );
+
+    // Assert
+    const [published] = sandbox.sns.messages;
+    expect(published?.bodies).toEqual({ default: 'plain', email: 'for email', https: '{"version":"1.0"}' });
+    expect(['email', 'https', 'sqs', 'lambda'].map((protocol) => bodyFor(published!, protocol))).toEqual([
+      'for email',
+      '{"version":"1.0"}',
+      'plain',
+      'plain',
+    ]);
   });
 });

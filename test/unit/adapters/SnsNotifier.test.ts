@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { AuthorizationErrorException, PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { SnsNotifier } from '../../../lambda/adapters/SnsNotifier.js';
+import { CHAT_LIMITS, SnsNotifier } from '../../../lambda/adapters/SnsNotifier.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:cvpn-guard-digest';
 /** SNS takes 256 KiB; the notifier keeps 1 KiB of it spare. */
@@ -139,5 +139,61 @@ describe('SnsNotifier', () => {
 
     // Assert
     await expect(publishing).rejects.toBe(error);
+  });
+
+  describe('with a chat body', () => {
+    const chat = {
+      title: ':shield: cvpn-guard: 3 terminated',
+      description: 'Run `r-1`: 3 connection(s) seen.\n- terminated: c1',
+      nextSteps: ['cvpn-guard audit show r-1'],
+      keywords: ['cvpn-guard'],
+    };
+    const structure = () => JSON.parse(published().Message ?? '') as Record<string, string>;
+
+    it('publishes a JSON structure: plain text for default and email, the custom notification for https', async () => {
+      // Act
+      await notifier().publish({ subject: 's', message: 'cvpn-guard run r-1: 3 terminated.', chat });
+
+      // Assert
+      expect(published().MessageStructure).toBe('json');
+      expect(Object.keys(structure()).sort()).toEqual(['default', 'email', 'https']);
+      expect(structure().default).toBe('cvpn-guard run r-1: 3 terminated.');
+      expect(structure().email).toBe('cvpn-guard run r-1: 3 terminated.');
+      expect(JSON.parse(structure().https ?? '')).toEqual({
+        version: '1.0',
+        source: 'custom',
+        content: { textType: 'client-markdown', ...chat },
+      });
+    });
+
+    it('keeps the chat body within its limits, saying how many lines were left out', async () => {
+      // Arrange
+      const lines = Array.from({ length: 2000 }, (_, i) => `- terminated: cvpn-connection-${i} (alice)`);
+      const long = { title: `cvpn-guard: ${'x'.repeat(400)}\nsecond line`, description: lines.join('\n') };
+
+      // Act
+      await notifier().publish({ subject: 's', message: 'm', chat: long });
+
+      // Assert
+      const content = (JSON.parse(structure().https ?? '') as { content: Record<string, string> }).content;
+      expect([...(content.title ?? '')].length).toBeLessThanOrEqual(CHAT_LIMITS.title);
+      expect(content.title).not.toContain('\n');
+      expect([...(content.description ?? '')].length).toBeLessThanOrEqual(CHAT_LIMITS.description);
+      expect(content.description).toMatch(/\n… and \d+ more lines in the audit table$/);
+    });
+
+    it('cuts the plain text so that the whole structure stays under SNS limit', async () => {
+      // Arrange: line breaks and quotes grow when escaped as JSON.
+      const message = `cvpn-guard run r-1.\n${'- "terminated": c\n'.repeat(40_000)}`;
+
+      // Act
+      await notifier().publish({ subject: 's', message, chat });
+
+      // Assert
+      const sent = published().Message ?? '';
+      expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
+      expect(structure().email?.endsWith(MARKER)).toBe(true);
+      expect(structure().email).toBe(structure().default);
+    });
   });
 });

@@ -247,4 +247,55 @@ describe('TerminationExecutor', () => {
       ['cvpn-connection-2', 'terminated', 'username'],
     ]);
   });
+
+  it('records every connection a call by username ended, one no decision planned with its own record', async () => {
+    // Arrange: EC2 also ends a connection alice opened after the listing.
+    const { audit, clock, recordOf } = setup(['ok']);
+    const first = aConnection({ connectionId: 'cvpn-connection-1', username: 'alice' });
+    const second = aConnection({ connectionId: 'cvpn-connection-2', username: 'alice' });
+    const gateway: ClientVpnGateway = {
+      ...scriptedGateway(['ok'], []),
+      terminate: async (): Promise<TerminationResult> => ({
+        requestId: 'req-7',
+        attempts: 1,
+        statuses: ['cvpn-connection-1', 'cvpn-connection-2', 'cvpn-connection-9'].map((connectionId) => ({
+          connectionId,
+          previousStatus: 'active',
+          currentStatus: 'terminating',
+        })),
+      }),
+    };
+    const executor = new TerminationExecutor(
+      { gateway, audit, clock, logger: SILENT_LOGGER },
+      { ratePerSecond: 5, burst: 50, concurrency: 1, timeMarginMs: 1000, remainingTimeMs: () => 60_000 },
+    );
+
+    // Act
+    const report = await executor.execute(
+      [{ by: 'username', endpointId: ENDPOINT_A, username: 'alice', decisions: [aDecision(first), aDecision(second)] }],
+      recordOf,
+    );
+
+    // Assert
+    const [planned] = report.records;
+    const unplanned = report.records.find((record) => record.connectionId === 'cvpn-connection-9');
+    expect(report.records).toHaveLength(3);
+    expect(unplanned).toMatchObject({
+      outcome: 'terminated',
+      reason: `ended by the user-name call of policy ${planned?.policyId}`,
+      policyId: planned?.policyId,
+      calledBy: 'username',
+      username: 'alice',
+      endpointId: ENDPOINT_A,
+      previousStatus: 'active',
+      currentStatus: 'terminating',
+      requestId: 'req-7',
+    });
+    // Written ahead and completed like any termination: a later run confirms it.
+    expect(audit.journal.filter((line) => line.includes('cvpn-connection-9'))).toEqual([
+      'intend:cvpn-connection-9',
+      'complete:cvpn-connection-9',
+    ]);
+    expect(audit.unconfirmed.size).toBe(3);
+  });
 });

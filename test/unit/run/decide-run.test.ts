@@ -97,15 +97,57 @@ describe('decideRun', () => {
       ['cvpn-connection-a2', 'would-terminate', 'max-1h'],
       ['cvpn-connection-b1', 'terminate', 'offboarded'],
     ]);
+    // One connection of mallory on each endpoint: by connection id (a call by username saves no call).
     expect(plan.calls.map((call) => [call.endpointId, call.by])).toEqual([
-      [ENDPOINT_A, 'username'],
-      [ENDPOINT_B, 'username'],
+      [ENDPOINT_A, 'connection-id'],
+      [ENDPOINT_B, 'connection-id'],
     ]);
     expect(plan.finals.map((record) => [record.connectionId, record.outcome, record.at])).toEqual([
       ['cvpn-connection-a2', 'would-terminate', NOW.toISOString()],
     ]);
     expect(plan.kept).toEqual([]);
     expect(plan.invalidPolicyRecords).toEqual([]);
+  });
+
+  it("records the deciding row's own reason beside the generated one, on final records and intents", () => {
+    // Act
+    const plan = decideRun(gathered(), options());
+
+    // Assert
+    const [alice] = plan.finals;
+    expect(alice).toMatchObject({ policyId: 'max-1h', policyReason: 'trying a shorter limit' });
+    expect(alice?.reason).toContain('(policy max-1h)');
+    expect(plan.calls.flatMap((call) => call.decisions.map((decision) => decision.policyReason))).toEqual([
+      'left the company',
+      'left the company',
+    ]);
+  });
+
+  it('gives a decision held run after run the time it was first recorded, kept in the idle memory', () => {
+    // Arrange: no idle row; alice's session breaks an observe-mode limit at every run.
+    const first = decideRun(gathered(), options());
+    const later = new Date(NOW.getTime() + 5 * 60_000);
+
+    // Act
+    const second = decideRun(gathered({ idleMemory: first.idleMemory?.next }), options({ now: later }));
+    const broken = decideRun(gathered({ idleMemory: new Map() }), options({ now: later }));
+
+    // Assert
+    expect(first.finals.map((record) => [record.connectionId, record.firstSeenAt])).toEqual([
+      ['cvpn-connection-a2', NOW.toISOString()],
+    ]);
+    expect(second.finals.map((record) => [record.at, record.firstSeenAt])).toEqual([
+      [later.toISOString(), NOW.toISOString()],
+    ]);
+    expect(broken.finals.map((record) => record.firstSeenAt)).toEqual([later.toISOString()]);
+    // Only what is remembered is saved: alice's connection, not mallory's (terminated, not remembered).
+    expect([...(first.idleMemory?.next.keys() ?? [])]).toEqual(['cvpn-connection-a2']);
+  });
+
+  it('saves no idle memory when there is no idle row and nothing to remember or forget', () => {
+    const plan = decideRun(gathered({ rows: rows(REVOKED) }), options());
+
+    expect(plan.idleMemory).toBeUndefined();
   });
 
   it('in a dry run calls nothing and records would-terminate', () => {
@@ -169,13 +211,13 @@ describe('decideRun', () => {
     ]);
   });
 
-  it('saves idle memory over the one read while an idle row is in the table, and only then', () => {
+  it('saves idle memory over the one read while an idle row is in the table, or a decision is remembered', () => {
     // Arrange
     const previous: IdleState = new Map();
 
     // Act
     const withIdle = decideRun(gathered({ rows: rows(IDLE), idleMemory: previous }), options());
-    const without = decideRun(gathered({ idleMemory: previous }), options());
+    const without = decideRun(gathered({ rows: rows(REVOKED), idleMemory: previous }), options());
 
     // Assert
     expect(withIdle.idleMemory?.previous).toBe(previous);

@@ -55,3 +55,19 @@ describe('renderPairs', () => {
     ).toBe('policyId  idle-30m\nkind      idle\nversion   3\n');
   });
 });
+
+describe('renderTable with column limits', () => {
+  it('cuts a cell longer than its column allows with an ellipsis', () => {
+    // Act
+    const text = renderTable(
+      [
+        { header: 'ID', value: (row: Row) => row.id, maxWidth: 6 },
+        { header: 'REASON', value: (row: Row) => row.reason },
+      ],
+      [{ id: 'a-very-long-id', reason: 'r' }],
+    );
+
+    // Assert
+    expect(text).toBe(['ID      REASON', 'a-ver…  r', ''].join('\n'));
+  });
+});

@@ -28,8 +28,14 @@ describe('planTerminations', () => {
     [
       'one call by username per endpoint for a revoked user whose connections are all targeted',
       [row.revokedUser()],
+      [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2), aliceOn(ENDPOINT_B, 1), aliceOn(ENDPOINT_B, 2)],
+      ['A username alice (2)', 'B username alice (2)'],
+    ],
+    [
+      'by id for a revoked user with one connection on the endpoint (a call by username saves no call)',
+      [row.revokedUser()],
       [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2), aliceOn(ENDPOINT_B, 1)],
-      ['A username alice (2)', 'B username alice (1)'],
+      ['A username alice (2)', 'B id cvpn-connection-b1'],
     ],
     [
       'by id when a revoked user holds more than five connections on the endpoint',
@@ -64,14 +70,14 @@ describe('planTerminations', () => {
     [
       'by username although a look-alike name exists on another endpoint',
       [row.revokedUser({ endpoints: [ENDPOINT_A] })],
-      [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_B, 1, { username: 'Alice' })],
-      ['A username alice (1)'],
+      [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2), aliceOn(ENDPOINT_B, 1, { username: 'Alice' })],
+      ['A username alice (2)'],
     ],
     [
       'by username, ignoring connections of that user that are already ending',
       [row.revokedUser()],
-      [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2, { status: 'terminating' })],
-      ['A username alice (1)'],
+      [aliceOn(ENDPOINT_A, 1), aliceOn(ENDPOINT_A, 2), aliceOn(ENDPOINT_A, 3, { status: 'terminating' })],
+      ['A username alice (2)'],
     ],
     [
       'by id for a revoked certificate without user name',
@@ -107,7 +113,10 @@ describe('planTerminations', () => {
   });
 
   it('keeps the user name exactly as EC2 reported it', () => {
-    const calls = plan([row.revokedUser()], [aliceOn(ENDPOINT_A, 1, { username: 'Alice' })]);
+    const calls = plan(
+      [row.revokedUser()],
+      [aliceOn(ENDPOINT_A, 1, { username: 'Alice' }), aliceOn(ENDPOINT_A, 2, { username: 'Alice' })],
+    );
 
     expect(calls[0]).toMatchObject({ by: 'username', username: 'Alice' });
   });
@@ -116,6 +125,7 @@ describe('planTerminations', () => {
     // Arrange
     const connections = [
       aliceOn(ENDPOINT_B, 1),
+      aliceOn(ENDPOINT_B, 2),
       connection({ connectionId: 'cvpn-connection-z', endpointId: ENDPOINT_B, establishedAt: minutesBefore(600) }),
       aliceOn(ENDPOINT_A, 1),
     ];
@@ -124,7 +134,7 @@ describe('planTerminations', () => {
     const calls = plan([row.revokedUser(), row.maxSession()], connections);
 
     // Assert
-    expect(summary(calls)).toEqual(['A username alice (1)', 'B id cvpn-connection-z', 'B username alice (1)']);
+    expect(summary(calls)).toEqual(['A id cvpn-connection-a1', 'B id cvpn-connection-z', 'B username alice (2)']);
   });
 
   it('puts every terminate decision in exactly one call', () => {
