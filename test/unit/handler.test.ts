@@ -7,6 +7,7 @@ import { EnvVar } from '../../lambda/environment.js';
 import { EnforcerEventError } from '../../lambda/errors.js';
 import { createHandler } from '../../lambda/handler.js';
 import { DECISIONS_METRIC, RunMetric } from '../../lambda/metrics.js';
+import { type EnforcerResult, isRunResult, type RunResult } from '../../lambda/run/run-result.js';
 import type { EnforcerRuntime } from '../../lambda/runtime.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
 import { MemoryConnectHandlerProbe, memoryPorts } from '../support/MemoryPorts.js';
@@ -57,13 +58,21 @@ function setup(env: Record<string, string> = {}, probe = new MemoryConnectHandle
   });
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const handler = createHandler(makeRuntime, { logger, metrics });
-  return { ports, handler, makeRuntime, added, probe };
+  const run = async (event: unknown, context: Context = CONTEXT): Promise<RunResult> =>
+    ran(await handler(event, context));
+  return { ports, handler, run, makeRuntime, added, probe };
+}
+
+/** The answer of an invocation that ran. */
+function ran(result: EnforcerResult): RunResult {
+  if (!isRunResult(result)) throw new Error(`expected a run, got ${JSON.stringify(result)}`);
+  return result;
 }
 
 describe('handler', () => {
   it('derives the run id from the scheduled time and publishes the run metrics', async () => {
-    const { handler, added } = setup();
-    const report = await handler({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' }, CONTEXT);
+    const { run, added } = setup();
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' });
     expect(report.runId).toBe('run-2026-11-26T10:05:00Z');
     expect(added).toEqual(
       expect.arrayContaining([
@@ -83,16 +92,16 @@ describe('handler', () => {
   });
 
   it('runs dry when a manual invocation asks for it', async () => {
-    const { handler, ports } = setup();
-    const report = await handler({ dryRun: true }, CONTEXT);
+    const { run, ports } = setup();
+    const report = await run({ dryRun: true });
     expect(report.dryRun).toBe(true);
     expect(report.runId).toMatch(/^manual-/);
     expect(ports.gateway.calls).toEqual([]);
   });
 
   it('cannot turn the deployment dry run off from the event', async () => {
-    const { handler, ports } = setup({ [EnvVar.DRY_RUN]: 'true' });
-    const report = await handler({ dryRun: false }, CONTEXT);
+    const { run, ports } = setup({ [EnvVar.DRY_RUN]: 'true' });
+    const report = await run({ dryRun: false });
     expect(report.dryRun).toBe(true);
     expect(ports.gateway.calls).toEqual([]);
   });
@@ -124,7 +133,7 @@ describe('handler', () => {
 
     // Act
     await answered.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
-    const report = await failed.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+    const report = await failed.run({ scheduledTime: '2026-11-26T10:05:00Z' });
 
     // Assert
     expect(answered.probe.calls).toEqual([
