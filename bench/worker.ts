@@ -14,7 +14,7 @@ import type { TerminationCall } from '../lambda/domain/index.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 import type { ClientVpnGateway } from '../lambda/ports/index.js';
-import type { RunReport } from '../lambda/run/RunReport.js';
+import { isRunResult, type RunResult } from '../lambda/run/run-result.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { SimulatedClock } from '../local/clock.js';
 import { baselineEc2Client, runBaseline } from './baseline.js';
@@ -137,6 +137,13 @@ function observedGateway(gateway: ClientVpnGateway, clock: SimulatedClock, marks
   };
 }
 
+/** The run's decisions: its records but the invalid rows' (the handler's answer carries no decisions of its own). */
+function decisionsOf(report: RunResult): number {
+  return Object.entries(report.counts)
+    .filter(([outcome]) => outcome !== 'invalid-policy')
+    .reduce((sum, [, count]) => sum + (count ?? 0), 0);
+}
+
 async function runCvpnGuard(
   input: WorkerInput,
   clock: SimulatedClock,
@@ -180,10 +187,9 @@ async function runCvpnGuard(
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => deadline - clock.nowMs(),
     } as unknown as Context;
-    const report: RunReport = await handler(
-      { scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' },
-      context,
-    );
+    const result = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
+    if (!isRunResult(result)) throw new Error(`the bench's tick ${run} ran nothing: ${JSON.stringify(result)}`);
+    const report = result;
     const finishedAt = clock.nowMs();
     const cpu = process.cpuUsage(startedCpu);
     const figures: RunFigures = {
@@ -192,7 +198,7 @@ async function runCvpnGuard(
       wallMs: performance.now() - startedWall,
       cpuMs: (cpu.user + cpu.system) / 1000,
       connectionsSeen: report.connectionsSeen,
-      decisions: report.decisions.length,
+      decisions: decisionsOf(report),
       counts: report.counts,
       terminateCalls: report.terminateCalls,
       throttledCalls: report.throttledCalls,

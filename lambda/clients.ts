@@ -21,8 +21,9 @@ export interface AwsClients {
   readonly documents: DynamoDBDocumentClient;
   readonly sns: SNSClient;
   /**
-   * The canary's Invoke of the client connect handler: one attempt. A canary that needs a retry to be
-   * answered has found what it looks for, and the run bounds its time.
+   * The canary's Invoke of the client connect handler, and a run's asynchronous Invoke of its own function
+   * for a continuation: one attempt. A canary that needs a retry to be answered has found what it looks for,
+   * and the run bounds its time; a continuation that cannot be queued is taken up by the next scheduled run.
    */
   readonly lambda: LambdaClient;
 }

@@ -3,10 +3,12 @@ import { type Decision, RunStatus, type SummaryStatus } from './domain/index.js'
 import {
   type AuditLog,
   AuditRecordType,
+  type ChangeSignal,
   type ClientVpnGateway,
   type Clock,
   type ConnectHandlerProbe,
   type ConnectionFacts,
+  type ContinuationStarter,
   type DecisionRecord,
   type EndpointSelection,
   type IdleStateStore,
@@ -15,11 +17,14 @@ import {
   type RunLease,
   type RunLogger,
   type RunRecord,
+  type RunSummary,
+  RunTrigger,
   SILENT_LOGGER,
 } from './ports/index.js';
 import { countOutcomes, decisionRecord } from './run/audit-records.js';
 import { type CanaryOutcome, type CanarySettings, runConnectHandlerCanary } from './run/connect-handler-canary.js';
 import { type Confirmation, type ConfirmationReport, confirmTerminations } from './run/confirm-terminations.js';
+import { type ContinuationSettings, handOnAfterRelease } from './run/continuation.js';
 import { decideRun, type RunPlan } from './run/decide-run.js';
 import { digestOf } from './run/digest.js';
 import { forEachBounded } from './run/for-each-bounded.js';
@@ -48,6 +53,10 @@ export interface EnforcementPorts {
   readonly clock: Clock;
   /** Sends the client connect handler the run's canary. @default none: no canary */
   readonly connectHandlerProbe?: ConnectHandlerProbe;
+  /** The policies table's change signal, read after taking the lease and after releasing it. @default none */
+  readonly changes?: ChangeSignal;
+  /** Starts the continuation a run hands its work on to. @default none: no continuation */
+  readonly continuations?: ContinuationStarter;
   /** @default silent */
   readonly logger?: RunLogger;
 }
@@ -55,6 +64,15 @@ export interface EnforcementPorts {
 /** How a run behaves. */
 export interface EnforcementOptions {
   readonly runId: string;
+  /** What started the run; its summary says it. @default manual */
+  readonly trigger?: RunTrigger;
+  /** For a continuation: the run it continues. */
+  readonly continues?: string;
+  /**
+   * Where and how far the run may hand on (with `continuations`): its function, its chain, its bound.
+   * @default no continuation
+   */
+  readonly continuation?: ContinuationSettings;
   /** Never call terminate: `terminate` decisions are recorded as `would-terminate`. */
   readonly dryRun: boolean;
   /** The kill switch: record a summary and do nothing else. */
@@ -84,6 +102,8 @@ export interface EnforcementOptions {
 /** Who runs and since when: what every report holds, however far the run got. */
 interface RunStart {
   readonly runId: string;
+  readonly trigger: RunTrigger;
+  readonly continues?: string;
   readonly dryRun: boolean;
   readonly startedAt: Date;
 }
@@ -115,10 +135,19 @@ interface RunProgress extends CarriedOut {
   readonly canary?: CanaryOutcome;
 }
 
-/** One enforcement run: lease, reconcile, gather, decide, record, terminate, confirm, summarise, notify, release. */
+/**
+ * One enforcement run: lease, read the change signal, reconcile, gather, decide, record, terminate, confirm,
+ * summarise, notify, release, then hand on if it has a reason to (see run/continuation.ts).
+ */
 export async function runEnforcement(ports: EnforcementPorts, options: EnforcementOptions): Promise<RunReport> {
   const logger = ports.logger ?? SILENT_LOGGER;
-  const start: RunStart = { runId: options.runId, dryRun: options.dryRun, startedAt: ports.clock.now() };
+  const start: RunStart = {
+    runId: options.runId,
+    trigger: options.trigger ?? RunTrigger.MANUAL,
+    ...(options.continues === undefined ? {} : { continues: options.continues }),
+    dryRun: options.dryRun,
+    startedAt: ports.clock.now(),
+  };
 
   if (options.disabled) {
     logger.warn('kill switch is on: nothing is read or terminated');
@@ -130,31 +159,12 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
     logger.warn('another run holds the lease: this one does nothing');
     return reportOf(start, RunStatus.SKIPPED, ports.clock.now());
   }
+  let seenVersion: number | undefined;
+  let report: RunReport;
   try {
-    const earlier = await ports.audit.getRun(options.runId);
-    if (earlier.summary) {
-      logger.info('this run already finished: nothing is done again', { runId: options.runId });
-      return reportOf(start, RunStatus.ALREADY_DONE, ports.clock.now());
-    }
-    const { reconciled } = await reconcilePending({ ...ports, logger }, options.runId);
-    // Reconciling may have completed intents an earlier attempt of this very run left pending: count them
-    // as they are now.
-    const earlierRecords = reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
-    const { listed, plan } = await gatherAndDecide(ports, options, logger, start.startedAt, earlierRecords);
-    if (plan.globallyCapped)
-      logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
-    for (const finding of plan.findings)
-      logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
-    await recordAll(ports.audit, plan.invalidPolicyRecords);
-    // The canary runs beside the terminate calls, bounded in time: it never delays them, and never fails the run.
-    const canary = startCanary(ports, options, logger, listed.firstEndpoint);
-    const carried = await carryOut(ports, options, logger, start.startedAt, plan);
-    const status = listed.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED;
-    return await finish(
-      ports,
-      logger,
-      reportOf(start, status, ports.clock.now(), { ...carried, listed, plan, reconciled, canary: await canary }),
-    );
+    // Read before the policies: a change noted after this read is seen again once the lease is released.
+    seenVersion = await ports.changes?.version();
+    report = await leasedRun(ports, options, logger, start);
   } finally {
     await ports.lease
       .release(options.runId)
@@ -162,6 +172,40 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
         logger.warn('could not release the lease; it expires on its own', { error: String(error) }),
       );
   }
+  return handOnAfterRelease({ ...ports, logger }, options, report, seenVersion, summaryOf);
+}
+
+/** What a run does while it holds the lease. */
+async function leasedRun(
+  ports: EnforcementPorts,
+  options: EnforcementOptions,
+  logger: RunLogger,
+  start: RunStart,
+): Promise<RunReport> {
+  const earlier = await ports.audit.getRun(options.runId);
+  if (earlier.summary) {
+    logger.info('this run already finished: nothing is done again', { runId: options.runId });
+    return reportOf(start, RunStatus.ALREADY_DONE, ports.clock.now());
+  }
+  const { reconciled } = await reconcilePending({ ...ports, logger }, options.runId);
+  // Reconciling may have completed intents an earlier attempt of this very run left pending: count them
+  // as they are now.
+  const earlierRecords = reconciled > 0 ? (await ports.audit.getRun(options.runId)).records : earlier.records;
+  const { listed, plan } = await gatherAndDecide(ports, options, logger, start.startedAt, earlierRecords);
+  if (plan.globallyCapped)
+    logger.warn('global cap reached: this run terminates nothing', { cap: options.maxTerminationsPerRun });
+  for (const finding of plan.findings)
+    logger.warn('invalid policy row: it matches nothing', { policyId: finding.policyId, issues: finding.issues });
+  await recordAll(ports.audit, plan.invalidPolicyRecords);
+  // The canary runs beside the terminate calls, bounded in time: it never delays them, and never fails the run.
+  const canary = startCanary(ports, options, logger, listed.firstEndpoint);
+  const carried = await carryOut(ports, options, logger, start.startedAt, plan);
+  const status = listed.endpointErrors.length > 0 ? RunStatus.PARTIAL : RunStatus.COMPLETED;
+  return await finish(
+    ports,
+    logger,
+    reportOf(start, status, ports.clock.now(), { ...carried, listed, plan, reconciled, canary: await canary }),
+  );
 }
 
 /**
@@ -306,9 +350,24 @@ async function finish(
   logger: RunLogger,
   report: RunReport & { readonly status: SummaryStatus },
 ): Promise<RunReport> {
-  await ports.audit.putSummary({
+  await ports.audit.putSummary(summaryOf(report));
+  const digest = digestOf(report);
+  if (digest && ports.notifier) {
+    await ports.notifier
+      .publish(digest)
+      .catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
+  }
+  return report;
+}
+
+/** A run's summary record, from its report. */
+function summaryOf(report: RunReport & { readonly status: SummaryStatus }): RunSummary {
+  return {
     recordType: AuditRecordType.SUMMARY,
     runId: report.runId,
+    trigger: report.trigger,
+    ...(report.continues === undefined ? {} : { continues: report.continues }),
+    ...(report.handedOn === undefined ? {} : { handedOn: report.handedOn }),
     at: report.startedAt.toISOString(),
     finishedAt: report.finishedAt.toISOString(),
     durationMs: report.durationMs,
@@ -324,12 +383,5 @@ async function finish(
     reconciled: report.reconciled,
     lateFailures: report.lateFailures.length,
     ...(report.canary ? { canary: report.canary } : {}),
-  });
-  const digest = digestOf(report);
-  if (digest && ports.notifier) {
-    await ports.notifier
-      .publish(digest)
-      .catch((error: unknown) => logger.error('could not publish the run digest', { error: String(error) }));
-  }
-  return report;
+  };
 }

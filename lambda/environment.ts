@@ -41,6 +41,8 @@ export const EnvVar = {
   TERMINATE_BURST: SETTINGS.terminateBurst.env,
   /** The `terminateConcurrency` setting. */
   TERMINATE_CONCURRENCY: SETTINGS.terminateConcurrency.env,
+  /** The `maxContinuations` setting. */
+  MAX_CONTINUATIONS: SETTINGS.maxContinuations.env,
   /** The `timeMarginSeconds` setting. */
   TIME_MARGIN_SECONDS: SETTINGS.timeMarginSeconds.env,
   /** The `leaseSeconds` setting. */

@@ -28,7 +28,7 @@ export class EnforcerConfigError extends EnforcerError {
   }
 }
 
-/** The event is not one the enforcer accepts (a schedule tick, or `{"dryRun": true}`). */
+/** The event is not one the enforcer accepts (a schedule tick, a manual run, a stream batch, a continuation). */
 export class EnforcerEventError extends EnforcerError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -25,9 +25,23 @@ export const RunMetric = {
   RUN_DURATION: 'RunDuration',
   /** 1 when the run's canary attempt on the client connect handler got no well-formed answer, else 0. */
   CONNECT_HANDLER_CANARY_FAILED: 'ConnectHandlerCanaryFailed',
+  /** Records of a stream batch that are no change of the policies table (another table's, malformed); per batch. */
+  CHANGE_RECORDS_REJECTED: 'ChangeRecordsRejected',
+  /** 1 when the run handed on to a continuation Lambda queued; only a run that had a reason to hand on says. */
+  CONTINUATIONS_STARTED: 'ContinuationsStarted',
+  /** 1 when the run had a reason to hand on but its chain was at `maxContinuations`; only such a run says. */
+  CONTINUATIONS_REFUSED: 'ContinuationsRefused',
+  /** 1 when the run's continuation could not be started (the Invoke failed); only a run that tried says. */
+  CONTINUATION_START_FAILED: 'ContinuationStartFailed',
 } as const;
 /** One of the run-level metric names. */
 export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];
+
+/**
+ * One datum (1) per invocation that runs (whatever the run's status; an ignored stream batch is no run), dimensions
+ * `service` and `trigger` (schedule, manual, change, continuation): an alarm on the schedule's sees runs stop.
+ */
+export const RUNS_STARTED_METRIC = 'RunsStarted';
 
 /** Per-decision breakdown: metric `Decisions`, dimensions `service`, `outcome` and `kind` (the deciding policy kind). */
 export const DECISIONS_METRIC = 'Decisions';

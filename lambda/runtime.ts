@@ -2,12 +2,14 @@ import { createAwsClients, type AwsClients } from './clients.js';
 import type { EnforcerConfig } from './config.js';
 import type { EnforcementPorts } from './enforce.js';
 import { DynamoAuditLog } from './adapters/DynamoAuditLog.js';
+import { DynamoChangeSignal } from './adapters/DynamoChangeSignal.js';
 import { DynamoConnectionFacts } from './adapters/DynamoConnectionFacts.js';
 import { DynamoIdleStateStore } from './adapters/DynamoIdleStateStore.js';
 import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
 import { DynamoRunLease } from './adapters/DynamoRunLease.js';
 import { Ec2ClientVpnGateway } from './adapters/Ec2ClientVpnGateway.js';
 import { LambdaConnectHandlerProbe } from './adapters/LambdaConnectHandlerProbe.js';
+import { LambdaContinuationStarter } from './adapters/LambdaContinuationStarter.js';
 import { SnsNotifier } from './adapters/SnsNotifier.js';
 import { SystemClock } from './adapters/SystemClock.js';
 import type { Clock } from './ports/index.js';
@@ -33,6 +35,8 @@ export function createRuntime(
       idleState: new DynamoIdleStateStore(clients.documents, config.stateTable, clock, config.stateRetentionDays),
       facts: new DynamoConnectionFacts(clients.documents, config.stateTable, clock),
       lease: new DynamoRunLease(clients.documents, config.stateTable),
+      changes: new DynamoChangeSignal(clients.documents, config.stateTable),
+      continuations: new LambdaContinuationStarter(clients.lambda),
       notifier: config.topicArn ? new SnsNotifier(clients.sns, config.topicArn) : undefined,
       connectHandlerProbe: config.connectHandlerFunction ? new LambdaConnectHandlerProbe(clients.lambda) : undefined,
       clock,

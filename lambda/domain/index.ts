@@ -32,6 +32,12 @@ export {
 export { parsePolicyRow, NO_POLICY_ID, type ParsedPolicyRow } from './policy/parse-policy-row.js';
 export { policyRowJsonSchema } from './policy/json-schema.js';
 export { isRowActive, inEndpointScope } from './policy/policy-scope.js';
+export {
+  BOOKKEEPING_ATTRIBUTES,
+  changeEffect,
+  type ChangeEffect,
+  type PolicyRowChange,
+} from './policy/change-effect.js';
 
 export { normalizeIdentity } from './identity/normalize-identity.js';
 export { identityKey } from './identity/identity-key.js';

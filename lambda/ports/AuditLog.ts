@@ -7,6 +7,7 @@ import type {
   SummaryStatus,
 } from '../domain/index.js';
 import type { CanaryOutcome } from './ConnectHandlerProbe.js';
+import type { HandedOn, RunTrigger } from './RunTrigger.js';
 
 /**
  * The four transitions of a record of one run (a decision, or an invalid policy row), each one method
@@ -139,6 +140,12 @@ export interface RunSummary {
   readonly lateFailures?: number;
   /** What the client connect handler answered the run's canary. @default absent: no canary was sent */
   readonly canary?: CanaryOutcome;
+  /** What started the run. @default absent: a summary written before runs said (a schedule or manual run) */
+  readonly trigger?: RunTrigger;
+  /** For a continuation: the run id of the run it continues. */
+  readonly continues?: string;
+  /** The continuation this run started once it had released the lease, and why. @default absent: none */
+  readonly handedOn?: HandedOn;
 }
 
 /**

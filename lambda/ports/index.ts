@@ -50,3 +50,6 @@ export {
 } from './PolicyStore.js';
 export { AuditPageTokenError, PolicyConflictError, PolicyExistsError, describeVersion } from './store-errors.js';
 export type { AuditPage, AuditQuery, AuditRecordFilter, ListedRecord, PageRequest, RunWindow } from './AuditQuery.js';
+export type { ChangeSignal } from './ChangeSignal.js';
+export { type ContinuationEvent, ContinuationReason, type ContinuationStarter } from './ContinuationStarter.js';
+export { type HandedOn, RunTrigger } from './RunTrigger.js';

@@ -1,11 +1,48 @@
 import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
 import type { CanaryOutcome } from './connect-handler-canary.js';
-import type { DecisionRecord, OutcomeCounts, RunRecord } from '../ports/index.js';
+import type {
+  ContinuationReason,
+  DecisionRecord,
+  HandedOn,
+  OutcomeCounts,
+  RunRecord,
+  RunTrigger,
+} from '../ports/index.js';
 import type { GroupsInPlan } from './decide-run.js';
+
+/** What became of a run's hand-on, once it had released the lease. */
+export const HandOnStatus = {
+  /** Lambda queued the continuation. */
+  STARTED: 'started',
+  /** The chain is at `maxContinuations`: the next scheduled run takes the work up. */
+  REFUSED: 'refused',
+  /** The asynchronous Invoke failed: the next scheduled run takes the work up. */
+  FAILED: 'failed',
+} as const;
+/** One of the ends of a hand-on. */
+export type HandOnStatus = (typeof HandOnStatus)[keyof typeof HandOnStatus];
+
+/** A run that had a reason to hand on, and what became of it. */
+export interface HandOn {
+  readonly status: HandOnStatus;
+  /** The continuation's run id (started, or the one it would have had). */
+  readonly runId: string;
+  readonly reason: ContinuationReason;
+  /** Why it was refused or failed, in words. */
+  readonly error?: string;
+}
 
 /** What one enforcement run did. */
 export interface RunReport {
   readonly runId: string;
+  /** What started the run. */
+  readonly trigger: RunTrigger;
+  /** For a continuation: the run it continues. */
+  readonly continues?: string;
+  /** The continuation this run started, and why. @default absent: none */
+  readonly handedOn?: HandedOn;
+  /** When the run had a reason to hand on: whether it did. @default absent: no reason to */
+  readonly handOn?: HandOn;
   readonly status: RunStatus;
   readonly dryRun: boolean;
   readonly startedAt: Date;

@@ -32,6 +32,7 @@ export const Setting = {
   TERMINATE_RATE: 'terminateRate',
   TERMINATE_BURST: 'terminateBurst',
   TERMINATE_CONCURRENCY: 'terminateConcurrency',
+  MAX_CONTINUATIONS: 'maxContinuations',
   CONNECT_FAIL_MODE: 'connectFailMode',
   CONNECT_DEADLINE_MS: 'connectDeadlineMs',
   POLICY_CACHE_SECONDS: 'policyCacheSeconds',
@@ -228,6 +229,12 @@ export const SETTINGS = defineSettings({
     default: 10,
     ...wholeNumberSetting(1, 100),
     doc: 'Terminate calls in flight at once.',
+  },
+  [Setting.MAX_CONTINUATIONS]: {
+    env: 'CVPN_GUARD_MAX_CONTINUATIONS',
+    default: 12,
+    ...wholeNumberSetting(0, 100, undefined, '0: no continuations'),
+    doc: 'Most continuations one run may lead to: a run that ends with work deferred after making progress, or that finds a policy change arrived while it held the lease, invokes its own function at once (asynchronously) to go on, and each continuation may do the same up to this many generations. Past the bound, the next scheduled run takes the work up. `0`: no continuations.',
   },
   [Setting.CONNECT_FAIL_MODE]: {
     env: 'CVPN_GUARD_CONNECT_FAIL_MODE',

@@ -36,6 +36,7 @@ const REFUSED: { readonly [K in EnforcerSetting]: readonly string[] } = {
   terminateRate: ['0', '101', 'fast'],
   terminateBurst: ['0', '1001'],
   terminateConcurrency: ['0', '101'],
+  maxContinuations: ['-1', '101', '1.5', 'few'],
 };
 
 const cases = Object.entries(REFUSED).flatMap(([key, values]) =>

@@ -44,6 +44,7 @@ describe('loadStackConfig', () => {
       terminateRate: 5,
       terminateBurst: 50,
       terminateConcurrency: 10,
+      maxContinuations: 12,
       connectFailMode: 'admit',
       connectDeadlineMs: 3000,
       policyCacheSeconds: 30,

@@ -56,6 +56,7 @@ describe('Enforcer', () => {
         [EnvVar.TERMINATE_RATE]: '5',
         [EnvVar.TERMINATE_BURST]: '50',
         [EnvVar.TERMINATE_CONCURRENCY]: '10',
+        [EnvVar.MAX_CONTINUATIONS]: '12',
         [EnvVar.TIME_MARGIN_SECONDS]: '20',
         [EnvVar.LEASE_SECONDS]: '300',
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,

@@ -1,9 +1,11 @@
 /**
  * Fuzzing the handler's events: anything at all, near-miss schedule ticks (times in every shape,
- * dryRun as text, EventBridge's own envelope, extra keys) and valid ones, through createHandler
- * with memory ports. The handler either runs or refuses the event with EnforcerEventError naming
- * what is wrong; a refused event reads and ends nothing; no event ends more than a normal run does,
- * and none turns a dry run into a real one.
+ * dryRun as text, EventBridge's own envelope, extra keys), stream-shaped garbage (DynamoDB Streams
+ * batches whose records are of another table, malformed, or anything at all), near-miss continuations,
+ * and valid ones, through createHandler with memory ports. The handler either runs, answers that a
+ * batch changes nothing, or refuses the event with EnforcerEventError naming what is wrong; a refused
+ * or ignored event reads and ends nothing; no event ends more than a normal run does, and none turns a
+ * dry run into a real one.
  */
 import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -13,7 +15,7 @@ import { loadEnforcerConfig } from '../../lambda/config.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { EnforcerEventError } from '../../lambda/errors.js';
 import { createHandler } from '../../lambda/handler.js';
-import type { RunReport } from '../../lambda/run/RunReport.js';
+import { type EnforcerResult, isRunResult } from '../../lambda/run/run-result.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
 import { memoryPorts } from '../support/MemoryPorts.js';
 import { FUZZ_SEED, fuzzParameters } from './support/fuzz.js';
@@ -63,17 +65,26 @@ async function invoke(event: unknown, env: Record<string, string> = {}) {
     logger: new Logger({ serviceName: 'fuzz', logLevel: 'SILENT' }),
     metrics: quietMetrics(),
   });
-  let report: RunReport | undefined;
+  let result: EnforcerResult | undefined;
   let error: unknown;
   try {
-    report = await handler(event as Record<string, unknown>, CONTEXT);
+    result = await handler(event as Record<string, unknown>, CONTEXT);
   } catch (thrown) {
     error = thrown;
   }
+  const report = result && isRunResult(result) ? result : undefined;
   const ended = ports.gateway.calls.flatMap((call) =>
     call.decisions.map((decision) => decision.connection.connectionId),
   );
-  return { report, error, ended, auditRecords: ports.audit.records.size, summaries: ports.audit.summaries.size };
+  return {
+    result,
+    report,
+    error,
+    ended,
+    auditRecords: ports.audit.records.size,
+    summaries: ports.audit.summaries.size,
+    notes: ports.changes.count,
+  };
 }
 
 const arbTime = fc.oneof(
@@ -138,6 +149,109 @@ const arbEnvelope = fc.record({
   detail: fc.constant({}),
 });
 
+const STREAM_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/p/stream/2026-11-26T10:00:00.000';
+
+/** A row as DynamoDB Streams images hold it: AttributeValue JSON. */
+const REVOKED_IMAGE = {
+  policyId: { S: 'offboarded-2' },
+  kind: { S: 'revoked-user' },
+  mode: { S: 'enforce' },
+  endpoints: { L: [{ S: '*' }] },
+  usernames: { L: [{ S: 'mallory' }] },
+  reason: { S: 'left' },
+};
+
+/** One stream record of the policies table, or one a field of which is something else entirely. */
+const arbStreamRecord = fc
+  .record({
+    eventName: fc.oneof(fc.constantFrom('INSERT', 'MODIFY', 'REMOVE'), fc.anything()),
+    eventSource: fc.oneof(fc.constant('aws:dynamodb'), fc.constantFrom('aws:kinesis', ''), fc.anything()),
+    eventSourceARN: fc.oneof(
+      fc.constant(STREAM_ARN),
+      fc.constant(STREAM_ARN.replace('table/p/', 'table/other/')),
+      fc.string(),
+      fc.anything(),
+    ),
+    NewImage: fc.oneof(
+      fc.constant(REVOKED_IMAGE),
+      fc.constant({ policyId: 'offboarded-2', kind: 'revoked-user' }),
+      fc.dictionary(fc.string(), fc.anything()),
+      fc.anything(),
+    ),
+    OldImage: fc.oneof(fc.constant(REVOKED_IMAGE), fc.anything()),
+    Keys: fc.oneof(fc.constant({ policyId: { S: 'offboarded-2' } }), fc.constant({}), fc.anything()),
+    SequenceNumber: fc.oneof(fc.stringMatching(/^[0-9]{1,26}$/), fc.anything()),
+    StreamViewType: fc.oneof(fc.constant('NEW_AND_OLD_IMAGES'), fc.constantFrom('KEYS_ONLY', 'NEW_IMAGE')),
+    drop: fc.subarray(['eventID', 'NewImage', 'OldImage', 'Keys', 'dynamodb']),
+    eventNumber: fc.nat(99),
+  })
+  .map(({ eventName, eventSource, eventSourceARN, drop, StreamViewType, SequenceNumber, eventNumber, ...images }) => {
+    const dynamodb: Record<string, unknown> = {
+      ApproximateCreationDateTime: 1764151500,
+      Keys: images.Keys,
+      NewImage: images.NewImage,
+      OldImage: images.OldImage,
+      SequenceNumber,
+      SizeBytes: 120,
+      StreamViewType,
+    };
+    for (const key of drop) delete dynamodb[key];
+    const record: Record<string, unknown> = {
+      eventID: `event-${eventNumber}`,
+      eventName,
+      eventVersion: '1.1',
+      eventSource,
+      awsRegion: 'us-east-1',
+      dynamodb,
+      eventSourceARN,
+    };
+    if (drop.includes('eventID')) delete record.eventID;
+    if (drop.includes('dynamodb')) delete record.dynamodb;
+    return record;
+  });
+
+/** A well-formed INSERT or MODIFY of the policies table that revokes mallory again: it starts a run. */
+const arbRevokingRecord = fc
+  .record({ eventName: fc.constantFrom('INSERT', 'MODIFY'), sequence: fc.stringMatching(/^[1-9][0-9]{0,20}$/) })
+  .map(({ eventName, sequence }) => ({
+    eventID: `revoke-${sequence}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    dynamodb: {
+      ApproximateCreationDateTime: 1764151500,
+      Keys: { policyId: { S: 'offboarded-2' } },
+      NewImage: REVOKED_IMAGE,
+      ...(eventName === 'MODIFY' ? { OldImage: { ...REVOKED_IMAGE, mode: { S: 'observe' } } } : {}),
+      SequenceNumber: sequence,
+      SizeBytes: 120,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: STREAM_ARN,
+  }));
+
+/** Stream-shaped garbage: batches of such records, anything else as a record, or `Records` that is no list. */
+const arbStreamBatch = fc.oneof(
+  fc.record({
+    Records: fc.array(fc.oneof(arbStreamRecord, arbRevokingRecord, fc.anything()), { minLength: 1, maxLength: 5 }),
+  }),
+  fc.record({ Records: fc.oneof(fc.constant([]), fc.anything()) }),
+  fc.record({ Records: fc.array(arbStreamRecord, { maxLength: 2 }), extra: fc.anything() }),
+);
+
+/** Near-miss continuations: the right key with values of every kind. */
+const arbContinuation = fc.record({
+  continuation: fc.oneof(
+    fc.record({
+      of: fc.oneof(fc.constantFrom('run-2026-11-26T10:05:00Z', 'change-0123456789abcdef', 'run-x+c1'), fc.string()),
+      generation: fc.oneof(fc.integer({ min: -1, max: 2000 }), fc.anything()),
+      reason: fc.oneof(fc.constantFrom('deferred', 'policy-changed'), fc.string()),
+    }),
+    fc.anything(),
+  ),
+});
+
 const arbEvent = fc.oneof(
   {
     weight: 2,
@@ -152,6 +266,8 @@ const arbEvent = fc.oneof(
   },
   { weight: 4, arbitrary: arbNearTick },
   { weight: 1, arbitrary: arbEnvelope },
+  { weight: 3, arbitrary: arbStreamBatch },
+  { weight: 1, arbitrary: arbContinuation },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -169,10 +285,12 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
   it('runs or refuses by name; a refused event touches nothing; no event ends more than a run does (1500 cases)', async () => {
     let ran = 0;
     let refused = 0;
+    let ignored = 0;
+    let changeRuns = 0;
     await fc.assert(
       fc.asyncProperty(arbEvent, async (event) => {
         // Act
-        const { report, error, ended, auditRecords, summaries } = await invoke(event);
+        const { result, report, error, ended, auditRecords, summaries, notes } = await invoke(event);
 
         // Assert
         for (const id of ended) expect(MAY_END).toContain(id);
@@ -180,13 +298,33 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
           refused += 1;
           expect(error).toBeInstanceOf(EnforcerEventError);
           expect((error as Error).message).toMatch(
-            /^cvpn-guard: the event is not a schedule tick nor \{"dryRun": true\}: \S+: /,
+            /^cvpn-guard: the event is not one the enforcer accepts \(.+\): \S+: /,
           );
-          expect([ended, auditRecords, summaries]).toEqual([[], 0, 0]);
+          expect([ended, auditRecords, summaries, notes]).toEqual([[], 0, 0, 0]);
+          return;
+        }
+        const records = (event as { Records?: unknown[] } | null | undefined)?.Records;
+        if (report === undefined) {
+          ignored += 1;
+          expect(result).toMatchObject({ status: 'ignored', trigger: 'change', changes: records?.length });
+          expect([ended, auditRecords, summaries, notes]).toEqual([[], 0, 0, 0]);
           return;
         }
         ran += 1;
-        expect(report?.status).toBe('completed');
+        expect(report.status).toBe('completed');
+        if (records !== undefined) {
+          changeRuns += 1;
+          expect(report).toMatchObject({ trigger: 'change', changes: records.length });
+          expect(report.runId).toMatch(/^change-[0-9a-f]{16}$/);
+          expect(notes).toBe(1);
+          return;
+        }
+        const continued = (event as { continuation?: { of: string; generation: number } } | null | undefined)
+          ?.continuation;
+        if (continued !== undefined) {
+          expect(report.runId).toBe(`${continued.of}+c${continued.generation}`);
+          return;
+        }
         const asked = event as { scheduledTime?: string; dryRun?: unknown } | undefined;
         if (asked?.dryRun === true) expect(ended).toEqual([]);
         if (asked?.scheduledTime)
@@ -197,6 +335,8 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
     );
     expect(ran).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
+    expect(ignored).toBeGreaterThan(0);
+    expect(changeRuns).toBeGreaterThan(0);
   });
 
   it('never calls terminate on a dry-run deployment, whatever the event (500 cases)', async () => {

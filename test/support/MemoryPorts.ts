@@ -3,6 +3,9 @@ import type { EnforcementPorts } from '../../lambda/enforce.js';
 import type {
   CanaryAttempt,
   CanaryResult,
+  ChangeSignal,
+  ContinuationEvent,
+  ContinuationStarter,
   ClientVpnEndpoint,
   ConnectHandlerProbe,
   ClientVpnGateway,
@@ -90,12 +93,16 @@ export class MemoryIdleStore implements IdleStateStore {
   }
 }
 
-/** A lease in memory. */
+/** A lease in memory: like the DynamoDB one, a holder re-enters only its own lease. */
 export class MemoryLease implements RunLease {
-  public holder: { runId: string; until: number } | undefined;
-  public async acquire(runId: string, now: Date, expiresAt: Date): Promise<boolean> {
-    if (this.holder && this.holder.runId !== runId && this.holder.until > now.getTime()) return false;
-    this.holder = { runId, until: expiresAt.getTime() };
+  public holder: { runId: string; until: number; invocation?: string } | undefined;
+  public async acquire(runId: string, now: Date, expiresAt: Date, holder?: string): Promise<boolean> {
+    const held = this.holder;
+    if (held && held.until > now.getTime()) {
+      const sameRun = held.runId === runId && (holder === undefined || held.invocation === holder);
+      if (!sameRun) return false;
+    }
+    this.holder = { runId, until: expiresAt.getTime(), ...(holder === undefined ? {} : { invocation: holder }) };
     return true;
   }
   public async release(runId: string): Promise<void> {
@@ -171,6 +178,35 @@ export class MemoryConnectHandlerProbe implements ConnectHandlerProbe {
   }
 }
 
+/** The change signal in memory: a counter, and every note kept. */
+export class MemoryChangeSignal implements ChangeSignal {
+  public count = 0;
+  public readonly notes: Date[] = [];
+  public async note(now: Date): Promise<number> {
+    this.notes.push(now);
+    this.count += 1;
+    return this.count;
+  }
+  public async version(): Promise<number> {
+    return this.count;
+  }
+}
+
+/** Continuations in memory: each started one is queued for the test to deliver; `start` can be replaced to fail. */
+export class MemoryContinuations implements ContinuationStarter {
+  public readonly started: { functionArn: string; event: ContinuationEvent }[] = [];
+  /** The continuations started and not yet taken by {@link next}. */
+  public readonly queue: { functionArn: string; event: ContinuationEvent }[] = [];
+  public async start(functionArn: string, event: ContinuationEvent): Promise<void> {
+    this.started.push({ functionArn, event });
+    this.queue.push({ functionArn, event });
+  }
+  /** The oldest continuation not yet delivered. */
+  public next(): ContinuationEvent | undefined {
+    return this.queue.shift()?.event;
+  }
+}
+
 /** Every port in memory, wired for `runEnforcement`. */
 export function memoryPorts(
   endpoints: ClientVpnEndpoint[],
@@ -184,8 +220,45 @@ export function memoryPorts(
     idleState: new MemoryIdleStore(),
     facts: new MemoryConnectionFacts(),
     lease: new MemoryLease(),
+    changes: new MemoryChangeSignal(),
+    continuations: new MemoryContinuations(),
     notifier: new MemoryNotifier(),
     clock: new ManualClock(),
   };
   return ports satisfies EnforcementPorts;
+}
+
+/** Where a call to a port is: before it is made, or once it has answered. */
+export type PortCallPhase = 'before' | 'after';
+
+/** The ports a hook can watch: every one a run reads or writes through, the clock aside. */
+const WATCHED_PORTS = ['lease', 'changes', 'audit', 'idleState', 'facts', 'policies', 'gateway', 'notifier'] as const;
+
+/**
+ * The ports with a hook on every call of every method: `hook("audit.getRun", "before")` is awaited before
+ * the call is made, and `hook(..., "after")` once it has answered, so a test can act at any step of a run.
+ */
+export function withPortHooks<P extends ReturnType<typeof memoryPorts>>(
+  ports: P,
+  hook: (step: string, phase: PortCallPhase) => Promise<void> | void,
+): P {
+  const hooked: Record<string, unknown> = { ...ports };
+  for (const name of WATCHED_PORTS) {
+    const port = ports[name] as object | undefined;
+    if (port === undefined) continue;
+    hooked[name] = new Proxy(port, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || typeof property !== 'string') return value;
+        return async (...args: unknown[]) => {
+          const step = `${name}.${property}`;
+          await hook(step, 'before');
+          const answer: unknown = await (value as (...inner: unknown[]) => unknown).apply(target, args);
+          await hook(step, 'after');
+          return answer;
+        };
+      },
+    });
+  }
+  return hooked as P;
 }

@@ -7,7 +7,7 @@ import { loadEnforcerConfig } from '../../lambda/config.js';
 import { createHandler } from '../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambda/metrics.js';
 import { resourceEnvironment } from '../../lambda/resource-environment.js';
-import type { RunReport } from '../../lambda/run/RunReport.js';
+import { isRunResult, type RunResult } from '../../lambda/run/run-result.js';
 import { createRuntime, type EnforcerRuntime } from '../../lambda/runtime.js';
 import type { Sandbox } from '../../local/index.js';
 
@@ -19,7 +19,7 @@ export interface SandboxEnforcer {
   readonly clients: AwsClients;
   readonly runtime: EnforcerRuntime;
   /** Invokes the handler for the tick at the sandbox clock's now (or the event given). */
-  tick(event?: Record<string, unknown>, remainingMs?: number): Promise<RunReport>;
+  tick(event?: Record<string, unknown>, remainingMs?: number): Promise<RunResult>;
 }
 
 /**
@@ -46,11 +46,13 @@ export function sandboxEnforcer(
   return {
     clients,
     runtime,
-    tick: (event, remainingMs = 300_000) => {
+    tick: async (event, remainingMs = 300_000) => {
       const deadline = Date.now() + remainingMs;
       const context = { getRemainingTimeInMillis: () => deadline - Date.now() } as unknown as Context;
       const scheduledTime = sandbox.clock.now().toISOString();
-      return handler(event ?? { scheduledTime, source: 'schedule' }, context);
+      const result = await handler(event ?? { scheduledTime, source: 'schedule' }, context);
+      if (!isRunResult(result)) throw new Error(`the tick ran nothing: ${JSON.stringify(result)}`);
+      return result;
     },
   };
 }

@@ -6,7 +6,8 @@ import { loadEnforcerConfig } from '../../lambda/config.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { EnforcerEventError } from '../../lambda/errors.js';
 import { createHandler } from '../../lambda/handler.js';
-import { DECISIONS_METRIC, RunMetric } from '../../lambda/metrics.js';
+import { DECISIONS_METRIC, RunMetric, RUNS_STARTED_METRIC } from '../../lambda/metrics.js';
+import { type EnforcerResult, isRunResult, type RunResult } from '../../lambda/run/run-result.js';
 import type { EnforcerRuntime } from '../../lambda/runtime.js';
 import { aConnection, ENDPOINT_A } from '../support/fixtures.js';
 import { MemoryConnectHandlerProbe, memoryPorts } from '../support/MemoryPorts.js';
@@ -57,13 +58,21 @@ function setup(env: Record<string, string> = {}, probe = new MemoryConnectHandle
   });
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
   const handler = createHandler(makeRuntime, { logger, metrics });
-  return { ports, handler, makeRuntime, added, probe };
+  const run = async (event: unknown, context: Context = CONTEXT): Promise<RunResult> =>
+    ran(await handler(event, context));
+  return { ports, handler, run, makeRuntime, added, probe };
+}
+
+/** The answer of an invocation that ran. */
+function ran(result: EnforcerResult): RunResult {
+  if (!isRunResult(result)) throw new Error(`expected a run, got ${JSON.stringify(result)}`);
+  return result;
 }
 
 describe('handler', () => {
   it('derives the run id from the scheduled time and publishes the run metrics', async () => {
-    const { handler, added } = setup();
-    const report = await handler({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' }, CONTEXT);
+    const { run, added } = setup();
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' });
     expect(report.runId).toBe('run-2026-11-26T10:05:00Z');
     expect(added).toEqual(
       expect.arrayContaining([
@@ -83,18 +92,90 @@ describe('handler', () => {
   });
 
   it('runs dry when a manual invocation asks for it', async () => {
-    const { handler, ports } = setup();
-    const report = await handler({ dryRun: true }, CONTEXT);
+    const { run, ports } = setup();
+    const report = await run({ dryRun: true });
     expect(report.dryRun).toBe(true);
     expect(report.runId).toMatch(/^manual-/);
     expect(ports.gateway.calls).toEqual([]);
   });
 
   it('cannot turn the deployment dry run off from the event', async () => {
-    const { handler, ports } = setup({ [EnvVar.DRY_RUN]: 'true' });
-    const report = await handler({ dryRun: false }, CONTEXT);
+    const { run, ports } = setup({ [EnvVar.DRY_RUN]: 'true' });
+    const report = await run({ dryRun: false });
     expect(report.dryRun).toBe(true);
     expect(ports.gateway.calls).toEqual([]);
+  });
+
+  it('publishes one RunsStarted datum per run, with its trigger', async () => {
+    const { run, added } = setup();
+    await run({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' });
+    await run({ dryRun: true });
+    expect(added.filter(([name]) => name === RUNS_STARTED_METRIC)).toEqual([
+      [RUNS_STARTED_METRIC, 1, { trigger: 'schedule' }],
+      [RUNS_STARTED_METRIC, 1, { trigger: 'manual' }],
+    ]);
+  });
+
+  it('answers without the decisions, at most 1,000 records, saying how many it left out', async () => {
+    // Arrange: 1,001 connections of a revoked user, observed: one final record each.
+    const { run, ports } = setup();
+    ports.gateway.connections = Array.from({ length: 1001 }, (_, index) =>
+      aConnection({ connectionId: `cvpn-connection-${index}`, username: 'mallory' }),
+    );
+    ports.policies.items = [{ ...REVOKED, mode: 'observe' }];
+
+    // Act
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z' });
+
+    // Assert
+    expect(report).not.toHaveProperty('decisions');
+    expect(report.records).toHaveLength(1000);
+    expect(report.recordsOmitted).toBe(1);
+    expect(report.counts['would-terminate']).toBe(1001);
+    expect(report.trigger).toBe('schedule');
+  });
+
+  it('starts no continuation when the context names no function ARN', async () => {
+    // Arrange
+    const { run, ports } = setup();
+    const load = ports.policies.loadAll.bind(ports.policies);
+    ports.policies.loadAll = async () => {
+      await ports.changes.note(ports.clock.now());
+      return load();
+    };
+
+    // Act
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z' });
+
+    // Assert
+    expect(report.handOn).toBeUndefined();
+    expect(ports.continuations.started).toEqual([]);
+  });
+
+  it('starts a continuation on the ARN the context names', async () => {
+    // Arrange
+    const { run, ports } = setup();
+    const arn = 'arn:aws:lambda:us-east-1:123456789012:function:enforcer:live';
+    const load = ports.policies.loadAll.bind(ports.policies);
+    ports.policies.loadAll = async () => {
+      await ports.changes.note(ports.clock.now());
+      return load();
+    };
+
+    // Act
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z' }, { ...CONTEXT, invokedFunctionArn: arn });
+
+    // Assert
+    expect(report.handedOn).toEqual({ runId: 'run-2026-11-26T10:05:00Z+c1', reason: 'policy-changed' });
+    expect(ports.continuations.started.map((started) => started.functionArn)).toEqual([arn]);
+  });
+
+  it('refuses an event of none of the shapes, naming the shapes it accepts', async () => {
+    const { handler } = setup();
+    const error = await handler({ Records: 'all' }, CONTEXT).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EnforcerEventError);
+    for (const shape of ['schedule tick', 'manual run', 'DynamoDB Streams batch', 'continuation', 'Records'])
+      expect((error as Error).message).toContain(shape);
   });
 
   it.each([
@@ -124,7 +205,7 @@ describe('handler', () => {
 
     // Act
     await answered.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
-    const report = await failed.handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
+    const report = await failed.run({ scheduledTime: '2026-11-26T10:05:00Z' });
 
     // Assert
     expect(answered.probe.calls).toEqual([

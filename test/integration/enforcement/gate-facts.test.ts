@@ -129,8 +129,9 @@ describe('the gate keeps the groups a run then decides on', () => {
       expect(plan.decisions.map((decision) => [decision.connectionId, decision.policyId])).toEqual([
         [seen.connectionId, 'contractors-out'],
       ]);
-      expect(report.decisions.map((decision) => [decision.connection.connectionId, decision.verdict])).toEqual([
-        [seen.connectionId, 'terminate'],
+      const decided = report.records.filter((record) => record.recordType === 'decision');
+      expect(decided.map((record) => [record.connectionId, record.outcome])).toEqual([
+        [seen.connectionId, 'terminated'],
       ]);
       expect(sandbox.emulator.getConnection(seen.connectionId ?? '').status).toBe('terminating');
       expect(sandbox.emulator.getConnection(unseen.connectionId ?? '').status).toBe('active');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { RunReport } from '../../../lambda/run/RunReport.js';
+import type { RunResult } from '../../../lambda/run/run-result.js';
 import { type Sandbox, startSandbox } from '../../../local/index.js';
 import { decisionItems, type SandboxEnforcer, sandboxEnforcer, scanAll } from '../../support/sandbox-enforcer.js';
 
@@ -8,7 +8,7 @@ const DEMO = new URL('../../../examples/demo.json', import.meta.url).pathname;
 describe('the enforcement run on the demo scenario', () => {
   let sandbox: Sandbox;
   let enforcer: SandboxEnforcer;
-  const reports: RunReport[] = [];
+  const reports: RunResult[] = [];
   const statusOf = (username: string) =>
     sandbox.emulator
       .listConnections()
@@ -92,7 +92,10 @@ describe('the enforcement run on the demo scenario', () => {
 
   it('leaves exactly one final record per decision, none pending', async () => {
     const items = await decisionItems(sandbox, enforcer.clients);
-    const decisions = reports.reduce((sum, report) => sum + report.decisions.length, 0);
+    const decisions = reports.reduce(
+      (sum, report) => sum + report.records.filter((record) => record.recordType === 'decision').length,
+      0,
+    );
     expect(items).toHaveLength(decisions);
     expect(new Set(items.map((item) => `${item.pk}|${item.sk}`)).size).toBe(items.length);
     expect(items.filter((item) => item.outcome === 'pending')).toEqual([]);

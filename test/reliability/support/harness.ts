@@ -14,7 +14,7 @@ import { createHandler } from '../../../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../../lambda/metrics.js';
 import { resourceEnvironment } from '../../../lambda/resource-environment.js';
 import { AuditTransition } from '../../../lambda/ports/index.js';
-import type { RunReport } from '../../../lambda/run/RunReport.js';
+import { isRunResult, type RunResult } from '../../../lambda/run/run-result.js';
 import { createRuntime, type EnforcerRuntime } from '../../../lambda/runtime.js';
 import type { Sandbox } from '../../../local/index.js';
 
@@ -44,14 +44,14 @@ export interface InvokeOptions {
 
 /** One invocation: the report, or what it threw. */
 export type Invocation =
-  { readonly ok: true; readonly report: RunReport } | { readonly ok: false; readonly error: unknown };
+  { readonly ok: true; readonly report: RunResult } | { readonly ok: false; readonly error: unknown };
 
 /** What `tickWithRetries` did. */
 export interface RetriedTick {
   /** Every attempt, in order. */
   readonly attempts: readonly Invocation[];
   /** The report of the attempt that returned, if one did. */
-  readonly report?: RunReport;
+  readonly report?: RunResult;
 }
 
 /** The enforcer as one Lambda container: clients and ports built once, invoked many times. */
@@ -107,7 +107,9 @@ export class SandboxLambda {
       getRemainingTimeInMillis: () => budgetMs - (clock.nowMs() - startedAt),
     } as unknown as Context;
     try {
-      return { ok: true, report: await this.handler(options.event ?? this.scheduleEvent(), context) };
+      const result = await this.handler(options.event ?? this.scheduleEvent(), context);
+      if (!isRunResult(result)) return { ok: false, error: new Error(`no run: ${JSON.stringify(result)}`) };
+      return { ok: true, report: result };
     } catch (error) {
       return { ok: false, error };
     }

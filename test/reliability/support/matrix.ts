@@ -4,7 +4,7 @@
  * invariants after every tick. Faults are drawn from the case's seed, so a failure reproduces.
  */
 import type { FaultRule, LatencyRule, Sandbox } from '../../../local/index.js';
-import type { RunReport } from '../../../lambda/run/RunReport.js';
+import type { RunResult } from '../../../lambda/run/run-result.js';
 import { SandboxLambda } from './harness.js';
 import { checkInvariants } from './invariants.js';
 import { expectationOf, reconnect, SELECTED_ENV } from './scenario.js';
@@ -64,7 +64,7 @@ export async function runMatrixCase(sandbox: Sandbox, entry: MatrixCase): Promis
     targets: 0,
   };
   const lambda = new SandboxLambda(sandbox, { env: SELECTED_ENV });
-  const tick = async (): Promise<RunReport | undefined> => {
+  const tick = async (): Promise<RunResult | undefined> => {
     const { attempts, report } = await lambda.tickWithRetries();
     row.invocations += attempts.length;
     row.thrown += attempts.filter((attempt) => !attempt.ok).length;

@@ -8,6 +8,7 @@ function report(overrides: Partial<RunReport>): RunReport {
   const at = new Date('2026-11-26T10:00:00Z');
   return {
     runId: 'run-2026-11-26T10:00:00Z',
+    trigger: 'schedule',
     status: 'completed',
     dryRun: false,
     startedAt: at,

@@ -86,6 +86,7 @@ describe('SETTINGS', () => {
       Setting.TERMINATE_RATE,
       Setting.TERMINATE_BURST,
       Setting.TERMINATE_CONCURRENCY,
+      Setting.MAX_CONTINUATIONS,
       Setting.CONNECT_DEADLINE_MS,
       Setting.POLICY_CACHE_SECONDS,
       Setting.CONNECT_HANDLER_PROVISIONED_CONCURRENCY,
