@@ -10,7 +10,7 @@ import { Outcome } from './domain/index.js';
 import { runEnforcement } from './enforce.js';
 import { EnforcerEventError } from './errors.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, RUNS_STARTED_METRIC, SERVICE_NAME } from './metrics.js';
-import { AuditRecordType, RunTrigger } from './ports/index.js';
+import { AuditRecordType, RunTrigger, unqualifiedArn } from './ports/index.js';
 import { type BatchVerdict, judgeBatch } from './run/change-filter.js';
 import { ACCEPTED_EVENTS, type EnforcerEvent, parseEnforcerEvent } from './run/enforcer-event.js';
 import { enforcementOptions, type InvocationSettings } from './run/enforcement-options.js';
@@ -59,7 +59,12 @@ export function createHandler(
     }
     const { config, ports } = runtime;
     const startedAt = ports.clock.now();
-    const invocation = invocationOf(parsed, runtime, startedAt, context.invokedFunctionArn || undefined);
+    const invocation = invocationOf(
+      parsed,
+      runtime,
+      startedAt,
+      context.invokedFunctionArn ? unqualifiedArn(context.invokedFunctionArn) : undefined,
+    );
     if (invocation.batch) reportBatch(logger, metrics, invocation.batch);
     if (!invocation.runs) {
       logger.info('no change of the batch can end sessions: no run', { changes: invocation.batch.records });

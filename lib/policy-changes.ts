@@ -6,22 +6,16 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { POLICY_CHANGE_MAPPING } from '../lambda/settings/index.js';
 
-/**
- * How the enforcer reads the policies table's stream. Not settings: each value follows from how a run works, and
- * the schedule still runs every period, so a batch the mapping gives up on delays enforcement by one period at most.
- */
-export const POLICY_CHANGE_MAPPING = {
-  /** Lambda's default for DynamoDB Streams: one run for up to 100 changed rows. */
-  batchSize: 100,
-  /** Wait up to 1 s for more changes (a script writing several rows), then run: a run a second, not a run a row. */
-  maxBatchingWindow: Duration.seconds(1),
-  /** A batch that keeps failing is retried 10 times (bisected as it goes), then recorded in the failure queue. */
-  retryAttempts: 10,
-  /** A change older than an hour is stale: the schedule has read the row since (twelve times at the default rate). */
-  maxRecordAge: Duration.hours(1),
-  /** One batch per shard at a time: a run holds the lease anyway, so a second batch would only find it held. */
-  parallelizationFactor: 1,
+/** The stream mapping's figures (lambda/settings/policy-change-mapping.ts, shared with the sandbox), as CDK takes them. */
+const MAPPING = {
+  batchSize: POLICY_CHANGE_MAPPING.batchSize,
+  maxBatchingWindow: Duration.seconds(POLICY_CHANGE_MAPPING.maxBatchingWindowSeconds),
+  retryAttempts: POLICY_CHANGE_MAPPING.retryAttempts,
+  maxRecordAge: Duration.seconds(POLICY_CHANGE_MAPPING.maxRecordAgeSeconds),
+  parallelizationFactor: POLICY_CHANGE_MAPPING.parallelizationFactor,
+  bisectBatchOnError: POLICY_CHANGE_MAPPING.bisectBatchOnError,
 } as const;
 
 /** Properties of {@link PolicyChanges}. */
@@ -37,7 +31,7 @@ export interface PolicyChangesProps {
 /**
  * Runs on policy changes: the event source mapping from the policies table's stream to the enforcer, and the
  * encrypted queue where Lambda records a batch it gave up on (after its retries, or once the changes are older than
- * {@link POLICY_CHANGE_MAPPING}.maxRecordAge). Each message is Lambda's invocation record: the batch's shard and
+ * {@link POLICY_CHANGE_MAPPING}.maxRecordAgeSeconds). Each message is Lambda's invocation record: the batch's shard and
  * sequence numbers, not the changes themselves.
  */
 export class PolicyChanges extends Construct {
@@ -64,10 +58,9 @@ export class PolicyChanges extends Construct {
     const failureQueue = this.failureQueue;
     const source = new DynamoEventSource(props.policiesTable, {
       startingPosition: lambda.StartingPosition.LATEST,
-      ...POLICY_CHANGE_MAPPING,
       // A failing batch is split in two and each half retried, so one row that breaks a run cannot hold back
       // the others; splitting uses none of the retry attempts.
-      bisectBatchOnError: true,
+      ...MAPPING,
       // Off: a run decides on every row at once, so there is no single failed item to report.
       reportBatchItemFailures: false,
       // Not SqsDlq: its grant adds kms:Encrypt and kms:ReEncrypt* on the key. The function's role gets

@@ -16,19 +16,20 @@ import type { Clock } from '../../lambda/ports/index.js';
 import { resourceEnvironment } from '../../lambda/resource-environment.js';
 import type { RunReport } from '../../lambda/run/RunReport.js';
 import { createRuntime } from '../../lambda/runtime.js';
-import { connectHandlerName, defaultValue, Setting } from '../../lambda/settings/index.js';
+import { connectHandlerName, defaultValue, POLICY_CHANGE_MAPPING, Setting } from '../../lambda/settings/index.js';
 import {
   CLIENT_CONNECT_TIMEOUT_MS,
   type EventSourceMapping,
   type Sandbox,
   type SimulatedClock,
 } from '../../local/index.js';
+import { SANDBOX_ENFORCER_FUNCTION_NAME } from './enforcer-name.js';
 import { type ScheduledTick, SimulatedSchedule } from './schedule.js';
 
 /** The gate's function name as the stack names it, `AWSClientVPN-<stackName>`, for the default stack name. */
 export const GATE_FUNCTION_NAME = connectHandlerName(defaultValue(Setting.STACK_NAME));
 /** The enforcer's function name in the sandbox. */
-export const ENFORCER_FUNCTION_NAME = 'cvpn-guard-enforcer';
+export const ENFORCER_FUNCTION_NAME = SANDBOX_ENFORCER_FUNCTION_NAME;
 
 /**
  * The event source mapping from the policies table's stream to the enforcer: a batch of up to 100 changes, gathered
@@ -36,11 +37,11 @@ export const ENFORCER_FUNCTION_NAME = 'cvpn-guard-enforcer';
  * (a scheduled run covers them by then). The stack (lib/) uses the same figures.
  */
 export const POLICY_STREAM_MAPPING = {
-  batchSize: 100,
-  maximumBatchingWindowMs: 1000,
-  bisectBatchOnError: true,
-  maximumRetryAttempts: 10,
-  maximumRecordAgeMs: 60 * 60 * 1000,
+  batchSize: POLICY_CHANGE_MAPPING.batchSize,
+  maximumBatchingWindowMs: POLICY_CHANGE_MAPPING.maxBatchingWindowSeconds * 1000,
+  bisectBatchOnError: POLICY_CHANGE_MAPPING.bisectBatchOnError,
+  maximumRetryAttempts: POLICY_CHANGE_MAPPING.retryAttempts,
+  maximumRecordAgeMs: POLICY_CHANGE_MAPPING.maxRecordAgeSeconds * 1000,
 } as const;
 
 /** The queue the mapping describes a batch it gave up on to, in the sandbox (read it: GET /_sandbox/lambda/mappings/…/failures). */

@@ -11,6 +11,7 @@ export {
   MAX_FUNCTION_NAME_LENGTH,
 } from './connect-handler-name.js';
 export { ENDPOINT_TAG_ACCEPTED, type EndpointTag, formatEndpointTag, parseEndpointTag } from './endpoint-tag.js';
+export { POLICY_CHANGE_MAPPING } from './policy-change-mapping.js';
 export {
   describeEnvironmentRefusal,
   type Environment,

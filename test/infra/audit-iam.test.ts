@@ -76,13 +76,13 @@ async function adapterUpdates(): Promise<UpdateInput[]> {
     errorMessage: 'not found',
     completedAt,
   });
-  await audit.confirm(key, { outcome: Outcome.TERMINATED, currentStatus: 'not-listed', completedAt });
+  await audit.confirm(key, { outcome: Outcome.TERMINATED, currentStatus: 'not-listed', confirmedAt: completedAt });
   await audit.confirm(key, {
     outcome: Outcome.FAILED,
     currentStatus: 'failed-to-terminate',
     errorCode: 'failed-to-terminate',
     errorMessage: 'EC2 could not end it',
-    completedAt,
+    confirmedAt: completedAt,
   });
   return sent;
 }

@@ -107,6 +107,7 @@ describe('SnsNotifier', () => {
     const report: RunReport = {
       runId: 'run-2026-11-26T10:00:00Z',
       status: 'completed',
+      trigger: 'schedule',
       dryRun: false,
       startedAt: at,
       finishedAt: at,
