@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
 import { type AwsClients, createAwsClients } from '../../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
@@ -78,13 +79,35 @@ export const REVOCATION_ROW = {
   version: 1,
 } as const;
 
-/** mallory's connections are the targets; every other connection is untouchable. */
-export function streamExpectation(sandbox: Sandbox): MutableExpectation {
+/** The connections of the revoked users (mallory by default) are the targets; every other one is untouchable. */
+export function streamExpectation(
+  sandbox: Sandbox,
+  revokedUsers: readonly string[] = [REVOKED_USER],
+): MutableExpectation {
   const targets = new Set<string>();
   const untouchable = new Set<string>();
   for (const connection of sandbox.emulator.listConnections())
-    (connection.username === REVOKED_USER ? targets : untouchable).add(connection.connectionId);
+    (revokedUsers.includes(connection.username ?? '') ? targets : untouchable).add(connection.connectionId);
   return { targets, untouchable };
+}
+
+/** How the enforcer is reconfigured. */
+export interface ConfigureOptions {
+  /** The function's timeout, which is each run's time budget. @default the stack's */
+  readonly timeoutMs?: number;
+  /**
+   * The function fails (an unhandled error, before the run starts) on this many invocations whose event is a
+   * continuation, the first ones; the sandbox's function faults cannot tell one event from another. @default 0
+   */
+  readonly failContinuations?: number;
+}
+
+/** The error the enforcer fails a continuation with, when asked to. */
+export class ContinuationCrashError extends Error {
+  constructor() {
+    super('the container died on the continuation');
+    this.name = 'ContinuationCrashError';
+  }
 }
 
 /** The product on the sandbox, its enforcer reconfigurable. */
@@ -93,7 +116,7 @@ export interface StreamProduct {
   /** Clients for the test's own reads and writes. */
   readonly clients: AwsClients;
   /** Gives the enforcer these settings on top of the stack's (new containers, as after UpdateFunctionConfiguration). */
-  configure(env: Record<string, string>, options?: { readonly timeoutMs?: number }): void;
+  configure(env: Record<string, string>, options?: ConfigureOptions): void;
   stop(): Promise<void>;
 }
 
@@ -112,7 +135,7 @@ export async function installStreamProduct(
   return {
     product,
     clients,
-    configure: (env, { timeoutMs = FUNCTION_TIMEOUT_MS } = {}) => {
+    configure: (env, { timeoutMs = FUNCTION_TIMEOUT_MS, failContinuations = 0 } = {}) => {
       const environment = {
         ...sandbox.awsEnvironment(),
         ...resourceEnvironment({ ...sandbox, connectHandlerFunction: GATE_FUNCTION_NAME }),
@@ -121,12 +144,20 @@ export async function installStreamProduct(
       const config = loadEnforcerConfig(environment);
       const own = createAwsClients(sandbox.clientConfig());
       enforcerClients.push(own);
+      const handler = createHandler(() => createRuntime(config, own, sandbox.clock), {
+        logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
+        metrics: quietMetrics(),
+      });
+      let crashesLeft = failContinuations;
       sandbox.lambda.register(
         ENFORCER_FUNCTION_NAME,
-        createHandler(() => createRuntime(config, own, sandbox.clock), {
-          logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
-          metrics: quietMetrics(),
-        }),
+        async (event: Record<string, unknown>, context: Context) => {
+          if (crashesLeft > 0 && 'continuation' in event) {
+            crashesLeft -= 1;
+            throw new ContinuationCrashError();
+          }
+          return handler(event, context);
+        },
         { timeoutMs },
       );
     },
@@ -138,7 +169,11 @@ export async function installStreamProduct(
 }
 
 /** Writes the revocation row, faults paused for the write alone (the operator's write is not what is tested). */
-export async function writeRevocation(sandbox: Sandbox, clients: AwsClients): Promise<void> {
+export async function writeRevocation(
+  sandbox: Sandbox,
+  clients: AwsClients,
+  row: Record<string, unknown> = REVOCATION_ROW,
+): Promise<void> {
   // Put back as they were: a rule with a count keeps only what it has left.
   const rules = sandbox.faults
     .list()
@@ -147,7 +182,7 @@ export async function writeRevocation(sandbox: Sandbox, clients: AwsClients): Pr
     );
   sandbox.faults.clear();
   try {
-    await clients.documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item: { ...REVOCATION_ROW } }));
+    await clients.documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item: { ...row } }));
   } finally {
     sandbox.faults.set(rules);
   }
