@@ -42,6 +42,8 @@ interface StreamCase {
    * same work on). The faults end before that tick, as an outage does.
    */
   readonly floor?: 'schedule';
+  /** Rows written just before the revocation, in the same batching window: the batch holds them all. */
+  readonly alsoWrite?: readonly Record<string, unknown>[];
   /** Simulated milliseconds from the write by which every target has ended. */
   readonly boundMs: number;
 }
@@ -99,6 +101,23 @@ const MATRIX: readonly StreamCase[] = [
     boundMs: WINDOW + 5 * SECOND,
   },
   {
+    name: 'the function fails once on a batch of two changes (the mapping splits it in two)',
+    seed: 49,
+    alsoWrite: [
+      {
+        policyId: 'max-2-observe',
+        kind: 'max-connections',
+        mode: 'observe',
+        endpoints: ['*'],
+        usernames: ['bob'],
+        maxConnections: 2,
+        reason: 'watched',
+      },
+    ],
+    functionFaults: [{ function: ENFORCER_FUNCTION_NAME, kind: 'error', count: 1 }],
+    boundMs: WINDOW + 5 * SECOND,
+  },
+  {
     name: 'the function times out on the batch once (the mapping retries it)',
     seed: 47,
     functionFaults: [{ function: ENFORCER_FUNCTION_NAME, kind: 'timeout', count: 1 }],
@@ -147,6 +166,7 @@ describe('the fault matrix: the stream path', () => {
       const expectation = streamExpectation(sandbox);
       sandbox.faults.reseed(entry.seed);
       sandbox.lambda.functionFaults.reseed(entry.seed);
+      for (const row of entry.alsoWrite ?? []) await writeRevocation(sandbox, installed.clients, row);
       await writeRevocation(sandbox, installed.clients);
       sandbox.faults.set(entry.faults ?? []);
       sandbox.lambda.functionFaults.set(entry.functionFaults ?? []);
@@ -179,6 +199,8 @@ describe('the fault matrix: the stream path', () => {
       if (entry.functionFaults) {
         expect(crashed).toBe(entry.functionFaults[0]?.count);
         expect(mapping.stats.retried).toBe(crashed);
+        // A failing batch of more than one change is split in two, and each half delivered on its own.
+        expect(mapping.stats.split).toBe(entry.alsoWrite ? 1 : 0);
       }
       expect(terminated).toHaveLength(expectation.targets.size);
       expect(terminated.every((record) => record.policyReason === REVOCATION_REASON)).toBe(true);

@@ -168,7 +168,7 @@ export async function installStreamProduct(
   };
 }
 
-/** Writes the revocation row, faults paused for the write alone (the operator's write is not what is tested). */
+/** Writes the revocation row (or another), faults paused for the write alone (the operator's write is not what is tested). */
 export async function writeRevocation(
   sandbox: Sandbox,
   clients: AwsClients,
