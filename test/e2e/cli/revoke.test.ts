@@ -70,7 +70,8 @@ beforeAll(async () => {
 beforeEach(async () => {
   await product?.stop();
   await sandbox.reset();
-  product = await installProduct(sandbox, { schedule: false });
+  // No schedule and no policies stream: `cvpn-guard run` is the only run here (offboarding.test.ts has the stream's).
+  product = await installProduct(sandbox, { schedule: false, stream: false });
 });
 
 afterAll(async () => {

@@ -118,7 +118,8 @@ beforeAll(async () => {
 beforeEach(async () => {
   await product?.stop();
   await sandbox.reset();
-  product = await installProduct(sandbox, { schedule: false });
+  // No schedule and no policies stream: `cvpn-guard run` is the only run here (offboarding.test.ts has the stream's).
+  product = await installProduct(sandbox, { schedule: false, stream: false });
 });
 
 afterAll(async () => {
@@ -134,7 +135,7 @@ describe('cvpn-guard run', () => {
 
     // Assert
     expect(answered.code).toBe(0);
-    expect(answered.stdout).toContain('Run manual-2026-11-26T10:00:01.000Z: completed');
+    expect(answered.stdout).toContain('Run manual-2026-11-26T10:00:01.000Z (manual): completed');
     expect(answered.stdout).toContain('2 endpoints read, 4 connections seen; 1 invalid policy rows');
     expect(answered.stdout).toMatch(
       new RegExp(`${GRACE} +grace +terminated +max-session-8h +enforce +session 9 h old`),
