@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readPolicyImage } from './adapters/policy-image.js';
 import { loadEnforcerConfig } from './config.js';
-import { Outcome } from './domain/index.js';
+import { Outcome, RunStatus } from './domain/index.js';
 import { runEnforcement } from './enforce.js';
 import { EnforcerEventError } from './errors.js';
 import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, RUNS_STARTED_METRIC, SERVICE_NAME } from './metrics.js';
@@ -155,6 +155,9 @@ function publishMetrics(metrics: Metrics, report: RunReport): void {
   const started = metrics.singleMetric();
   started.addDimensions({ trigger: report.trigger });
   started.addMetric(RUNS_STARTED_METRIC, MetricUnit.Count, 1);
+  // A run that found the lease held, or its run already finished, did nothing: it reports no run metric, so runs
+  // that never get the lease (one written never to expire) set off the runs-stopped alarm as no runs at all do.
+  if (report.status === RunStatus.SKIPPED || report.status === RunStatus.ALREADY_DONE) return;
   metrics.addMetric(RunMetric.CONNECTIONS_SEEN, MetricUnit.Count, report.connectionsSeen);
   metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count(Outcome.TERMINATED));
   metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count(Outcome.WOULD_TERMINATE));

@@ -84,6 +84,19 @@ describe('handler', () => {
     );
   });
 
+  it('publishes no run metric for a run that found the lease held, so the runs-stopped alarm sees no run', async () => {
+    // Arrange: another run holds the lease.
+    const { run, added, ports } = setup();
+    await ports.lease.acquire('run-other', ports.clock.now(), new Date(ports.clock.now().getTime() + 60_000), 'other');
+
+    // Act
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' });
+
+    // Assert
+    expect(report.status).toBe('skipped');
+    expect(added.map(([name]) => name)).toEqual([RUNS_STARTED_METRIC]);
+  });
+
   it('builds its runtime once per container', async () => {
     const { handler, makeRuntime } = setup();
     await handler({ scheduledTime: '2026-11-26T10:05:00Z' }, CONTEXT);
