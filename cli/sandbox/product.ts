@@ -32,7 +32,7 @@ export const GATE_FUNCTION_NAME = connectHandlerName(defaultValue(Setting.STACK_
 export const ENFORCER_FUNCTION_NAME = SANDBOX_ENFORCER_FUNCTION_NAME;
 
 /**
- * The event source mapping from the policies table's stream to the enforcer: a batch of up to 100 changes, gathered
+ * The event source mapping from the policies table's stream to the enforcer: a batch of up to 1,000 changes, gathered
  * for at most 1 s; a failing batch split in two and retried up to 10 times; changes older than 1 hour given up on
  * (a scheduled run covers them by then). The stack (lib/) uses the same figures.
  */

@@ -5,8 +5,12 @@
  * at most.
  */
 export const POLICY_CHANGE_MAPPING = {
-  /** Lambda's default for DynamoDB Streams: one run for up to 100 changed rows. */
-  batchSize: 100,
+  /**
+   * One run for up to 1,000 changed rows: a burst (an import, a script revoking a department) is a run or two, not
+   * one a hundred rows as Lambda's default of 100 would make. A row is a few hundred bytes in each image, so a full
+   * batch stays far under Lambda's 6 MB invocation payload.
+   */
+  batchSize: 1000,
   /** Wait up to 1 s for more changes (a script writing several rows), then run: a run a second, not a run a row. */
   maxBatchingWindowSeconds: 1,
   /** A failing batch is split in two and each half retried (splitting uses none of the retry attempts). */

@@ -17,7 +17,7 @@ describe('PolicyChanges', () => {
         EventSourceArn: { 'Fn::GetAtt': ['PoliciesTable', 'StreamArn'] },
         FunctionName: { Ref: logicalId(template, 'AWS::Lambda::Function', 'EnforcerFunction') },
         StartingPosition: 'LATEST',
-        BatchSize: 100,
+        BatchSize: 1000,
         MaximumBatchingWindowInSeconds: 1,
       });
     });

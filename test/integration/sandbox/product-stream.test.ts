@@ -53,6 +53,40 @@ describe("installProduct and the policies table's stream", () => {
     );
   });
 
+  it('coalesces a burst of 1,000 policy changes into one or two runs, every change delivered', async () => {
+    // Arrange: the clock frozen, so the whole burst lands within the mapping's batching window.
+    product = await installProduct(sandbox, { schedule: false, attachGate: false });
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ ...sandbox.clientConfig(), maxAttempts: 1 }));
+    const rows = Array.from({ length: 1000 }, (_, index) => ({
+      policyId: `revoke-${String(index).padStart(4, '0')}`,
+      kind: 'revoked-user',
+      enabled: true,
+      mode: 'enforce',
+      endpoints: ['*'],
+      usernames: [`leaver-${index}`],
+      reason: 'left in the reorganisation',
+      version: 1,
+    }));
+
+    // Act: 20 writers at once, then the window passes.
+    for (let start = 0; start < rows.length; start += 20) {
+      await Promise.all(
+        rows
+          .slice(start, start + 20)
+          .map((Item) => documents.send(new PutCommand({ TableName: sandbox.tables.policies, Item }))),
+      );
+    }
+    sandbox.clock.advance(POLICY_STREAM_MAPPING.maximumBatchingWindowMs);
+    await sandbox.lambda.settled();
+    documents.destroy();
+
+    // Assert
+    const stats = product.streamMapping?.view().stats;
+    expect(stats?.recordsDelivered).toBe(1000);
+    expect(stats?.invocations).toBeLessThanOrEqual(2);
+    expect(sandbox.lambda.get(ENFORCER_FUNCTION_NAME).stats.invocations).toBeLessThanOrEqual(2);
+  }, 60_000);
+
   it('leaves the stream unmapped when asked, and stops the mapping with the product', async () => {
     const unmapped = await installProduct(sandbox, { schedule: false, attachGate: false, stream: false });
     const unmappedCount = sandbox.lambda.eventSourceMappings().length;
