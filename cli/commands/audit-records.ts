@@ -18,12 +18,6 @@ export function orderRecords<T extends ListedRecord>(records: readonly T[]): T[]
   );
 }
 
-/** True when the record's decision was first seen in its own run (`--first`): its `firstSeenAt` is its time. */
-export function isFirstSighting(record: ListedRecord): boolean {
-  const run = runRecordOf(record);
-  return run?.firstSeenAt !== undefined && run.firstSeenAt === run.at;
-}
-
 /** The columns of the default table: at most {@link DEFAULT_TABLE_WIDTH} characters wide, ids shortened. */
 export const RECORD_COLUMNS: readonly Column<ListedRecord>[] = [
   { header: 'TIME', value: (record) => formatAt(record.at), maxWidth: 20 },

@@ -6,13 +6,7 @@ import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
 import { type Column, OutputFormat, renderCsv, renderJson, renderPairs, renderTable } from '../output/index.js';
 import { formatAt, formatElapsed, INSTANT_HINT, parseInstant } from '../time.js';
-import {
-  isFirstSighting,
-  orderRecords,
-  RECORD_COLUMNS,
-  RECORD_CSV_COLUMNS,
-  WIDE_RECORD_COLUMNS,
-} from './audit-records.js';
+import { orderRecords, RECORD_COLUMNS, RECORD_CSV_COLUMNS, WIDE_RECORD_COLUMNS } from './audit-records.js';
 
 const FORMATS = [OutputFormat.TABLE, OutputFormat.JSON, OutputFormat.CSV];
 const OUTCOMES: readonly string[] = Object.values(Outcome);
@@ -66,10 +60,7 @@ export function registerAuditCommands(program: Command): Command {
       .option('--outcome <outcomes>', `only these outcomes, comma-separated: ${OUTCOMES.join(', ')}`, listOf)
       .option('--limit <n>', 'most records to print', wholeNumber(1, 10_000), 50)
       .option('--next-token <token>', 'go on where an earlier listing stopped (same filters)')
-      .option(
-        '--first',
-        'only records of a decision first seen in their own run (firstSeenAt equals their time), of the page read',
-      )
+      .option('--first', 'only records of a decision first seen in their own run (firstSeenAt equals their time)')
       .option('--wide', 'the table with full ids, the run, first-seen and confirmation times, and the reasons')
       .addHelpText(
         'after',
@@ -129,13 +120,13 @@ async function listRecords(context: CliContext, options: ListOptions): Promise<v
       endpointId: options.endpoint,
       policyId: options.policy,
       outcomes,
+      firstSightings: options.first === true,
       since,
       until,
     },
     { limit: options.limit, nextToken: options.nextToken },
   );
-  const records = options.first ? page.items.filter(isFirstSighting) : page.items;
-  printRecords(context, format, orderRecords(records), page.nextToken, options.wide === true);
+  printRecords(context, format, orderRecords(page.items), page.nextToken, options.wide === true);
 }
 
 async function listRuns(

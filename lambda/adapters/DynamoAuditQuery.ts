@@ -45,6 +45,8 @@ interface Filter {
   readonly expression?: string;
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;
+  /** What the expression cannot say (DynamoDB refuses an index's key in a filter): applied to each item read. */
+  readonly keep?: (item: Record<string, unknown>) => boolean;
 }
 
 /** A time window; a page token keeps the one of the first page, so `--since 24h` means the same on every page. */
@@ -81,6 +83,7 @@ export class DynamoAuditQuery implements AuditQuery {
       endpointId: filter.endpointId,
       policyId: filter.policyId,
       outcomes: filter.outcomes,
+      firstSightings: filter.firstSightings === true,
     };
     const { token, window } = resume(page.nextToken, fingerprintOf(['records', criteria]), filter);
     const partitions = recordPartitions({ ...filter, ...window });
@@ -136,6 +139,7 @@ export class DynamoAuditQuery implements AuditQuery {
       );
       const found = (output.Items ?? []) as Record<string, unknown>[];
       for (const [position, item] of found.entries()) {
+        if (filter.keep && !filter.keep(item)) continue;
         items.push(item);
         if (items.length < limit) continue;
         const restOfPage = position < found.length - 1;
@@ -187,6 +191,12 @@ function recordFilter(filter: AuditRecordFilter, partition: Partition | undefine
     filter.outcomes.forEach((outcome, index) => (values[`:outcome${index}`] = outcome));
     terms.push(`#outcome IN (${filter.outcomes.map((_, index) => `:outcome${index}`).join(', ')})`);
   }
+  if (filter.firstSightings) {
+    // `at` is every index's sort key, which a filter may not name: DynamoDB keeps the records that have a
+    // first sighting, and the read keeps those whose first sighting is their own time, before the page is cut.
+    names['#firstSeenAt'] = 'firstSeenAt';
+    terms.push('attribute_exists(#firstSeenAt)');
+  }
   if (partition && !partition.sortedByTime) {
     // A run's partition also holds its summary, and is not sorted by time.
     names['#recordType'] = 'recordType';
@@ -203,7 +213,12 @@ function recordFilter(filter: AuditRecordFilter, partition: Partition | undefine
       terms.push('#at <= :until');
     }
   }
-  return { expression: terms.length > 0 ? terms.join(' AND ') : undefined, names, values };
+  return {
+    expression: terms.length > 0 ? terms.join(' AND ') : undefined,
+    names,
+    values,
+    ...(filter.firstSightings ? { keep: (item: Record<string, unknown>) => item.firstSeenAt === item[SORT_ON] } : {}),
+  };
 }
 
 /** The key condition (partition, and the time window on indexes sorted by time) and the filter of one query. */

@@ -11,6 +11,8 @@ export interface AuditRecordFilter {
   readonly policyId?: string;
   /** Only these outcomes. @default every outcome */
   readonly outcomes?: readonly Outcome[];
+  /** Only decisions first seen in their own run (`firstSeenAt` equals `at`): not the same decision again. @default all */
+  readonly firstSightings?: boolean;
   /** Records made at or after this instant. Required when no other field selects an index. */
   readonly since?: Date;
   /** Records made at or before this instant. @default no bound (now, for the day walk) */

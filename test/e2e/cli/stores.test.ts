@@ -292,6 +292,36 @@ describe('DynamoAuditQuery', () => {
     expect(second.nextToken).toBeUndefined();
   });
 
+  it('reads only first sightings when asked, filtered before the page is cut', async () => {
+    // Arrange: the same capped decision in three runs, first seen in the first; a new one in the last.
+    const log = new DynamoAuditLog(clients.documents, sandbox.tables.audit, 365);
+    const firstSeenAt = '2026-11-24T09:00:00.000Z';
+    for (const [runId, at] of [
+      ['run-1', '2026-11-24T09:00:00.000Z'],
+      ['run-2', '2026-11-25T09:00:00.000Z'],
+      ['run-3', '2026-11-26T09:00:00.000Z'],
+    ] as const)
+      await log.record(record(runId, at, 'cvpn-connection-0000000000000k1', { outcome: 'capped', firstSeenAt }));
+    await log.record(
+      record('run-3', '2026-11-26T09:00:00.000Z', 'cvpn-connection-0000000000000n1', {
+        outcome: 'capped',
+        firstSeenAt: '2026-11-26T09:00:00.000Z',
+      }),
+    );
+    const query = new DynamoAuditQuery(clients.documents, sandbox.tables.audit);
+
+    // Act: a page of one, as the CLI reads a small --limit.
+    const first = await query.records({ ...WINDOW, firstSightings: true }, { limit: 1 });
+    const rest = await query.records({ ...WINDOW, firstSightings: true }, { limit: 10, nextToken: first.nextToken });
+    const all = await query.records(WINDOW, { limit: 10 });
+
+    // Assert
+    expect(idsOf(first.items)).toEqual(['n1']);
+    expect(idsOf(rest.items)).toEqual(['k1']);
+    expect(rest.items[0]?.at).toBe(firstSeenAt);
+    expect(all.items).toHaveLength(4);
+  });
+
   it('lists run summaries newest first across days', async () => {
     const query = await seedThreeDays();
     const page = await query.runs(WINDOW, { limit: 2 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   DEFAULT_TABLE_WIDTH,
-  isFirstSighting,
   orderRecords,
   RECORD_COLUMNS,
   WIDE_RECORD_COLUMNS,
@@ -103,14 +102,5 @@ describe('orderRecords', () => {
     expect(
       ordered.map((record) => `${record.at.slice(11, 13)} ${record.endpointId?.slice(-1)} ${record.connectionId}`),
     ).toEqual(['10 1 c1', '10 1 c2', '10 2 c1', '09 1 c0']);
-  });
-});
-
-describe('isFirstSighting', () => {
-  it('holds for a decision first seen in its own run only', () => {
-    expect(isFirstSighting(decision())).toBe(true);
-    expect(isFirstSighting(decision({ firstSeenAt: '2026-11-26T08:00:00.000Z' }))).toBe(false);
-    expect(isFirstSighting(decision({ firstSeenAt: undefined }))).toBe(false);
-    expect(isFirstSighting(admission)).toBe(false);
   });
 });
