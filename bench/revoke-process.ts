@@ -13,16 +13,9 @@ import { ConnectionStatus } from '../lambda/domain/constants.js';
 import { AuditRecordType } from '../lambda/ports/index.js';
 import { type Sandbox, startSandbox } from '../local/index.js';
 import { installProduct } from '../cli/sandbox/product.js';
-import type {
-  ObservedRun,
-  ObservedTerminateCall,
-  ObservedWrite,
-  RevokeCommand,
-  RevokeEvent,
-  RevokeObservation,
-} from './revoke-protocol.js';
-import { generateRevokeScenario, type Revocation } from './revoke-scenario.js';
-import { FULL_REVOKE } from './revoke-scenario.js';
+import type { ObservedRun, ObservedWrite, RevokeCommand, RevokeEvent, RevokeObservation } from './revoke-protocol.js';
+import { FULL_REVOKE, generateRevokeScenario, type Revocation } from './revoke-scenario.js';
+import { recordTerminateCalls } from './revoke-terminate-calls.js';
 import { STORM_START } from './storm-scenario.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -31,38 +24,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const SETTLE_AFTER_LAST_MS = FULL_REVOKE.schedulePeriodMs + 60_000;
 /** How often the process looks whether every revoked connection has ended, simulated ms. */
 const POLL_MS = 1000;
-
-/** Records every TerminateClientVpnConnections call the emulator takes, on the simulated clock from `originMs`. */
-function recordTerminateCalls(sandbox: Sandbox, originMs: number): ObservedTerminateCall[] {
-  const calls: ObservedTerminateCall[] = [];
-  const { emulator } = sandbox;
-  const original = emulator.terminateClientVpnConnections.bind(emulator);
-  emulator.terminateClientVpnConnections = (input) => {
-    const atMs = sandbox.clock.nowMs() - originMs;
-    const named = {
-      endpointId: input.endpointId ?? '',
-      ...(input.connectionId === undefined ? {} : { connectionId: input.connectionId }),
-      ...(input.username === undefined ? {} : { username: input.username }),
-    };
-    try {
-      const output = original(input);
-      const movedToTerminating = output.statuses
-        .filter(
-          (status) =>
-            status.previous.code !== ConnectionStatus.TERMINATING &&
-            status.current.code === ConnectionStatus.TERMINATING,
-        )
-        .map((status) => status.connectionId);
-      calls.push({ atMs, ...named, movedToTerminating });
-      return output;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      calls.push({ atMs, ...named, movedToTerminating: [], error: typeof code === 'string' ? code : String(error) });
-      throw error;
-    }
-  };
-  return calls;
-}
 
 /** Writes each revocation at its time, without waiting for the writes before it. */
 async function play(
@@ -160,7 +121,7 @@ async function observe(command: RevokeCommand): Promise<RevokeObservation> {
       );
     const originMs = sandbox.clock.nowMs();
     const startedWall = performance.now();
-    const terminateCalls = recordTerminateCalls(sandbox, originMs);
+    const terminateCalls = recordTerminateCalls(sandbox.emulator, originMs);
     const writes = await play(sandbox, client, scenario.revocations, originMs);
     await waitForEnds(sandbox, scenario.revocations, sandbox.clock.nowMs() + SETTLE_AFTER_LAST_MS);
     await sandbox.lambda.settled();
