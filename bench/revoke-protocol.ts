@@ -46,9 +46,9 @@ export interface RevokeObservation {
   readonly runs: readonly ObservedRun[];
   /** Each connection's status at the end, by connection id. */
   readonly finalStatus: Readonly<Record<string, string>>;
-  /** Batches the stream's mapping delivered, and those the enforcer ignored (changed nothing). */
+  /** Invocations of the enforcer by the stream's mapping, retries included. */
   readonly streamInvocations: number;
-  /** Scheduled ticks and how they ended. */
+  /** Scheduled ticks. */
   readonly ticks: number;
   /** Simulated ms from the installation to the end of the observation. */
   readonly observedMs: number;
