@@ -46,6 +46,8 @@ import {
   tokenBucketLowerBoundSeconds,
 } from './report.js';
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
+import { runRevokeSection } from './revoke-run.js';
+import { FULL_REVOKE, QUICK_REVOKE, type RevokeSpec } from './revoke-scenario.js';
 import { runStormSection } from './storm-run.js';
 import { FULL_STORM, QUICK_STORM, type StormSpec } from './storm-scenario.js';
 
@@ -65,7 +67,7 @@ export const TARGETS = {
 } as const;
 
 /** The parts of the bench. */
-const Section = { ENFORCER: 'enforcer', STORM: 'storm' } as const;
+const Section = { ENFORCER: 'enforcer', STORM: 'storm', REVOKE: 'revoke' } as const;
 type Section = (typeof Section)[keyof typeof Section];
 
 interface BenchOptions {
@@ -75,6 +77,9 @@ interface BenchOptions {
   /** The login storm. */
   readonly storm: StormSpec;
   readonly stormOut: string;
+  /** The revocations; `--speed` overrides their speed. */
+  readonly revoke: RevokeSpec;
+  readonly revokeOut: string;
   /** The simulation; `speed` from --speed overrides each scenario's. */
   readonly simulation: Omit<SimulationSettings, 'speed'> & { readonly speed?: number };
   readonly scenarios: readonly ScenarioSpec[];
@@ -116,10 +121,11 @@ function readOptions(): BenchOptions {
       [
         'npm run bench -- [--quick] [--speed X] [--latency-ms N] [--jitter-ms N] [--dynamodb-latency-ms N]',
         '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
-        '                 [--section enforcer|storm]…',
+        '                 [--section enforcer|storm|revoke]…',
         '',
         '--quick         scenarios ten times smaller, a storm of 600 attempts, 5 cold starts; writes *.local.json',
-        '--section S     only this part (repeatable): enforcer (the scenarios), storm (the login storm)',
+        '--section S     only this part (repeatable): enforcer (the scenarios), storm (the login storm),',
+        '                revoke (200 revocations over 30 simulated minutes, at 1× unless --speed: half an hour)',
         '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
@@ -152,6 +158,11 @@ function readOptions(): BenchOptions {
     sections,
     storm: quick ? QUICK_STORM : FULL_STORM,
     stormOut: join(BENCH_DIR, quick ? 'storm-results.local.json' : 'storm-results.json'),
+    revoke: {
+      ...(quick ? QUICK_REVOKE : FULL_REVOKE),
+      ...(values.speed === undefined ? {} : { speed: number('speed', values.speed, 1, 0.1) }),
+    },
+    revokeOut: join(BENCH_DIR, quick ? 'revoke-results.local.json' : 'revoke-results.json'),
     simulation: {
       speed: values.speed === undefined ? undefined : number('speed', values.speed, 10, 0.1),
       latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
@@ -429,6 +440,13 @@ async function main(): Promise<void> {
         workdir,
         coldInitSamples: options.coldInitSamples,
         out: options.stormOut,
+        machine: host,
+      });
+    if (options.sections.includes(Section.REVOKE))
+      await runRevokeSection({
+        spec: options.revoke,
+        ec2LatencyMs: options.simulation.latencyMs,
+        out: options.revokeOut,
         machine: host,
       });
     console.log(`\nbench took ${fixed((performance.now() - started) / 1000, 0)} s wall`);
