@@ -5,6 +5,7 @@
  */
 import type { ActionCounter } from '../local/index.js';
 import type { ScenarioSpec } from './scenarios.js';
+import type { InvocationKind, Timeline } from './schedule-timeline.js';
 
 /** Who runs against the scenario. */
 export const Contender = {
@@ -106,13 +107,24 @@ export interface WorkerInput {
   readonly enforcerEnvironment: Record<string, string>;
   /** The function's timeout, simulated ms. */
   readonly timeoutMs: number;
-  /** Stop after this many runs even if some decisions are still deferred. */
+  /** Stop after this many invocations even if some decisions are still deferred. */
   readonly maxRuns: number;
+  /** How cvpn-guard is invoked: ticks back to back, or on the schedule's timeline with its continuations. */
+  readonly timeline: Timeline;
+  /** The schedule's period, simulated ms (the schedule timeline's gap between two ticks). */
+  readonly schedulePeriodMs: number;
 }
 
 /** One enforcement run (one Lambda invocation). */
 export interface RunFigures {
   readonly status: string;
+  /** A schedule tick or a continuation. */
+  readonly kind: InvocationKind;
+  readonly runId: string;
+  /** The handler instance (execution environment) it ran on, from 0. */
+  readonly instance: number;
+  /** Simulated ms from the first tick to this invocation's start. */
+  readonly startedMs: number;
   /** Simulated ms, from the invocation to its answer. */
   readonly simulatedMs: number;
   readonly wallMs: number;
@@ -166,6 +178,10 @@ export interface WorkerResult {
   /** Mean time of an SDK call as the contender saw it, simulated ms, by service (`ec2`, `dynamodb`). */
   readonly apiLatency: Record<string, { readonly calls: number; readonly meanSimulatedMs: number }>;
   readonly runs: readonly RunFigures[];
+  /** How cvpn-guard was invoked (cvpn-guard only). */
+  readonly timeline?: Timeline;
+  /** Simulated ms from the first tick to the end of the last terminate call (cvpn-guard, when it made one). */
+  readonly lastTerminateMs?: number;
   readonly baseline?: BaselineFigures;
   readonly memory: MemoryFigures;
 }

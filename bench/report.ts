@@ -4,8 +4,10 @@
  */
 import { renderTable } from '../cli/output/table.js';
 import type { Column } from '../cli/output/columns.js';
+import { RunStatus } from '../lambda/domain/index.js';
 import type { ActionCounter } from '../local/index.js';
 import { Contender, type AuditInspection, type RunFigures } from './protocol.js';
+import { InvocationKind, Timeline } from './schedule-timeline.js';
 
 /** EC2 returns at most this many connections a page. */
 export const DESCRIBE_PAGE_SIZE = 1000;
@@ -36,11 +38,18 @@ export function minimumDescribePages(listedPerEndpoint: readonly number[]): numb
 /** The figures of one contender on one scenario. */
 export interface ContenderFigures {
   readonly contender: Contender;
-  /** Simulated seconds from the first call to the last answer (for cvpn-guard: every run, back to back). */
+  /** How cvpn-guard was invoked. @default absent: a script, run once */
+  readonly timeline?: Timeline;
+  /**
+   * Simulated seconds: from the first call to the last answer (back to back: every run; a script: its run);
+   * on the schedule timeline, from the first tick to the end of the last terminate call.
+   */
   readonly simulatedSeconds: number;
   readonly wallSeconds: number;
-  /** Lambda invocations (cvpn-guard), 1 for a script. */
+  /** Lambda invocations (cvpn-guard, skipped ticks included), 1 for a script. */
   readonly runs: number;
+  /** cvpn-guard's invocations by what started them; `skipped`: those that found the lease held. */
+  readonly invocations?: InvocationCounts;
   /** Calls per action as the sandbox counted them (every attempt, throttled ones included). */
   readonly calls: Record<string, number>;
   /** Throttled answers per action. */
@@ -81,6 +90,28 @@ export interface ContenderFigures {
   /** Terminate calls that failed for good (baseline: errors after the SDK's retries). */
   readonly failedTerminateCalls: number;
   readonly errors?: Record<string, number>;
+}
+
+/** Invocations of one timeline by what started them. */
+export interface InvocationCounts {
+  readonly ticks: number;
+  readonly continuations: number;
+  /** Invocations (ticks, in practice) that found the lease held and did nothing. */
+  readonly skipped: number;
+}
+
+/** Counts the invocations of a timeline. */
+export function invocationCounts(runs: readonly Pick<RunFigures, 'kind' | 'status'>[]): InvocationCounts {
+  return {
+    ticks: runs.filter((run) => run.kind === InvocationKind.TICK).length,
+    continuations: runs.filter((run) => run.kind === InvocationKind.CONTINUATION).length,
+    skipped: runs.filter((run) => run.status === RunStatus.SKIPPED).length,
+  };
+}
+
+/** The contender as the tables name it: cvpn-guard's row says its timeline. */
+export function contenderLabel(figures: Pick<ContenderFigures, 'contender' | 'timeline'>): string {
+  return figures.timeline === undefined ? figures.contender : `${figures.contender} (${figures.timeline})`;
 }
 
 /** One scenario's figures. */
@@ -126,12 +157,14 @@ export function checkTargets(
   limits: { ratio: number; rssMB: number; bundleBytes: number; coldInitMs: number; rssAtConnections: number },
 ): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const guardOf = (scenario: ScenarioFigures) =>
-    scenario.contenders.find((figures) => figures.contender === Contender.CVPN_GUARD);
-  for (const scenario of scenarios) {
-    const guard = guardOf(scenario);
-    if (!guard) continue;
-    const where = scenario.name;
+  const guards = [...scenarios].flatMap((scenario) =>
+    scenario.contenders
+      .filter((figures) => figures.contender === Contender.CVPN_GUARD)
+      .map((guard) => ({ scenario, guard })),
+  );
+  for (const { scenario, guard } of guards) {
+    // Back to back keeps the targets' names of old; the schedule timeline's say so.
+    const where = guard.timeline === Timeline.SCHEDULE ? `${scenario.name} (schedule timeline)` : scenario.name;
     if (guard.ratioToLowerBound !== undefined) {
       checks.push({
         target: `${where}: run time ≤ ${limits.ratio}× the token-bucket lower bound`,
@@ -206,11 +239,18 @@ export function checkTargets(
 
 const TABLE_COLUMNS: readonly Column<{ scenario: ScenarioFigures; figures: ContenderFigures }>[] = [
   { header: 'scenario', value: ({ scenario }) => scenario.name },
-  { header: 'contender', value: ({ figures }) => figures.contender },
+  { header: 'contender', value: ({ figures }) => contenderLabel(figures) },
   { header: 'scale', value: ({ scenario }) => `${scenario.speed}×` },
   { header: 'sim s', value: ({ figures }) => fixed(figures.simulatedSeconds, 1) },
   { header: 'wall s', value: ({ figures }) => fixed(figures.wallSeconds, 1) },
   { header: 'runs', value: ({ figures }) => figures.runs },
+  {
+    header: 'ticks/cont./skipped',
+    value: ({ figures }) =>
+      figures.invocations === undefined
+        ? '-'
+        : `${figures.invocations.ticks}/${figures.invocations.continuations}/${figures.invocations.skipped}`,
+  },
   { header: 'ended', value: ({ scenario, figures }) => `${figures.ended}/${scenario.targeted}` },
   { header: 'wrongly ended', value: ({ figures }) => figures.wronglyEnded },
   { header: 'ended/s', value: ({ figures }) => fixed(figures.endedPerSecond, 2) },

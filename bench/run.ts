@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { EnvVar } from '../lambda/environment.js';
+import { parseScheduleExpression } from '../lambda/settings/schedule-expression.js';
 import { Setting, SETTING_DEFAULTS } from '../lambda/settings/index.js';
 import { ENFORCER_NODE_OPTIONS } from '../lib/enforcer.js';
 import { bundleBenchEntry, bundleEnforcer, measureColdInit } from './bundle.js';
@@ -36,6 +37,8 @@ import {
   type ContenderFigures,
   callsByAction,
   checkTargets,
+  contenderLabel,
+  invocationCounts,
   fixed,
   minimumDescribePages,
   type ScenarioFigures,
@@ -48,6 +51,7 @@ import {
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
 import { runRevokeSection } from './revoke-run.js';
 import { FULL_REVOKE, QUICK_REVOKE, type RevokeSpec } from './revoke-scenario.js';
+import { Timeline } from './schedule-timeline.js';
 import { runStormSection } from './storm-run.js';
 import { FULL_STORM, QUICK_STORM, type StormSpec } from './storm-scenario.js';
 
@@ -65,6 +69,11 @@ export const TARGETS = {
   bundleBytes: 600_000,
   coldInitMs: 250,
 } as const;
+
+/** `--timeline both`. */
+const BOTH = 'both';
+/** The stack's schedule period, simulated ms: the schedule timeline's gap between two ticks. */
+const SCHEDULE_PERIOD_MS = schedulePeriodMs(SETTING_DEFAULTS[Setting.SCHEDULE]);
 
 /** The parts of the bench. */
 const Section = { ENFORCER: 'enforcer', STORM: 'storm', REVOKE: 'revoke' } as const;
@@ -91,6 +100,8 @@ interface BenchOptions {
   readonly cpuProfileDir?: string;
   /** cvpn-guard stops after this many runs even if decisions are still deferred. */
   readonly maxRuns: number;
+  /** How cvpn-guard is invoked on every scenario. @default each scenario's own */
+  readonly timelines?: readonly Timeline[];
   readonly out: string;
 }
 
@@ -111,6 +122,7 @@ function readOptions(): BenchOptions {
       'memory-mb': { type: 'string' },
       'cpu-prof': { type: 'string' },
       'max-runs': { type: 'string' },
+      timeline: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -133,6 +145,9 @@ function readOptions(): BenchOptions {
         "--memory-mb     the function memory whose V8 heap limits the contender runs with (default: the stack's, 512)",
         '--cpu-prof DIR  write a V8 CPU profile of each contender process into DIR',
         '--max-runs N    stop cvpn-guard after N runs even if some decisions are still deferred (default 40)',
+        '--timeline T    how cvpn-guard is invoked: schedule (ticks every schedule period, continuations as they',
+        '                fire), back-to-back (tick after tick), or both (default: both on the 10% scenario,',
+        '                back-to-back on the others)',
       ].join('\n'),
     );
     process.exit(0);
@@ -175,8 +190,20 @@ function readOptions(): BenchOptions {
     memoryMB: number('memory-mb', values['memory-mb'], SETTING_DEFAULTS[Setting.MEMORY_SIZE], 128),
     cpuProfileDir: values['cpu-prof'],
     maxRuns: number('max-runs', values['max-runs'], MAX_RUNS, 1),
+    timelines: chosenTimelines(values.timeline),
     out: values.out ?? join(BENCH_DIR, quick ? 'results.local.json' : 'results.json'),
   };
+}
+
+/** `--timeline`: one timeline, or both. */
+function chosenTimelines(named: string | undefined): readonly Timeline[] | undefined {
+  if (named === undefined) return undefined;
+  if (named === BOTH) return [Timeline.BACK_TO_BACK, Timeline.SCHEDULE];
+  const all = Object.values(Timeline);
+  if (all.includes(named as Timeline)) return [named as Timeline];
+  throw new Error(
+    `--timeline: ${JSON.stringify(named)}; expected one of ${[...all, BOTH].map((name) => JSON.stringify(name)).join(', ')}`,
+  );
 }
 
 function chosenSections(named: readonly string[] | undefined): Section[] {
@@ -255,6 +282,16 @@ function nextEvent(child: ChildProcess): Promise<SandboxEvent> {
   });
 }
 
+/** The period of a `rate(...)` schedule, ms; the timeline needs a fixed gap between ticks. */
+function schedulePeriodMs(expression: string): number {
+  const parsed = parseScheduleExpression(expression);
+  if (!parsed.ok || parsed.schedule.periodSeconds === undefined)
+    throw new Error(
+      `the schedule timeline needs a rate(...) schedule for its gap between ticks, got ${JSON.stringify(expression)}`,
+    );
+  return parsed.schedule.periodSeconds * 1000;
+}
+
 /**
  * The V8 heap flags Lambda's Node.js runtime starts `node` with for a function of `memoryMB`: a
  * tenth of the memory for the young generation (two semi-spaces), the rest for the old one.
@@ -320,14 +357,17 @@ function figuresOf(
     SETTING_DEFAULTS[Setting.TERMINATE_RATE],
     SETTING_DEFAULTS[Setting.TERMINATE_BURST],
   );
-  const simulatedSeconds = result.simulatedMs / 1000;
   const isGuard = result.contender === Contender.CVPN_GUARD;
+  const onSchedule = isGuard && result.timeline === Timeline.SCHEDULE;
+  // On the schedule, the last run's tail and the wait for a tick that finds nothing left are not the job's.
+  const simulatedSeconds = (onSchedule ? (result.lastTerminateMs ?? result.simulatedMs) : result.simulatedMs) / 1000;
   const minimumPages = isGuard
     ? result.runs.reduce((sum, run) => sum + minimumDescribePages(run.listedPerEndpoint), 0)
     : minimumDescribePages(Array.from({ length: spec.endpoints }, () => spec.connectionsPerEndpoint));
   const wronglyEnded = Object.values(inspection.wronglyEnded).reduce((sum, count) => sum + count, 0);
   return {
     contender: result.contender,
+    ...(isGuard ? { timeline: result.timeline, invocations: invocationCounts(result.runs) } : {}),
     simulatedSeconds,
     wallSeconds: result.wallMs / 1000,
     runs: isGuard ? result.runs.length : 1,
@@ -362,7 +402,13 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
   const contenders: ContenderFigures[] = [];
   let connections = 0;
   let targeted = 0;
-  for (const contender of options.contenders) {
+  const timelines = options.timelines ?? spec.timelines ?? [Timeline.BACK_TO_BACK];
+  const entrants = options.contenders.flatMap((contender): { contender: Contender; timeline: Timeline }[] =>
+    contender === Contender.CVPN_GUARD
+      ? timelines.map((timeline) => ({ contender, timeline }))
+      : [{ contender, timeline: Timeline.BACK_TO_BACK }],
+  );
+  for (const { contender, timeline } of entrants) {
     const sandbox = await SandboxProcess.start(spec, simulation);
     try {
       const { ready } = sandbox;
@@ -376,14 +422,19 @@ async function runScenario(spec: ScenarioSpec, options: BenchOptions, workerBund
           enforcerEnvironment: enforcerEnvironment(ready.targeted),
           timeoutMs: SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000,
           maxRuns: options.maxRuns,
+          timeline,
+          schedulePeriodMs: SCHEDULE_PERIOD_MS,
         },
         options.memoryMB,
         options.cpuProfileDir,
       );
       const figures = figuresOf(spec, ready, result, await sandbox.inspect(contender === Contender.CVPN_GUARD));
       contenders.push(figures);
+      const runs = figures.invocations
+        ? `${figures.runs} run${figures.runs === 1 ? '' : 's'}: ${figures.invocations.ticks} ticks, ${figures.invocations.continuations} continuations, ${figures.invocations.skipped} skipped`
+        : `${figures.runs} run${figures.runs === 1 ? '' : 's'}`;
       console.log(
-        `  ${contender}: ${fixed(figures.simulatedSeconds, 1)} s simulated (${fixed(figures.wallSeconds, 1)} s wall, ${figures.runs} run${figures.runs === 1 ? '' : 's'}), ` +
+        `  ${contenderLabel(figures)}: ${fixed(figures.simulatedSeconds, 1)} s simulated (${fixed(figures.wallSeconds, 1)} s wall, ${runs}), ` +
           `ended ${figures.ended}/${figures.targeted}, wrongly ${figures.wronglyEnded}, peak RSS ${fixed(figures.peakRssMB, 0)} MB; ` +
           `CPU ${fixed(figures.cpuSeconds, 1)} s (sandbox ${fixed(figures.sandboxCpuSeconds, 1)} s); per call ` +
           Object.entries(figures.apiLatency)
@@ -404,6 +455,7 @@ function runLine(run: RunFigures): string {
     .map(([outcome, count]) => `${outcome} ${count}`)
     .join(', ');
   return (
+    `${run.kind} at ${seconds(run.startedMs)} s on instance ${run.instance}, ${run.status}, ` +
     `${seconds(run.simulatedMs)} s (${fixed(run.wallMs / 1000, 1)} s wall): listed ${run.connectionsSeen} by ${seconds(run.phases.listed)} s, ` +
     `terminate calls ${seconds(run.phases.firstTerminate)}–${seconds(run.phases.lastTerminate)} s (${run.terminateCalls}); ${counts}`
   );

@@ -4,6 +4,7 @@
  * gives the same endpoints, connection ids, users, ages and policy rows every time, so each
  * contender (cvpn-guard and the baselines) meets exactly the same scenario in its own sandbox.
  */
+import { Timeline } from './schedule-timeline.js';
 
 /** The shape of one scenario. */
 export interface ScenarioSpec {
@@ -24,6 +25,11 @@ export interface ScenarioSpec {
    * (at 10×, 1 ms of CPU looks like 10 ms), so each scenario runs as slowly as the bench's time allows.
    */
   readonly speed: number;
+  /**
+   * How cvpn-guard is invoked on it, unless `--timeline` says: one row per timeline.
+   * @default back to back only
+   */
+  readonly timelines?: readonly Timeline[];
 }
 
 /** Why a generated connection is there. */
@@ -76,18 +82,35 @@ export const OBSERVED_MAX_SESSION_MINUTES = 8 * 60;
 const USERNAMES_PER_ROW = 500;
 const MINUTE = 60_000;
 
+/** Both timelines, side by side: the scenario that needs several runs shows what the schedule adds. */
+const BOTH_TIMELINES = [Timeline.BACK_TO_BACK, Timeline.SCHEDULE] as const;
+
 /** The benchmark's scenarios, in the order they run. */
 export const FULL_SCENARIOS: readonly ScenarioSpec[] = [
   { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20, speed: 1 },
   { name: '5x20k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 200, speed: 5 },
-  { name: '5x20k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 20_000, targetedPerEndpoint: 2_000, speed: 10 },
+  {
+    name: '5x20k, 10% targeted',
+    endpoints: 5,
+    connectionsPerEndpoint: 20_000,
+    targetedPerEndpoint: 2_000,
+    speed: 10,
+    timelines: BOTH_TIMELINES,
+  },
 ];
 
 /** `--quick`: the same shapes, ten times smaller (a smoke test of the bench, not figures to quote). */
 export const QUICK_SCENARIOS: readonly ScenarioSpec[] = [
   { name: '1x200, 20 targeted', endpoints: 1, connectionsPerEndpoint: 200, targetedPerEndpoint: 20, speed: 1 },
   { name: '5x2k, 1% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 20, speed: 5 },
-  { name: '5x2k, 10% targeted', endpoints: 5, connectionsPerEndpoint: 2_000, targetedPerEndpoint: 200, speed: 10 },
+  {
+    name: '5x2k, 10% targeted',
+    endpoints: 5,
+    connectionsPerEndpoint: 2_000,
+    targetedPerEndpoint: 200,
+    speed: 10,
+    timelines: BOTH_TIMELINES,
+  },
 ];
 
 /** Endpoint id of the endpoint at `index`. */

@@ -13,8 +13,9 @@ import { loadEnforcerConfig } from '../lambda/config.js';
 import type { TerminationCall } from '../lambda/domain/index.js';
 import { createHandler } from '../lambda/handler.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
-import type { ClientVpnGateway } from '../lambda/ports/index.js';
-import { isRunResult, type RunResult } from '../lambda/run/run-result.js';
+import { RunStatus } from '../lambda/domain/index.js';
+import type { ClientVpnGateway, ContinuationEvent, ContinuationStarter } from '../lambda/ports/index.js';
+import { type EnforcerResult, isRunResult, type RunResult } from '../lambda/run/run-result.js';
 import { createRuntime } from '../lambda/runtime.js';
 import { SimulatedClock } from '../local/clock.js';
 import { baselineEc2Client, runBaseline } from './baseline.js';
@@ -28,6 +29,7 @@ import {
   type WorkerInput,
   type WorkerResult,
 } from './protocol.js';
+import { InvocationKind, ScheduleTimeline, type StartedInvocation, Timeline } from './schedule-timeline.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -144,12 +146,27 @@ function decisionsOf(report: RunResult): number {
     .reduce((sum, [, count]) => sum + (count ?? 0), 0);
 }
 
+/** One Lambda execution environment: the handler, made once, with its own runtime and phase marks. */
+interface HandlerInstance {
+  readonly handler: (event: unknown, context: Context) => Promise<EnforcerResult>;
+  marks: RunMarks;
+  /** Continuations its current run queued. */
+  queued: ContinuationEvent[];
+}
+
+/** What one invocation answered, and its figures. */
+interface Invoked {
+  readonly figures: RunFigures;
+  readonly report: RunResult;
+  readonly continuations: readonly ContinuationEvent[];
+}
+
 async function runCvpnGuard(
   input: WorkerInput,
   clock: SimulatedClock,
   memory: () => MemoryWatch,
   latency: LatencyWatch,
-): Promise<RunFigures[]> {
+): Promise<Pick<WorkerResult, 'runs' | 'timeline' | 'lastTerminateMs'>> {
   const { sandbox } = input;
   const clients = createAwsClients({
     endpoint: sandbox.endpoint,
@@ -160,40 +177,72 @@ async function runCvpnGuard(
   latency.watch('ec2 describe', clients.ec2);
   latency.watch('ec2 terminate', clients.ec2Terminate);
   const config = loadEnforcerConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
-  let marks: RunMarks = { listedPerEndpoint: [], listedAt: 0 };
-  const runtime = createRuntime(config, clients, clock);
-  const observed = {
-    ...runtime,
-    ports: { ...runtime.ports, gateway: observedGateway(runtime.ports.gateway, clock, () => marks) },
+  const instances: HandlerInstance[] = [];
+  let lastTerminateAt: number | undefined;
+  const instanceAt = (index: number): HandlerInstance => {
+    const existing = instances[index];
+    if (existing) return existing;
+    const runtime = createRuntime(config, clients, clock);
+    const state: Omit<HandlerInstance, 'handler'> = { marks: { listedPerEndpoint: [], listedAt: 0 }, queued: [] };
+    const queueing: ContinuationStarter = {
+      // Lambda accepts the event now and invokes it once the run returns: the timeline invokes it then.
+      start: async (_functionArn, event) => {
+        state.queued.push(event);
+      },
+    };
+    const observed = {
+      ...runtime,
+      ports: {
+        ...runtime.ports,
+        gateway: observedGateway(runtime.ports.gateway, clock, () => state.marks),
+        // Back to back, every run is a tick: nothing hands on.
+        continuations: input.timeline === Timeline.SCHEDULE ? queueing : undefined,
+      },
+    };
+    const handler = createHandler(() => observed, {
+      logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
+    });
+    const instance: HandlerInstance = Object.assign(state, { handler });
+    instances[index] = instance;
+    return instance;
   };
-  const handler = createHandler(() => observed, {
-    logger: new Logger({ serviceName: SERVICE_NAME, logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
-  });
-  memory();
-  const runs: RunFigures[] = [];
-  for (let run = 1; run <= input.maxRuns; run += 1) {
+  const invoke = async (
+    instance: HandlerInstance,
+    event: unknown,
+    index: number,
+    kind: InvocationKind,
+    timelineStart: number,
+  ): Promise<Invoked> => {
     const startedAt = clock.nowMs();
     const startedWall = performance.now();
     const startedCpu = process.cpuUsage();
-    marks = { listedPerEndpoint: [], listedAt: startedAt };
+    instance.marks = { listedPerEndpoint: [], listedAt: startedAt };
+    instance.queued = [];
     const deadline = startedAt + input.timeoutMs;
     const context = {
       functionName: 'cvpn-guard-bench',
       functionVersion: '$LATEST',
       invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:cvpn-guard-bench',
       memoryLimitInMB: '512',
-      awsRequestId: `bench-${run}`,
+      awsRequestId: `bench-${index}`,
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => deadline - clock.nowMs(),
     } as unknown as Context;
-    const result = await handler({ scheduledTime: new Date(startedAt).toISOString(), source: 'schedule' }, context);
-    if (!isRunResult(result)) throw new Error(`the bench's tick ${run} ran nothing: ${JSON.stringify(result)}`);
+    const result = await instance.handler(event, context);
+    if (!isRunResult(result)) throw new Error(`the bench's invocation ${index} ran nothing: ${JSON.stringify(result)}`);
     const report = result;
     const finishedAt = clock.nowMs();
     const cpu = process.cpuUsage(startedCpu);
+    const { marks } = instance;
+    if (marks.lastTerminateAt !== undefined)
+      lastTerminateAt = Math.max(lastTerminateAt ?? marks.lastTerminateAt, marks.lastTerminateAt);
     const figures: RunFigures = {
       status: report.status,
+      kind,
+      runId: report.runId,
+      instance: instances.indexOf(instance),
+      startedMs: startedAt - timelineStart,
       simulatedMs: finishedAt - startedAt,
       wallMs: performance.now() - startedWall,
       cpuMs: (cpu.user + cpu.system) / 1000,
@@ -211,11 +260,75 @@ async function runCvpnGuard(
         lastTerminate: marks.lastTerminateAt === undefined ? undefined : marks.lastTerminateAt - startedAt,
       },
     };
-    runs.push(figures);
-    send({ type: 'run', index: run, run: figures });
-    if ((report.counts.deferred ?? 0) === 0) break;
+    send({ type: 'run', index, run: figures });
+    return { figures, report, continuations: instance.queued };
+  };
+  const tickEvent = (scheduledMs: number) => ({
+    scheduledTime: new Date(scheduledMs).toISOString(),
+    source: 'schedule',
+  });
+  memory();
+  const timelineStart = clock.nowMs();
+  const runs: RunFigures[] = [];
+  const finished = () => ({
+    runs,
+    timeline: input.timeline,
+    lastTerminateMs: lastTerminateAt === undefined ? undefined : lastTerminateAt - timelineStart,
+  });
+  if (input.timeline === Timeline.BACK_TO_BACK) {
+    for (let run = 1; run <= input.maxRuns; run += 1) {
+      const { figures, report } = await invoke(
+        instanceAt(0),
+        tickEvent(clock.nowMs()),
+        run,
+        InvocationKind.TICK,
+        timelineStart,
+      );
+      runs.push(figures);
+      if ((report.counts.deferred ?? 0) === 0) break;
+    }
+    return finished();
   }
-  return runs;
+  const timeline = new ScheduleTimeline({
+    startMs: timelineStart,
+    periodMs: input.schedulePeriodMs,
+    maxInvocations: input.maxRuns,
+  });
+  const running = new Map<number, Promise<{ started: StartedInvocation; invoked: Invoked }>>();
+  while (!timeline.done) {
+    const due = timeline.next();
+    const returned = Promise.race(running.values());
+    const wait = due === undefined ? undefined : Math.max(0, due.atMs - clock.nowMs());
+    const first = await (wait === undefined ? returned : Promise.race([returned, sleepSimulated(clock, wait)]));
+    if (first !== undefined) {
+      running.delete(first.started.index);
+      runs[first.started.index - 1] = first.invoked.figures;
+      timeline.finish(first.started, {
+        finishedAtMs: clock.nowMs(),
+        skipped: first.invoked.report.status === RunStatus.SKIPPED,
+        deferred: first.invoked.report.counts.deferred ?? 0,
+        continuations: first.invoked.continuations,
+      });
+      continue;
+    }
+    if (due === undefined) continue;
+    const started = timeline.start(due);
+    const event = started.kind === InvocationKind.TICK ? tickEvent(started.atMs) : started.event;
+    running.set(
+      started.index,
+      invoke(instanceAt(started.instance), event, started.index, started.kind, timelineStart).then((invoked) => ({
+        started,
+        invoked,
+      })),
+    );
+  }
+  return finished();
+}
+
+/** Resolves (to nothing) once `simulatedMs` have passed on the simulated clock. */
+async function sleepSimulated(clock: SimulatedClock, simulatedMs: number): Promise<undefined> {
+  await clock.sleep(simulatedMs);
+  return undefined;
 }
 
 async function main(input: WorkerInput): Promise<WorkerResult> {
@@ -226,7 +339,10 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
   const startedAt = clock.nowMs();
   const startedWall = performance.now();
   const startedCpu = process.cpuUsage();
-  const finished = (runs: RunFigures[], baseline?: BaselineFigures): WorkerResult => {
+  const finished = (
+    guard: Pick<WorkerResult, 'runs' | 'timeline' | 'lastTerminateMs'>,
+    baseline?: BaselineFigures,
+  ): WorkerResult => {
     const cpu = process.cpuUsage(startedCpu);
     return {
       contender: input.contender,
@@ -234,7 +350,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
       wallMs: performance.now() - startedWall,
       cpuMs: (cpu.user + cpu.system) / 1000,
       apiLatency: latency.figures(),
-      runs,
+      ...guard,
       baseline,
       memory: memory().stop(),
     };
@@ -252,7 +368,7 @@ async function main(input: WorkerInput): Promise<WorkerResult> {
     { revokedUsernames: sandbox.revokedUsernames, maxSessionMinutes: sandbox.maxSessionMinutes },
     { pages: input.contender === Contender.BASELINE_ALL_PAGES ? 'all' : 'first', clock },
   );
-  return finished([], baseline);
+  return finished({ runs: [] }, baseline);
 }
 
 function send(event: WorkerEvent, then: () => void = () => undefined): void {
