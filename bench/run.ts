@@ -454,8 +454,10 @@ function runLine(run: RunFigures): string {
   const counts = Object.entries(run.counts)
     .map(([outcome, count]) => `${outcome} ${count}`)
     .join(', ');
+  // Lambda would have stopped such a run at its timeout; the bench lets it finish, and says so.
+  const overran = run.simulatedMs > SETTING_DEFAULTS[Setting.TIMEOUT_SECONDS] * 1000 ? ' (over the timeout)' : '';
   return (
-    `${run.kind} at ${seconds(run.startedMs)} s on instance ${run.instance}, ${run.status}, ` +
+    `${run.kind} at ${seconds(run.startedMs)} s on instance ${run.instance}, ${run.status}${overran}, ` +
     `${seconds(run.simulatedMs)} s (${fixed(run.wallMs / 1000, 1)} s wall): listed ${run.connectionsSeen} by ${seconds(run.phases.listed)} s, ` +
     `terminate calls ${seconds(run.phases.firstTerminate)}–${seconds(run.phases.lastTerminate)} s (${run.terminateCalls}); ${counts}`
   );

@@ -2,8 +2,11 @@
  * One contender against one sandbox, in a fresh process: bench/run.ts bundles this file with esbuild
  * (the Lambda's own options) and forks it, so the figures are those of the bundled code in a process
  * that holds nothing else. cvpn-guard runs as the Lambda runtime would run it: the real middy
- * handler, created once, invoked for one schedule tick after another (each with the function's
- * timeout on the simulated clock) until nothing is left deferred. The baseline runs its script once.
+ * handler, created once per execution environment, each invocation with the function's timeout on the
+ * simulated clock. Back to back, one tick follows another until nothing is left deferred. On the schedule
+ * timeline (bench/schedule-timeline.ts) ticks come every schedule period and each continuation a run
+ * queues is invoked as the run returns; a tick due while a run is under way runs on a second handler
+ * instance. The baseline runs its script once.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -157,7 +160,8 @@ interface HandlerInstance {
 /** What one invocation answered, and its figures. */
 interface Invoked {
   readonly figures: RunFigures;
-  readonly report: RunResult;
+  /** Absent when the invocation failed. */
+  readonly report?: RunResult;
   readonly continuations: readonly ContinuationEvent[];
 }
 
@@ -177,7 +181,7 @@ async function runCvpnGuard(
   latency.watch('ec2 describe', clients.ec2);
   latency.watch('ec2 terminate', clients.ec2Terminate);
   const config = loadEnforcerConfig({ ...sandbox.environment, ...input.enforcerEnvironment });
-  const instances: HandlerInstance[] = [];
+  const instances: (HandlerInstance | undefined)[] = [];
   let lastTerminateAt: number | undefined;
   const instanceAt = (index: number): HandlerInstance => {
     const existing = instances[index];
@@ -217,6 +221,7 @@ async function runCvpnGuard(
     const startedAt = clock.nowMs();
     const startedWall = performance.now();
     const startedCpu = process.cpuUsage();
+    const instanceIndex = instances.indexOf(instance);
     instance.marks = { listedPerEndpoint: [], listedAt: startedAt };
     instance.queued = [];
     const deadline = startedAt + input.timeoutMs;
@@ -229,30 +234,40 @@ async function runCvpnGuard(
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => deadline - clock.nowMs(),
     } as unknown as Context;
-    const result = await instance.handler(event, context);
-    if (!isRunResult(result)) throw new Error(`the bench's invocation ${index} ran nothing: ${JSON.stringify(result)}`);
-    const report = result;
+    let report: RunResult | undefined;
+    let failure: string | undefined;
+    try {
+      const result = await instance.handler(event, context);
+      if (!isRunResult(result))
+        throw new Error(`the bench's invocation ${index} ran nothing: ${JSON.stringify(result)}`);
+      report = result;
+    } catch (error) {
+      // Lambda reports the invocation failed (middy's own timer stops it at the timeout, in real time) and
+      // starts a fresh execution environment for the next one.
+      failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      instances[instances.indexOf(instance)] = undefined;
+    }
     const finishedAt = clock.nowMs();
     const cpu = process.cpuUsage(startedCpu);
     const { marks } = instance;
     if (marks.lastTerminateAt !== undefined)
       lastTerminateAt = Math.max(lastTerminateAt ?? marks.lastTerminateAt, marks.lastTerminateAt);
     const figures: RunFigures = {
-      status: report.status,
+      status: report?.status ?? `failed (${failure})`,
       kind,
-      runId: report.runId,
-      instance: instances.indexOf(instance),
+      runId: report?.runId ?? '-',
+      instance: instanceIndex,
       startedMs: startedAt - timelineStart,
       simulatedMs: finishedAt - startedAt,
       wallMs: performance.now() - startedWall,
       cpuMs: (cpu.user + cpu.system) / 1000,
-      connectionsSeen: report.connectionsSeen,
-      decisions: decisionsOf(report),
-      counts: report.counts,
-      terminateCalls: report.terminateCalls,
-      throttledCalls: report.throttledCalls,
-      auditFailures: report.auditFailures,
-      endpointErrors: report.endpointErrors.length,
+      connectionsSeen: report?.connectionsSeen ?? 0,
+      decisions: report ? decisionsOf(report) : 0,
+      counts: report?.counts ?? {},
+      terminateCalls: report?.terminateCalls ?? 0,
+      throttledCalls: report?.throttledCalls ?? 0,
+      auditFailures: report?.auditFailures ?? 0,
+      endpointErrors: report?.endpointErrors.length ?? 0,
       listedPerEndpoint: marks.listedPerEndpoint,
       phases: {
         listed: marks.listedAt - startedAt,
@@ -285,7 +300,7 @@ async function runCvpnGuard(
         timelineStart,
       );
       runs.push(figures);
-      if ((report.counts.deferred ?? 0) === 0) break;
+      if (report && (report.counts.deferred ?? 0) === 0) break;
     }
     return finished();
   }
@@ -305,8 +320,9 @@ async function runCvpnGuard(
       runs[first.started.index - 1] = first.invoked.figures;
       timeline.finish(first.started, {
         finishedAtMs: clock.nowMs(),
-        skipped: first.invoked.report.status === RunStatus.SKIPPED,
-        deferred: first.invoked.report.counts.deferred ?? 0,
+        skipped: first.invoked.report?.status === RunStatus.SKIPPED,
+        // A failed invocation may have left anything undone: the next tick takes it up.
+        deferred: first.invoked.report ? (first.invoked.report.counts.deferred ?? 0) : 1,
         continuations: first.invoked.continuations,
       });
       continue;
