@@ -4,6 +4,7 @@
  * user holds 1–4 connections, spread over both endpoints; everyone else holds one. The revocations fall at random
  * times, some within a second of the one before, some just after a scheduled run has started.
  */
+import { seededRandom } from '../local/index.js';
 import { connectionIdOf, endpointIdOf } from './scenarios.js';
 
 /** The shape of one revocation scenario. */
@@ -76,18 +77,6 @@ export interface GeneratedRevokeScenario {
   readonly connections: readonly RevokeConnection[];
   /** In the order of their times. */
   readonly revocations: readonly Revocation[];
-}
-
-/** A small seeded generator (mulberry32): the same numbers from the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** Generates the scenario of `spec`; a clear error when the revoked users' connections do not fit. */

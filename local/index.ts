@@ -26,7 +26,7 @@ export {
   DEFAULT_REFUSAL_MESSAGE,
 } from './ec2/client-connect.js';
 export { CallCounters, type ActionCounter } from './counters.js';
-export { FaultInjector, FaultKind, type FaultRule, type FaultRuleState } from './faults.js';
+export { FaultInjector, FaultKind, type FaultRule, type FaultRuleState, seededRandom } from './faults.js';
 export { LatencyInjector, type LatencyRule } from './latency.js';
 export type { LambdaService } from './lambda/lambda-service.js';
 export type { FunctionOptions, FunctionStats, FunctionView, InvocationOutcome, LambdaHandler } from './lambda/model.js';

@@ -4,8 +4,8 @@ import {
   generateRevokeScenario,
   MAX_CONNECTIONS_PER_REVOKED_USER,
   QUICK_REVOKE,
-  seededRandom,
 } from '../../../bench/revoke-scenario.js';
+import { seededRandom } from '../../../local/index.js';
 import { parsePolicyRow } from '../../../lambda/domain/index.js';
 
 describe('generateRevokeScenario', () => {
