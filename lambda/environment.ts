@@ -21,6 +21,14 @@ export const EnvVar = {
    * Optional: no canary when unset.
    */
   CONNECT_HANDLER_FUNCTION: 'CVPN_GUARD_CONNECT_HANDLER_FUNCTION',
+  /**
+   * Organization deployments only (a spoke): the hub's Region. When set, the policies and audit tables (named by
+   * ARN in POLICIES_TABLE and AUDIT_TABLE) and the topic are reached there, run ids are placed
+   * (`<accountId>.<region>/<runId>`) and every record carries the spoke's account and Region.
+   */
+  HUB_REGION: 'CVPN_GUARD_HUB_REGION',
+  /** The account the function runs in (the stack sets it from `AWS::AccountId`). */
+  ACCOUNT_ID: 'CVPN_GUARD_ACCOUNT_ID',
   /** The `endpointIds` setting, comma-separated. */
   ENDPOINT_IDS: SETTINGS.endpointIds.env,
   /** The `endpointTag` setting, `key=value`. */

@@ -49,6 +49,8 @@ export const AuditIndex = {
   BY_POLICY: 'byPolicy',
   /** Sparse: only intents still `pending` carry `pendingKey`. Reconciliation reads it. */
   PENDING: 'pending',
+  /** Records of one AWS account (an organization's spoke, or the single deployment's own): `accountId`. */
+  BY_ACCOUNT: 'byAccount',
 } as const;
 
 const AT = { name: 'at', type: 'S' } as const;
@@ -69,6 +71,7 @@ export const AUDIT_TABLE = {
     { indexName: AuditIndex.BY_ENDPOINT, partitionKey: { name: 'endpointId', type: 'S' }, sortKey: AT },
     { indexName: AuditIndex.BY_POLICY, partitionKey: { name: 'policyId', type: 'S' }, sortKey: AT },
     { indexName: AuditIndex.PENDING, partitionKey: { name: 'pendingKey', type: 'S' }, sortKey: AT },
+    { indexName: AuditIndex.BY_ACCOUNT, partitionKey: { name: 'accountId', type: 'S' }, sortKey: AT },
   ],
   ttlAttribute: 'ttl',
 } as const satisfies TableDefinition;
@@ -91,6 +94,18 @@ export const STATE_TABLE = {
  * facts of each connection it admitted, for the runs to join. Its role may write these items only.
  */
 export const CONNECTION_FACTS_KEY_PREFIX = 'CONN#';
+
+/**
+ * The heartbeat of each spoke of an organization deployment in the hub's audit table: one item per spoke, keyed
+ * `pk` = `SPOKE#<accountId>.<region>`, `sk` = `HEARTBEAT`, overwritten by every run of the spoke, with
+ * `timeKey` = `SPOKES` and `at` = the run's time so the `byTime` index lists every spoke in one query. Attributes:
+ * `accountId`, `region`, `at`, `runId`, `status`, `functionArn`, `gateFunctionArn`.
+ */
+export const SpokeHeartbeat = {
+  PK_PREFIX: 'SPOKE#',
+  SK: 'HEARTBEAT',
+  TIME_KEY: 'SPOKES',
+} as const;
 
 /** Every table, for code that creates them all (the sandbox). */
 export const TABLES = [POLICIES_TABLE, AUDIT_TABLE, STATE_TABLE] as const;

@@ -174,6 +174,15 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** What an endpoint id in a row's `endpoints` must look like (besides the lone wildcard). */
 export const ENDPOINT_ID_PATTERN = /^cvpn-endpoint-[0-9a-f]{8,17}$/;
 
+/** What an AWS account id must look like: 12 digits. */
+export const ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
+/**
+ * What an AWS Region name must look like: a partition-qualified area, a direction and a number
+ * (`us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `us-iso-east-1`).
+ */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+
 /** What a `policyId` must look like: 1 to 128 letters, digits, `.`, `_`, `:` or `-`. */
 export const POLICY_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -31,7 +31,7 @@ export {
 } from './policy/schema.js';
 export { parsePolicyRow, NO_POLICY_ID, type ParsedPolicyRow } from './policy/parse-policy-row.js';
 export { policyRowJsonSchema } from './policy/json-schema.js';
-export { isRowActive, inEndpointScope } from './policy/policy-scope.js';
+export { isRowActive, inEndpointScope, inPlacementScope } from './policy/policy-scope.js';
 export {
   BOOKKEEPING_ATTRIBUTES,
   changeEffect,

@@ -8,6 +8,17 @@ import type {
 } from './constants.js';
 import type { PolicyValidationError } from './errors.js';
 
+/**
+ * Where a deployment runs: one AWS account and Region. In an organization deployment each spoke is one placement;
+ * a single-account deployment is the placement of its own account and Region.
+ */
+export interface Placement {
+  /** The 12-digit AWS account id. */
+  readonly accountId: string;
+  /** The AWS Region name, such as `eu-west-1`. */
+  readonly region: string;
+}
+
 /** One Client VPN connection as the engine sees it: EC2's ClientVpnConnection, parsed. */
 export interface Connection {
   readonly endpointId: string;

@@ -30,3 +30,12 @@ export function continuationRunId(rootRunId: string, generation: number): string
 export function continuedRunId(rootRunId: string, generation: number): string {
   return generation <= 1 ? rootRunId : continuationRunId(rootRunId, generation - 1);
 }
+
+/**
+ * A spoke's run id in an organization deployment: `<accountId>.<region>/<runId>`, so runs of different spokes
+ * (each with its own clock-derived ids) never share a key in the hub's audit table, and the hub's table policy can
+ * hold each spoke to keys that begin with its own account.
+ */
+export function placedRunId(placement: { readonly accountId: string; readonly region: string }, runId: string): string {
+  return `${placement.accountId}.${placement.region}/${runId}`;
+}

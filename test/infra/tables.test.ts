@@ -72,8 +72,8 @@ describe('Tables', () => {
   it('Compliance 3: the audit table has TTL `ttl` and every index the audit log reads', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
-      GlobalSecondaryIndexes: ['byTime', 'byIdentity', 'byEndpoint', 'byPolicy', 'pending'].map((IndexName) =>
-        Match.objectLike({ IndexName }),
+      GlobalSecondaryIndexes: ['byTime', 'byIdentity', 'byEndpoint', 'byPolicy', 'pending', 'byAccount'].map(
+        (IndexName) => Match.objectLike({ IndexName }),
       ),
     });
     expect(AUDIT_TABLE.ttlAttribute).toBe('ttl');

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import {
+  ACCOUNT_ID_PATTERN,
   ALL_ENDPOINTS,
   ENDPOINT_ID_PATTERN,
   PolicyKind,
   PolicyLimits,
   PolicyMode,
   POLICY_ID_PATTERN,
+  REGION_PATTERN,
   WEEKDAYS,
 } from '../constants.js';
 
@@ -97,6 +99,31 @@ export const exemptEndpoints = attribute(
   endpointEntries.default([ALL_ENDPOINTS]),
   ENDPOINTS_MEANING,
   `${ENDPOINTS_ACCEPTS}; default ["${ALL_ENDPOINTS}"]`,
+);
+
+function placementEntries(pattern: RegExp, noun: string, example: string) {
+  return z
+    .array(z.string().regex(pattern, `${noun} such as "${example}"`))
+    .min(1)
+    .max(PolicyLimits.MAX_LIST_ENTRIES)
+    .optional();
+}
+
+/**
+ * `accounts`: the AWS accounts (spokes of an organization deployment) the row applies in; without it, every
+ * account. A single-account deployment is the spoke of its own account.
+ */
+export const accounts = attribute(
+  placementEntries(ACCOUNT_ID_PATTERN, 'a 12-digit AWS account id', '111122223333'),
+  'Limits the row to the spokes in these AWS accounts; without it the row applies in every account. With endpoints ["*"], the row applies to every endpoint of every spoke accounts and regions select.',
+  `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} 12-digit AWS account ids`,
+);
+
+/** `regions`: the AWS Regions the row applies in; without it, every Region. */
+export const regions = attribute(
+  placementEntries(REGION_PATTERN, 'an AWS Region name', 'eu-west-1'),
+  'Limits the row to the spokes in these AWS Regions; without it the row applies in every Region.',
+  `a list of 1 to ${PolicyLimits.MAX_LIST_ENTRIES} AWS Region names such as "eu-west-1"`,
 );
 
 /** The attributes that select identities; a row selects whom any of them names. */

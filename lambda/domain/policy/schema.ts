@@ -7,8 +7,10 @@ function head<K extends PolicyKind>(kind: K) {
   return { policyId: a.policyId, kind: a.kind(kind), enabled: a.enabled };
 }
 
-/** Attributes every kind has, last in a row: expiry, cap and bookkeeping. */
+/** Attributes every kind has, last in a row: placement (account and Region), expiry, cap and bookkeeping. */
 const tail = {
+  accounts: a.accounts,
+  regions: a.regions,
   expiresAt: a.expiresAt,
   maxTerminations: a.maxTerminations,
   reason: a.reason,

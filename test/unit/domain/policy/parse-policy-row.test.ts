@@ -245,7 +245,7 @@ describe('parsePolicyRow', () => {
 
       const issue = error.issues.find((candidate) => candidate.field === 'idleMinute');
       expect(issue?.expected).toContain(
-        'policyId, kind, enabled, mode, endpoints, usernames, commonNames, groups, idleMinutes, minBytes, expiresAt',
+        'policyId, kind, enabled, mode, endpoints, usernames, commonNames, groups, idleMinutes, minBytes, accounts, regions, expiresAt',
       );
     });
 
