@@ -29,6 +29,10 @@ export const EnvVar = {
   HUB_REGION: 'CVPN_GUARD_HUB_REGION',
   /** The account the function runs in (the stack sets it from `AWS::AccountId`). */
   ACCOUNT_ID: 'CVPN_GUARD_ACCOUNT_ID',
+  /** Hub functions only: the stack name, from which each spoke's function names follow (lambda/settings/spoke-names.ts). */
+  STACK_NAME: 'CVPN_GUARD_STACK_NAME',
+  /** Hub functions only: a spoke whose last heartbeat is older than this many seconds is reported unreachable. */
+  SPOKE_STALE_SECONDS: 'CVPN_GUARD_SPOKE_STALE_SECONDS',
   /** The `endpointIds` setting, comma-separated. */
   ENDPOINT_IDS: SETTINGS.endpointIds.env,
   /** The `endpointTag` setting, `key=value`. */

@@ -17,6 +17,12 @@ export const StackOutput = {
   CHANGE_FAILURE_QUEUE_URL: 'ChangeFailureQueueUrl',
   /** The same queue, by ARN. */
   CHANGE_FAILURE_QUEUE_ARN: 'ChangeFailureQueueArn',
+  /** `single` or `hub`: how the stack was deployed (`-c deployment=…`). Absent on stacks made before it existed: single. */
+  DEPLOYMENT: 'Deployment',
+  /** A hub only: the StackSet that rolls the spokes out. */
+  STACK_SET_NAME: 'StackSetName',
+  /** A hub only: the stack name every spoke's functions and roles are named from (lambda/settings/spoke-names.ts). */
+  SPOKE_STACK_NAME: 'SpokeStackName',
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];

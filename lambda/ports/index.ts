@@ -53,3 +53,4 @@ export type { AuditPage, AuditQuery, AuditRecordFilter, ListedRecord, PageReques
 export type { ChangeSignal } from './ChangeSignal.js';
 export { type ContinuationEvent, ContinuationReason, type ContinuationStarter } from './ContinuationStarter.js';
 export { type HandedOn, RunTrigger } from './RunTrigger.js';
+export type { SpokeDirectory, SpokeEntry } from './SpokeDirectory.js';

@@ -12,7 +12,15 @@ export {
 } from './connect-handler-name.js';
 export { ENDPOINT_TAG_ACCEPTED, type EndpointTag, formatEndpointTag, parseEndpointTag } from './endpoint-tag.js';
 export { POLICY_CHANGE_MAPPING } from './policy-change-mapping.js';
-export { SpokeRole, spokeEnforcerName, spokeGateName, spokeRoleName } from './spoke-names.js';
+export {
+  hubRelayName,
+  hubWatchName,
+  SpokeRole,
+  spokeEnforcerName,
+  spokeGateName,
+  spokeRoleName,
+  spokeStateTableName,
+} from './spoke-names.js';
 export {
   describeEnvironmentRefusal,
   type Environment,

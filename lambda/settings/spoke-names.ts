@@ -32,3 +32,18 @@ export function spokeGateName(stackName: string): string {
 export function spokeRoleName(stackName: string, purpose: SpokeRole, region: string): string {
   return `${stackName}-${purpose}-${region}`;
 }
+
+/** The spoke's state table name: `<stackName>-state` (table names are per account and Region). */
+export function spokeStateTableName(stackName: string): string {
+  return `${stackName}-state`;
+}
+
+/** The hub's function that passes each policy change on to the spokes: `<stackName>-relay`. */
+export function hubRelayName(stackName: string): string {
+  return `${stackName}-relay`;
+}
+
+/** The hub's scheduled function that reports on every spoke: `<stackName>-hub-watch`. */
+export function hubWatchName(stackName: string): string {
+  return `${stackName}-hub-watch`;
+}

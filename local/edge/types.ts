@@ -2,6 +2,24 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultKind } from '../faults.js';
 import type { Service } from '../services.js';
 
+/**
+ * Who sent a request and where to: the account and principal behind its credentials (the access key id) and the
+ * Region of its SigV4 credential scope, as the edge resolved them. Services act on the resources of that account
+ * and Region unless the request names another's by ARN (then they check the resource's policy).
+ */
+export interface Caller {
+  /** The 12-digit account the credentials belong to. */
+  readonly accountId: string;
+  /** The principal: `arn:aws:iam::<acct>:user/sandbox`, or `arn:aws:sts::<acct>:assumed-role/<role>/<session>`. */
+  readonly principalArn: string;
+  /** For an assumed role: the role's ARN (`arn:aws:iam::<acct>:role/<name>`), what `aws:PrincipalArn` matches. */
+  readonly roleArn?: string;
+  /** The Region the request was signed for. */
+  readonly region: string;
+  /** The organization the account belongs to (`o-…`), when the scenario declares one: `aws:PrincipalOrgID`. */
+  readonly orgId?: string;
+}
+
 /** One request, read in full by the edge. */
 export interface ServiceRequest {
   readonly method: string;
@@ -12,6 +30,8 @@ export interface ServiceRequest {
   readonly body: Buffer;
   /** The request id the edge answers with (the `x-amzn-requestid` header). */
   readonly requestId: string;
+  /** Who sent it and where to. @default the sandbox's own account and Region */
+  readonly caller?: Caller;
 }
 
 /** One answer, written by the edge. */
