@@ -19,11 +19,16 @@ import type { PaginationOptions } from './ec2/paging.js';
 import { Ec2QueryHandler } from './ec2/query-handler.js';
 import type { ThrottlingOptions } from './ec2/throttling.js';
 import { EdgeServer } from './edge/edge-server.js';
+import type { Caller } from './edge/types.js';
 import { SandboxOptionError } from './errors.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { LambdaService } from './lambda/lambda-service.js';
 import { LambdaRestHandler } from './lambda/rest-handler.js';
 import { LatencyInjector, type LatencyRule } from './latency.js';
+import { type RoleOptions, type RoleView, SandboxAccounts, type SandboxCredentials } from './org/accounts.js';
+import { PlacementEmulators } from './org/placement-emulators.js';
+import type { SandboxPlacement } from './org/placement.js';
+import { accountsOptions, applyOrganization, createScenarioRoles } from './scenario/organization.js';
 import { applyScenario, loadScenario } from './scenario/load.js';
 import type { Scenario } from './scenario/schema.js';
 import { SnsEmulator, SnsQueryHandler } from './sns/sns-emulator.js';
@@ -74,7 +79,17 @@ export interface SandboxTables {
 export interface SandboxClientConfig {
   readonly endpoint: string;
   readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials: SandboxCredentials;
+}
+
+/** Who a client acts as and where: an account, a Region, and optionally one of the account's roles. */
+export interface SandboxIdentity {
+  /** @default the default account (the hub's, in an organization) */
+  readonly accountId?: string;
+  /** @default the default Region (the hub's, in an organization) */
+  readonly region?: string;
+  /** A role of the account (a session of it, as a function with that role has). @default the account's user */
+  readonly roleName?: string;
 }
 
 /**
@@ -90,9 +105,10 @@ export class Sandbox {
   };
   /** The digest topic every sandbox has. */
   public readonly topicArn: string;
-  /** Dummy credentials (any work; signatures are never checked). */
+  /** The default account's credentials (unknown keys act as that account too; signatures are never checked). */
   public readonly credentials = SANDBOX_CREDENTIALS;
-  public readonly accountId = SANDBOX_ACCOUNT_ID;
+  /** The default account: the hub's in an organization, else SANDBOX_ACCOUNT_ID. */
+  public readonly accountId: string;
   private stopped: Promise<void> | undefined;
   private edge: EdgeServer | undefined;
   private edgePort = 0;
@@ -103,8 +119,10 @@ export class Sandbox {
     public readonly region: string,
     /** The simulated clock; satisfies the product's Clock port (`now()`, `sleep(ms)`). */
     public readonly clock: SimulatedClock,
-    /** The Client VPN emulator (endpoints, connections, throttling, permissions). */
-    public readonly emulator: ClientVpnEmulator,
+    /** The Client VPN emulators, one per account and Region. */
+    private readonly emulators: PlacementEmulators,
+    /** The accounts, their roles and credentials, and the Regions (up or down). */
+    public readonly accounts: SandboxAccounts,
     /** SNS: topics and every published message. */
     public readonly sns: SnsEmulator,
     /** Lambda: the functions registered in this process (`lambda.register(name, handler)`), their faults and counters. */
@@ -126,6 +144,42 @@ export class Sandbox {
     private readonly options: SandboxOptions,
   ) {
     this.topicArn = sns.topicArn(DEFAULT_TOPIC_NAME);
+    this.accountId = accounts.defaultPlacement.accountId;
+  }
+
+  /** The default placement's Client VPN emulator (endpoints, connections, throttling, permissions). */
+  public get emulator(): ClientVpnEmulator {
+    return this.emulators.default;
+  }
+
+  /** The Client VPN emulator of one account in one Region (its own endpoints, connections and throttling). */
+  public emulatorAt(placement: SandboxPlacement): ClientVpnEmulator {
+    return this.emulators.at(placement);
+  }
+
+  /** Every declared account and Region, the default (the hub) first. */
+  public placements(): SandboxPlacement[] {
+    return this.accounts.placements();
+  }
+
+  /** Credentials of an account's user, or of a session of one of its roles. */
+  public credentialsFor(accountId: string, roleName?: string): SandboxCredentials {
+    return this.accounts.credentialsFor(accountId, roleName);
+  }
+
+  /** Creates an IAM role in an account, assumable (AssumeRole) from `trustedAccounts`. */
+  public createRole(accountId: string, roleName: string, options: RoleOptions = {}): RoleView {
+    return this.accounts.createRole(accountId, roleName, options);
+  }
+
+  /** Deletes a role: the credentials of its sessions are refused from now on. False when there was none. */
+  public deleteRole(accountId: string, roleName: string): boolean {
+    return this.accounts.deleteRole(accountId, roleName);
+  }
+
+  /** Marks a Region down (every request signed for it fails as a network error: the connection drops) or up. */
+  public setRegionDown(region: string, down: boolean): void {
+    this.accounts.setRegionDown(region, down);
   }
 
   /** The edge port (the one picked when 0 was asked). */
@@ -138,9 +192,17 @@ export class Sandbox {
     return `http://${this.host}:${this.edgePort}`;
   }
 
-  /** Settings for an SDK client: `new EC2Client({ ...sandbox.clientConfig(), maxAttempts: 1 })`. */
-  public clientConfig(): SandboxClientConfig {
-    return { endpoint: this.endpoint, region: this.region, credentials: { ...this.credentials } };
+  /**
+   * Settings for an SDK client: `new EC2Client({ ...sandbox.clientConfig(), maxAttempts: 1 })`; with `identity`, as
+   * that account (and role) in that Region.
+   */
+  public clientConfig(identity: SandboxIdentity = {}): SandboxClientConfig {
+    const accountId = identity.accountId ?? this.accountId;
+    const credentials =
+      identity.accountId === undefined && identity.roleName === undefined
+        ? { ...this.credentials }
+        : this.accounts.credentialsFor(accountId, identity.roleName);
+    return { endpoint: this.endpoint, region: identity.region ?? this.region, credentials };
   }
 
   /**
@@ -165,7 +227,8 @@ export class Sandbox {
    */
   public async reset(): Promise<void> {
     this.clock.restart(clockOptions(this.options, this.scenario));
-    this.emulator.reset();
+    for (const emulator of this.emulators.all()) emulator.reset();
+    this.accounts.reset();
     this.counters.reset();
     this.faults.set(this.options.faults ?? []);
     this.faults.reseed(this.options.faultSeed ?? 1);
@@ -225,7 +288,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     );
   }
   const scenario = options.scenario === undefined ? undefined : loadScenario(options.scenario);
-  const region = options.region ?? scenario?.region ?? DEFAULT_REGION;
+  const hubRegion = scenario?.organization?.hub.region;
+  if (hubRegion !== undefined && options.region !== undefined && options.region !== hubRegion) {
+    throw new SandboxOptionError(
+      `region: got ${JSON.stringify(options.region)}, but the scenario's organization has its hub in ${hubRegion}; ` +
+        "leave the region out (the sandbox takes the hub's Region), or move the hub",
+    );
+  }
+  const region = options.region ?? hubRegion ?? scenario?.region ?? DEFAULT_REGION;
+  const accounts = new SandboxAccounts(accountsOptions(scenario, { accountId: SANDBOX_ACCOUNT_ID, region }));
+  const { accountId } = accounts.defaultPlacement;
+  const placementOf = (caller: Caller | undefined) => accounts.placementOf(caller);
   const clock = new SimulatedClock(clockOptions(options, scenario));
   const counters = new CallCounters();
   const faults = new FaultInjector(options.faultSeed ?? 1);
@@ -235,37 +308,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const policyStream = new TableStream({
     clock,
     region,
-    accountId: SANDBOX_ACCOUNT_ID,
+    accountId,
     tableName: POLICIES_TABLE.sandboxName,
   });
   const lambda = new LambdaService({
     clock,
     region,
-    accountId: SANDBOX_ACCOUNT_ID,
+    accountId,
     counters,
     faults,
     latency,
     faultSeed: options.faultSeed,
     streams: (arn) => (arn === policyStream.arn ? policyStream : undefined),
+    placementOf,
   });
-  const emulator = new ClientVpnEmulator({
-    clock,
-    region,
-    accountId: SANDBOX_ACCOUNT_ID,
-    functions: lambda,
-    counters,
-    faults,
-    throttling: options.throttling,
-    pagination: options.pagination,
-    terminationDelayMs: options.terminationDelayMs,
-  });
-  const sns = new SnsEmulator(region, SANDBOX_ACCOUNT_ID, clock);
+  const emulators = new PlacementEmulators(
+    accounts,
+    (placement) =>
+      new ClientVpnEmulator({
+        clock,
+        region: placement.region,
+        accountId: placement.accountId,
+        functions: lambda,
+        counters,
+        faults,
+        throttling: options.throttling,
+        pagination: options.pagination,
+        terminationDelayMs: options.terminationDelayMs,
+      }),
+  );
+  const sns = new SnsEmulator(region, accountId, clock, placementOf);
   const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
   const sandbox = new Sandbox(
     host,
     region,
     clock,
-    emulator,
+    emulators,
+    accounts,
     sns,
     lambda,
     faults,
@@ -277,6 +356,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     options,
   );
   try {
+    createScenarioRoles(scenario, accounts);
+    await createPlacementTables(dynamodb, accounts);
     await seed(sandbox, dynamodb);
     const edge = await EdgeServer.start({
       host,
@@ -285,15 +366,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       counters,
       faults,
       latency,
+      accounts,
       admin: createAdminApi(sandbox),
       handlers: [
-        new Ec2QueryHandler(emulator),
+        new Ec2QueryHandler((caller) => emulators.forCaller(caller)),
         new DynamoDbHandler(
           dynamodb,
           new StreamCapture(dynamodb, [{ stream: policyStream, keyNames: keyNames(POLICIES_TABLE) }]),
         ),
         new SnsQueryHandler(sns),
-        new StsQueryHandler(SANDBOX_ACCOUNT_ID),
+        new StsQueryHandler(accounts, clock),
         new LambdaRestHandler(lambda),
       ],
     });
@@ -307,12 +389,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** Loads the scenario into the emulator, the policy rows into the policies table, and creates the topics. */
 async function seed(sandbox: Sandbox, dynamodb: DynamoDbBackend): Promise<void> {
-  sandbox.sns.createTopic(DEFAULT_TOPIC_NAME);
+  const organizationId = sandbox.accounts.organizationId;
+  // In an organization the digest topic is the hub's, and its policy lets every account of the organization publish.
+  sandbox.sns.createTopic(
+    DEFAULT_TOPIC_NAME,
+    organizationId ? { publishers: { organizationIds: [organizationId] } } : {},
+  );
   const scenario = sandbox.scenario;
   if (!scenario) return;
-  applyScenario(scenario, sandbox.emulator, sandbox.clock.now());
+  if (scenario.organization)
+    applyOrganization(scenario, (placement) => sandbox.emulatorAt(placement), sandbox.clock.now());
+  else applyScenario(scenario, sandbox.emulator, sandbox.clock.now());
   for (const topic of scenario.topics ?? []) sandbox.sns.createTopic(topic);
   await dynamodb.putItems(sandbox.tables.policies, scenario.policies ?? []);
+}
+
+/**
+ * The tables of each declared placement other than the default (whose tables `DynamoDbBackend.start` made), through
+ * the backend's placement API `createTables(placement)`. A backend whose `createTables` takes no placement yet makes
+ * only the default placement's tables: then nothing is done here.
+ */
+async function createPlacementTables(dynamodb: DynamoDbBackend, accounts: SandboxAccounts): Promise<void> {
+  const createTables = dynamodb.createTables as (placement?: SandboxPlacement) => Promise<void>;
+  if (createTables.length < 1) return;
+  for (const placement of accounts.placements().slice(1)) await createTables.call(dynamodb, placement);
 }
 
 function clockOptions(options: SandboxOptions, scenario: Scenario | undefined): ClockOptions {

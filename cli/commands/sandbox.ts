@@ -128,16 +128,37 @@ function reportStartFailure(error: unknown, options: SandboxCommandOptions): num
   return EXIT_FAILURE;
 }
 
+/** With an organization: its id and hub, and each account's Region with its endpoints, connections and credentials. */
+function organizationLines(sandbox: Sandbox): string[] {
+  const organizationId = sandbox.accounts.organizationId;
+  if (!organizationId) return [];
+  return [
+    `  organization ${organizationId}: hub ${sandbox.accountId} in ${sandbox.region} (the default credentials)`,
+    ...sandbox.placements().map((placement) => {
+      const emulator = sandbox.emulatorAt(placement);
+      const keys = sandbox.credentialsFor(placement.accountId);
+      return (
+        `    ${placement.accountId}/${placement.region}: ${emulator.listEndpoints().length} endpoints, ` +
+        `${emulator.listConnections().length} connections; access key ${keys.accessKeyId}`
+      );
+    }),
+  ];
+}
+
 function printBanner(sandbox: Sandbox, product: InstalledProduct, options: SandboxCommandOptions): void {
   const endpoints = sandbox.emulator.listEndpoints();
-  const connections = sandbox.emulator.listConnections();
+  // Every account and Region of an organization counts; without one, this is the sandbox's one emulator.
+  const emulators = sandbox.placements().map((placement) => sandbox.emulatorAt(placement));
+  const endpointCount = emulators.reduce((sum, emulator) => sum + emulator.listEndpoints().length, 0);
+  const connectionCount = emulators.reduce((sum, emulator) => sum + emulator.listConnections().length, 0);
   const scenario = options.scenario
-    ? `scenario ${options.scenario}: ${endpoints.length} endpoints, ${connections.length} connections, ${sandbox.scenario?.policies?.length ?? 0} policy rows`
+    ? `scenario ${options.scenario}: ${endpointCount} endpoints, ${connectionCount} connections, ${sandbox.scenario?.policies?.length ?? 0} policy rows`
     : 'no scenario: no endpoint yet (try --scenario examples/demo.json)';
   const firstEndpoint = endpoints[0]?.id ?? '<endpoint-id>';
   const lines = [
     `cvpn-guard sandbox listening on ${sandbox.endpoint} (region ${sandbox.region})`,
     `  ${scenario}`,
+    ...organizationLines(sandbox),
     `  DynamoDB: ${options.dataDir ? `on disk in ${options.dataDir}` : 'in memory'}; tables ${Object.values(sandbox.tables).join(', ')}`,
     `  SNS topic: ${sandbox.topicArn}`,
     `  admin API: ${sandbox.endpoint}/_sandbox`,

@@ -1,4 +1,5 @@
 import {
+  type Caller,
   type ServiceHandler,
   type ServiceRequest,
   type ServiceResponse,
@@ -23,7 +24,12 @@ const XML_CONTENT_TYPE = 'text/xml;charset=UTF-8';
 export class Ec2QueryHandler implements ServiceHandler {
   public readonly service = Service.EC2;
 
-  constructor(private readonly emulator: ClientVpnEmulator) {}
+  private readonly emulatorOf: (caller: Caller | undefined) => ClientVpnEmulator;
+
+  /** `emulators`: the one emulator, or the emulator of the caller's account and Region. */
+  constructor(emulators: ClientVpnEmulator | ((caller: Caller | undefined) => ClientVpnEmulator)) {
+    this.emulatorOf = typeof emulators === 'function' ? emulators : () => emulators;
+  }
 
   public actionOf(request: ServiceRequest): string {
     return queryParameters(request).get('Action') || NO_ACTION;
@@ -34,8 +40,9 @@ export class Ec2QueryHandler implements ServiceHandler {
       const params = queryParameters(request);
       if (action === NO_ACTION) throw ec2Errors.missingAction();
       if (!isEc2Action(action)) throw ec2Errors.invalidAction(action);
-      this.emulator.admit(action);
-      return ok(this.dispatch(action, params, request.requestId));
+      const emulator = this.emulatorOf(request.caller);
+      emulator.admit(action);
+      return ok(this.dispatch(emulator, action, params, request.requestId));
     } catch (error) {
       if (error instanceof Ec2ApiError) return errorResponse(error, request.requestId);
       throw error;
@@ -46,10 +53,10 @@ export class Ec2QueryHandler implements ServiceHandler {
     return errorResponse(kind === 'error' ? ec2Errors.internal() : ec2Errors.throttled(), request.requestId);
   }
 
-  private dispatch(action: Ec2Action, params: URLSearchParams, requestId: string): string {
+  private dispatch(emulator: ClientVpnEmulator, action: Ec2Action, params: URLSearchParams, requestId: string): string {
     switch (action) {
       case Ec2Action.DESCRIBE_CLIENT_VPN_ENDPOINTS: {
-        const result = this.emulator.describeClientVpnEndpoints({
+        const result = emulator.describeClientVpnEndpoints({
           endpointIds: listParam(params, 'ClientVpnEndpointId'),
           filters: filtersParam(params),
           maxResults: integerParam(params, 'MaxResults'),
@@ -59,13 +66,13 @@ export class Ec2QueryHandler implements ServiceHandler {
         return envelope(action, requestId, [
           itemList(
             'clientVpnEndpoint',
-            result.endpoints.map((endpoint) => endpointXml(endpoint, this.emulator.region)),
+            result.endpoints.map((endpoint) => endpointXml(endpoint, emulator.region)),
           ),
           text('nextToken', result.nextToken),
         ]);
       }
       case Ec2Action.DESCRIBE_CLIENT_VPN_CONNECTIONS: {
-        const result = this.emulator.describeClientVpnConnections({
+        const result = emulator.describeClientVpnConnections({
           endpointId: stringParam(params, 'ClientVpnEndpointId'),
           filters: filtersParam(params),
           maxResults: integerParam(params, 'MaxResults'),
@@ -78,7 +85,7 @@ export class Ec2QueryHandler implements ServiceHandler {
         ]);
       }
       case Ec2Action.TERMINATE_CLIENT_VPN_CONNECTIONS: {
-        const result = this.emulator.terminateClientVpnConnections({
+        const result = emulator.terminateClientVpnConnections({
           endpointId: stringParam(params, 'ClientVpnEndpointId'),
           connectionId: stringParam(params, 'ConnectionId'),
           username: stringParam(params, 'Username'),
@@ -89,7 +96,7 @@ export class Ec2QueryHandler implements ServiceHandler {
       case Ec2Action.MODIFY_CLIENT_VPN_ENDPOINT: {
         checkModifyParameters(params);
         const given = [...params.keys()].some((key) => key.startsWith('ClientConnectOptions.'));
-        this.emulator.modifyClientVpnEndpoint({
+        emulator.modifyClientVpnEndpoint({
           endpointId: stringParam(params, 'ClientVpnEndpointId'),
           clientConnectOptions: given
             ? {

@@ -7,6 +7,8 @@ import type { CallCounters } from '../counters.js';
 import { SandboxPortError } from '../errors.js';
 import { FaultKind, type FaultInjector } from '../faults.js';
 import type { LatencyInjector } from '../latency.js';
+import type { SandboxAccounts } from '../org/accounts.js';
+import { invalidTokenResponse, unknownRegionResponse } from '../org/refusals.js';
 import { SERVICES } from '../services.js';
 import { XML_DECLARATION, text } from '../xml.js';
 import { routeRequest } from './route.js';
@@ -26,6 +28,8 @@ export interface EdgeServerOptions {
   readonly counters: CallCounters;
   readonly faults: FaultInjector;
   readonly latency: LatencyInjector;
+  /** Who sends each request (`request.caller`), and which Regions exist or are down. @default no caller set */
+  readonly accounts?: SandboxAccounts;
 }
 
 /**
@@ -119,6 +123,29 @@ export class EdgeServer {
       this.write(res, unknownService(request, route.service));
       return;
     }
+    const resolution = this.options.accounts?.resolve(request);
+    if (resolution?.kind === 'region-down') {
+      // A Region that is down answers nothing: the client sees its connection dropped, as a network error.
+      req.socket.destroy();
+      return;
+    }
+    if (resolution?.kind === 'revoked') {
+      this.write(res, invalidTokenResponse(handler.service, request));
+      return;
+    }
+    if (resolution?.kind === 'unknown-region') {
+      this.write(res, unknownRegionResponse(handler.service, request, resolution.region, resolution.regions));
+      return;
+    }
+    return this.dispatch(req, res, handler, resolution ? { ...request, caller: resolution.caller } : request);
+  }
+
+  private async dispatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: ServiceHandler,
+    request: ServiceRequest,
+  ): Promise<void> {
     const { counters, faults, latency, clock } = this.options;
     const action = handler.actionOf(request);
     counters.recordCall(handler.service, action);

@@ -30,6 +30,7 @@ export const LambdaErrorCode = {
   REQUEST_TOO_LARGE: 'RequestTooLargeException',
   REQUEST_ENTITY_TOO_LARGE: 'RequestEntityTooLargeException',
   UNKNOWN_OPERATION: 'UnknownOperationException',
+  ACCESS_DENIED: 'AccessDeniedException',
 } as const;
 /** One of the sandbox's Lambda error codes. */
 export type LambdaErrorCode = (typeof LambdaErrorCode)[keyof typeof LambdaErrorCode];
@@ -78,6 +79,13 @@ export const lambdaErrors = {
       LambdaErrorCode.REQUEST_ENTITY_TOO_LARGE,
       `${bytes} byte payload is too large for the Event invocation type (limit ${MAX_ASYNC_PAYLOAD_BYTES} bytes)`,
       413,
+    ),
+  accessDenied: (principalArn: string, arn: string) =>
+    new LambdaApiError(
+      LambdaErrorCode.ACCESS_DENIED,
+      `User: ${principalArn} is not authorized to perform: lambda:InvokeFunction on resource: ${arn} ` +
+        'because no resource-based policy allows the lambda:InvokeFunction action',
+      403,
     ),
   unknownOperation: (method: string, path: string) =>
     new LambdaApiError(

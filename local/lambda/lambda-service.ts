@@ -3,7 +3,10 @@ import type { SimulatedClock } from '../clock.js';
 import type { CallCounters } from '../counters.js';
 import { SandboxControlError } from '../errors.js';
 import { FaultKind, type FaultInjector } from '../faults.js';
+import type { Caller } from '../edge/types.js';
 import type { LatencyInjector } from '../latency.js';
+import type { SandboxPlacement } from '../org/placement.js';
+import { type ResourcePolicy, allowsCaller } from '../org/resource-policy.js';
 import { Service } from '../services.js';
 import { FUNCTION_NAME, LATEST, functionArn, parseFunctionRef } from './arn.js';
 import {
@@ -50,9 +53,16 @@ export interface LambdaServiceOptions {
   readonly faultSeed?: number;
   /** The streams event source mappings may read. @default none */
   readonly streams?: StreamLookup;
+  /**
+   * The account and Region a caller's names resolve in (a function name without an ARN). @default the service's own
+   * account and Region for every caller
+   */
+  readonly placementOf?: (caller: Caller | undefined) => SandboxPlacement;
 }
 
 interface FunctionRecord extends RunnableFunction {
+  readonly placement: SandboxPlacement;
+  readonly invokers?: ResourcePolicy;
   readonly canned: boolean;
   readonly eventInvoke: EventInvokeConfig;
   stats: FunctionStats;
@@ -66,6 +76,11 @@ export interface InvokeOptions {
   readonly qualifier?: string;
   /** The invocation's request id (`context.awsRequestId`). @default a new one */
   readonly requestId?: string;
+  /**
+   * Who invokes: a name resolves in the caller's account and Region, and another account's function must allow the
+   * caller. @default none: an AWS service's own call, resolved in the default placement (an ARN in its own)
+   */
+  readonly caller?: Caller;
 }
 
 /** How an asynchronous Invoke was answered: queued (202) with its request id, or Lambda's error. */
@@ -100,7 +115,10 @@ export class LambdaService {
     this.queue = new AsyncInvocations(options.clock);
   }
 
-  /** Registers a function, or replaces the code and settings of one of that name (its counters stay). */
+  /**
+   * Registers a function (in `options.placement`, the default placement when absent), or replaces the code and settings
+   * of the one of that name there (its counters stay).
+   */
   public register<E, R>(name: string, handler: LambdaHandler<E, R>, options: FunctionOptions = {}): FunctionView {
     return this.add(name, handler as LambdaHandler, options, false);
   }
@@ -111,9 +129,10 @@ export class LambdaService {
     return this.add(name, () => JSON.parse(payload) as unknown, options, true);
   }
 
-  /** Removes a function; false when there was none of that name. */
-  public unregister(name: string): boolean {
-    return this.functions.delete(name);
+  /** Removes a function (a name: the default placement's; or an ARN); false when there was none. */
+  public unregister(nameOrArn: string): boolean {
+    const record = this.lookup(nameOrArn);
+    return record !== undefined && this.functions.delete(record.arn);
   }
 
   /** Every function, in the order registered. */
@@ -121,21 +140,24 @@ export class LambdaService {
     return [...this.functions.values()].map(view);
   }
 
-  /** One function; a control error (404) when there is none of that name. */
-  public get(name: string): FunctionView {
-    const record = this.functions.get(name);
-    if (!record) throw new SandboxControlError(`no Lambda function ${JSON.stringify(name)}`, 404);
+  /** One function (a name: the default placement's; or an ARN); a control error (404) when there is none. */
+  public get(nameOrArn: string): FunctionView {
+    const record = this.lookup(nameOrArn);
+    if (!record) throw new SandboxControlError(`no Lambda function ${JSON.stringify(nameOrArn)}`, 404);
     return view(record);
   }
 
-  /** The ARN a function of this name has in the sandbox (registered or not). */
-  public arn(name: string): string {
-    return functionArn(this.region, this.accountId, name);
+  /** The ARN a function of this name has in `placement` (registered or not). @default the default placement */
+  public arn(name: string, placement: SandboxPlacement = this.defaultPlacement): string {
+    return functionArn(placement.region, placement.accountId, name);
   }
 
-  /** Lambda's error for invoking `functionName` (a name, an ARN or a partial ARN); undefined when it can be invoked. */
-  public check(functionName: string, qualifier?: string): LambdaApiError | undefined {
-    const resolved = this.resolve(functionName, qualifier);
+  /**
+   * Lambda's error for `caller` invoking `functionName` (a name, an ARN or a partial ARN); undefined when it can be
+   * invoked.
+   */
+  public check(functionName: string, qualifier?: string, caller?: Caller): LambdaApiError | undefined {
+    const resolved = this.resolve(functionName, qualifier, caller);
     return resolved instanceof LambdaApiError ? resolved : undefined;
   }
 
@@ -145,9 +167,12 @@ export class LambdaService {
    * clock. `payload` is the event as JSON text.
    */
   public async invoke(functionName: string, payload: string, options: InvokeOptions = {}): Promise<InvocationOutcome> {
-    const resolved = this.resolve(functionName, options.qualifier);
+    const resolved = this.resolve(functionName, options.qualifier, options.caller);
     if (resolved instanceof LambdaApiError) return { kind: 'refused', error: resolved };
-    const fn = resolved;
+    return this.run(resolved, payload, options);
+  }
+
+  private async run(fn: FunctionRecord, payload: string, options: InvokeOptions): Promise<InvocationOutcome> {
     fn.stats.invocations += 1;
     const fault = this.functionFaults.pick(fn.name);
     if (fault?.kind === FunctionFaultKind.THROTTLE) {
@@ -213,13 +238,13 @@ export class LambdaService {
    * every event with its attempts.
    */
   public invokeAsync(functionName: string, payload: string, options: InvokeOptions = {}): AsyncInvokeResult {
-    const resolved = this.resolve(functionName, options.qualifier);
+    const resolved = this.resolve(functionName, options.qualifier, options.caller);
     if (resolved instanceof LambdaApiError) return { kind: 'refused', error: resolved };
     const bytes = Buffer.byteLength(payload);
     if (bytes > MAX_ASYNC_PAYLOAD_BYTES) return { kind: 'refused', error: lambdaErrors.asyncPayloadTooLarge(bytes) };
     const requestId = options.requestId ?? randomUUID();
     this.queue.enqueue(resolved.name, payload, requestId, resolved.eventInvoke, (attemptId) =>
-      this.invoke(resolved.name, payload, { requestId: attemptId }),
+      this.run(resolved, payload, { requestId: attemptId }),
     );
     return { kind: 'queued', requestId };
   }
@@ -238,10 +263,8 @@ export class LambdaService {
       const error = this.check(functionName);
       if (error)
         throw new SandboxControlError(`event source mapping: ${error.message}; register the function first`, 404);
-      return {
-        arn: this.arn(parseFunctionRef(functionName)?.name ?? functionName),
-        invoke: (payload) => this.invoke(functionName, payload),
-      };
+      const record = this.resolve(functionName) as FunctionRecord;
+      return { arn: record.arn, invoke: (payload) => this.run(record, payload, {}) };
     });
   }
 
@@ -315,16 +338,47 @@ export class LambdaService {
       );
     }
     const eventInvoke = checkEventInvokeConfig(name, options.eventInvoke ?? {});
-    const stats = this.functions.get(name)?.stats ?? emptyStats();
+    const placement = options.placement ?? this.defaultPlacement;
+    const arn = this.arn(name, placement);
+    const stats = this.functions.get(arn)?.stats ?? emptyStats();
     // Deleting first puts a replaced function last, where a new one would be.
-    this.functions.delete(name);
-    const record: FunctionRecord = { name, arn: this.arn(name), timeoutMs, handler, canned, eventInvoke, stats };
-    this.functions.set(name, record);
+    this.functions.delete(arn);
+    const record: FunctionRecord = {
+      name,
+      arn,
+      placement: { accountId: placement.accountId, region: placement.region },
+      ...(options.invokers ? { invokers: options.invokers } : {}),
+      timeoutMs,
+      handler,
+      canned,
+      eventInvoke,
+      stats,
+    };
+    this.functions.set(arn, record);
     return view(record);
   }
 
-  /** The function a `FunctionName` (and `Qualifier`) names here, or Lambda's error for it. */
-  private resolve(functionName: string, qualifier?: string): FunctionRecord | LambdaApiError {
+  private get defaultPlacement(): SandboxPlacement {
+    return { accountId: this.accountId, region: this.region };
+  }
+
+  /** A registered function by name (the default placement's) or by full ARN. */
+  private lookup(nameOrArn: string): FunctionRecord | undefined {
+    const ref = parseFunctionRef(nameOrArn);
+    if (!ref) return undefined;
+    const placement = {
+      accountId: ref.accountId ?? this.accountId,
+      region: ref.region ?? this.region,
+    };
+    return this.functions.get(this.arn(ref.name, placement));
+  }
+
+  /**
+   * The function a `FunctionName` (and `Qualifier`) names for `caller`, or Lambda's error for it: a name resolves in
+   * the caller's placement, an ARN in its own; another account's function must allow the caller (else
+   * AccessDeniedException, whether the function exists or not, as Lambda reveals nothing across accounts).
+   */
+  private resolve(functionName: string, qualifier?: string, caller?: Caller): FunctionRecord | LambdaApiError {
     const ref = parseFunctionRef(functionName);
     if (!ref) {
       return lambdaErrors.invalidParameter(
@@ -338,12 +392,15 @@ export class LambdaService {
       );
     }
     const wanted = ref.qualifier ?? qualifier;
-    const record = this.functions.get(ref.name);
-    const here = (ref.region ?? this.region) === this.region && (ref.accountId ?? this.accountId) === this.accountId;
-    if (!record || !here || (wanted !== undefined && wanted !== LATEST)) {
-      return lambdaErrors.functionNotFound(
-        functionArn(ref.region ?? this.region, ref.accountId ?? this.accountId, ref.name, wanted),
-      );
+    const home = this.options.placementOf?.(caller) ?? this.defaultPlacement;
+    const accountId = ref.accountId ?? home.accountId;
+    const region = ref.region ?? home.region;
+    const record = this.functions.get(functionArn(region, accountId, ref.name));
+    if (caller && caller.accountId !== accountId && !(record && allowsCaller(record.invokers, caller, accountId))) {
+      return lambdaErrors.accessDenied(caller.principalArn, functionArn(region, accountId, ref.name, wanted));
+    }
+    if (!record || (wanted !== undefined && wanted !== LATEST)) {
+      return lambdaErrors.functionNotFound(functionArn(region, accountId, ref.name, wanted));
     }
     return record;
   }
@@ -362,6 +419,7 @@ function view(record: FunctionRecord): FunctionView {
   return {
     name: record.name,
     arn: record.arn,
+    placement: record.placement,
     timeoutMs: record.timeoutMs,
     canned: record.canned,
     stats: { ...record.stats },

@@ -1,6 +1,8 @@
 import type { Context } from 'aws-lambda';
 import type { EventInvokeConfig } from './async-invocations.js';
 import type { LambdaApiError } from './errors.js';
+import type { SandboxPlacement } from '../org/placement.js';
+import type { ResourcePolicy } from '../org/resource-policy.js';
 
 /**
  * A function's code, as the Node.js runtime calls it: the event (parsed from the invocation's JSON payload) and the
@@ -14,6 +16,13 @@ export interface FunctionOptions {
   readonly timeoutMs?: number;
   /** How its asynchronous invocations are retried. @default 2 retries (after 1 min, then 2 min), events kept 6 h */
   readonly eventInvoke?: EventInvokeConfig;
+  /** The account and Region the function lives in (its ARN's). @default the sandbox's default placement */
+  readonly placement?: SandboxPlacement;
+  /**
+   * Who from another account may invoke it (its resource-based policy, as `AddPermission` grants). @default nobody:
+   * another account's Invoke is refused with AccessDeniedException
+   */
+  readonly invokers?: ResourcePolicy;
 }
 
 /** Invocations of one function and how they ended. */
@@ -35,6 +44,8 @@ export interface FunctionView {
   readonly name: string;
   /** `arn:aws:lambda:<region>:<account>:function:<name>`. */
   readonly arn: string;
+  /** The account and Region it lives in. */
+  readonly placement: SandboxPlacement;
   readonly timeoutMs: number;
   /** True for a function registered through the admin API with a fixed answer. */
   readonly canned: boolean;

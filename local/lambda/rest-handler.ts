@@ -58,16 +58,20 @@ export class LambdaRestHandler implements ServiceHandler {
       throw lambdaErrors.invalidContent((error as Error).message);
     }
     if (invocationType === InvocationType.EVENT) {
-      const queued = this.lambda.invokeAsync(functionName, payload, { qualifier, requestId: request.requestId });
+      const queued = this.lambda.invokeAsync(functionName, payload, {
+        qualifier,
+        requestId: request.requestId,
+        caller: request.caller,
+      });
       if (queued.kind === 'refused') throw queued.error;
       return { status: 202, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '' };
     }
     if (invocationType === InvocationType.DRY_RUN) {
-      const error = this.lambda.check(functionName, qualifier);
+      const error = this.lambda.check(functionName, qualifier, request.caller);
       if (error) throw error;
       return { status: 204, headers: { 'content-type': JSON_CONTENT_TYPE }, body: '' };
     }
-    return invocationResponse(await this.lambda.invoke(functionName, payload, { qualifier }));
+    return invocationResponse(await this.lambda.invoke(functionName, payload, { qualifier, caller: request.caller }));
   }
 }
 

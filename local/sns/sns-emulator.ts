@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { SimulatedClock } from '../clock.js';
 import {
+  type Caller,
   type ServiceHandler,
   type ServiceRequest,
   type ServiceResponse,
   NO_ACTION,
   queryParameters,
 } from '../edge/types.js';
+import type { SandboxPlacement } from '../org/placement.js';
+import { type ResourcePolicy, allowsCaller } from '../org/resource-policy.js';
 import { QueryApiError, queryError, queryResult } from '../query-protocol.js';
 import { Service } from '../services.js';
 import { node, text } from '../xml.js';
@@ -75,15 +78,33 @@ export interface PublishInput {
   readonly messageDeduplicationId?: string;
 }
 
-/** SNS, as far as the product uses it: topics to publish to, and every published message kept for inspection. */
+/** How a topic is created. */
+export interface TopicOptions {
+  /** The account and Region the topic lives in. @default the sandbox's default placement */
+  readonly placement?: SandboxPlacement;
+  /** Who from another account may publish to it (its topic policy). @default nobody: AuthorizationError */
+  readonly publishers?: ResourcePolicy;
+}
+
+const TOPIC_ARN = /^arn:aws[a-zA-Z-]*:sns:([^:]+):(\d{12}):[^:]+$/;
+
+/**
+ * SNS, as far as the product uses it: topics to publish to (in each account and Region, each with who else may
+ * publish), and every published message kept for inspection.
+ */
 export class SnsEmulator {
-  private readonly topicArns = new Set<string>();
+  private readonly topicPolicies = new Map<string, ResourcePolicy | undefined>();
   private published: PublishedMessage[] = [];
 
   constructor(
     private readonly region: string,
     private readonly accountId: string,
     private readonly clock: SimulatedClock,
+    /** The account and Region a caller acts in. @default this emulator's own, for every caller */
+    private readonly placementOf: (caller: Caller | undefined) => SandboxPlacement = () => ({
+      accountId,
+      region,
+    }),
   ) {}
 
   /** Every message published so far, oldest first. */
@@ -91,28 +112,35 @@ export class SnsEmulator {
     return [...this.published];
   }
 
-  /** The ARN a topic of this name has in the sandbox. */
-  public topicArn(name: string): string {
-    return `arn:aws:sns:${this.region}:${this.accountId}:${name}`;
+  /** The ARN a topic of this name has in `placement`. @default the default placement */
+  public topicArn(name: string, placement: SandboxPlacement = this.placementOf(undefined)): string {
+    return `arn:aws:sns:${placement.region}:${placement.accountId}:${name}`;
   }
 
-  /** Creates a topic (idempotent, as SNS) and returns its ARN. */
-  public createTopic(name: string): string {
+  /** Creates a topic (idempotent, as SNS; a new `publishers` replaces the old) and returns its ARN. */
+  public createTopic(name: string, options: TopicOptions = {}): string {
     if (!TOPIC_NAME.test(name)) {
       throw new QueryApiError('InvalidParameter', 'Invalid parameter: Topic Name');
     }
-    const arn = this.topicArn(name);
-    this.topicArns.add(arn);
+    const arn = this.topicArn(name, options.placement);
+    this.topicPolicies.set(arn, options.publishers ?? this.topicPolicies.get(arn));
     return arn;
   }
 
-  /** Every topic ARN. */
-  public topics(): string[] {
-    return [...this.topicArns];
+  /** Every topic ARN; with `placement`, only that account's in that Region. */
+  public topics(placement?: SandboxPlacement): string[] {
+    const arns = [...this.topicPolicies.keys()];
+    return placement
+      ? arns.filter((arn) => arn.startsWith(`arn:aws:sns:${placement.region}:${placement.accountId}:`))
+      : arns;
   }
 
-  /** Publishes a message with SNS's validation; throws QueryApiError as SNS would answer. */
-  public publish(input: PublishInput, requestId: string = randomUUID()): PublishedMessage {
+  /**
+   * Publishes a message with SNS's validation; throws QueryApiError as SNS would answer. With `caller` (a request
+   * through the edge), the topic must be in the Region the caller signed for, and another account's topic must allow
+   * the caller (else AuthorizationError).
+   */
+  public publish(input: PublishInput, requestId: string = randomUUID(), caller?: Caller): PublishedMessage {
     const topicArn = input.topicArn ?? input.targetArn;
     if (!topicArn) {
       throw new QueryApiError(
@@ -126,7 +154,8 @@ export class SnsEmulator {
         'Invalid parameter: TopicArn Reason: Only one of TopicArn or TargetArn may be set',
       );
     }
-    if (!this.topicArns.has(topicArn)) throw new QueryApiError('NotFound', 'Topic does not exist', 404);
+    if (caller) this.authorize(topicArn, caller);
+    if (!this.topicPolicies.has(topicArn)) throw new QueryApiError('NotFound', 'Topic does not exist', 404);
     if (input.message === undefined || input.message === '') {
       throw new QueryApiError('InvalidParameter', 'Invalid parameter: Empty message');
     }
@@ -163,6 +192,11 @@ export class SnsEmulator {
     return message;
   }
 
+  /** The account and Region a caller acts in. */
+  public placementFor(caller: Caller | undefined): SandboxPlacement {
+    return this.placementOf(caller);
+  }
+
   /** Forgets every message. */
   public clearMessages(): void {
     this.published = [];
@@ -171,7 +205,25 @@ export class SnsEmulator {
   /** Forgets every message and topic. */
   public reset(): void {
     this.published = [];
-    this.topicArns.clear();
+    this.topicPolicies.clear();
+  }
+
+  /** SNS's refusals of a Publish by `caller`: a topic of another Region, or of another account that does not allow it. */
+  private authorize(topicArn: string, caller: Caller): void {
+    const match = TOPIC_ARN.exec(topicArn);
+    if (!match) throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn');
+    const [, region, owner] = match;
+    const home = this.placementOf(caller);
+    if (region !== home.region) throw new QueryApiError('InvalidParameter', 'Invalid parameter: TopicArn');
+    if (owner === home.accountId) return;
+    if (!this.topicPolicies.has(topicArn) || !allowsCaller(this.topicPolicies.get(topicArn), caller, owner ?? '')) {
+      throw new QueryApiError(
+        'AuthorizationError',
+        `User: ${caller.principalArn} is not authorized to perform: SNS:Publish on resource: ${topicArn} ` +
+          'because no resource-based policy allows the SNS:Publish action',
+        403,
+      );
+    }
   }
 }
 
@@ -202,6 +254,7 @@ export class SnsQueryHandler implements ServiceHandler {
               messageDeduplicationId: params.get('MessageDeduplicationId') ?? undefined,
             },
             request.requestId,
+            request.caller,
           );
           return queryResult(action, SNS_XMLNS, text('MessageId', published.messageId), request.requestId);
         }
@@ -212,10 +265,15 @@ export class SnsQueryHandler implements ServiceHandler {
               'InvalidParameter',
               'Invalid parameter: Name Reason: no value for required parameter',
             );
-          return queryResult(action, SNS_XMLNS, text('TopicArn', this.sns.createTopic(name)), request.requestId);
+          return queryResult(
+            action,
+            SNS_XMLNS,
+            text('TopicArn', this.sns.createTopic(name, { placement: this.sns.placementFor(request.caller) })),
+            request.requestId,
+          );
         }
         case 'ListTopics': {
-          const members = this.sns.topics().map((arn) => text('TopicArn', arn));
+          const members = this.sns.topics(this.sns.placementFor(request.caller)).map((arn) => text('TopicArn', arn));
           return queryResult(
             action,
             SNS_XMLNS,
