@@ -39,7 +39,12 @@ export type AccessVerdict =
       readonly statement: Statement;
     }
   | { readonly decision: typeof AccessDecision.IMPLICIT_DENY }
-  | { readonly decision: typeof AccessDecision.UNJUDGEABLE; readonly reason: string };
+  | {
+      readonly decision: typeof AccessDecision.UNJUDGEABLE;
+      /** The effect of the statement that could not be judged (a Deny's matters even where no Allow is needed). */
+      readonly effect: Effect;
+      readonly reason: string;
+    };
 
 /**
  * Evaluates a resource-based policy as IAM does: a Deny that applies wins; else an Allow that applies allows; else the
@@ -58,9 +63,9 @@ export function evaluatePolicy(policy: PolicyDocument, request: AccessRequest): 
     } else if (applies === true) allowed ??= statement;
     else if (applies !== false) unknownAllow ??= applies.unknown;
   }
-  if (unknownDeny) return { decision: AccessDecision.UNJUDGEABLE, reason: unknownDeny };
+  if (unknownDeny) return { decision: AccessDecision.UNJUDGEABLE, effect: Effect.DENY, reason: unknownDeny };
   if (allowed) return { decision: AccessDecision.ALLOW, statement: allowed };
-  if (unknownAllow) return { decision: AccessDecision.UNJUDGEABLE, reason: unknownAllow };
+  if (unknownAllow) return { decision: AccessDecision.UNJUDGEABLE, effect: Effect.ALLOW, reason: unknownAllow };
   return { decision: AccessDecision.IMPLICIT_DENY };
 }
 

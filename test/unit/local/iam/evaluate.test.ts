@@ -266,6 +266,7 @@ describe('evaluatePolicy', () => {
 
     expect(verdict).toEqual({
       decision: AccessDecision.UNJUDGEABLE,
+      effect: 'Allow',
       reason: 'the condition key aws:SourceVpce is not emulated by the sandbox',
     });
   });
