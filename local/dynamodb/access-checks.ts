@@ -2,10 +2,9 @@ import type { AttributeValue } from 'aws-lambda';
 import type { ContextValue } from '../iam/index.js';
 import type { ResolvedTable } from './table-names.js';
 
-/** The key attribute names of a table and of each of its indexes (partition key only: what LeadingKeys reads). */
+/** The key attribute a table's dynamodb:LeadingKeys reads: its partition key. */
 export interface TableKeys {
   readonly partitionKey: string;
-  readonly indexPartitionKeys: Readonly<Record<string, string>>;
 }
 
 /** One authorisation a request needs on one table: the action, the resource, and the DynamoDB condition keys. */

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
 import { type Server, request as httpRequest, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -24,6 +22,7 @@ import type { Caller, ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxError } from '../errors.js';
 import type { TableKeys } from './access-checks.js';
 import { type ItemJson, itemJson } from './attribute-json.js';
+import { claimDataDir, releaseDataDir } from './data-dir.js';
 import { errorCodeOf } from './json-errors.js';
 import { ResourcePolicies } from './resource-policies.js';
 import type { ItemReader } from './stream-capture.js';
@@ -31,11 +30,6 @@ import { type TablePlacement, TableNames } from './table-names.js';
 
 export { DynamoDbHandler } from './dynamodb-handler.js';
 export type { TablePlacement } from './table-names.js';
-
-/** Marks a data dir as taken: LevelDB allows one process at a time, and dynalite crashes rather than say so. */
-const LOCK_FILE = 'cvpn-guard-sandbox.lock';
-/** Data dirs taken by sandboxes of this process. */
-const claimedDirs = new Set<string>();
 
 /**
  * A running dynalite server on its own loopback port, with the product's tables in each placement (account and
@@ -159,7 +153,7 @@ export class DynamoDbBackend implements ItemReader {
     return this.names.internal(placement, name);
   }
 
-  /** The key attributes of a dynalite table (and its indexes); undefined when it does not exist. */
+  /** The key attributes of a dynalite table; undefined when it does not exist. */
   public async tableKeys(internalName: string): Promise<TableKeys | undefined> {
     if (this.keys.has(internalName)) return this.keys.get(internalName);
     let keys: TableKeys | undefined;
@@ -167,15 +161,7 @@ export class DynamoDbBackend implements ItemReader {
       const table = (await this.client.send(new DescribeTableCommand({ TableName: internalName }))).Table;
       const partition = (schema: KeySchemaElement[] | undefined) =>
         schema?.find((key) => key.KeyType === 'HASH')?.AttributeName ?? '';
-      keys = {
-        partitionKey: partition(table?.KeySchema),
-        indexPartitionKeys: Object.fromEntries(
-          [...(table?.GlobalSecondaryIndexes ?? []), ...(table?.LocalSecondaryIndexes ?? [])].map((index) => [
-            index.IndexName ?? '',
-            partition(index.KeySchema),
-          ]),
-        ),
-      };
+      keys = { partitionKey: partition(table?.KeySchema) };
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
@@ -276,48 +262,6 @@ function sdkKey(key: ItemJson): NonNullable<ConstructorParameters<typeof GetItem
       value.B !== undefined ? { B: Buffer.from(value.B, 'base64') } : (value as { S: string } | { N: string }),
     ]),
   );
-}
-
-/** Takes a data dir for this sandbox, or says who holds it. A lock left by a process that died is taken over. */
-function claimDataDir(dataDir: string): string {
-  const dir = resolvePath(dataDir);
-  mkdirSync(dir, { recursive: true });
-  const lock = join(dir, LOCK_FILE);
-  const holder = readHolder(lock);
-  if (claimedDirs.has(dir) || (holder !== undefined && holder !== process.pid && isAlive(holder))) {
-    const who = claimedDirs.has(dir) ? 'another sandbox in this process' : `another sandbox (process ${holder})`;
-    throw new SandboxError(`data dir ${dataDir} is in use by ${who}; stop it, or choose another data dir`);
-  }
-  writeFileSync(lock, String(process.pid));
-  claimedDirs.add(dir);
-  return dir;
-}
-
-function releaseDataDir(dir: string): void {
-  claimedDirs.delete(dir);
-  try {
-    unlinkSync(join(dir, LOCK_FILE));
-  } catch {
-    // already gone
-  }
-}
-
-function readHolder(lock: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** CreateTable input for one table definition (under `name`): keys, indexes (projection ALL), on demand. */
