@@ -1,11 +1,10 @@
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
 import { type Server, request as httpRequest, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   type AttributeDefinition,
   CreateTableCommand,
   DeleteTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   type GlobalSecondaryIndex,
@@ -18,22 +17,34 @@ import {
 import { marshall } from '@aws-sdk/util-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES, type TableDefinition } from '../../lambda/tables.js';
-import { SANDBOX_CREDENTIALS } from '../constants.js';
-import { type ServiceHandler, type ServiceRequest, type ServiceResponse, NO_ACTION } from '../edge/types.js';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_CREDENTIALS } from '../constants.js';
+import type { Caller, ServiceRequest, ServiceResponse } from '../edge/types.js';
 import { SandboxError } from '../errors.js';
-import { Service } from '../services.js';
+import type { TableKeys } from './access-checks.js';
 import { type ItemJson, itemJson } from './attribute-json.js';
-import type { ItemReader, StreamCapture } from './stream-capture.js';
+import { claimDataDir, releaseDataDir } from './data-dir.js';
+import { errorCodeOf } from './json-errors.js';
+import { ResourcePolicies } from './resource-policies.js';
+import type { ItemReader } from './stream-capture.js';
+import { type TablePlacement, TableNames } from './table-names.js';
 
-const JSON_CONTENT_TYPE = 'application/x-amz-json-1.0';
-/** Marks a data dir as taken: LevelDB allows one process at a time, and dynalite crashes rather than say so. */
-const LOCK_FILE = 'cvpn-guard-sandbox.lock';
-/** Data dirs taken by sandboxes of this process. */
-const claimedDirs = new Set<string>();
-const ERROR_PREFIX = 'com.amazonaws.dynamodb.v20120810#';
+export { DynamoDbHandler } from './dynamodb-handler.js';
+export type { TablePlacement } from './table-names.js';
 
-/** A running dynalite server on its own loopback port, with the product's tables. */
+/**
+ * A running dynalite server on its own loopback port, with the product's tables in each placement (account and
+ * Region) that asked for them, and the tables' resource-based policies.
+ */
 export class DynamoDbBackend implements ItemReader {
+  /** Where each placement's tables live in dynalite. */
+  public readonly names: TableNames;
+  /** The tables' resource-based policies, by table ARN. */
+  public readonly policies = new ResourcePolicies();
+  /** Placements whose product tables were created (`<account>/<region>`), the default first. */
+  private readonly placements = new Map<string, TablePlacement>();
+  /** Key attributes by dynalite table name; dropped when a table is created or deleted. */
+  private readonly keys = new Map<string, TableKeys | undefined>();
+
   private constructor(
     private readonly server: Server,
     /** dynalite's own port (the edge forwards to it). */
@@ -41,10 +52,21 @@ export class DynamoDbBackend implements ItemReader {
     private readonly client: DynamoDBClient,
     private readonly agent: Agent,
     private readonly claimedDir: string | undefined,
-  ) {}
+    /** The sandbox's own account and Region: a request without a caller acts there. */
+    public readonly defaultPlacement: TablePlacement,
+  ) {
+    this.names = new TableNames(defaultPlacement);
+  }
 
-  /** Starts dynalite (in memory, or in `dataDir` on disk) and creates every missing table. */
-  public static async start(options: { dataDir?: string; region: string }): Promise<DynamoDbBackend> {
+  /**
+   * Starts dynalite (in memory, or in `dataDir` on disk) and creates every missing table of the default placement.
+   * @param options.accountId the sandbox's own account @default SANDBOX_ACCOUNT_ID
+   */
+  public static async start(options: {
+    dataDir?: string;
+    region: string;
+    accountId?: string;
+  }): Promise<DynamoDbBackend> {
     const claimedDir = options.dataDir ? claimDataDir(options.dataDir) : undefined;
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     try {
@@ -69,7 +91,8 @@ export class DynamoDbBackend implements ItemReader {
       credentials: SANDBOX_CREDENTIALS,
       maxAttempts: 1,
     });
-    const backend = new DynamoDbBackend(server, port, client, new Agent({ keepAlive: true }), claimedDir);
+    const placement = { accountId: options.accountId ?? SANDBOX_ACCOUNT_ID, region: options.region };
+    const backend = new DynamoDbBackend(server, port, client, new Agent({ keepAlive: true }), claimedDir, placement);
     try {
       await backend.createTables();
     } catch (error) {
@@ -82,49 +105,109 @@ export class DynamoDbBackend implements ItemReader {
     return backend;
   }
 
-  /** Creates every table of lambda/tables.ts that does not exist yet, with its indexes. */
-  public async createTables(): Promise<void> {
+  /** The caller a request without one is taken to be: the sandbox's own user, in its own account and Region. */
+  public get defaultCaller(): Caller {
+    const { accountId, region } = this.defaultPlacement;
+    return { accountId, region, principalArn: `arn:aws:iam::${accountId}:user/sandbox` };
+  }
+
+  /**
+   * Creates every table of lambda/tables.ts that does not exist yet in `placement`, with its indexes.
+   * @param placement @default the sandbox's own account and Region
+   */
+  public async createTables(placement: TablePlacement = this.defaultPlacement): Promise<void> {
+    this.placements.set(`${placement.accountId}/${placement.region}`, placement);
     const existing = new Set((await this.client.send(new ListTablesCommand({}))).TableNames ?? []);
     for (const table of TABLES) {
-      if (existing.has(table.sandboxName)) continue;
-      await this.client.send(new CreateTableCommand(createTableInput(table)));
+      const name = this.names.internal(placement, table.sandboxName);
+      if (existing.has(name)) continue;
+      this.keys.delete(name);
+      await this.client.send(new CreateTableCommand(createTableInput(table, name)));
       await waitUntilTableExists(
         { client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
-        { TableName: table.sandboxName },
+        { TableName: name },
       );
     }
   }
 
-  /** Deletes and creates every table again: no item left. */
+  /** Deletes and creates every table of every placement again: no item left (the resource-based policies stay). */
   public async recreateTables(): Promise<void> {
     const existing = new Set((await this.client.send(new ListTablesCommand({}))).TableNames ?? []);
-    for (const table of TABLES) {
-      if (!existing.has(table.sandboxName)) continue;
-      await this.client.send(new DeleteTableCommand({ TableName: table.sandboxName }));
-      await waitUntilTableNotExists(
-        { client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
-        { TableName: table.sandboxName },
-      );
+    for (const placement of this.placements.values()) {
+      for (const table of TABLES) {
+        const name = this.names.internal(placement, table.sandboxName);
+        if (!existing.has(name)) continue;
+        this.keys.delete(name);
+        await this.client.send(new DeleteTableCommand({ TableName: name }));
+        await waitUntilTableNotExists(
+          { client: this.client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.2 },
+          { TableName: name },
+        );
+      }
     }
-    await this.createTables();
+    for (const placement of this.placements.values()) await this.createTables(placement);
   }
 
-  /** Writes raw items into a table, as they are (no validation: a scenario may seed malformed rows on purpose). */
-  public async putItems(tableName: string, items: readonly Record<string, unknown>[]): Promise<void> {
+  /** The name dynalite holds a placement's table under. */
+  public internalTableName(placement: TablePlacement, name: string): string {
+    return this.names.internal(placement, name);
+  }
+
+  /** The key attributes of a dynalite table; undefined when it does not exist. */
+  public async tableKeys(internalName: string): Promise<TableKeys | undefined> {
+    if (this.keys.has(internalName)) return this.keys.get(internalName);
+    let keys: TableKeys | undefined;
+    try {
+      const table = (await this.client.send(new DescribeTableCommand({ TableName: internalName }))).Table;
+      const partition = (schema: KeySchemaElement[] | undefined) =>
+        schema?.find((key) => key.KeyType === 'HASH')?.AttributeName ?? '';
+      keys = { partitionKey: partition(table?.KeySchema) };
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    }
+    this.keys.set(internalName, keys);
+    return keys;
+  }
+
+  /** Forgets what it knows of a table's keys (it was created, changed or deleted through the edge). */
+  public forgetTable(internalName: string): void {
+    this.keys.delete(internalName);
+  }
+
+  /**
+   * Writes raw items into a table, as they are (no validation: a scenario may seed malformed rows on purpose).
+   * @param placement whose table @default the sandbox's own account and Region
+   */
+  public async putItems(
+    tableName: string,
+    items: readonly Record<string, unknown>[],
+    placement: TablePlacement = this.defaultPlacement,
+  ): Promise<void> {
     for (const item of items) {
       await this.client.send(
         new PutItemCommand({
-          TableName: tableName,
+          TableName: this.names.internal(placement, tableName),
           Item: marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }),
         }),
       );
     }
   }
 
-  /** One item as dynalite holds it now (a consistent read), in the JSON protocol's form; undefined when absent. */
-  public async getItem(tableName: string, key: ItemJson): Promise<ItemJson | undefined> {
+  /**
+   * One item as dynalite holds it now (a consistent read), in the JSON protocol's form; undefined when absent.
+   * @param placement whose table @default the sandbox's own account and Region (whose tables keep their own names)
+   */
+  public async getItem(
+    tableName: string,
+    key: ItemJson,
+    placement: TablePlacement = this.defaultPlacement,
+  ): Promise<ItemJson | undefined> {
     const answer = await this.client.send(
-      new GetItemCommand({ TableName: tableName, Key: sdkKey(key), ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: this.names.internal(placement, tableName),
+        Key: sdkKey(key),
+        ConsistentRead: true,
+      }),
     );
     return answer.Item ? itemJson(answer.Item) : undefined;
   }
@@ -181,101 +264,8 @@ function sdkKey(key: ItemJson): NonNullable<ConstructorParameters<typeof GetItem
   );
 }
 
-/** Takes a data dir for this sandbox, or says who holds it. A lock left by a process that died is taken over. */
-function claimDataDir(dataDir: string): string {
-  const dir = resolvePath(dataDir);
-  mkdirSync(dir, { recursive: true });
-  const lock = join(dir, LOCK_FILE);
-  const holder = readHolder(lock);
-  if (claimedDirs.has(dir) || (holder !== undefined && holder !== process.pid && isAlive(holder))) {
-    const who = claimedDirs.has(dir) ? 'another sandbox in this process' : `another sandbox (process ${holder})`;
-    throw new SandboxError(`data dir ${dataDir} is in use by ${who}; stop it, or choose another data dir`);
-  }
-  writeFileSync(lock, String(process.pid));
-  claimedDirs.add(dir);
-  return dir;
-}
-
-function releaseDataDir(dir: string): void {
-  claimedDirs.delete(dir);
-  try {
-    unlinkSync(join(dir, LOCK_FILE));
-  } catch {
-    // already gone
-  }
-}
-
-function readHolder(lock: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(lock, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * DynamoDB behind the edge: requests go to dynalite unchanged; faults answer as DynamoDB does. Writes to a table with
- * a stream go through `capture`, which records what they changed.
- */
-export class DynamoDbHandler implements ServiceHandler {
-  public readonly service = Service.DYNAMODB;
-
-  constructor(
-    private readonly backend: DynamoDbBackend,
-    private readonly capture?: StreamCapture,
-  ) {}
-
-  public actionOf(request: ServiceRequest): string {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    return target.includes('.') ? (target.split('.')[1] ?? NO_ACTION) : NO_ACTION;
-  }
-
-  public handle(request: ServiceRequest, action: string): Promise<ServiceResponse> {
-    const forward = () => this.backend.forward(request);
-    return this.capture ? this.capture.handle(request, action, forward) : forward();
-  }
-
-  public faultResponse(_request: ServiceRequest, _action: string, kind: 'error' | 'throttle'): ServiceResponse {
-    return kind === 'error'
-      ? jsonError(500, 'InternalServerError', 'Internal server error')
-      : jsonError(
-          400,
-          'ProvisionedThroughputExceededException',
-          'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
-        );
-  }
-}
-
-function jsonError(status: number, code: string, message: string): ServiceResponse {
-  return {
-    status,
-    headers: { 'content-type': JSON_CONTENT_TYPE },
-    body: JSON.stringify({ __type: `${ERROR_PREFIX}${code}`, message }),
-    errorCode: code,
-  };
-}
-
-function errorCodeOf(body: Buffer): string | undefined {
-  try {
-    const type = (JSON.parse(body.toString('utf8')) as { __type?: unknown }).__type;
-    return typeof type === 'string' ? type.split('#').pop() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CreateTable input for one table definition: keys, indexes (projection ALL), on demand. */
-export function createTableInput(table: TableDefinition) {
+/** CreateTable input for one table definition (under `name`): keys, indexes (projection ALL), on demand. */
+export function createTableInput(table: TableDefinition, name = table.sandboxName) {
   const attributes = new Map<string, AttributeDefinition>();
   const keySchema = (
     partition: TableDefinition['partitionKey'],
@@ -296,7 +286,7 @@ export function createTableInput(table: TableDefinition) {
     Projection: { ProjectionType: 'ALL' },
   }));
   return {
-    TableName: table.sandboxName,
+    TableName: name,
     BillingMode: 'PAY_PER_REQUEST' as const,
     KeySchema,
     AttributeDefinitions: [...attributes.values()],

@@ -5,6 +5,8 @@ import type { ItemChange, TableStream } from './table-stream.js';
 /** Reads one item as it is now (a consistent read, straight from the store). */
 export interface ItemReader {
   getItem(tableName: string, key: ItemJson): Promise<ItemJson | undefined>;
+  /** The name the store holds a placement's table under. @default the table's own name */
+  internalTableName?(placement: { accountId: string; region: string }, name: string): string;
 }
 
 /** A table whose writes go to a stream, and the names of its key attributes. */
@@ -27,6 +29,8 @@ interface WriteRequestBody {
 /** One item a request may change, in a streamed table. */
 interface TargetItem {
   readonly table: StreamedTable;
+  /** The table's name in the store, as the request names it. */
+  readonly internalName: string;
   readonly key: ItemJson;
 }
 
@@ -47,7 +51,16 @@ export class StreamCapture {
     private readonly reader: ItemReader,
     tables: readonly StreamedTable[],
   ) {
-    this.tables = new Map(tables.map((table) => [table.stream.tableName, table]));
+    // Requests reach the capture with the store's names (a placement's table is not under its own name).
+    this.tables = new Map(
+      tables.map((table) => [
+        reader.internalTableName?.(
+          { accountId: table.stream.accountId, region: table.stream.region },
+          table.stream.tableName,
+        ) ?? table.stream.tableName,
+        table,
+      ]),
+    );
   }
 
   /** Forwards one request; a write to a streamed table is queued and recorded. */
@@ -81,7 +94,7 @@ export class StreamCapture {
   /** The items as they are now; undefined when one cannot be read. */
   private async read(targets: readonly TargetItem[]): Promise<(ItemJson | undefined)[] | undefined> {
     try {
-      return await Promise.all(targets.map((target) => this.reader.getItem(target.table.stream.tableName, target.key)));
+      return await Promise.all(targets.map((target) => this.reader.getItem(target.internalName, target.key)));
     } catch {
       return undefined;
     }
@@ -108,7 +121,7 @@ export class StreamCapture {
     return named.flatMap(({ tableName, item }) => {
       const table = typeof tableName === 'string' ? this.tables.get(tableName) : undefined;
       const key = table && item ? keyOf(table, item) : undefined;
-      return table && key ? [{ table, key }] : [];
+      return table && key ? [{ table, internalName: tableName as string, key }] : [];
     });
   }
 }

@@ -44,6 +44,9 @@ export class TableStream {
   /** The one shard's id, `shardId-<creation ms, 20 digits>-<8 hex>`. */
   public readonly shardId: string;
   public readonly tableName: string;
+  /** The account and Region of the table (and of the ARN). */
+  public readonly accountId: string;
+  public readonly region: string;
   private entries: StreamEntry[] = [];
   private written = 0n;
   private readonly listeners = new Set<() => void>();
@@ -52,6 +55,8 @@ export class TableStream {
     const created = options.clock.nowMs();
     const label = new Date(created).toISOString().replace(/Z$/, '');
     this.tableName = options.tableName;
+    this.accountId = options.accountId;
+    this.region = options.region;
     this.arn = `arn:aws:dynamodb:${options.region}:${options.accountId}:table/${options.tableName}/stream/${label}`;
     this.shardId = `shardId-${String(created).padStart(20, '0')}-${randomBytes(4).toString('hex')}`;
   }
