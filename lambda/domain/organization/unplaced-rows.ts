@@ -33,7 +33,9 @@ function whyNoSpoke(row: PlacementSelector, spokes: readonly Placement[]): strin
   const elsewhere = (row.regions ?? []).filter((region) => !regions.has(region));
   const reasons: string[] = [];
   if (strangers.length > 0)
-    reasons.push(`names ${plural('account', strangers)} ${strangers.join(', ')} which ${isAre(strangers)} not a spoke`);
+    reasons.push(
+      `names ${plural('account', strangers)} ${strangers.join(', ')} which ${strangers.length === 1 ? 'is not a spoke' : 'are not spokes'}`,
+    );
   if (elsewhere.length > 0)
     reasons.push(`names ${plural('Region', elsewhere)} ${elsewhere.join(', ')} where no spoke runs`);
   // Either selector alone explains it when none of its values has a spoke.
@@ -48,8 +50,4 @@ function whyNoSpoke(row: PlacementSelector, spokes: readonly Placement[]): strin
 
 function plural(word: string, items: readonly string[]): string {
   return items.length === 1 ? word : `${word}s`;
-}
-
-function isAre(items: readonly string[]): string {
-  return items.length === 1 ? 'is' : 'are';
 }
