@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoSpokeDirectory, spokeHeartbeatPk } from '../../../lambda/adapters/DynamoSpokeDirectory.js';
 import { type AwsClients, createAwsClients } from '../../../lambda/clients.js';
 import type { SpokeEntry } from '../../../lambda/ports/index.js';
@@ -99,10 +99,20 @@ describe('DynamoSpokeDirectory against the sandbox', () => {
     for (const accountId of accounts)
       await directory.announce(heartbeat(accountId, 'eu-west-1', { stateTable: padding }));
 
+    const firstPage = await clients.documents.send(
+      new QueryCommand({
+        TableName: sandbox.tables.audit,
+        IndexName: 'byTime',
+        KeyConditionExpression: 'timeKey = :spokes',
+        ExpressionAttributeValues: { ':spokes': 'SPOKES' },
+      }),
+    );
+
     // Act
     const spokes = await directory.list();
 
     // Assert
+    expect(firstPage.LastEvaluatedKey).toBeDefined();
     expect(spokes.map((spoke) => spoke.accountId)).toEqual(accounts);
   });
 });
