@@ -19,8 +19,9 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
  *
  *   lib ──► handlers             cli ──► handlers, local, lib/outputs.ts (the stack output names)
  *
- *   handlers   lambda/handler.ts, gate-handler.ts, runtime.ts, clients.ts, client-settings.ts, metrics.ts
+ *   handlers   lambda/handler.ts, gate-handler.ts, relay-handler.ts, hub-watch-handler.ts, runtime.ts, clients.ts, …
  *     ├──► lambda/adapters ──► lambda/ports, lambda/tables.ts
+ *     ├──► lambda/hub ───────► run (the stream batch, the change filter, run ids), lambda/ports, settings
  *     ├──► run ──────────────► lambda/ports, settings, lambda/pacing
  *     │    (lambda/run, lambda/enforce.ts)
  *     └──► lambda/gate ──────► lambda/ports, settings, lambda/pacing
@@ -95,6 +96,12 @@ export const LAYERS = [
     why: 'the run reaches AWS through lambda/ports only',
   },
   {
+    name: 'lambda/hub',
+    paths: ['lambda/hub'],
+    uses: ['run', 'lambda/ports', 'settings'],
+    why: "the hub's functions reach AWS through lambda/ports only",
+  },
+  {
     name: 'lambda/gate',
     paths: ['lambda/gate'],
     uses: ['lambda/ports', 'settings', 'lambda/pacing'],
@@ -103,7 +110,7 @@ export const LAYERS = [
   {
     name: 'handlers',
     paths: ['lambda'],
-    uses: ['lambda/adapters', 'run', 'lambda/gate'],
+    uses: ['lambda/adapters', 'lambda/hub', 'run', 'lambda/gate'],
     why: 'the function knows nothing of the stack, the CLI or the sandbox',
   },
   {

@@ -52,3 +52,6 @@ export const DECISIONS_METRIC = 'Decisions';
  * module.
  */
 export { GateMetric } from './gate/gate-metrics.js';
+
+/** The hub functions' metrics (organization deployments): defined beside the hub's use cases (lambda/hub). */
+export { HubMetric } from './hub/hub-metrics.js';

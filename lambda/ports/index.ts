@@ -54,3 +54,4 @@ export type { ChangeSignal } from './ChangeSignal.js';
 export { type ContinuationEvent, ContinuationReason, type ContinuationStarter } from './ContinuationStarter.js';
 export { type HandedOn, RunTrigger } from './RunTrigger.js';
 export type { SpokeDirectory, SpokeEntry } from './SpokeDirectory.js';
+export { type RelayedChangeEvent, SpokeInvokeError, type SpokeInvoker } from './SpokeInvoker.js';

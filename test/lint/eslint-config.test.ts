@@ -78,6 +78,8 @@ describe('the layer rules', () => {
     ['local/ec2/crafted.ts', 'renderTable', '../../cli/output/table.js', 'local may not import cli'],
     ['local/crafted.ts', 'EnvVar', '../lambda/environment.js', 'local may not import settings'],
     ['lambda/run/crafted.ts', 'SystemClock', '../adapters/SystemClock.js', 'run may not import lambda/adapters'],
+    ['lambda/hub/crafted.ts', 'SystemClock', '../adapters/SystemClock.js', 'lambda/hub may not import lambda/adapters'],
+    ['lambda/run/crafted.ts', 'HubMetric', '../hub/hub-metrics.js', 'run may not import lambda/hub'],
     ['lambda/ports/crafted.ts', 'POLICIES_TABLE', '../tables.js', 'lambda/ports may not import lambda/tables.ts'],
     ['lambda/crafted.ts', 'StackOutput', '../lib/outputs.js', 'handlers may not import lib/outputs.ts'],
     ['lib/crafted.ts', 'DEFAULT_PORT', '../local/constants.js', 'lib may not import local'],
@@ -99,6 +101,8 @@ describe('the layer rules', () => {
     ['local/crafted.ts', 'POLICIES_TABLE', '../lambda/tables.js'],
     ['local/crafted.ts', 'ConnectionStatus', '../lambda/domain/constants.js'],
     ['lambda/run/crafted.ts', 'EnvVar', '../environment.js'],
+    ['lambda/hub/crafted.ts', 'changeRunId', '../run/run-id.js'],
+    ['lambda/crafted.ts', 'relayChange', './hub/relay-change.js'],
     ['lambda/adapters/crafted.ts', 'identityKey', '../domain/index.js'],
     ['demo/crafted.ts', 'createHandler', '../lambda/handler.js'],
   ])('Compliance: %s importing %s down', async (path, name, specifier) => {
