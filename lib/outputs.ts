@@ -23,6 +23,14 @@ export const StackOutput = {
   STACK_SET_NAME: 'StackSetName',
   /** A hub only: the stack name every spoke's functions and roles are named from (lambda/settings/spoke-names.ts). */
   SPOKE_STACK_NAME: 'SpokeStackName',
+  /** A hub only: the policies table by ARN, as a spoke names it. */
+  POLICIES_TABLE_ARN: 'PoliciesTableArn',
+  /** A hub only: the audit table by ARN, as a spoke names it. */
+  AUDIT_TABLE_ARN: 'AuditTableArn',
+  /** A hub only: the relay function's name. */
+  RELAY_FUNCTION_NAME: 'RelayFunctionName',
+  /** A hub only: the hub watch function's name. */
+  HUB_WATCH_FUNCTION_NAME: 'HubWatchFunctionName',
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];
