@@ -146,7 +146,9 @@ function deploymentIssues(settings: Partial<SettingValues>): ConfigIssue[] {
       message: `is for organization deployments only: set deployment=hub (with ${ORGANIZATION_KEYS.join(', ')}), or leave ${key} empty`,
     }));
   }
-  const issues: ConfigIssue[] = ORGANIZATION_KEYS.filter((key) => !given.includes(key)).map((key) => ({
+  // A key absent from `settings` failed to parse and is reported already.
+  const missing = ORGANIZATION_KEYS.filter((key) => key in settings && !given.includes(key));
+  const issues: ConfigIssue[] = missing.map((key) => ({
     key,
     value: settings[key],
     message:

@@ -34,3 +34,25 @@ export const StackOutput = {
 } as const;
 /** One stack output name. */
 export type StackOutput = (typeof StackOutput)[keyof typeof StackOutput];
+
+/** The outputs only a hub has; a single deployment has every other one. */
+export const HUB_ONLY_OUTPUTS: readonly StackOutput[] = [
+  StackOutput.DEPLOYMENT,
+  StackOutput.STACK_SET_NAME,
+  StackOutput.SPOKE_STACK_NAME,
+  StackOutput.POLICIES_TABLE_ARN,
+  StackOutput.AUDIT_TABLE_ARN,
+  StackOutput.RELAY_FUNCTION_NAME,
+  StackOutput.HUB_WATCH_FUNCTION_NAME,
+];
+
+/** The outputs of a hub: those of its tables, topic, queue and dashboard, and its own. */
+export const HUB_OUTPUTS: readonly StackOutput[] = [
+  StackOutput.POLICIES_TABLE_NAME,
+  StackOutput.AUDIT_TABLE_NAME,
+  StackOutput.TOPIC_ARN,
+  StackOutput.CHANGE_FAILURE_QUEUE_URL,
+  StackOutput.CHANGE_FAILURE_QUEUE_ARN,
+  StackOutput.DASHBOARD_URL,
+  ...HUB_ONLY_OUTPUTS,
+];
