@@ -31,23 +31,25 @@ export function spokeRolePattern(stackName: string, purpose: SpokeRole): string 
   return `arn:aws:iam::*:role/${spokeRoleName(stackName, purpose, '*')}`;
 }
 
+/** One statement of a hub resource's policy, before the principal and its conditions are added. */
+interface SpokeGrant {
+  readonly sid: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  /** Conditions on the request (keys, attributes); never on the principal. @default none */
+  readonly conditions?: Record<string, Record<string, unknown>>;
+}
+
 /** Any principal, but only a role of the organization named as a spoke role of `purpose`. */
-function spokeStatement(
-  access: SpokeAccess,
-  purpose: SpokeRole,
-  statement: { sid: string; actions: string[]; resources: string[]; conditions?: Record<string, unknown> },
-): iam.PolicyStatement {
+function spokeStatement(access: SpokeAccess, purpose: SpokeRole, grant: SpokeGrant): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    sid: statement.sid,
+    sid: grant.sid,
     principals: [new iam.AnyPrincipal()],
-    actions: statement.actions,
-    resources: statement.resources,
+    actions: grant.actions,
+    resources: grant.resources,
     conditions: {
-      ...statement.conditions,
-      StringEquals: {
-        ...((statement.conditions?.StringEquals as Record<string, unknown> | undefined) ?? {}),
-        'aws:PrincipalOrgID': access.organizationId,
-      },
+      ...grant.conditions,
+      StringEquals: { 'aws:PrincipalOrgID': access.organizationId },
       ArnLike: { 'aws:PrincipalArn': spokeRolePattern(access.stackName, purpose) },
     },
   });

@@ -73,7 +73,14 @@ export class HubFunctions extends Construct {
       [EnvVar.ACCOUNT_ID]: stack.account,
       ...FUNCTION_ENVIRONMENT,
     };
-    const make = (name: string, entry: string, handler: string, description: string, extra = {}) => {
+    const make = (
+      name: string,
+      functionName: string,
+      entry: string,
+      handler: string,
+      description: string,
+      extra = {},
+    ) => {
       const logGroup = new logs.LogGroup(this, `${name}LogGroup`, {
         retention: props.logRetention,
         removalPolicy: RemovalPolicy.DESTROY,
@@ -85,7 +92,7 @@ export class HubFunctions extends Construct {
       logGroup.grantWrite(role);
       const fn = new nodejs.NodejsFunction(this, `${name}Function`, {
         ...bundledCode(entry, handler),
-        functionName: name === 'Relay' ? hubRelayName(props.stackName) : hubWatchName(props.stackName),
+        functionName,
         description: `cvpn-guard: ${description}`,
         memorySize: 512,
         timeout: Duration.minutes(1),
@@ -98,6 +105,7 @@ export class HubFunctions extends Construct {
 
     const relay = make(
       'Relay',
+      hubRelayName(props.stackName),
       props.entries?.relay ?? RELAY_ENTRY,
       RELAY_EXPORT,
       'relay: invokes the enforcer of each spoke a policy change selects',
@@ -106,6 +114,7 @@ export class HubFunctions extends Construct {
     this.relayRole = relay.role;
     const watch = make(
       'HubWatch',
+      hubWatchName(props.stackName),
       props.entries?.hubWatch ?? HUB_WATCH_ENTRY,
       HUB_WATCH_EXPORT,
       'hub watch: reports spokes whose heartbeat is stale or whose last run failed',
