@@ -21,8 +21,8 @@ export interface AlarmsProps {
   readonly connectHandler: lambda.IFunction;
   /** Where failed invocations land. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** Where Lambda records batches of policy changes it gave up on. */
-  readonly changeFailureQueue: sqs.IQueue;
+  /** Where Lambda records batches of policy changes it gave up on. @default none (a spoke: the hub reads the stream) */
+  readonly changeFailureQueue?: sqs.IQueue;
   /** When the enforcer runs: the runs-stopped alarm waits three of its periods. */
   readonly schedule: ParsedSchedule;
   /** Where every alarm is sent. */
@@ -58,8 +58,8 @@ export class Alarms extends Construct {
   public readonly connectHandlerSlow: cloudwatch.Alarm;
   /** A run's canary attempt on the client connect handler got no well-formed answer. */
   public readonly connectHandlerCanary: cloudwatch.Alarm;
-  /** Lambda gave up on a batch of policy changes and recorded it in the failure queue. */
-  public readonly failedChangeBatches: cloudwatch.Alarm;
+  /** Lambda gave up on a batch of policy changes and recorded it in the failure queue; undefined without the queue. */
+  public readonly failedChangeBatches?: cloudwatch.Alarm;
   /** No run reported for three schedule periods (see {@link runsStoppedWindow}). */
   public readonly runsStopped: cloudwatch.Alarm;
 
@@ -140,14 +140,15 @@ export class Alarms extends Construct {
       "a run's canary attempt on the client connect handler got no well-formed answer; real attempts may be refused. See the handler's log group.",
     );
 
-    this.failedChangeBatches = alarm(
-      'FailedChangeBatches',
-      props.changeFailureQueue.metricApproximateNumberOfMessagesVisible({
-        period,
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      'a batch of policy changes failed after its retries and is recorded in the change failure queue; the next scheduled run reads those rows anyway. See docs/deploy.md for what the message holds.',
-    );
+    if (props.changeFailureQueue)
+      this.failedChangeBatches = alarm(
+        'FailedChangeBatches',
+        props.changeFailureQueue.metricApproximateNumberOfMessagesVisible({
+          period,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        'a batch of policy changes failed after its retries and is recorded in the change failure queue; the next scheduled run reads those rows anyway. See docs/deploy.md for what the message holds.',
+      );
     const window = runsStoppedWindow(props.schedule);
     this.runsStopped = alarm(
       'RunsStopped',

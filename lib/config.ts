@@ -8,6 +8,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   connectHandlerNameProblem,
+  Deployment,
   ENDPOINT_SELECTION_EXCLUSIVE,
   type EndpointTag,
   formatEndpointTag,
@@ -18,6 +19,8 @@ import {
   type RunSettings,
   runSettingsOf,
   Setting,
+  SpokeRole,
+  spokeRoleName,
   SETTING_DEFAULTS,
   SETTING_KEYS,
   type SettingValues,
@@ -52,7 +55,24 @@ export interface StackConfig
   readonly logRetention: RetentionDays;
   /** What happens to the policies and audit tables when the stack is deleted, from `tableRemovalPolicy`. */
   readonly tableRemovalPolicy: RemovalPolicy;
+  /** `single`, or `hub` of an organization deployment, from `deployment`. */
+  readonly deployment: Deployment;
+  /** A hub's targets; set exactly when `deployment` is `hub`. */
+  readonly organization?: OrganizationTargets;
 }
+
+/** Where a hub rolls its spokes out, and the organization they belong to (`deployment=hub`). */
+export interface OrganizationTargets {
+  /** Organizational units (or roots) whose accounts get a spoke, from `targetOus`. */
+  readonly organizationalUnits: readonly string[];
+  /** Regions each of those accounts gets a spoke in, from `targetRegions`. */
+  readonly regions: readonly string[];
+  /** The organization, from `organizationId`. */
+  readonly organizationId: string;
+}
+
+/** IAM's longest role name. */
+export const MAX_ROLE_NAME_LENGTH = 64;
 
 /** Reads one context value; `undefined` when the key is not set. */
 export type ContextReader = (key: string) => unknown;
@@ -78,6 +98,7 @@ function crossSettingIssues(settings: Partial<SettingValues>): ConfigIssue[] {
     });
   }
   issues.push(...connectHandlerIssues(settings));
+  issues.push(...deploymentIssues(settings));
   if (timeoutSeconds === undefined) return issues;
   const periodSeconds = schedule?.periodSeconds;
   if (periodSeconds !== undefined && timeoutSeconds >= periodSeconds) {
@@ -100,6 +121,65 @@ function crossSettingIssues(settings: Partial<SettingValues>): ConfigIssue[] {
       value: timeMarginSeconds,
       message: `must be less than timeoutSeconds (${timeoutSeconds})`,
     });
+  }
+  return issues;
+}
+
+/** The organization settings, which only a hub takes. */
+const ORGANIZATION_KEYS = [Setting.TARGET_OUS, Setting.TARGET_REGIONS, Setting.ORGANIZATION_ID] as const;
+
+/** Whether an organization setting is set (a list with entries, a text). */
+const isSet = (value: unknown): boolean => (Array.isArray(value) ? value.length > 0 : value !== undefined);
+
+/**
+ * Issues of the deployment kind: a hub needs all three organization settings (a StackSet naming no OU or Region
+ * deploys nowhere), a single deployment none of them, and a spoke's role names must fit IAM's limit in every Region.
+ */
+function deploymentIssues(settings: Partial<SettingValues>): ConfigIssue[] {
+  const { deployment, stackName, targetRegions } = settings;
+  if (deployment === undefined) return [];
+  const given = ORGANIZATION_KEYS.filter((key) => isSet(settings[key]));
+  if (deployment === Deployment.SINGLE) {
+    return given.map((key) => ({
+      key,
+      value: settings[key],
+      message: `is for organization deployments only: set deployment=hub (with ${ORGANIZATION_KEYS.join(', ')}), or leave ${key} empty`,
+    }));
+  }
+  // A key absent from `settings` failed to parse and is reported already.
+  const missing = ORGANIZATION_KEYS.filter((key) => key in settings && !given.includes(key));
+  const issues: ConfigIssue[] = missing.map((key) => ({
+    key,
+    value: settings[key],
+    message:
+      key === Setting.ORGANIZATION_ID
+        ? 'deployment=hub needs the organization id (o-…): the hub admits spoke roles of this organization only'
+        : `deployment=hub needs at least one entry: the StackSet deploys spokes to ${key === Setting.TARGET_OUS ? 'the accounts of these OUs' : 'these Regions'}`,
+  }));
+  if (settings.endpointIds !== undefined && settings.endpointIds.length > 0)
+    issues.push({
+      key: Setting.ENDPOINT_IDS,
+      value: settings.endpointIds,
+      message:
+        "cannot be used with deployment=hub: endpoint ids belong to one account and Region; select the spokes' endpoints with endpointTag, or leave it empty for every endpoint",
+    });
+  if (settings.attachConnectHandler === true)
+    issues.push({
+      key: Setting.ATTACH_CONNECT_HANDLER,
+      value: true,
+      message:
+        "cannot be used with deployment=hub: attach each spoke's client connect handler with `cvpn-guard gate attach --account … --region …`",
+    });
+  if (stackName !== undefined && targetRegions !== undefined) {
+    const longest = targetRegions
+      .map((region) => spokeRoleName(stackName, SpokeRole.OPERATOR, region))
+      .find((name) => name.length > MAX_ROLE_NAME_LENGTH);
+    if (longest !== undefined)
+      issues.push({
+        key: Setting.STACK_NAME,
+        value: stackName,
+        message: `too long for a hub: the spoke role ${longest} has ${longest.length} characters, IAM allows ${MAX_ROLE_NAME_LENGTH}; choose a shorter stackName`,
+      });
   }
   return issues;
 }
@@ -175,5 +255,15 @@ export function loadStackConfig(read: ContextReader, contextKeys: readonly strin
     tableRemovalPolicy: settings.tableRemovalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     memorySize: settings.memorySize,
     timeoutSeconds: settings.timeoutSeconds,
+    deployment: settings.deployment,
+    ...(settings.deployment === Deployment.HUB
+      ? {
+          organization: {
+            organizationalUnits: [...new Set(settings.targetOus)],
+            regions: [...new Set(settings.targetRegions)],
+            organizationId: settings.organizationId as string,
+          },
+        }
+      : {}),
   };
 }

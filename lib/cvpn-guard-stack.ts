@@ -99,7 +99,7 @@ export class CvpnGuardStack extends Stack {
       runsPeriod: runsStoppedWindow(config.schedule).period,
       alarms: [
         this.alarms.runsStopped,
-        this.alarms.failedChangeBatches,
+        ...(this.alarms.failedChangeBatches ? [this.alarms.failedChangeBatches] : []),
         this.alarms.functionErrors,
         this.alarms.deadLetters,
         this.alarms.failedTerminations,

@@ -32,6 +32,7 @@ export {
 } from './enforcer-environment.js';
 export { defaultValue, parseSetting, type SettingParseResult } from './parse-setting.js';
 export {
+  Deployment,
   ENDPOINT_SELECTION_EXCLUSIVE,
   ENFORCER_SETTING_KEYS,
   type EnforcerSetting,
@@ -43,6 +44,10 @@ export {
   gateSettingsOf,
   LOG_RETENTION_PERIODS,
   MAX_ENDPOINT_IDS,
+  MAX_TARGETS,
+  ORGANIZATION_ID_PATTERN,
+  ORGANIZATIONAL_UNIT_PATTERN,
+  REGION_PATTERN,
   RUN_SETTING_KEYS,
   type RunSetting,
   type RunSettings,

@@ -9,7 +9,7 @@ import * as z from 'zod';
 import { toLowerCase, toNumber } from './coerce.js';
 import { ENDPOINT_TAG_ACCEPTED } from './endpoint-tag.js';
 import { SCHEDULE_ACCEPTED, parseScheduleExpression } from './schedule-expression.js';
-import { endpointIdList, endpointTag, flag, optionalText, refuse, wholeNumber } from './schemas.js';
+import { endpointIdList, endpointTag, flag, optionalText, patternList, refuse, wholeNumber } from './schemas.js';
 
 /** The context key of every setting. */
 export const Setting = {
@@ -38,6 +38,10 @@ export const Setting = {
   POLICY_CACHE_SECONDS: 'policyCacheSeconds',
   CONNECT_HANDLER_PROVISIONED_CONCURRENCY: 'connectHandlerProvisionedConcurrency',
   ATTACH_CONNECT_HANDLER: 'attachConnectHandler',
+  DEPLOYMENT: 'deployment',
+  TARGET_OUS: 'targetOus',
+  TARGET_REGIONS: 'targetRegions',
+  ORGANIZATION_ID: 'organizationId',
 } as const;
 /** One setting's context key. */
 export type Setting = (typeof Setting)[keyof typeof Setting];
@@ -67,6 +71,23 @@ export interface SettingDefinition {
   /** What the setting does, for docs/settings.md. */
   readonly doc: string;
 }
+
+/** How the product is deployed: one account and Region, or a hub with spokes across an organization. */
+export const Deployment = {
+  SINGLE: 'single',
+  HUB: 'hub',
+} as const;
+/** One kind of deployment. */
+export type Deployment = (typeof Deployment)[keyof typeof Deployment];
+
+/** An organizational unit id (`ou-…`) or an organization root id (`r-…`), as AWS Organizations gives them. */
+export const ORGANIZATIONAL_UNIT_PATTERN = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
+/** A Region name such as `eu-west-1` or `us-gov-west-1`. */
+export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** An organization id, `o-` and 10 to 32 lower-case letters or digits. */
+export const ORGANIZATION_ID_PATTERN = /^o-[a-z0-9]{10,32}$/;
+/** Most OUs and Regions a hub may target (a StackSet's targets stay readable). */
+export const MAX_TARGETS = 50;
 
 /** Most endpoint ids a deployment may list (IAM policy size stays well inside its limit). */
 export const MAX_ENDPOINT_IDS = 100;
@@ -270,6 +291,34 @@ export const SETTINGS = defineSettings({
     schema: flag(),
     accepted: 'true or false',
     doc: '`true`: the stack attaches the client connect handler to each of `endpointIds` (ModifyClientVpnEndpoint `ClientConnectOptions`) and detaches it when the stack is deleted, or when an endpoint leaves the list, only from endpoints still pointing at it. Needs `endpointIds`; refused with `endpointTag` or with no ids. `false`: the handler is deployed but attached to nothing; attach it with `cvpn-guard gate attach`.',
+  },
+  [Setting.DEPLOYMENT]: {
+    env: undefined,
+    default: Deployment.SINGLE,
+    schema: z.preprocess(toLowerCase, z.enum([Deployment.SINGLE, Deployment.HUB])),
+    accepted: 'single or hub',
+    doc: '`single`: everything in one account and Region. `hub`: this stack is the hub of an organization (the policies and audit tables, the topic, the relay and hub-watch functions) and rolls a spoke (the enforcer, the client connect handler, the state table) out to every account of `targetOus` in every Region of `targetRegions` as a service-managed StackSet. Needs `targetOus`, `targetRegions` and `organizationId`; see docs/deploy.md.',
+  },
+  [Setting.TARGET_OUS]: {
+    env: undefined,
+    default: [],
+    schema: patternList(MAX_TARGETS, ORGANIZATIONAL_UNIT_PATTERN, 'an organizational unit or root id'),
+    accepted: `a list of up to ${MAX_TARGETS} organizational unit ids like ou-ab12-abcdefgh or root ids like r-ab12 (a JSON list, or comma-separated)`,
+    doc: '`deployment=hub` only: the organizational units whose accounts (nested OUs included) get a spoke. An account that joins one of them gets a spoke automatically; one that leaves has its spokes deleted.',
+  },
+  [Setting.TARGET_REGIONS]: {
+    env: undefined,
+    default: [],
+    schema: patternList(MAX_TARGETS, REGION_PATTERN, 'a Region name'),
+    accepted: `a list of up to ${MAX_TARGETS} Region names like eu-west-1 (a JSON list, or comma-separated)`,
+    doc: '`deployment=hub` only: the Regions each target account gets a spoke in. Each needs the spoke asset bucket (docs/deploy.md).',
+  },
+  [Setting.ORGANIZATION_ID]: {
+    env: undefined,
+    default: '',
+    schema: optionalText(z.string().regex(ORGANIZATION_ID_PATTERN)),
+    accepted: 'an organization id like o-abcdefghij',
+    doc: "`deployment=hub` only: the organization the spokes belong to. The hub's tables and topic admit spoke roles of this organization only (`aws:PrincipalOrgID`).",
   },
 });
 

@@ -31,17 +31,26 @@ export function optionalText<Schema extends z.ZodType<string>>(schema: Schema) {
 
 /** Up to `max` Client VPN endpoint ids, from a list, a JSON list or comma-separated text; names the entries at fault. */
 export function endpointIdList(max: number) {
+  return patternList(max, ENDPOINT_ID_PATTERN, 'an endpoint id');
+}
+
+/**
+ * Up to `max` texts each matching `pattern`, from a list, a JSON list or comma-separated text; names the entries at
+ * fault (`"x" is not <noun>`).
+ */
+export function patternList(max: number, pattern: RegExp, noun: string) {
   return z.preprocess(
     toList,
     z
       .custom<unknown[]>((value) => Array.isArray(value), { message: 'not a list', params: { [REFUSAL_DETAIL]: true } })
       .pipe(z.array(z.unknown()).max(max))
       .transform((list, context) => {
-        const wrong = list.filter((item) => typeof item !== 'string' || !ENDPOINT_ID_PATTERN.test(item));
+        const wrong = list.filter((item) => typeof item !== 'string' || !pattern.test(item));
         if (wrong.length === 0) return list as readonly string[];
+        const plural = noun.replace(/^an? /, '').replace(/y$/, 'ie') + 's';
         refuse(
           context,
-          `${wrong.map((item) => JSON.stringify(item)).join(', ')} ${wrong.length === 1 ? 'is not an endpoint id' : 'are not endpoint ids'}`,
+          `${wrong.map((item) => JSON.stringify(item)).join(', ')} ${wrong.length === 1 ? `is not ${noun}` : `are not ${plural}`}`,
         );
         return z.NEVER;
       }),

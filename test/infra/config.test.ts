@@ -50,6 +50,7 @@ describe('loadStackConfig', () => {
       policyCacheSeconds: 30,
       connectHandlerProvisionedConcurrency: 0,
       attachConnectHandler: false,
+      deployment: 'single',
     });
   });
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createApp, type GuardApp } from '../../lib/app.js';
+import type { HubEntries } from '../../lib/hub-functions.js';
 
 const CDK_JSON = fileURLToPath(new URL('../../cdk.json', import.meta.url));
 
@@ -28,6 +29,8 @@ export interface BuildOptions {
    * @default false
    */
   readonly cloudFormationValidation?: boolean;
+  /** A hub's function handler files. @default lib/hub-functions.ts's */
+  readonly hubEntries?: HubEntries;
 }
 
 /** The app built from cdk.json context plus `context` (as `-c key=value` would give). */
@@ -40,6 +43,7 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildOp
     },
     ...(options.outdir ? { outdir: options.outdir } : {}),
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+    ...(options.hubEntries ? { hubEntries: options.hubEntries } : {}),
   });
 }
 
