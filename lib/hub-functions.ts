@@ -21,10 +21,10 @@ import { bundledCode, FUNCTION_ENVIRONMENT, lambdaEntry } from './function-code.
 
 /** The relay's entry (lambda/relay-handler.ts) and export. */
 export const RELAY_ENTRY = lambdaEntry('relay-handler.ts');
-export const RELAY_EXPORT = 'relayHandler';
+export const RELAY_EXPORT = 'handler';
 /** The hub watch's entry (lambda/hub-watch-handler.ts) and export. */
 export const HUB_WATCH_ENTRY = lambdaEntry('hub-watch-handler.ts');
-export const HUB_WATCH_EXPORT = 'hubWatchHandler';
+export const HUB_WATCH_EXPORT = 'handler';
 
 /** The hub functions' handler files, overridable (a test, until the handlers exist). */
 export interface HubEntries {

@@ -9,21 +9,9 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
+import { HubMetric, METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/metrics.js';
 
-/** What the hub functions publish (namespace METRICS_NAMESPACE, dimension `service`). */
-export const HubMetric = {
-  /** Spokes the hub watch reported unreachable, per watch run. */
-  SPOKES_UNREACHABLE: 'SpokesUnreachable',
-  /** Spokes whose heartbeat is fresh, per watch run. */
-  SPOKES_REPORTING: 'SpokesReporting',
-  /** Relay invocations of a spoke enforcer that failed. */
-  SPOKE_RELAY_FAILURES: 'SpokeRelayFailures',
-  /** Spoke enforcers the relay invoked. */
-  SPOKES_RELAYED: 'SpokesRelayed',
-} as const;
-/** One hub metric name. */
-export type HubMetric = (typeof HubMetric)[keyof typeof HubMetric];
+export { HubMetric };
 
 /** A hub metric, over 5 minutes unless told otherwise. */
 export function hubMetric(metricName: HubMetric, options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
