@@ -1,5 +1,16 @@
 /** The sandbox: a local AWS Client VPN emulator, DynamoDB (dynalite), SNS, STS and Lambda behind one edge port. */
-export { Sandbox, startSandbox, type SandboxClientConfig, type SandboxOptions, type SandboxTables } from './sandbox.js';
+export {
+  Sandbox,
+  startSandbox,
+  type SandboxClientConfig,
+  type SandboxIdentity,
+  type SandboxOptions,
+  type SandboxTables,
+} from './sandbox.js';
+export type { RoleOptions, RoleView, SandboxCredentials } from './org/accounts.js';
+export type { SandboxPlacement } from './org/placement.js';
+export type { ResourcePolicy } from './org/resource-policy.js';
+export type { TopicOptions } from './sns/sns-emulator.js';
 export { SimulatedClock, type ClockOptions, type ClockState } from './clock.js';
 export { ClientVpnEmulator } from './ec2/client-vpn-emulator.js';
 export type { PaginationOptions } from './ec2/paging.js';

@@ -5,7 +5,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type Sandbox, SandboxScenarioError, parseScenario, startSandbox } from '../../../local/index.js';
 import type { SandboxClientConfig, SandboxIdentity } from '../../../local/sandbox.js';
-import { T0 } from './helpers.js';
+import { T0, raw } from './helpers.js';
 
 const SCENARIO = 'examples/organization.json';
 const HUB = '111111111111';
@@ -89,6 +89,18 @@ describe('the sandbox across accounts and Regions', () => {
 
       expect(throttled.name).toBe('RequestLimitExceeded');
       expect(await endpointIds({ accountId: DEV, region: 'us-east-1' })).toEqual(['cvpn-endpoint-0dede00000000001']);
+    });
+
+    it("restores every account's endpoints and connections, and every Region up, on reset", async () => {
+      const euProd = sandbox.emulatorAt({ accountId: PROD, region: 'eu-west-1' });
+      const [first] = euProd.listConnections();
+      euProd.disconnect(first?.connectionId ?? '');
+      sandbox.setRegionDown('eu-west-1', true);
+
+      await sandbox.reset();
+
+      expect(sandbox.accounts.regionsDown()).toEqual([]);
+      expect(euProd.listConnections().map((connection) => connection.status)).toEqual(['active', 'active', 'active']);
     });
 
     it('answers a Region no account has with an error naming it and the scenario Regions', async () => {
@@ -185,6 +197,20 @@ describe('the sandbox across accounts and Regions', () => {
       expect(stsRefusal).toMatchObject({ name: 'InvalidClientTokenId', status: 403 });
       expect(ec2Refusal).toMatchObject({ name: 'AuthFailure', status: 401 });
       expect(sandbox.credentialsFor(PROD, 'short-lived').accessKeyId).not.toBe(keys.accessKeyId);
+    });
+
+    it("reads a presigned URL's X-Amz-Credential for the caller and the Region", async () => {
+      const credential = `AKIA${DEV}SBXU/20261126/us-east-1/sts/aws4_request`;
+      const query = new URLSearchParams({
+        Action: 'GetCallerIdentity',
+        Version: '2011-06-15',
+        'X-Amz-Credential': credential,
+      });
+
+      const answer = await raw(sandbox, { method: 'GET', path: `/?${query.toString()}` });
+
+      expect(answer.status).toBe(200);
+      expect(answer.body).toContain(`<Account>${DEV}</Account>`);
     });
 
     it('keeps unknown access keys working as the default account', async () => {
