@@ -404,15 +404,9 @@ async function seed(sandbox: Sandbox, dynamodb: DynamoDbBackend): Promise<void> 
   await dynamodb.putItems(sandbox.tables.policies, scenario.policies ?? []);
 }
 
-/**
- * The tables of each declared placement other than the default (whose tables `DynamoDbBackend.start` made), through
- * the backend's placement API `createTables(placement)`. A backend whose `createTables` takes no placement yet makes
- * only the default placement's tables: then nothing is done here.
- */
+/** The tables of each declared placement other than the default (whose tables `DynamoDbBackend.start` made). */
 async function createPlacementTables(dynamodb: DynamoDbBackend, accounts: SandboxAccounts): Promise<void> {
-  const createTables = dynamodb.createTables as (placement?: SandboxPlacement) => Promise<void>;
-  if (createTables.length < 1) return;
-  for (const placement of accounts.placements().slice(1)) await createTables.call(dynamodb, placement);
+  for (const placement of accounts.placements().slice(1)) await dynamodb.createTables(placement);
 }
 
 function clockOptions(options: SandboxOptions, scenario: Scenario | undefined): ClockOptions {
