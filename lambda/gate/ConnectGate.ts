@@ -25,7 +25,7 @@ import type {
 import { type ClientDetails, readConnectRequest, requestFieldsForLog } from './connect-request.js';
 import { connectResponse, type ConnectResponse } from './connect-response.js';
 import { GateMetric, type GateMetrics } from './gate-metrics.js';
-import { admissionRecord, connectionFact, failModeRecord } from './gate-records.js';
+import { admissionRecord, connectionFact, failModeRecord, gateRunId } from './gate-records.js';
 import { COUNT_SHARE_OF_DEADLINE, CountUnavailable, PacedCounter } from './PacedCounter.js';
 import { PolicyCache } from './PolicyCache.js';
 
@@ -54,6 +54,8 @@ export interface ConnectGateOptions {
   readonly dryRun?: boolean;
   /** The kill switch: admit every attempt without deciding. @default false */
   readonly disabled?: boolean;
+  /** A spoke's placing of the day bucket's run id (`placedRunId`). @default the bucket as it is */
+  readonly placeRunId?: (runId: string) => string;
 }
 
 /** The answer to one attempt, with what the gate made of it. */
@@ -239,13 +241,13 @@ export class ConnectGate {
         return {
           response: connectResponse(false, admission.message),
           outcome: Outcome.REFUSED,
-          record: admissionRecord(admission, Outcome.REFUSED, at),
+          record: admissionRecord(admission, Outcome.REFUSED, at, this.bucket(at)),
         };
       case AdmissionVerdict.WOULD_REFUSE:
         return {
           response: connectResponse(true),
           outcome: Outcome.WOULD_REFUSE,
-          record: admissionRecord(admission, Outcome.WOULD_REFUSE, at),
+          record: admissionRecord(admission, Outcome.WOULD_REFUSE, at, this.bucket(at)),
         };
       case AdmissionVerdict.ADMIT: {
         const relevant = admission.exemptedBy !== undefined || admission.counted.length > 0;
@@ -253,11 +255,17 @@ export class ConnectGate {
           ? {
               response: connectResponse(true),
               outcome: Outcome.ADMITTED,
-              record: admissionRecord(admission, Outcome.ADMITTED, at),
+              record: admissionRecord(admission, Outcome.ADMITTED, at, this.bucket(at)),
             }
           : { response: connectResponse(true), outcome: AdmissionVerdict.ADMIT };
       }
     }
+  }
+
+  /** The run id of the day's bucket the attempt at `at` is recorded in. */
+  private bucket(at: Date): string {
+    const day = gateRunId(at);
+    return this.options.placeRunId ? this.options.placeRunId(day) : day;
   }
 
   private byFailMode(
@@ -271,15 +279,19 @@ export class ConnectGate {
       return {
         response: connectResponse(true),
         outcome: Outcome.ADMITTED_FAIL_OPEN,
-        record: failModeRecord(attempt, Outcome.ADMITTED_FAIL_OPEN, cause, at, detail),
+        record: failModeRecord(attempt, Outcome.ADMITTED_FAIL_OPEN, cause, at, detail, this.bucket(at)),
       };
     return {
       response: connectResponse(false, DEFAULT_REFUSAL_MESSAGE),
       outcome: Outcome.REFUSED_FAIL_CLOSED,
-      record: failModeRecord(attempt, Outcome.REFUSED_FAIL_CLOSED, cause, at, {
-        ...detail,
-        message: DEFAULT_REFUSAL_MESSAGE,
-      }),
+      record: failModeRecord(
+        attempt,
+        Outcome.REFUSED_FAIL_CLOSED,
+        cause,
+        at,
+        { ...detail, message: DEFAULT_REFUSAL_MESSAGE },
+        this.bucket(at),
+      ),
     };
   }
 
