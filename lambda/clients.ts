@@ -26,20 +26,53 @@ export interface AwsClients {
    * and the run bounds its time; a continuation that cannot be queued is taken up by the next scheduled run.
    */
   readonly lambda: LambdaClient;
+  /**
+   * The policies and audit tables and the topic: in a spoke of an organization deployment, clients of the hub's
+   * Region; in a single deployment, the clients above.
+   */
+  readonly hub: HubClients;
 }
 
-/** Builds the clients with the SDK's adaptive retry mode (terminate calls excepted: see `ec2Terminate`). */
-export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
+/** The clients of the resources a spoke reaches in the hub's Region: the policies and audit tables, the topic. */
+export interface HubClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly documents: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+}
+
+/** Where the hub is. */
+export interface HubOptions {
+  /** The hub's Region (a spoke). @default none: a single deployment, the clients' own Region */
+  readonly hubRegion?: string;
+}
+
+/**
+ * Builds the clients with the SDK's adaptive retry mode (terminate calls excepted: see `ec2Terminate`). With a hub
+ * Region, `hub` holds clients of that Region (same endpoint and credentials); the state table, EC2 and Lambda stay
+ * in the clients' own Region.
+ */
+export function createAwsClients(options: AwsClientOptions = {}, hub: HubOptions = {}): AwsClients {
   const common = sdkClientSettings(options);
   const dynamodb = new DynamoDBClient(common);
+  const documents = createDocumentClient(dynamodb);
+  const sns = new SNSClient(common);
   return {
     ec2: new EC2Client(common),
     ec2Terminate: new EC2Client({ ...common, retryMode: 'standard', maxAttempts: 1 }),
     dynamodb,
-    documents: createDocumentClient(dynamodb),
-    sns: new SNSClient(common),
+    documents,
+    sns,
     lambda: new LambdaClient({ ...common, retryMode: 'standard', maxAttempts: 1 }),
+    hub: hubClients(options, hub, { dynamodb, documents, sns }),
   };
+}
+
+/** The hub's clients: those given when the hub is in the clients' own Region (or there is none). */
+function hubClients(options: AwsClientOptions, hub: HubOptions, local: HubClients): HubClients {
+  if (hub.hubRegion === undefined || hub.hubRegion === options.region) return local;
+  const common = sdkClientSettings({ ...options, region: hub.hubRegion });
+  const dynamodb = new DynamoDBClient(common);
+  return { dynamodb, documents: createDocumentClient(dynamodb), sns: new SNSClient(common) };
 }
 
 /** The document client the adapters use: undefined attributes are left out. */
@@ -47,16 +80,25 @@ export function createDocumentClient(dynamodb: DynamoDBClient): DynamoDBDocument
   return DynamoDBDocumentClient.from(dynamodb, DOCUMENT_CLIENT_OPTIONS);
 }
 
-/** The clients the client connect handler uses: DynamoDB, and a one-attempt EC2 client to count a user's connections. */
-export type GateClients = Pick<AwsClients, 'dynamodb' | 'documents' | 'ec2Terminate'>;
+/**
+ * The clients the client connect handler uses: DynamoDB, a one-attempt EC2 client to count a user's connections,
+ * and (in a spoke) DynamoDB in the hub's Region for the policies and audit tables.
+ */
+export interface GateClients extends Pick<AwsClients, 'dynamodb' | 'documents' | 'ec2Terminate'> {
+  readonly hub: Pick<HubClients, 'dynamodb' | 'documents'>;
+}
 
 /** The client connect handler's clients: no SNS and no Lambda client, which it never calls. */
-export function createGateClients(options: AwsClientOptions = {}): GateClients {
+export function createGateClients(options: AwsClientOptions = {}, hub: HubOptions = {}): GateClients {
   const common = sdkClientSettings(options);
   const dynamodb = new DynamoDBClient(common);
+  const documents = createDocumentClient(dynamodb);
+  const inHub = hub.hubRegion !== undefined && hub.hubRegion !== options.region;
+  const hubDynamodb = inHub ? new DynamoDBClient(sdkClientSettings({ ...options, region: hub.hubRegion })) : dynamodb;
   return {
     dynamodb,
-    documents: createDocumentClient(dynamodb),
+    documents,
     ec2Terminate: new EC2Client({ ...common, retryMode: 'standard', maxAttempts: 1 }),
+    hub: { dynamodb: hubDynamodb, documents: inHub ? createDocumentClient(hubDynamodb) : documents },
   };
 }

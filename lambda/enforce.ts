@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Decision, RunStatus, type SummaryStatus } from './domain/index.js';
+import { type Decision, type Placement, RunStatus, type SummaryStatus } from './domain/index.js';
 import {
   type AuditLog,
   AuditRecordType,
@@ -64,6 +64,8 @@ export interface EnforcementPorts {
 /** How a run behaves. */
 export interface EnforcementOptions {
   readonly runId: string;
+  /** A spoke's run: the spoke, named in its digest. @default a single deployment's run */
+  readonly spoke?: Placement;
   /** What started the run; its summary says it. @default manual */
   readonly trigger?: RunTrigger;
   /** For a continuation: the run it continues. */
@@ -102,6 +104,7 @@ export interface EnforcementOptions {
 /** Who runs and since when: what every report holds, however far the run got. */
 interface RunStart {
   readonly runId: string;
+  readonly spoke?: Placement;
   readonly trigger: RunTrigger;
   readonly continues?: string;
   readonly dryRun: boolean;
@@ -143,6 +146,7 @@ export async function runEnforcement(ports: EnforcementPorts, options: Enforceme
   const logger = ports.logger ?? SILENT_LOGGER;
   const start: RunStart = {
     runId: options.runId,
+    ...(options.spoke === undefined ? {} : { spoke: options.spoke }),
     trigger: options.trigger ?? RunTrigger.MANUAL,
     ...(options.continues === undefined ? {} : { continues: options.continues }),
     dryRun: options.dryRun,

@@ -13,6 +13,7 @@ import { type GateConfig, loadGateConfig } from './config.js';
 import { DEFAULT_REFUSAL_MESSAGE, FailMode } from './domain/index.js';
 import { ConnectGate, connectResponse, type ConnectResponse, GateMetric, type GateMetrics } from './gate/index.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './metrics.js';
+import { placedRunId } from './run/run-id.js';
 import type { AuditLog, Clock, ConnectionCounter, ConnectionFacts, PolicyRepository } from './ports/index.js';
 
 /** The ports the gate needs besides its logger and metrics, built once per container. */
@@ -27,18 +28,19 @@ export interface GateRuntime {
 
 /**
  * Wires the AWS adapters for the gate, on the clients and the clock given (the sandbox and the bench pass
- * theirs). The count of a user's connections goes through a one-attempt EC2 client: the gate paces its
+ * theirs). The policies and audit tables go through `clients.hub` (in a spoke, the hub's Region); the rows are read
+ * from memory on every attempt (the gate's PolicyCache), so the connect path never waits on the hub's Region. The count of a user's connections goes through a one-attempt EC2 client: the gate paces its
  * calls itself, and an SDK retry would outlive the connect deadline while spending EC2's describe bucket.
  */
 export function createGateRuntime(
   config: GateConfig,
-  clients: GateClients = createGateClients(),
+  clients: GateClients = createGateClients({}, { hubRegion: config.hubRegion }),
   clock: Clock = new SystemClock(),
 ): GateRuntime {
   return {
     config,
-    policies: new DynamoPolicyRepository(clients.dynamodb, config.policiesTable),
-    audit: new DynamoAuditLog(clients.documents, config.auditTable, config.auditRetentionDays),
+    policies: new DynamoPolicyRepository(clients.hub.dynamodb, config.policiesTable, config.placement),
+    audit: new DynamoAuditLog(clients.hub.documents, config.auditTable, config.auditRetentionDays, config.placement),
     facts: new DynamoConnectionFacts(clients.documents, config.stateTable, clock),
     counter: new Ec2ClientVpnGateway(clients.ec2Terminate, () => clock.now()),
     clock,
@@ -97,6 +99,7 @@ export function createGateHandler(
             policyCacheMs: runtime.config.policyCacheMs,
             dryRun: runtime.config.dryRun,
             disabled: runtime.config.disabled,
+            ...placing(runtime.config),
           },
         );
       }
@@ -122,6 +125,13 @@ export function createGateHandler(
   return middy(connect)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
+}
+
+/** A spoke's gate places its day buckets (`placedRunId`); a single deployment's are as they were. */
+function placing(config: GateConfig): { placeRunId?: (runId: string) => string } {
+  const { placement, hubRegion } = config;
+  if (hubRegion === undefined || placement === undefined) return {};
+  return { placeRunId: (runId) => placedRunId(placement, runId) };
 }
 
 /** The Lambda entry point of the client connect handler: configuration is read and validated once per container. */

@@ -6,15 +6,22 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readPolicyImage } from './adapters/policy-image.js';
 import { loadEnforcerConfig } from './config.js';
-import { Outcome, RunStatus } from './domain/index.js';
+import { Outcome, type Placement, RunStatus } from './domain/index.js';
 import { runEnforcement } from './enforce.js';
 import { EnforcerEventError } from './errors.js';
-import { DECISIONS_METRIC, METRICS_NAMESPACE, RunMetric, RUNS_STARTED_METRIC, SERVICE_NAME } from './metrics.js';
+import {
+  DECISIONS_METRIC,
+  HEARTBEAT_FAILED_METRIC,
+  METRICS_NAMESPACE,
+  RunMetric,
+  RUNS_STARTED_METRIC,
+  SERVICE_NAME,
+} from './metrics.js';
 import { AuditRecordType, RunTrigger, unqualifiedArn } from './ports/index.js';
 import { type BatchVerdict, judgeBatch } from './run/change-filter.js';
 import { ACCEPTED_EVENTS, type EnforcerEvent, parseEnforcerEvent } from './run/enforcer-event.js';
 import { enforcementOptions, type InvocationSettings } from './run/enforcement-options.js';
-import { changeRunId, continuationRunId, continuedRunId, runIdFor } from './run/run-id.js';
+import { changeRunId, continuationRunId, continuedRunId, placedRunId, runIdFor } from './run/run-id.js';
 import { type EnforcerResult, ignoredBatchOf, runResultOf } from './run/run-result.js';
 import { HandOnStatus, type RunReport } from './run/RunReport.js';
 import { parseStreamBatch } from './run/stream-batch.js';
@@ -32,12 +39,15 @@ type Invocation =
       readonly runs: true;
       readonly settings: Omit<InvocationSettings, 'remainingTimeMs'>;
       readonly batch?: BatchVerdict;
+      /** A change (a stream batch, or one the hub relays): noted before the run tries the lease. */
+      readonly noteChange?: true;
     }
   | { readonly runs: false; readonly batch: BatchVerdict };
 
 /**
  * Builds the handler around a runtime made once, on the first invocation of the container. It accepts a
- * schedule tick, a manual run, a batch of the policies table's stream and a continuation (run/enforcer-event.ts).
+ * schedule tick, a manual run, a batch of the policies table's stream, a continuation and a change the hub relays
+ * (run/enforcer-event.ts). A spoke's run ids are placed, and each run that ran announces the spoke to the hub.
  */
 export function createHandler(
   makeRuntime: () => EnforcerRuntime,
@@ -59,12 +69,8 @@ export function createHandler(
     }
     const { config, ports } = runtime;
     const startedAt = ports.clock.now();
-    const invocation = invocationOf(
-      parsed,
-      runtime,
-      startedAt,
-      context.invokedFunctionArn ? unqualifiedArn(context.invokedFunctionArn) : undefined,
-    );
+    const functionArn = context.invokedFunctionArn ? unqualifiedArn(context.invokedFunctionArn) : undefined;
+    const invocation = invocationOf(parsed, runtime, startedAt, functionArn);
     if (invocation.batch) reportBatch(logger, metrics, invocation.batch);
     if (!invocation.runs) {
       logger.info('no change of the batch can end sessions: no run', { changes: invocation.batch.records });
@@ -74,16 +80,21 @@ export function createHandler(
     logger.appendKeys({ runId: settings.runId });
     // A change is noted before the lease is tried: a run holding it then sees the change once it releases.
     // With the kill switch on there is nothing to see: the run writes its disabled summary only.
-    if (invocation.batch && !config.disabled) await ports.changes?.note(startedAt);
+    if (invocation.noteChange && !config.disabled) await ports.changes?.note(startedAt);
+    const spoke = spokeOf(config);
     const report = await runEnforcement(
       { ...ports, logger },
-      enforcementOptions(config, {
-        ...settings,
-        remainingTimeMs: () => context.getRemainingTimeInMillis(),
-        invocationId: context.awsRequestId || undefined,
-      }),
+      {
+        ...enforcementOptions(config, {
+          ...settings,
+          remainingTimeMs: () => context.getRemainingTimeInMillis(),
+          invocationId: context.awsRequestId || undefined,
+        }),
+        ...(spoke === undefined ? {} : { spoke }),
+      },
     );
     publishMetrics(metrics, report);
+    if (runtime.spokes && spoke) await announce(runtime.spokes, spoke, report, functionArn, config, logger, metrics);
     logger.info('run finished', {
       status: report.status,
       trigger: report.trigger,
@@ -112,10 +123,13 @@ function invocationOf(
 ): Invocation {
   const chain = (rootRunId: string, generation: number) =>
     functionArn === undefined ? {} : { chain: { functionArn, rootRunId, generation } };
+  const spoke = spokeOf(runtime.config);
+  // A continuation's root arrives placed already: it is the run id this spoke gave the chain's first run.
+  const placed = (runId: string) => (spoke === undefined ? runId : placedRunId(spoke, runId));
   switch (event.shape) {
     case 'run': {
       const { scheduledTime, dryRun } = event.event;
-      const runId = runIdFor(scheduledTime ? new Date(scheduledTime) : undefined, startedAt);
+      const runId = placed(runIdFor(scheduledTime ? new Date(scheduledTime) : undefined, startedAt));
       const trigger = scheduledTime ? RunTrigger.SCHEDULE : RunTrigger.MANUAL;
       return { runs: true, settings: { runId, trigger, dryRun, ...chain(runId, 0) } };
     }
@@ -136,10 +150,70 @@ function invocationOf(
       const batch = judgeBatch(parseStreamBatch(event.records, config.policiesTable, readPolicyImage), startedAt);
       if (batch.starting.length === 0 || batch.span === undefined) return { runs: false, batch };
       const { first, last } = batch.span;
-      const runId = changeRunId(first.eventSourceArn, first.sequenceNumber, last.sequenceNumber);
-      return { runs: true, batch, settings: { runId, trigger: RunTrigger.CHANGE, ...chain(runId, 0) } };
+      const runId = placed(changeRunId(first.eventSourceArn, first.sequenceNumber, last.sequenceNumber));
+      return {
+        runs: true,
+        batch,
+        noteChange: true,
+        settings: { runId, trigger: RunTrigger.CHANGE, ...chain(runId, 0) },
+      };
+    }
+    case 'change': {
+      // The hub's relay decided already that the batch can end sessions here: the spoke runs for it.
+      const runId = placed(event.change.runId);
+      return { runs: true, noteChange: true, settings: { runId, trigger: RunTrigger.CHANGE, ...chain(runId, 0) } };
     }
   }
+}
+
+/** The spoke a function runs as: its placement, when it is a spoke of an organization deployment. */
+function spokeOf(config: EnforcerRuntime['config']): Placement | undefined {
+  return config.hubRegion === undefined ? undefined : config.placement;
+}
+
+/**
+ * The spoke's heartbeat after a run that ran (one that found the lease held or its run already done did nothing
+ * to announce). A heartbeat that cannot be written is logged and counted; the run stands as it ended.
+ */
+async function announce(
+  spokes: NonNullable<EnforcerRuntime['spokes']>,
+  spoke: Placement,
+  report: RunReport,
+  functionArn: string | undefined,
+  config: EnforcerRuntime['config'],
+  logger: Logger,
+  metrics: Metrics,
+): Promise<void> {
+  if (report.status === RunStatus.SKIPPED || report.status === RunStatus.ALREADY_DONE) return;
+  if (functionArn === undefined) {
+    logger.warn('no function ARN in the invocation context: the spoke announces no heartbeat');
+    return;
+  }
+  const gateFunctionArn = gateArnOf(functionArn, config.connectHandlerFunction);
+  try {
+    await spokes.announce({
+      ...spoke,
+      at: report.startedAt.toISOString(),
+      runId: report.runId,
+      status: report.status,
+      functionArn,
+      ...(gateFunctionArn === undefined ? {} : { gateFunctionArn }),
+      stateTable: config.stateTable,
+    });
+    metrics.addMetric(HEARTBEAT_FAILED_METRIC, MetricUnit.Count, 0);
+  } catch (error) {
+    logger.error("could not write the spoke's heartbeat to the hub; the hub may report it unreachable", {
+      error: String(error),
+    });
+    metrics.addMetric(HEARTBEAT_FAILED_METRIC, MetricUnit.Count, 1);
+  }
+}
+
+/** The client connect handler's ARN: as configured when an ARN, else its name in the enforcer's own account. */
+function gateArnOf(functionArn: string, connectHandler: string | undefined): string | undefined {
+  if (connectHandler === undefined) return undefined;
+  if (connectHandler.startsWith('arn:')) return unqualifiedArn(connectHandler);
+  return functionArn.replace(/:function:[^:]+$/, `:function:${connectHandler}`);
 }
 
 /** Logs what a batch holds, each record that is no change of the policies table by name, and counts those. */

@@ -43,6 +43,12 @@ export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];
  */
 export const RUNS_STARTED_METRIC = 'RunsStarted';
 
+/**
+ * A spoke's heartbeat: 1 when the run could not write it to the hub's audit table, else 0; one datum per spoke run
+ * that ran (dimension `service`). A single deployment publishes none.
+ */
+export const HEARTBEAT_FAILED_METRIC = 'HeartbeatFailed';
+
 /** Per-decision breakdown: metric `Decisions`, dimensions `service`, `outcome` and `kind` (the deciding policy kind). */
 export const DECISIONS_METRIC = 'Decisions';
 

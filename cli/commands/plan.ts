@@ -3,17 +3,22 @@ import {
   ConnectionStatus,
   type Decision,
   isRowActive,
+  type Placement,
   Outcome,
   PolicyKind,
   type TerminationCall,
   Verdict,
 } from '../../lambda/domain/index.js';
+import { readPlacement } from '../../lambda/config.js';
+import { EnvVar } from '../../lambda/environment.js';
+import type { EnvironmentIssue } from '../../lambda/errors.js';
 import type { Clock, DecisionRecord } from '../../lambda/ports/index.js';
+import type { Environment } from '../../lambda/settings/index.js';
 import { decideRun, type GroupsInPlan, type RunPlan } from '../../lambda/run/decide-run.js';
 import { type GatherPorts, gatherRun, type Listing } from '../../lambda/run/gather-run.js';
 import { runIdFor } from '../../lambda/run/run-id.js';
 import { action, type CliContext } from '../context.js';
-import { CliExit, ExitCode } from '../errors.js';
+import { CliExit, CliUsageError, ExitCode } from '../errors.js';
 import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
@@ -61,9 +66,11 @@ export function registerPlanCommand(program: Command): Command {
 
 async function runPlan(context: CliContext, options: PlanOptions): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'plan');
-  const settings = runSettings(options, await settingsEnvironment(context));
+  const environment = await settingsEnvironment(context);
+  const settings = runSettings(options, environment);
   const at = options.at !== undefined ? parseInstant('--at', options.at, context.now()) : context.now();
-  const gathered = await gatherRun(await readers(context, at), { endpointSelection: settings.selection });
+  const placement = planPlacement(context, environment);
+  const gathered = await gatherRun(await readers(context, at, placement), { endpointSelection: settings.selection });
   const { listing } = gathered;
   // The endpoints could not even be listed (no credentials, no permission): say why, as every command does.
   if (listing.failure !== undefined) throw listing.failure;
@@ -127,10 +134,30 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
 }
 
 /**
+ * Where the previewed run would run, as the run reads it (`readPlacement`): the account of
+ * `CVPN_GUARD_ACCOUNT_ID` (the deployed function's, else the environment's) and the Region the plan reads. Rows
+ * whose `accounts`/`regions` do not select it are left out, as the run leaves them out; without an account every
+ * row applies, as in a run of a stack that does not set it.
+ */
+function planPlacement(context: CliContext, environment: Environment): Placement | undefined {
+  const region = context.settings.region ?? context.io.env.AWS_REGION ?? context.io.env.AWS_DEFAULT_REGION;
+  // Without a Region the SDK refuses the plan's first call in its own words.
+  if (region === undefined) return undefined;
+  const issues: EnvironmentIssue[] = [];
+  const { placement } = readPlacement(
+    { ...environment, AWS_REGION: region, [EnvVar.HUB_REGION]: undefined },
+    { policiesTable: '', auditTable: '' },
+    issues,
+  );
+  if (issues.length > 0) throw new CliUsageError(`plan: ${issues.map((issue) => issue.message).join('; ')}`);
+  return placement;
+}
+
+/**
  * What `plan` gathers through: the run's own adapters, at the instant the plan is for, reduced to the
  * calls that read (nothing here can write idle memory or an audit record).
  */
-async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
+async function readers(context: CliContext, at: Date, placement: Placement | undefined): Promise<GatherPorts> {
   const [
     { DynamoPolicyRepository },
     { Ec2ClientVpnGateway },
@@ -162,7 +189,7 @@ async function readers(context: CliContext, at: Date): Promise<GatherPorts> {
       listEndpoints: (selection) => gateway.listEndpoints(selection),
       listConnections: (endpointId) => gateway.listConnections(endpointId),
     },
-    policies: new DynamoPolicyRepository(await context.clients.dynamodb(), policiesTable),
+    policies: new DynamoPolicyRepository(await context.clients.dynamodb(), policiesTable, placement),
     idleState: { load: (endpointIds) => idleState.load(endpointIds) },
     audit: { listUnconfirmed: () => audit.listUnconfirmed() },
     facts: { load: (endpointIds) => facts.load(endpointIds) },

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
-import { Outcome } from '../domain/index.js';
+import { Outcome, type Placement } from '../domain/index.js';
 import {
   type AdmissionRecord,
   type AuditCompletion,
@@ -33,21 +33,40 @@ const WRITABLE: ReadonlySet<string> = new Set(AUDIT_COMPLETION_ATTRIBUTES);
  * The audit table over DynamoDB: puts and conditional updates only, never a delete. Each transition is
  * one conditional write: record and intend put only an absent item; complete updates only a `pending`
  * one; confirm only one still on the `pending` index as unconfirmed.
+ *
+ * With a placement, every record and summary written carries its account and Region (the `byAccount` index), and
+ * the pending and unconfirmed records another placement wrote are not listed: in a hub's audit table shared by
+ * spokes, each reconciles and confirms only the terminate calls it made itself.
  */
 export class DynamoAuditLog implements AuditLog {
   constructor(
     private readonly documents: DynamoDBDocumentClient,
+    /** The table's name, or (from another account: a spoke) its ARN. */
     private readonly tableName: string,
     /** Days a record is kept (its `ttl`). */
     private readonly retentionDays: number,
+    /** Where the writer runs. @default none: records carry no account */
+    private readonly placement?: Placement,
   ) {}
 
   public record(record: RunRecord | AdmissionRecord): Promise<boolean> {
-    return this.putIfAbsent(recordToItem(record, this.retentionDays));
+    return this.putIfAbsent(recordToItem(this.placed(record), this.retentionDays));
   }
 
   public intend(record: DecisionRecord): Promise<boolean> {
-    return this.putIfAbsent(recordToItem({ ...record, outcome: Outcome.PENDING }, this.retentionDays));
+    return this.putIfAbsent(recordToItem(this.placed({ ...record, outcome: Outcome.PENDING }), this.retentionDays));
+  }
+
+  /** The record with this writer's account and Region, when it has a placement. */
+  private placed<R extends RunRecord | AdmissionRecord | RunSummary>(record: R): R {
+    if (this.placement === undefined) return record;
+    return { ...record, accountId: this.placement.accountId, region: this.placement.region };
+  }
+
+  /** True unless the record says another placement wrote it (one without an account is a single deployment's). */
+  private isOwn(record: DecisionRecord): boolean {
+    if (this.placement === undefined || record.accountId === undefined) return true;
+    return record.accountId === this.placement.accountId && record.region === this.placement.region;
   }
 
   public complete(key: DecisionKey, completion: AuditCompletion): Promise<void> {
@@ -104,11 +123,15 @@ export class DynamoAuditLog implements AuditLog {
 
   public async listPending(): Promise<DecisionRecord[]> {
     // The index is eventually consistent: keep only what is still pending.
-    return (await this.queryPendingIndex(PENDING_KEY)).filter((record) => record.outcome === Outcome.PENDING);
+    return (await this.queryPendingIndex(PENDING_KEY)).filter(
+      (record) => record.outcome === Outcome.PENDING && this.isOwn(record),
+    );
   }
 
   public async listUnconfirmed(): Promise<DecisionRecord[]> {
-    return (await this.queryPendingIndex(UNCONFIRMED_KEY)).filter((record) => record.outcome === Outcome.TERMINATED);
+    return (await this.queryPendingIndex(UNCONFIRMED_KEY)).filter(
+      (record) => record.outcome === Outcome.TERMINATED && this.isOwn(record),
+    );
   }
 
   /** The decisions on one partition of the `pending` index (only decisions are ever on it). */
@@ -154,7 +177,7 @@ export class DynamoAuditLog implements AuditLog {
 
   public async putSummary(summary: RunSummary): Promise<void> {
     await this.documents.send(
-      new PutCommand({ TableName: this.tableName, Item: summaryToItem(summary, this.retentionDays) }),
+      new PutCommand({ TableName: this.tableName, Item: summaryToItem(this.placed(summary), this.retentionDays) }),
     );
   }
 

@@ -1,16 +1,28 @@
 import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import { NumberValueImpl, unmarshall } from '@aws-sdk/util-dynamodb';
-import { parsePolicyRow, type PolicyRow, type PolicyValidationError } from '../domain/index.js';
+import {
+  inPlacementScope,
+  parsePolicyRow,
+  type Placement,
+  type PolicyRow,
+  type PolicyValidationError,
+} from '../domain/index.js';
 import type { PolicyLoad, PolicyRepository } from '../ports/index.js';
 
 /**
  * The policies table over DynamoDB. Items are unmarshalled here with `wrapNumbers`, so a number no
  * JavaScript number can hold fails its own row with a clear finding instead of failing the scan.
+ * With a placement, a valid row whose `accounts`/`regions` do not select it is left out: it is not in force where
+ * the reader runs (the run, the gate and `plan` all read through here). An invalid row is a finding wherever it is
+ * read: it cannot be placed.
  */
 export class DynamoPolicyRepository implements PolicyRepository {
   constructor(
     private readonly dynamodb: DynamoDBClient,
+    /** The table's name, or (from another account: a spoke) its ARN. */
     private readonly tableName: string,
+    /** Where the reader runs. @default none: every valid row is in force */
+    private readonly placement?: Placement,
   ) {}
 
   public async loadAll(): Promise<PolicyLoad> {
@@ -22,8 +34,8 @@ export class DynamoPolicyRepository implements PolicyRepository {
     )) {
       for (const item of page.Items ?? []) {
         const parsed = parsePolicyRow(unwrapNumbers(unmarshall(item, { wrapNumbers: true })));
-        if (parsed.ok) rows.push(parsed.row);
-        else findings.push(parsed.error);
+        if (!parsed.ok) findings.push(parsed.error);
+        else if (this.placement === undefined || inPlacementScope(parsed.row, this.placement)) rows.push(parsed.row);
       }
     }
     return { rows, findings };

@@ -25,9 +25,9 @@ import type {
 import { type ClientDetails, readConnectRequest, requestFieldsForLog } from './connect-request.js';
 import { connectResponse, type ConnectResponse } from './connect-response.js';
 import { GateMetric, type GateMetrics } from './gate-metrics.js';
-import { admissionRecord, connectionFact, failModeRecord } from './gate-records.js';
+import { admissionRecord, connectionFact, failModeRecord, gateRunId } from './gate-records.js';
+import { type CachedRows, PolicyCache, REFRESH_SHARE_OF_DEADLINE } from './PolicyCache.js';
 import { COUNT_SHARE_OF_DEADLINE, CountUnavailable, PacedCounter } from './PacedCounter.js';
-import { PolicyCache } from './PolicyCache.js';
 
 /** What the gate talks through. */
 export interface ConnectGatePorts {
@@ -54,6 +54,8 @@ export interface ConnectGateOptions {
   readonly dryRun?: boolean;
   /** The kill switch: admit every attempt without deciding. @default false */
   readonly disabled?: boolean;
+  /** A spoke's placing of the day bucket's run id (`placedRunId`). @default the bucket as it is */
+  readonly placeRunId?: (runId: string) => string;
 }
 
 /** The answer to one attempt, with what the gate made of it. */
@@ -90,6 +92,8 @@ const ADMITTING: ReadonlySet<ConnectAnswer['outcome']> = new Set([
 ]);
 
 const TIMED_OUT = Symbol('timed out');
+/** A refresh of the rows took longer than its share of the deadline: the rows in memory decide. */
+const REFRESH_TOO_SLOW = Symbol('refresh too slow');
 
 /**
  * The client connect handler's decision: reads the request, decides with the domain's `decideAdmission` on
@@ -185,15 +189,15 @@ export class ConnectGate {
     if (attempt === undefined)
       return this.byFailMode({ endpointId: '', connectionId: '' }, FailModeCause.MALFORMED_REQUEST);
 
-    const loaded = await Promise.race([this.cache.rows(), deadline]);
+    const loaded = await this.rowsWithin(deadline);
     const timedOut = loaded === TIMED_OUT;
     if (timedOut) metrics.count(GateMetric.DEADLINE_EXCEEDED);
-    const cached = timedOut ? this.cache.lastGood : loaded;
+    const cached = loaded === TIMED_OUT || loaded === REFRESH_TOO_SLOW ? this.cache.lastGood : loaded;
     if (cached === undefined) {
       const failed = this.byFailMode(attempt, timedOut ? FailModeCause.DEADLINE : FailModeCause.NO_POLICIES);
       return request.wellFormed ? this.withFacts(failed, attempt, request.client) : failed;
     }
-    if (timedOut)
+    if (timedOut || loaded === REFRESH_TOO_SLOW)
       logger.warn('policy rows not read in time; deciding with the rows last read', {
         rowsReadAt: cached.loadedAt.toISOString(),
       });
@@ -208,6 +212,23 @@ export class ConnectGate {
     if (!request.wellFormed && admission.verdict !== AdmissionVerdict.REFUSE)
       return this.byFailMode(attempt, FailModeCause.MALFORMED_REQUEST, { rowsReadAt: cached.loadedAt });
     return this.withFacts(this.byAdmission(admission), attempt, request.client);
+  }
+
+  /**
+   * The rows to decide with. Before the first good read the attempt waits for one up to the deadline; once rows are
+   * in memory it waits for a refresh at most {@link REFRESH_SHARE_OF_DEADLINE} of the deadline, then decides with
+   * those in memory while the refresh goes on.
+   */
+  private rowsWithin(
+    deadline: Promise<typeof TIMED_OUT>,
+  ): Promise<CachedRows | undefined | typeof TIMED_OUT | typeof REFRESH_TOO_SLOW> {
+    const rows = this.cache.rows();
+    if (!this.cache.refreshing) return rows;
+    if (this.cache.lastGood === undefined) return Promise.race([rows, deadline]);
+    const budget = this.ports.clock
+      .sleep(this.options.deadlineMs * REFRESH_SHARE_OF_DEADLINE)
+      .then((): typeof REFRESH_TOO_SLOW => REFRESH_TOO_SLOW);
+    return Promise.race([rows, budget, deadline]);
   }
 
   /** The count of the user's connections when a `max-connections` row is about the attempt, else undefined. */
@@ -239,13 +260,13 @@ export class ConnectGate {
         return {
           response: connectResponse(false, admission.message),
           outcome: Outcome.REFUSED,
-          record: admissionRecord(admission, Outcome.REFUSED, at),
+          record: admissionRecord(admission, Outcome.REFUSED, at, this.bucket(at)),
         };
       case AdmissionVerdict.WOULD_REFUSE:
         return {
           response: connectResponse(true),
           outcome: Outcome.WOULD_REFUSE,
-          record: admissionRecord(admission, Outcome.WOULD_REFUSE, at),
+          record: admissionRecord(admission, Outcome.WOULD_REFUSE, at, this.bucket(at)),
         };
       case AdmissionVerdict.ADMIT: {
         const relevant = admission.exemptedBy !== undefined || admission.counted.length > 0;
@@ -253,11 +274,17 @@ export class ConnectGate {
           ? {
               response: connectResponse(true),
               outcome: Outcome.ADMITTED,
-              record: admissionRecord(admission, Outcome.ADMITTED, at),
+              record: admissionRecord(admission, Outcome.ADMITTED, at, this.bucket(at)),
             }
           : { response: connectResponse(true), outcome: AdmissionVerdict.ADMIT };
       }
     }
+  }
+
+  /** The run id of the day's bucket the attempt at `at` is recorded in. */
+  private bucket(at: Date): string {
+    const day = gateRunId(at);
+    return this.options.placeRunId ? this.options.placeRunId(day) : day;
   }
 
   private byFailMode(
@@ -271,15 +298,19 @@ export class ConnectGate {
       return {
         response: connectResponse(true),
         outcome: Outcome.ADMITTED_FAIL_OPEN,
-        record: failModeRecord(attempt, Outcome.ADMITTED_FAIL_OPEN, cause, at, detail),
+        record: failModeRecord(attempt, Outcome.ADMITTED_FAIL_OPEN, cause, at, detail, this.bucket(at)),
       };
     return {
       response: connectResponse(false, DEFAULT_REFUSAL_MESSAGE),
       outcome: Outcome.REFUSED_FAIL_CLOSED,
-      record: failModeRecord(attempt, Outcome.REFUSED_FAIL_CLOSED, cause, at, {
-        ...detail,
-        message: DEFAULT_REFUSAL_MESSAGE,
-      }),
+      record: failModeRecord(
+        attempt,
+        Outcome.REFUSED_FAIL_CLOSED,
+        cause,
+        at,
+        { ...detail, message: DEFAULT_REFUSAL_MESSAGE },
+        this.bucket(at),
+      ),
     };
   }
 

@@ -1,6 +1,13 @@
 import type { PolicyRow } from '../domain/index.js';
 import type { Clock, PolicyRepository, RunLogger } from '../ports/index.js';
 
+/**
+ * The share of the connect deadline an attempt waits for a refresh of the rows while rows are in memory; past it,
+ * the attempt decides with the rows last read and the refresh goes on for the next. In a spoke the rows are read in
+ * the hub's Region: a slow read there must leave the count and the audit write their time.
+ */
+export const REFRESH_SHARE_OF_DEADLINE = 0.25;
+
 /** The rows the gate decides with, and when they were read. */
 export interface CachedRows {
   readonly rows: readonly PolicyRow[];
@@ -28,6 +35,11 @@ export class PolicyCache {
   /** The rows last read; undefined before the first good read. */
   public get lastGood(): CachedRows | undefined {
     return this.last;
+  }
+
+  /** Whether a read of the rows is under way. */
+  public get refreshing(): boolean {
+    return this.inFlight !== undefined;
   }
 
   /**

@@ -34,13 +34,19 @@ function attemptFields(attempt: ConnectionAttempt) {
 const firedText = (firing: Firing) => `${firing.policyId} (${firing.kind}, ${firing.mode})`;
 
 /** The record of an attempt the policy rows decided: `refused`, `would-refuse`, or `admitted` (a row was about it). */
-export function admissionRecord(admission: Admission, outcome: AdmissionOutcome, at: Date): AdmissionRecord {
+export function admissionRecord(
+  admission: Admission,
+  outcome: AdmissionOutcome,
+  at: Date,
+  /** The day's bucket. @default `gateRunId(at)` (a spoke places it) */
+  runId: string = gateRunId(at),
+): AdmissionRecord {
   const deciding = admission.decidingRow;
   const countedBy = admission.counted[0]?.policyId;
   return {
     recordType: AuditRecordType.ADMISSION,
     outcome,
-    runId: gateRunId(at),
+    runId,
     at: at.toISOString(),
     ...attemptFields(admission.attempt),
     policyId: deciding?.policyId ?? admission.exemptedBy ?? countedBy,
@@ -69,6 +75,8 @@ export function failModeRecord(
   cause: FailModeCause,
   at: Date,
   detail: { readonly message?: string; readonly errorMessage?: string; readonly rowsReadAt?: Date } = {},
+  /** The day's bucket. @default `gateRunId(at)` (a spoke places it) */
+  runId: string = gateRunId(at),
 ): AdmissionRecord {
   const answer =
     outcome === Outcome.ADMITTED_FAIL_OPEN ? 'admitted (connectFailMode admit)' : 'refused (connectFailMode refuse)';
@@ -76,7 +84,7 @@ export function failModeRecord(
   return {
     recordType: AuditRecordType.ADMISSION,
     outcome,
-    runId: gateRunId(at),
+    runId,
     at: at.toISOString(),
     ...attemptFields(attempt),
     firedPolicies: [],

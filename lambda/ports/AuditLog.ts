@@ -70,6 +70,13 @@ interface RunRecordFields {
   readonly reason: string;
   readonly errorCode?: string;
   readonly errorMessage?: string;
+  /**
+   * The account and Region of the deployment that wrote it (a spoke, or a single deployment its own): the audit
+   * table's `byAccount` index. @default absent: written by a deployment that did not know its account
+   */
+  readonly accountId?: string;
+  /** The Region of the deployment that wrote it, with `accountId`. */
+  readonly region?: string;
 }
 
 /** What only a decision record holds. */
@@ -146,6 +153,13 @@ export interface RunSummary {
   readonly continues?: string;
   /** The continuation this run started once it had released the lease, and why. @default absent: none */
   readonly handedOn?: HandedOn;
+  /**
+   * The account and Region of the deployment that wrote it (a spoke, or a single deployment its own): the audit
+   * table's `byAccount` index. @default absent: written by a deployment that did not know its account
+   */
+  readonly accountId?: string;
+  /** The Region of the deployment that wrote it, with `accountId`. */
+  readonly region?: string;
 }
 
 /**
@@ -189,6 +203,13 @@ export interface AdmissionRecord {
   /** For `admitted-fail-open` and `refused-fail-closed`: why the fail mode answered. */
   readonly failMode?: FailModeCause;
   readonly errorMessage?: string;
+  /**
+   * The account and Region of the deployment that wrote it (a spoke, or a single deployment its own): the audit
+   * table's `byAccount` index. @default absent: written by a deployment that did not know its account
+   */
+  readonly accountId?: string;
+  /** The Region of the deployment that wrote it, with `accountId`. */
+  readonly region?: string;
 }
 
 /** One record of the audit table: a decision, an invalid policy row, a run's summary, or an admission. */

@@ -1,4 +1,4 @@
-import type { Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
+import type { Placement, Decision, PolicyValidationError, RunStatus } from '../domain/index.js';
 import type { CanaryOutcome } from './connect-handler-canary.js';
 import type {
   ContinuationReason,
@@ -35,6 +35,8 @@ export interface HandOn {
 /** What one enforcement run did. */
 export interface RunReport {
   readonly runId: string;
+  /** A spoke's run: the spoke, named in its digest. @default absent: a single deployment's run */
+  readonly spoke?: Placement;
   /** What started the run. */
   readonly trigger: RunTrigger;
   /** For a continuation: the run it continues. */

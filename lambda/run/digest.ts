@@ -1,4 +1,4 @@
-import { Outcome } from '../domain/index.js';
+import { Outcome, type Placement } from '../domain/index.js';
 import {
   AuditRecordType,
   type ChatDigest,
@@ -38,7 +38,8 @@ export function digestOf(report: RunReport): RunDigest | undefined {
   if (invalid > 0) parts.push(`${invalid} invalid ${invalid === 1 ? 'policy' : 'policies'}`);
   if (late > 0) parts.push(`${late} earlier ${late === 1 ? 'termination' : 'terminations'} failed`);
   const still = stillHeld(listed);
-  const headline = `cvpn-guard run ${report.runId}${report.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}.`;
+  const where = report.spoke === undefined ? '' : ` in ${spokeName(report.spoke)}`;
+  const headline = `cvpn-guard run ${report.runId}${where}${report.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}.`;
   const message = [
     headline,
     `Connections seen: ${report.connectionsSeen} on ${report.endpoints} endpoint(s).`,
@@ -66,10 +67,15 @@ export function digestOf(report: RunReport): RunDigest | undefined {
     `Every record: cvpn-guard audit show ${report.runId}`,
   ].join('\n');
   return {
-    subject: `cvpn-guard: ${parts.join(', ')}`,
+    subject: `cvpn-guard${report.spoke === undefined ? '' : ` ${spokeName(report.spoke)}`}: ${parts.join(', ')}`,
     message,
     chat: chatOf(report, parts, still, fresh),
   };
+}
+
+/** A spoke as the hub's people name it: `<accountId>/<region>`. */
+export function spokeName(spoke: Placement): string {
+  return `${spoke.accountId}/${spoke.region}`;
 }
 
 /** The digest for chat, in markdown: the headline, what still holds, the new decisions, and where to look. */
@@ -91,7 +97,7 @@ function chatOf(
     ...limited(fresh.map(line), MAX_CHAT_LINES),
   ].join('\n');
   return {
-    title: `:shield: cvpn-guard: ${parts.join(', ')}`,
+    title: `:shield: cvpn-guard${report.spoke === undefined ? '' : ` ${spokeName(report.spoke)}`}: ${parts.join(', ')}`,
     description,
     nextSteps: [`cvpn-guard audit show ${report.runId}`],
     keywords: ['cvpn-guard', ...(report.dryRun ? ['dry run'] : [])],

@@ -2,7 +2,7 @@
  * Fuzzing the handler's events: anything at all, near-miss schedule ticks (times in every shape,
  * dryRun as text, EventBridge's own envelope, extra keys), stream-shaped garbage (DynamoDB Streams
  * batches whose records are of another table, malformed, or anything at all), near-miss continuations,
- * and valid ones, through createHandler with memory ports. The handler either runs, answers that a
+ * near-miss changes the hub relays, and valid ones, through createHandler with memory ports. The handler either runs, answers that a
  * batch changes nothing, or refuses the event with EnforcerEventError naming what is wrong; a refused
  * or ignored event reads and ends nothing; no event ends more than a normal run does, and none turns a
  * dry run into a real one.
@@ -252,6 +252,33 @@ const arbContinuation = fc.record({
   ),
 });
 
+const RELAY_ARN = 'arn:aws:lambda:eu-west-1:111122223333:function:cvpn-guard-relay';
+
+/** Near-miss relayed changes (the hub's relay to a spoke): the right key with values of every kind. */
+const arbRelayedChange = fc.record({
+  change: fc.oneof(
+    fc.record({
+      runId: fc.stringMatching(/^change-[0-9a-f]{16}$/),
+      policyIds: fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }),
+      from: fc.constant(RELAY_ARN),
+    }),
+    fc.record(
+      {
+        runId: fc.oneof(
+          fc.stringMatching(/^change-[0-9a-f]{16}$/),
+          fc.constantFrom('change-0123456789ABCDEF', 'change-0123', 'run-2026-11-26T10:05:00Z', ''),
+          fc.anything(),
+        ),
+        policyIds: fc.oneof(fc.array(fc.string({ minLength: 1 }), { maxLength: 3 }), fc.anything()),
+        from: fc.oneof(fc.constant(RELAY_ARN), fc.constantFrom('relay', `${RELAY_ARN}:live`), fc.anything()),
+        extra: fc.anything(),
+      },
+      { requiredKeys: ['runId', 'policyIds', 'from'] },
+    ),
+    fc.anything(),
+  ),
+});
+
 const arbEvent = fc.oneof(
   {
     weight: 2,
@@ -268,6 +295,7 @@ const arbEvent = fc.oneof(
   { weight: 1, arbitrary: arbEnvelope },
   { weight: 3, arbitrary: arbStreamBatch },
   { weight: 1, arbitrary: arbContinuation },
+  { weight: 1, arbitrary: arbRelayedChange },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -287,6 +315,7 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
     let refused = 0;
     let ignored = 0;
     let changeRuns = 0;
+    let relayedRuns = 0;
     await fc.assert(
       fc.asyncProperty(arbEvent, async (event) => {
         // Act
@@ -319,6 +348,13 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
           expect(notes).toBe(1);
           return;
         }
+        const relayed = (event as { change?: { runId: string } } | null | undefined)?.change;
+        if (relayed !== undefined) {
+          relayedRuns += 1;
+          expect(report).toMatchObject({ runId: relayed.runId, trigger: 'change' });
+          expect(notes).toBe(1);
+          return;
+        }
         const continued = (event as { continuation?: { of: string; generation: number } } | null | undefined)
           ?.continuation;
         if (continued !== undefined) {
@@ -337,6 +373,7 @@ describe(`fuzzing the handler's events (seed ${FUZZ_SEED})`, () => {
     expect(refused).toBeGreaterThan(0);
     expect(ignored).toBeGreaterThan(0);
     expect(changeRuns).toBeGreaterThan(0);
+    expect(relayedRuns).toBeGreaterThan(0);
   });
 
   it('never calls terminate on a dry-run deployment, whatever the event (500 cases)', async () => {

@@ -145,3 +145,85 @@ describe('loadGateConfig', () => {
     }
   });
 });
+
+describe('placement and hub in the configuration', () => {
+  const HUB = 'eu-west-1';
+  const SPOKE = {
+    [EnvVar.POLICIES_TABLE]: `arn:aws:dynamodb:${HUB}:111122223333:table/cvpn-guard-policies`,
+    [EnvVar.AUDIT_TABLE]: `arn:aws:dynamodb:${HUB}:111122223333:table/cvpn-guard-audit`,
+    [EnvVar.STATE_TABLE]: 'cvpn-guard-state',
+    [EnvVar.TOPIC_ARN]: `arn:aws:sns:${HUB}:111122223333:cvpn-guard`,
+    [EnvVar.HUB_REGION]: HUB,
+    [EnvVar.ACCOUNT_ID]: '222233334444',
+    AWS_REGION: 'eu-central-1',
+  };
+  const issuesOf = (load: () => unknown) => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof EnforcerConfigError) return error.issues;
+      throw error;
+    }
+    throw new Error('expected an EnforcerConfigError');
+  };
+
+  it('reads the placement of a single deployment from its account and AWS_REGION, with no hub', () => {
+    const config = loadEnforcerConfig({ ...TABLES, [EnvVar.ACCOUNT_ID]: '111122223333', AWS_REGION: 'us-east-1' });
+    expect(config.placement).toEqual({ accountId: '111122223333', region: 'us-east-1' });
+    expect(config.hubRegion).toBeUndefined();
+  });
+
+  it('has no placement on a stack that does not set the account (records carry none)', () => {
+    expect(loadEnforcerConfig({ ...TABLES, AWS_REGION: 'us-east-1' }).placement).toBeUndefined();
+    expect(loadGateConfig({ ...TABLES, AWS_REGION: 'us-east-1' }).placement).toBeUndefined();
+  });
+
+  it("reads a spoke: its placement, the hub's Region and the hub's tables and topic by ARN", () => {
+    const config = loadEnforcerConfig(SPOKE);
+    expect(config).toMatchObject({
+      placement: { accountId: '222233334444', region: 'eu-central-1' },
+      hubRegion: HUB,
+      policiesTable: SPOKE[EnvVar.POLICIES_TABLE],
+      auditTable: SPOKE[EnvVar.AUDIT_TABLE],
+      topicArn: SPOKE[EnvVar.TOPIC_ARN],
+    });
+    expect(loadGateConfig(SPOKE)).toMatchObject({ placement: config.placement, hubRegion: HUB });
+  });
+
+  it.each([
+    [EnvVar.ACCOUNT_ID, undefined, 'is required'],
+    [EnvVar.ACCOUNT_ID, '2222', '"2222": expected the 12-digit id'],
+    [EnvVar.HUB_REGION, 'Ireland', `"Ireland": expected the hub's AWS Region name`],
+    [EnvVar.POLICIES_TABLE, 'cvpn-guard-policies', "it is not the hub policies table's ARN"],
+    [
+      EnvVar.AUDIT_TABLE,
+      'arn:aws:dynamodb:us-east-1:111122223333:table/cvpn-guard-audit',
+      `it is in us-east-1, not the hub's Region ${HUB}`,
+    ],
+    [EnvVar.TOPIC_ARN, `arn:aws:sqs:${HUB}:111122223333:cvpn-guard`, "it is not the hub topic's ARN"],
+    ['AWS_REGION', undefined, 'AWS_REGION is required'],
+  ])('refuses a spoke whose %s is %j, naming the variable, the value and the fix', (variable, value, words) => {
+    const env: Record<string, string | undefined> = { ...SPOKE, [variable]: value };
+    const [issue, ...others] = issuesOf(() => loadEnforcerConfig(env));
+    expect(others).toEqual([]);
+    expect(issue?.variable).toBe(variable);
+    expect(issue?.message).toContain(words);
+    expect(issue?.message).toMatch(/expected|required/);
+  });
+
+  it("refuses a spoke's gate whose tables are named, not by ARN", () => {
+    const issues = issuesOf(() =>
+      loadGateConfig({ ...SPOKE, [EnvVar.POLICIES_TABLE]: 'policies', [EnvVar.AUDIT_TABLE]: 'audit' }),
+    );
+    expect(issues.map((issue) => issue.variable)).toEqual([EnvVar.POLICIES_TABLE, EnvVar.AUDIT_TABLE]);
+    expect(issues[0]?.message).toContain(`such as arn:aws:dynamodb:${HUB}:111122223333:table/policies`);
+  });
+
+  it('refuses a single deployment whose account id is not 12 digits', () => {
+    const [issue] = issuesOf(() =>
+      loadEnforcerConfig({ ...TABLES, [EnvVar.ACCOUNT_ID]: 'me', AWS_REGION: 'us-east-1' }),
+    );
+    expect(issue).toMatchObject({ variable: EnvVar.ACCOUNT_ID });
+    expect(issue?.message).toContain('"me": expected the 12-digit id');
+  });
+});

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoAuditLog } from '../../../lambda/adapters/DynamoAuditLog.js';
 import { createDocumentClient } from '../../../lambda/clients.js';
@@ -133,5 +140,104 @@ describe('DynamoAuditLog updates', () => {
       /policyId may not be written by a completion or confirmation; the attributes allowed are pk, sk, outcome/,
     );
     expect(sentUpdates()).toEqual([]);
+  });
+});
+
+describe('DynamoAuditLog with a placement', () => {
+  const HUB_AUDIT = 'arn:aws:dynamodb:eu-west-1:111122223333:table/cvpn-guard-audit';
+  const HERE = { accountId: '222233334444', region: 'eu-central-1' };
+  const decision = {
+    recordType: 'decision',
+    runId: '222233334444.eu-central-1/run-2026-11-26T10:00:00Z',
+    at: '2026-11-26T10:00:00.000Z',
+    policyId: 'offboarded',
+    firedPolicies: ['offboarded (revoked-user, enforce)'],
+    reason: 'user mallory is revoked',
+    policyKind: 'revoked-user',
+    mode: 'enforce',
+    endpointId: KEY.endpointId,
+    connectionId: KEY.connectionId,
+    outcome: 'terminated',
+  } as const;
+  let log: DynamoAuditLog;
+  beforeEach(() => {
+    documentsMock.reset();
+    documentsMock.on(PutCommand).resolves({});
+    log = new DynamoAuditLog(createDocumentClient(new DynamoDBClient({ region: 'eu-west-1' })), HUB_AUDIT, 90, HERE);
+  });
+
+  it('writes every record, intent and summary with its account and Region, to the hub table by ARN', async () => {
+    // Act
+    await log.record(decision);
+    await log.intend({ ...decision, connectionId: 'cvpn-connection-2' });
+    await log.record({
+      recordType: 'admission',
+      outcome: 'refused',
+      runId: '222233334444.eu-central-1/gate-2026-11-26',
+      at: '2026-11-26T10:00:00.000Z',
+      endpointId: KEY.endpointId,
+      connectionId: 'cvpn-connection-3',
+      firedPolicies: [],
+      reason: 'revoked',
+    });
+    await log.putSummary({
+      recordType: 'summary',
+      runId: decision.runId,
+      at: decision.at,
+      finishedAt: decision.at,
+      durationMs: 1,
+      status: 'completed',
+      dryRun: false,
+      endpoints: 1,
+      endpointErrors: [],
+      connectionsSeen: 1,
+      counts: {},
+      invalidPolicies: 0,
+      terminateCalls: 0,
+      throttledCalls: 0,
+      reconciled: 0,
+    });
+
+    // Assert
+    const puts = documentsMock.commandCalls(PutCommand).map((call) => call.args[0].input);
+    expect(puts).toHaveLength(4);
+    for (const put of puts) {
+      expect(put.TableName).toBe(HUB_AUDIT);
+      expect(put.Item).toMatchObject({ accountId: HERE.accountId, region: HERE.region, at: decision.at });
+    }
+  });
+
+  it('lists only the pending and unconfirmed records of its own placement (or of none)', async () => {
+    // Arrange: the hub's pending index holds records of this spoke, another spoke and a single deployment.
+    const item = (connectionId: string, outcome: string, placement: Record<string, string>) => ({
+      ...decision,
+      ...placement,
+      connectionId,
+      outcome,
+      pk: `RUN#${decision.runId}`,
+      sk: `DECISION#${KEY.endpointId}#${connectionId}`,
+    });
+    const other = { accountId: '999988887777', region: 'eu-central-1' };
+    const otherRegion = { accountId: HERE.accountId, region: 'us-east-1' };
+    documentsMock.on(QueryCommand).callsFake((input: QueryCommandInput) => ({
+      Items: ['pending', 'terminated'].flatMap((outcome) =>
+        input.ExpressionAttributeValues?.[':value'] === (outcome === 'pending' ? 'PENDING' : 'UNCONFIRMED')
+          ? [
+              item(`own-${outcome}`, outcome, HERE),
+              item(`other-${outcome}`, outcome, other),
+              item(`region-${outcome}`, outcome, otherRegion),
+              item(`none-${outcome}`, outcome, {}),
+            ]
+          : [],
+      ),
+    }));
+
+    // Act
+    const pending = await log.listPending();
+    const unconfirmed = await log.listUnconfirmed();
+
+    // Assert
+    expect(pending.map((record) => record.connectionId)).toEqual(['own-pending', 'none-pending']);
+    expect(unconfirmed.map((record) => record.connectionId)).toEqual(['own-terminated', 'none-terminated']);
   });
 });

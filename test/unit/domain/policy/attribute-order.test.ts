@@ -21,7 +21,7 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
     expect(ordered).toEqual(names);
   });
 
-  it('reads key, kind, mode and scope first, then what each kind checks, then the refusal message, expiry, cap and bookkeeping', () => {
+  it('reads key, kind, mode and scope first, then what each kind checks, then the refusal message, placement (accounts, regions), expiry, cap and bookkeeping', () => {
     // Assert
     expect(POLICY_ATTRIBUTE_ORDER).toEqual([
       'policyId',
@@ -41,6 +41,8 @@ describe('POLICY_ATTRIBUTE_ORDER', () => {
       'timezone',
       'maxConnections',
       'message',
+      'accounts',
+      'regions',
       'expiresAt',
       'maxTerminations',
       'reason',
