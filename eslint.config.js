@@ -17,7 +17,7 @@ const ROOT = fileURLToPath(new URL('.', import.meta.url));
  *
  *   bin ──► lib, cli             demo ──► cli, local, handlers
  *
- *   lib ──► handlers             cli ──► handlers, local, lib/outputs.ts (the stack output names)
+ *   lib ──► handlers             cli ──► handlers, local, lib/outputs.ts (the stack output names), lib/hub-access.ts
  *
  *   handlers   lambda/handler.ts, gate-handler.ts, relay-handler.ts, hub-watch-handler.ts, runtime.ts, clients.ts, …
  *     ├──► lambda/adapters ──► lambda/ports, lambda/tables.ts
@@ -120,6 +120,12 @@ export const LAYERS = [
     why: 'the stack output names depend on nothing',
   },
   {
+    name: 'lib/hub-access.ts',
+    paths: ['lib/hub-access.ts'],
+    uses: ['handlers'],
+    why: "the hub's resource policies: the stack deploys them and the sandbox applies the same documents",
+  },
+  {
     name: 'lib',
     paths: ['lib'],
     uses: ['handlers'],
@@ -134,8 +140,8 @@ export const LAYERS = [
   {
     name: 'cli',
     paths: ['cli'],
-    uses: ['handlers', 'local', 'lib/outputs.ts'],
-    why: 'the CLI drives the product, reads the stack outputs and runs the sandbox',
+    uses: ['handlers', 'local', 'lib/outputs.ts', 'lib/hub-access.ts'],
+    why: "the CLI drives the product, reads the stack outputs and runs the sandbox (with the hub's own resource policies)",
   },
   {
     name: 'bin',

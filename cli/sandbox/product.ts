@@ -20,6 +20,7 @@ import { connectHandlerName, defaultValue, POLICY_CHANGE_MAPPING, Setting } from
 import {
   CLIENT_CONNECT_TIMEOUT_MS,
   type EventSourceMapping,
+  type InvocationOutcome,
   type Sandbox,
   type SimulatedClock,
 } from '../../local/index.js';
@@ -96,7 +97,7 @@ export interface InstalledProduct {
  * settings (`POLICY_STREAM_MAPPING`). The schedule and the mapping stop with `stop()` or `sandbox.stop()`.
  */
 export async function installProduct(sandbox: Sandbox, options: InstallProductOptions = {}): Promise<InstalledProduct> {
-  const observability = quietUnlessAsked(options.observability === true);
+  const observability = observabilityOf(options.observability === true);
   const environment = {
     ...sandbox.awsEnvironment(),
     ...resourceEnvironment({ ...sandbox, connectHandlerFunction: GATE_FUNCTION_NAME }),
@@ -154,7 +155,7 @@ function mapPolicyStream(sandbox: Sandbox): EventSourceMapping {
  * The simulated clock for the gate, whose only wait is its answer's deadline. A deadline passes when simulated time
  * gets there; it must not move a frozen clock itself, as a sleep does, or it would pass before DynamoDB answers.
  */
-function deadlineClock(clock: SimulatedClock): Clock {
+export function deadlineClock(clock: SimulatedClock): Clock {
   return {
     now: () => clock.now(),
     sleep: async (ms) => {
@@ -186,21 +187,31 @@ async function attachGate(sandbox: Sandbox, clients: AwsClients): Promise<string
 async function invokeEnforcer(sandbox: Sandbox, scheduledTime: string): Promise<ScheduledTick> {
   try {
     const outcome = await sandbox.lambda.invokeAsService(ENFORCER_FUNCTION_NAME, { scheduledTime, source: 'schedule' });
-    switch (outcome.kind) {
-      case 'returned': {
-        const report = JSON.parse(outcome.payload) as Pick<RunReport, 'runId' | 'status'>;
-        return { scheduledTime, outcome: outcome.kind, runId: report.runId, status: report.status };
-      }
-      case 'function-error':
-        return { scheduledTime, outcome: outcome.kind, error: `${outcome.errorType}: ${outcome.errorMessage}` };
-      case 'caller-timed-out':
-        return { scheduledTime, outcome: outcome.kind, error: 'no answer in time' };
-      case 'refused':
-        return { scheduledTime, outcome: outcome.kind, error: `${outcome.error.code}: ${outcome.error.message}` };
-    }
+    return tickOutcome(scheduledTime, outcome);
   } catch (error) {
     // The sandbox stopping under a run: the tick is recorded, the schedule goes on to its end.
     return { scheduledTime, outcome: 'error', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A scheduled invocation's outcome as a tick: the run id and status of the report returned, or what went wrong. */
+export function tickOutcome(scheduledTime: string, outcome: InvocationOutcome): ScheduledTick {
+  switch (outcome.kind) {
+    case 'returned': {
+      const report = JSON.parse(outcome.payload) as Partial<Pick<RunReport, 'runId' | 'status'>>;
+      return {
+        scheduledTime,
+        outcome: outcome.kind,
+        ...(report.runId === undefined ? {} : { runId: report.runId }),
+        ...(report.status === undefined ? {} : { status: report.status }),
+      };
+    }
+    case 'function-error':
+      return { scheduledTime, outcome: outcome.kind, error: `${outcome.errorType}: ${outcome.errorMessage}` };
+    case 'caller-timed-out':
+      return { scheduledTime, outcome: outcome.kind, error: 'no answer in time' };
+    case 'refused':
+      return { scheduledTime, outcome: outcome.kind, error: `${outcome.error.code}: ${outcome.error.message}` };
   }
 }
 
@@ -208,7 +219,7 @@ async function invokeEnforcer(sandbox: Sandbox, scheduledTime: string): Promise<
  * The functions' logger and metrics: silent, and metrics not published, unless asked. Powertools reads whether
  * metrics are published from the environment only, so that is where it is said.
  */
-function quietUnlessAsked(verbose: boolean): () => { logger: Logger; metrics: Metrics } {
+export function observabilityOf(verbose: boolean): () => { logger: Logger; metrics: Metrics } {
   if (!verbose) process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   return () => ({
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: verbose ? 'INFO' : 'SILENT' }),
