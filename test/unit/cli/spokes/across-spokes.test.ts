@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeClientVpnEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeClientVpnConnectionsCommand, DescribeClientVpnEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionCommand, InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -279,5 +279,37 @@ describe('gate status against a hub', () => {
       accountId: ACCOUNT_A,
       endpoints: [{ ours: true, lambdaFunctionArn: gate }],
     });
+  });
+});
+
+describe('plan against a hub', () => {
+  it('reads the rows and pending terminations from the hub, the endpoints and idle memory from each spoke', async () => {
+    // Arrange
+    documents.on(QueryCommand).resolves({ Items: [] });
+    documents
+      .on(QueryCommand, { ExpressionAttributeValues: { ':spokes': 'SPOKES' } })
+      .resolves({ Items: [heartbeat(ACCOUNT_A, 'eu-west-1')] });
+    ec2.on(DescribeClientVpnEndpointsCommand).resolves({
+      ClientVpnEndpoints: [{ ClientVpnEndpointId: 'cvpn-endpoint-0123456789abcdef0' }],
+    });
+    ec2.on(DescribeClientVpnConnectionsCommand).resolves({ Connections: [] });
+
+    // Act
+    const code = await cli('plan', '--stack', 'Hub', '--account', ACCOUNT_A, '--output', 'json');
+
+    // Assert
+    expect(code).toBe(0);
+    const answer = JSON.parse(stdout) as { spokes: { accountId: string; region: string; endpoints: string[] }[] };
+    expect(answer.spokes).toEqual([
+      expect.objectContaining({
+        accountId: ACCOUNT_A,
+        region: 'eu-west-1',
+        endpoints: ['cvpn-endpoint-0123456789abcdef0'],
+      }),
+    ]);
+    const tables = new Set(documents.commandCalls(QueryCommand).map((call) => call.args[0].input.TableName));
+    expect(tables).toEqual(new Set(['hub-audit', `${SPOKE_STACK}-state`]));
+    const policyReads = dynamodb.calls().map((call) => (call.args[0].input as { TableName?: string }).TableName);
+    expect(new Set(policyReads)).toEqual(new Set(['hub-policies']));
   });
 });
