@@ -4,6 +4,7 @@ import { callerArn, CliClients, describeStackOutputs } from './aws.js';
 import { type ErrorScene, explainError } from './explain-error.js';
 import { ADMIN_PREFIX } from '../local/constants.js';
 import { OutputFormat, requireFormat } from './output/index.js';
+import { homeRegion, type PlacementRequest, placementRequest } from './spokes/selector.js';
 import { type AwsSettings, resolveAwsSettings, TableResolver, type TargetOptions } from './target.js';
 
 /** The options every command that talks to AWS takes (see `withTargetOptions`). */
@@ -37,6 +38,11 @@ export function processIo(): CliIo {
 /** What a command runs with: its output format, where the tables are, the SDK clients (built on first use). */
 export class CliContext {
   public readonly settings: AwsSettings;
+  /**
+   * What `--account`, `--region` and `--hub-region` ask for, on the commands that act across spokes (their
+   * `--region` is a list); undefined on the others, whose `--region` is only the Region the CLI talks to.
+   */
+  public readonly placement: PlacementRequest | undefined;
   public readonly tables: TableResolver;
   /** The SDK clients, each built on first use. */
   public readonly clients: CliClients;
@@ -47,7 +53,12 @@ export class CliContext {
     public readonly options: GlobalOptions,
     public readonly io: CliIo = processIo(),
   ) {
-    this.settings = resolveAwsSettings(options);
+    const { region } = options;
+    this.placement = typeof region === 'string' ? undefined : placementRequest(options);
+    this.settings = resolveAwsSettings({
+      ...options,
+      region: this.placement === undefined ? (region as string | undefined) : homeRegion(this.placement),
+    });
     // As the AWS CLI: --profile selects the profile for credentials and region alike.
     if (this.settings.profile) process.env.AWS_PROFILE = this.settings.profile;
     this.clients = new CliClients(this.settings);

@@ -95,7 +95,7 @@ export function explainError(error: unknown, scene: ErrorScene = {}): CliError {
   }
   if (code === 'ValidationError' && /stack .* does not exist/i.test(message)) {
     return new CliUsageError(
-      `stack ${scene.stack ?? ''} does not exist${where}: check --stack (the CloudFormation stack name, such as CvpnGuard) and --region`,
+      `stack ${scene.stack ?? ''} does not exist${where}: check --stack (the CloudFormation stack name, such as CvpnGuard) and --region (a hub: its Region is --hub-region, and --region selects spokes)`,
       { cause: error },
     );
   }

@@ -5,17 +5,19 @@ import { DEFAULT_SANDBOX_URL } from './target.js';
 /**
  * Adds the options that say where the deployment is and how to print, to one command. They sit on each
  * command (not on the program) so that they never take the sandbox command's own `--region`. `formats: false`
- * leaves `--output` to the command (files: yaml or json).
+ * leaves `--output` to the command (files: yaml or json). `across: 'spokes'` (the commands that act across the
+ * spokes of a hub) makes `--region` a list and adds `--account` and `--hub-region`.
  */
 export function withTargetOptions(
   command: Command,
   formats: readonly OutputFormat[] | false = [OutputFormat.TABLE, OutputFormat.JSON],
+  across: 'spokes' | 'one' = 'one',
 ): Command {
   if (formats !== false)
     command.addOption(
       new Option('-o, --output <format>', 'output format').choices(formats as string[]).default(OutputFormat.TABLE),
     );
-  return command
+  command
     .option('--stack <name>', "read the table names from this deployed stack's outputs (CloudFormation)")
     .option(
       '--sandbox [url]',
@@ -24,9 +26,31 @@ export function withTargetOptions(
     .option('--policies-table <name>', 'policies table (overrides --stack; env CVPN_GUARD_POLICIES_TABLE)')
     .option('--audit-table <name>', 'audit table (overrides --stack; env CVPN_GUARD_AUDIT_TABLE)')
     .option('--state-table <name>', 'state table (overrides --stack; env CVPN_GUARD_STATE_TABLE)')
-    .option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)")
+    .addOption(
+      across === 'spokes'
+        ? new Option(
+            '--region <names>',
+            "a single deployment: its AWS Region (default: AWS_REGION or the profile's). A hub: the spokes' Regions, comma-separated or repeated, or all (default all)",
+          ).argParser(listOf)
+        : new Option('--region <region>', "AWS region (default: AWS_REGION or the profile's region)"),
+    )
     .option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)')
     .option('--endpoint-url <url>', "send every AWS call to this URL (as the AWS CLI's --endpoint-url)");
+  return across === 'spokes' ? withSpokeOptions(command) : command;
+}
+
+/** The options that select spokes of a hub; `--region` selects them too when the stack is a hub. */
+function withSpokeOptions(command: Command): Command {
+  return command
+    .option(
+      '--account <ids>',
+      'a hub: only the spokes in these accounts (12-digit ids), comma-separated or repeated, or all (default all)',
+      listOf,
+    )
+    .option(
+      '--hub-region <name>',
+      "a hub: the hub's own Region, where its stack and tables are (default: AWS_REGION or the profile's, or the one --region)",
+    );
 }
 
 /** A parser for a whole-number option (`--limit 50`): commander reports anything else as bad usage. */

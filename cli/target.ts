@@ -15,7 +15,12 @@ export interface TargetOptions {
   readonly stateTable?: string;
   /** `true` for `--sandbox` without a URL. */
   readonly sandbox?: string | boolean;
-  readonly region?: string;
+  /** One Region; on the commands that act across spokes, a list (`--region a,b --region c`, or `all`). */
+  readonly region?: string | readonly string[];
+  /** The hub's own Region (the commands that act across spokes). */
+  readonly hubRegion?: string;
+  /** The spokes' accounts (the commands that act across spokes). */
+  readonly account?: readonly string[];
   readonly profile?: string;
   readonly endpointUrl?: string;
 }
@@ -25,7 +30,12 @@ export interface AwsSettings {
   readonly region?: string;
   readonly endpoint?: string;
   readonly profile?: string;
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials?: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    /** Temporary credentials' token (an assumed role's). */
+    readonly sessionToken?: string;
+  };
   /** True against the local sandbox. */
   readonly sandbox: boolean;
 }
@@ -70,7 +80,7 @@ export type StackOutputReader = (stackName: string) => Promise<Readonly<Record<s
  * dummy credentials and region; otherwise `--region`, `--profile` and `--endpoint-url` override the
  * SDK's chain as they do in the AWS CLI.
  */
-export function resolveAwsSettings(options: TargetOptions): AwsSettings {
+export function resolveAwsSettings(options: TargetOptions & { readonly region?: string }): AwsSettings {
   const endpointUrl = options.endpointUrl === undefined ? undefined : checkUrl('--endpoint-url', options.endpointUrl);
   if (options.sandbox === undefined || options.sandbox === false) {
     return { region: options.region, endpoint: endpointUrl, profile: options.profile, sandbox: false };
@@ -129,6 +139,13 @@ export class TableResolver {
     );
   }
 
+  /** The stack's outputs by key (described once); undefined without `--stack`. */
+  public async stackOutputsOf(): Promise<Readonly<Record<string, string>> | undefined> {
+    if (this.options.stack === undefined) return undefined;
+    this.stackOutputs ??= this.readStackOutputs(this.options.stack);
+    return this.stackOutputs;
+  }
+
   /** Where the tables come from, in a few words (for doctor's first line). */
   public describe(): string {
     if (this.options.stack !== undefined) return `stack ${this.options.stack}`;
@@ -143,8 +160,7 @@ export class TableResolver {
   }
 
   private async fromStack(stackName: string, source: TableSource): Promise<string> {
-    this.stackOutputs ??= this.readStackOutputs(stackName);
-    const outputs = await this.stackOutputs;
+    const outputs = (await this.stackOutputsOf()) ?? {};
     const value = outputs[source.output]?.trim();
     if (value) return value;
     const found = Object.keys(outputs);

@@ -5,6 +5,8 @@ import { action, type CliContext } from '../context.js';
 import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
 import { type Column, OutputFormat, renderCsv, renderJson, renderPairs, renderTable } from '../output/index.js';
+import { type HubTarget, resolveHub } from '../spokes/hub-target.js';
+import { inRequest, placedColumns, withPlacement } from '../spokes/placed-records.js';
 import { formatAt, formatElapsed, INSTANT_HINT, parseInstant } from '../time.js';
 import { orderRecords, RECORD_COLUMNS, RECORD_CSV_COLUMNS, WIDE_RECORD_COLUMNS } from './audit-records.js';
 
@@ -64,9 +66,10 @@ export function registerAuditCommands(program: Command): Command {
       .option('--wide', 'the table with full ids, the run, first-seen and confirmation times, and the reasons')
       .addHelpText(
         'after',
-        '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --outcome refused,refused-fail-closed --since 24h\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n',
+        '\nExamples:\n  cvpn-guard audit list --user jdoe --since 7d\n  cvpn-guard audit list --policy idle-30m --outcome would-terminate\n  cvpn-guard audit list --outcome refused,refused-fail-closed --since 24h\n  cvpn-guard audit list --since 2026-11-20 --until 2026-11-21 --output csv > day.csv\n  cvpn-guard audit list --stack CvpnGuardHub --account 111122223333 --region eu-west-1\n',
       ),
     FORMATS,
+    'spokes',
   ).action(action(listRecords));
 
   withTargetOptions(
@@ -78,6 +81,7 @@ export function registerAuditCommands(program: Command): Command {
       .option('--limit <n>', 'most runs to print', wholeNumber(1, 10_000), 20)
       .option('--next-token <token>', 'go on where an earlier listing stopped'),
     FORMATS,
+    'spokes',
   ).action(action(listRuns));
 
   withTargetOptions(
@@ -112,21 +116,50 @@ async function listRecords(context: CliContext, options: ListOptions): Promise<v
         : parseInstant('--since', DEFAULT_SINCE, now);
   const until = options.until !== undefined ? parseInstant('--until', options.until, now) : indexed ? undefined : now;
   checkWindow(since, until);
+  const hub = await resolveHub(context);
   const query = await queryOf(context);
-  const page = await query.records(
-    {
-      runId: options.run,
-      identity: options.user,
-      endpointId: options.endpoint,
-      policyId: options.policy,
-      outcomes,
-      firstSightings: options.first === true,
-      since,
-      until,
-    },
-    { limit: options.limit, nextToken: options.nextToken },
+  const filter = {
+    runId: options.run,
+    identity: options.user,
+    endpointId: options.endpoint,
+    policyId: options.policy,
+    outcomes,
+    firstSightings: options.first === true,
+    since,
+    until,
+  };
+  const page = await pagesOfSpokes(
+    hub,
+    context,
+    (request) => query.records(filter, request),
+    options.limit,
+    options.nextToken,
   );
-  printRecords(context, format, orderRecords(page.items), page.nextToken, options.wide === true);
+  printRecords(context, format, orderRecords(page.items), page.nextToken, options.wide === true, hub !== undefined);
+}
+
+/**
+ * A page of the audit table; against a hub with `--account` or `--region`, only the selected spokes' items, read on
+ * until the page is full or the table has no more (every item of a page read is kept, so the token loses none).
+ */
+async function pagesOfSpokes<T extends object>(
+  hub: HubTarget | undefined,
+  context: CliContext,
+  read: (request: { limit: number; nextToken?: string }) => Promise<{ items: readonly T[]; nextToken?: string }>,
+  limit: number,
+  nextToken: string | undefined,
+): Promise<{ items: readonly T[]; nextToken?: string }> {
+  const request = context.placement ?? {};
+  if (hub === undefined || (request.accounts === undefined && request.regions === undefined))
+    return read({ limit, nextToken });
+  const items: T[] = [];
+  let token = nextToken;
+  do {
+    const page = await read({ limit: limit - items.length, nextToken: token });
+    items.push(...page.items.filter((item) => inRequest(item, request)));
+    token = page.nextToken;
+  } while (token !== undefined && items.length < limit);
+  return { items, ...(token === undefined ? {} : { nextToken: token }) };
 }
 
 async function listRuns(
@@ -138,20 +171,29 @@ async function listRuns(
   const since = parseInstant('--since', options.since ?? DEFAULT_SINCE, now);
   const until = options.until !== undefined ? parseInstant('--until', options.until, now) : now;
   checkWindow(since, until);
+  const hub = await resolveHub(context);
   const query = await queryOf(context);
-  const page = await query.runs({ since, until }, { limit: options.limit, nextToken: options.nextToken });
+  const page = await pagesOfSpokes(
+    hub,
+    context,
+    (request) => query.runs({ since, until }, request),
+    options.limit,
+    options.nextToken,
+  );
+  const placed = hub !== undefined;
   if (format === OutputFormat.JSON) {
-    context.print(renderJson({ runs: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) }));
+    const runs = placed ? page.items.map(withPlacement) : page.items;
+    context.print(renderJson({ runs, ...(page.nextToken ? { nextToken: page.nextToken } : {}) }));
     return;
   }
   if (format === OutputFormat.CSV) {
-    context.print(renderCsv(RUN_CSV_COLUMNS, page.items));
+    context.print(renderCsv(placed ? placedColumns(RUN_CSV_COLUMNS, true) : RUN_CSV_COLUMNS, page.items));
     if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
     return;
   }
   if (page.items.length === 0)
     context.print(`No runs between ${formatAt(since.toISOString())} and ${formatAt(until.toISOString())}.\n`);
-  else context.print(renderTable(RUN_COLUMNS, page.items));
+  else context.print(renderTable(placed ? placedColumns(RUN_COLUMNS, false) : RUN_COLUMNS, page.items));
   if (page.nextToken) context.note(`more runs: --next-token ${page.nextToken}`);
 }
 
@@ -210,15 +252,22 @@ function printRecords(
   records: readonly ListedRecord[],
   nextToken: string | undefined,
   wide: boolean,
+  placed: boolean,
 ): void {
   if (format === OutputFormat.JSON) {
-    context.print(renderJson({ records, ...(nextToken ? { nextToken } : {}) }));
+    context.print(
+      renderJson({ records: placed ? records.map(withPlacement) : records, ...(nextToken ? { nextToken } : {}) }),
+    );
     return;
   }
-  if (format === OutputFormat.CSV) context.print(renderCsv(RECORD_CSV_COLUMNS, records));
+  const columns = (chosen: readonly Column<ListedRecord>[], csv: boolean) =>
+    placed ? placedColumns(chosen, csv) : chosen;
+  if (format === OutputFormat.CSV) context.print(renderCsv(columns(RECORD_CSV_COLUMNS, true), records));
   else
     context.print(
-      records.length > 0 ? renderTable(wide ? WIDE_RECORD_COLUMNS : RECORD_COLUMNS, records) : 'No records.\n',
+      records.length > 0
+        ? renderTable(columns(wide ? WIDE_RECORD_COLUMNS : RECORD_COLUMNS, false), records)
+        : 'No records.\n',
     );
   if (nextToken) context.note(`more records: --next-token ${nextToken}`);
 }

@@ -3,8 +3,7 @@ import type { ClientVpnGateway } from '../../lambda/ports/index.js';
 import { joinFacts } from '../../lambda/run/join-facts.js';
 import type { CliContext } from '../context.js';
 import { explainError } from '../explain-error.js';
-// A type only: doctor.ts calls this file, so a value imported back from it would be a cycle.
-import type { CheckResult } from './doctor.js';
+import type { CheckResult } from './doctor-checks.js';
 
 /**
  * Whether the runs know the groups of the active connections, asked only when a row in force selects by

@@ -10,39 +10,23 @@ import {
 import { AUDIT_TABLE, POLICIES_TABLE, STATE_TABLE, type TableDefinition } from '../../lambda/tables.js';
 import { callerArn } from '../aws.js';
 import { action, type CliContext } from '../context.js';
-import { CliExit, ExitCode } from '../errors.js';
+import { CliExit, CliUsageError, ExitCode } from '../errors.js';
+import { attachmentCheck, type CheckResult, CheckStatus } from './doctor-checks.js';
 import { checkConnectionGroups } from './doctor-groups.js';
 import { explainError } from '../explain-error.js';
-import { withSelectionOptions, withTargetOptions } from '../options.js';
+import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options.js';
+import { EnvVar } from '../../lambda/environment.js';
+import { parseScheduleExpression, SETTINGS } from '../../lambda/settings/index.js';
+import { resolveHub } from '../spokes/hub-target.js';
+import { placementText } from '../spokes/selector.js';
+import { checkSpokes } from './doctor-spokes.js';
 import { CANARY_TIMEOUT_MS } from '../../lambda/run/connect-handler-canary.js';
 import { CanaryFailure, type CanaryResult } from '../../lambda/ports/index.js';
 import { OutputFormat, renderJson, safeCell } from '../output/index.js';
-import {
-  type ClientConnectState,
-  isOurs,
-  NAME_OUR_HANDLER,
-  type OurHandler,
-  readClientConnect,
-  resolveOurHandler,
-} from '../gate-attachment.js';
+import { type ClientConnectState, type OurHandler, readClientConnect, resolveOurHandler } from '../gate-attachment.js';
 import { issueLine } from '../policy/row-issues.js';
 import { describeSelection, runSettings, type RunSettingsOptions, settingsEnvironment } from '../selection.js';
 import type { TableRole } from '../target.js';
-
-/** What one check found. */
-export const CheckStatus = { PASS: 'pass', WARN: 'warn', FAIL: 'fail' } as const;
-/** One of the check statuses. */
-export type CheckStatus = (typeof CheckStatus)[keyof typeof CheckStatus];
-
-/** One line of the doctor's report. */
-export interface CheckResult {
-  readonly check: string;
-  readonly status: CheckStatus;
-  /** What was found, with its values. */
-  readonly detail: string;
-  /** What to do about a failure or warning. */
-  readonly fix?: string;
-}
 
 /**
  * A user name no connection has, for the permission probe: terminating by it with DryRun asks EC2 only
@@ -56,6 +40,14 @@ const TABLES: readonly (readonly [TableRole, TableDefinition])[] = [
   ['state', STATE_TABLE],
 ];
 
+/** A spoke's heartbeat is stale after this many periods of the schedule: one missed run is not yet a problem. */
+const DEFAULT_SCHEDULE_PERIODS_STALE = 3;
+/** The period assumed when the default schedule is a cron expression. */
+const DEFAULT_PERIOD_SECONDS = 300;
+const DEFAULT_SCHEDULE = ((parsed) => (parsed.ok ? parsed.schedule : { periodSeconds: undefined }))(
+  parseScheduleExpression(SETTINGS.schedule.default),
+);
+
 /** Adds `cvpn-guard doctor`: checks a deployment the way an operator would before trusting it. */
 export function registerDoctorCommand(program: Command): Command {
   return withTargetOptions(
@@ -66,26 +58,44 @@ export function registerDoctorCommand(program: Command): Command {
           'Check a deployment (or the sandbox): tables reachable, policy rows valid, endpoints listable, terminate allowed (DryRun). One line per check; exit 1 when one fails.',
         ),
     ),
+    [OutputFormat.TABLE, OutputFormat.JSON],
+    'spokes',
   )
     .option('--function <arn>', "the client connect handler's function ARN (default: with --stack the stack's)")
+    .option(
+      '--stale-after <seconds>',
+      `a hub: a spoke's heartbeat older than this fails (default: env ${EnvVar.SPOKE_STALE_SECONDS}, else ${DEFAULT_SCHEDULE_PERIODS_STALE} periods of the default schedule)`,
+      wholeNumber(1),
+    )
     .addHelpText(
       'after',
-      "\nPermission checks use the credentials this command runs with: run it with the enforcer's role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n",
+      "\nPermission checks use the credentials this command runs with: run it with the enforcer's role\n(--profile) to check the role itself.\n\nExamples:\n  cvpn-guard doctor --stack CvpnGuard\n  cvpn-guard doctor --sandbox\n  cvpn-guard doctor --stack CvpnGuardHub --region all\n",
     )
     .action(action(runDoctor));
 }
 
 async function runDoctor(
   context: CliContext,
-  options: RunSettingsOptions & { readonly function?: string },
+  options: RunSettingsOptions & { readonly function?: string; readonly staleAfter?: number },
 ): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'doctor');
-  const settings = runSettings(options, await settingsEnvironment(context));
   const results: CheckResult[] = [];
   const report = (result: CheckResult) => {
     results.push(result);
     if (format === OutputFormat.TABLE) context.print(checkLine(result));
   };
+  const hub = await resolveHub(context);
+  if (hub) {
+    if (format === OutputFormat.TABLE)
+      context.print(
+        `cvpn-guard doctor: hub stack ${hub.stackName}; ${hub.spokes.length} of ${hub.known.length} spokes (${hub.spokes.map(placementText).join(', ')})\n`,
+      );
+    await checkHub(context, report);
+    for (const result of await checkSpokes(context, hub, staleSeconds(options.staleAfter, context.io.env)))
+      report(result);
+    return verdictOf(context, format, results);
+  }
+  const settings = runSettings(options, await settingsEnvironment(context));
 
   const arn = await callerArn(context.clients);
   if (format === OutputFormat.TABLE) {
@@ -151,7 +161,45 @@ async function runDoctor(
   }
   const groups = await checkConnectionGroups(context, gateway, endpoints);
   if (groups !== undefined) report(groups);
+  verdictOf(context, format, results);
+}
 
+/** A hub's own checks: the caller, the policies and audit tables (a hub has no state table), the rows. */
+async function checkHub(context: CliContext, report: (result: CheckResult) => void): Promise<void> {
+  const arn = await callerArn(context.clients);
+  report(
+    arn
+      ? { check: 'caller identity', status: CheckStatus.PASS, detail: arn }
+      : {
+          check: 'caller identity',
+          status: CheckStatus.WARN,
+          detail: 'STS GetCallerIdentity failed: the credentials could not be confirmed',
+          fix: 'check --profile / AWS_PROFILE and the keys in your environment',
+        },
+  );
+  for (const [role, definition] of TABLES) if (role !== 'state') report(await checkTable(context, role, definition));
+  report(await checkPolicies(context));
+}
+
+/**
+ * How old a spoke's heartbeat may be: `--stale-after`, else CVPN_GUARD_SPOKE_STALE_SECONDS, else three periods of
+ * the default schedule.
+ */
+export function staleSeconds(given: number | undefined, env: Readonly<Record<string, string | undefined>>): number {
+  if (given !== undefined) return given;
+  const fromEnv = env[EnvVar.SPOKE_STALE_SECONDS]?.trim();
+  if (fromEnv) {
+    const seconds = Number(fromEnv);
+    if (!/^\d+$/.test(fromEnv) || seconds < 1)
+      throw new CliUsageError(
+        `${EnvVar.SPOKE_STALE_SECONDS} ${JSON.stringify(fromEnv)}: expected a whole number of seconds, at least 1`,
+      );
+    return seconds;
+  }
+  return DEFAULT_SCHEDULE_PERIODS_STALE * (DEFAULT_SCHEDULE.periodSeconds ?? DEFAULT_PERIOD_SECONDS);
+}
+
+function verdictOf(context: CliContext, format: OutputFormat, results: readonly CheckResult[]): void {
   const failed = results.filter((result) => result.status === CheckStatus.FAIL).length;
   const warned = results.filter((result) => result.status === CheckStatus.WARN).length;
   const verdict =
@@ -381,54 +429,6 @@ async function checkConnectHandler(
   const target = state.enabled ? state.lambdaFunctionArn : ours?.functionArn;
   if (target === undefined) return [attachment];
   return [attachment, await canaryCheck(context, endpointId, target)];
-}
-
-function attachmentCheck(
-  check: string,
-  state: ClientConnectState,
-  ours: OurHandler | undefined,
-  attach: string,
-): CheckResult {
-  if (!state.enabled) {
-    return {
-      check,
-      status: CheckStatus.WARN,
-      detail: 'not attached: Client VPN admits every client that authenticates, and no policy row is asked at connect',
-      fix: `attach it: ${attach}`,
-    };
-  }
-  const applied = state.statusCode === undefined || state.statusCode === 'applied';
-  const statusText = `status ${state.statusCode ?? 'unknown'}${state.statusMessage ? ` (${state.statusMessage})` : ''}`;
-  const mine = isOurs(state, ours);
-  if (mine === false) {
-    return {
-      check,
-      status: CheckStatus.WARN,
-      detail: `attached, but another function: ${state.lambdaFunctionArn ?? 'unnamed'}, not this deployment's ${ours!.functionArn}`,
-      fix: `attach this deployment's instead: ${attach}`,
-    };
-  }
-  if (!applied) {
-    return {
-      check,
-      status: CheckStatus.WARN,
-      detail: `attached (${state.lambdaFunctionArn}), ${statusText}: the change is not in effect yet`,
-      fix: 'run doctor again in a minute',
-    };
-  }
-  if (mine === undefined) {
-    return {
-      check,
-      status: CheckStatus.WARN,
-      detail: `attached and enabled: ${state.lambdaFunctionArn ?? 'unnamed'}; whether it is this deployment's is unknown`,
-      fix: NAME_OUR_HANDLER,
-    };
-  }
-  return {
-    check,
-    status: CheckStatus.PASS,
-    detail: `this deployment's, enabled, ${statusText}: ${state.lambdaFunctionArn}`,
-  };
 }
 
 /** What to do about each way a canary can fail. */

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ENDPOINT_ID_PATTERN } from '../../lambda/domain/index.js';
 import { confirm } from '../confirm.js';
 import { action, type CliContext } from '../context.js';
-import { CliOperationError, CliUsageError } from '../errors.js';
+import { CliExit, CliOperationError, CliUsageError, ExitCode } from '../errors.js';
 import {
   attachHandler,
   type ClientConnectState,
@@ -14,6 +14,9 @@ import {
   resolveOurHandler,
 } from '../gate-attachment.js';
 import { withTargetOptions } from '../options.js';
+import { eachSpoke } from '../spokes/each-spoke.js';
+import { type HubTarget, resolveHub } from '../spokes/hub-target.js';
+import { placementText } from '../spokes/selector.js';
 import { OutputFormat, renderJson, renderPairs } from '../output/index.js';
 
 const FORMATS = [OutputFormat.TABLE, OutputFormat.JSON];
@@ -41,15 +44,20 @@ export function registerGateCommands(program: Command): Command {
     .description(
       "Attach, detach or show an endpoint's client connect handler (the gate): the function Client VPN asks about each new connection.",
     );
-  const common = (command: Command) =>
+  const common = (command: Command, across: 'one' | 'spokes' = 'one') =>
     withTargetOptions(
-      command
-        .requiredOption('--endpoint <id>', 'the Client VPN endpoint')
-        .option(
-          '--function <arn>',
-          "the handler's function ARN (default: with --stack the stack's output ConnectHandlerArn, else env CVPN_GUARD_CONNECT_HANDLER_FUNCTION)",
-        ),
+      (across === 'one'
+        ? command.requiredOption('--endpoint <id>', 'the Client VPN endpoint')
+        : command.option(
+            '--endpoint <id>',
+            'the Client VPN endpoint (a hub: default every endpoint of each selected spoke)',
+          )
+      ).option(
+        '--function <arn>',
+        "the handler's function ARN (default: with --stack the stack's output ConnectHandlerArn, else env CVPN_GUARD_CONNECT_HANDLER_FUNCTION; a hub: each spoke's gate, from its heartbeat)",
+      ),
       FORMATS,
+      across,
     );
 
   common(
@@ -80,8 +88,9 @@ export function registerGateCommands(program: Command): Command {
     gate
       .command('status')
       .description(
-        "Show an endpoint's client connect handler: enabled, its function, the change's status, and whether it is this deployment's.",
+        "Show an endpoint's client connect handler: enabled, its function, the change's status, and whether it is this deployment's. Against a hub: each selected spoke's endpoints, grouped per spoke.",
       ),
+    'spokes',
   ).action(action(status));
 
   return gate;
@@ -138,8 +147,14 @@ async function detach(context: CliContext, options: ChangeOptions): Promise<void
   printChange(context, format, GateAction.DETACHED, before, await readClientConnect(ec2, endpointId), ours);
 }
 
-async function status(context: CliContext, options: GateOptions): Promise<void> {
+async function status(context: CliContext, options: Partial<GateOptions>): Promise<void> {
   const format = context.format(FORMATS, 'gate status');
+  const hub = await resolveHub(context);
+  if (hub) return statusOnSpokes(context, hub, options, format);
+  if (options.endpoint === undefined)
+    throw new CliUsageError(
+      'gate status: which endpoint? Pass --endpoint cvpn-endpoint-…; against a hub (--stack of a hub) it may be left out',
+    );
   const endpointId = checkEndpoint(options.endpoint);
   const ours = await resolveOurHandler(context, options.function);
   const state = await readClientConnect(await context.clients.ec2(), endpointId);
@@ -150,6 +165,74 @@ async function status(context: CliContext, options: GateOptions): Promise<void> 
   context.print(renderPairs(statePairs(state, ours)));
   if (!state.enabled)
     context.note(`attach one with: cvpn-guard gate attach --endpoint ${endpointId} (--stack NAME or --function ARN)`);
+}
+
+/**
+ * `gate status` against a hub: with each selected spoke's operator role, the client connect handler of each of its
+ * endpoints (or of `--endpoint` where it is), judged against the spoke's own gate (its heartbeat's). A spoke that
+ * cannot be read is named and the others still answer (exit 1).
+ */
+async function statusOnSpokes(
+  context: CliContext,
+  hub: HubTarget,
+  options: Partial<GateOptions>,
+  format: OutputFormat,
+): Promise<void> {
+  if (options.function !== undefined)
+    throw new CliUsageError(
+      `--function names one function; against hub ${hub.stackName} each spoke's gate is its own (from its heartbeat): drop --function`,
+    );
+  const wanted = options.endpoint === undefined ? undefined : checkEndpoint(options.endpoint);
+  const answers = await eachSpoke(context, hub.spokeStackName, hub.spokes, async (clients, spoke) => {
+    const ec2 = await clients.ec2();
+    const { Ec2ClientVpnGateway } = await import('../../lambda/adapters/Ec2ClientVpnGateway.js');
+    const endpointIds = (await new Ec2ClientVpnGateway(ec2, () => context.now()).listEndpoints({}))
+      .map((endpoint) => endpoint.endpointId)
+      .filter((endpointId) => wanted === undefined || endpointId === wanted)
+      .sort();
+    const ours: OurHandler | undefined = spoke.gateFunctionArn
+      ? { functionArn: spoke.gateFunctionArn, from: `spoke ${placementText(spoke)}`, flags: '' }
+      : undefined;
+    const states: ClientConnectState[] = [];
+    for (const endpointId of endpointIds) states.push(await readClientConnect(ec2, endpointId));
+    return { ours, states };
+  });
+  if (format === OutputFormat.JSON)
+    context.print(
+      renderJson({
+        hub: hub.stackName,
+        spokes: answers.map((answer) => ({
+          accountId: answer.spoke.accountId,
+          region: answer.spoke.region,
+          ...(answer.ok
+            ? { endpoints: answer.result.states.map((state) => stateJson(state, answer.result.ours)) }
+            : { error: answer.error }),
+        })),
+      }),
+    );
+  else
+    for (const answer of answers) {
+      context.print(`== spoke ${placementText(answer.spoke)} ==\n`);
+      if (!answer.ok) context.print(`FAILED: ${answer.error}\n`);
+      else if (answer.result.states.length === 0)
+        context.print(wanted ? `${wanted} is not an endpoint of this spoke\n` : 'no Client VPN endpoint\n');
+      else
+        context.print(
+          answer.result.states.map((state) => renderPairs(statePairs(state, answer.result.ours))).join('\n'),
+        );
+      context.print('\n');
+    }
+  const failed = answers.filter((answer) => !answer.ok);
+  if (failed.length > 0) {
+    context.note(
+      `${failed.length} of ${answers.length} spokes could not be read: ${failed.map((answer) => placementText(answer.spoke)).join(', ')}`,
+    );
+    throw new CliExit(ExitCode.FAILURE);
+  }
+  if (wanted !== undefined && answers.every((answer) => answer.ok && answer.result.states.length === 0))
+    throw new CliUsageError(
+      `no selected spoke has endpoint ${wanted}: the spokes are ${hub.spokes.map(placementText).join(', ')}; check --endpoint, --account and --region`,
+    );
 }
 
 function checkEndpoint(value: string): string {

@@ -23,7 +23,13 @@ import { wholeNumber, withSelectionOptions, withTargetOptions } from '../options
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
 import { decisionJson } from '../run/decision-json.js';
+import type { CliClients } from '../aws.js';
+import { eachSpoke } from '../spokes/each-spoke.js';
+import { type HubTarget, resolveHub } from '../spokes/hub-target.js';
+import { placementText } from '../spokes/selector.js';
+import { spokeStateTableName } from '../../lambda/settings/index.js';
 import {
+  type DeploymentSettings,
   describeSelection,
   MAX_TERMINATIONS_PER_RUN_HELP,
   runSettings,
@@ -56,21 +62,81 @@ export function registerPlanCommand(program: Command): Command {
           "as the deployment's dry-run switch: every terminate becomes would-terminate (default: env CVPN_GUARD_DRY_RUN)",
         ),
     ),
+    [OutputFormat.TABLE, OutputFormat.JSON],
+    'spokes',
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  cvpn-guard plan --stack CvpnGuard\n  cvpn-guard plan --sandbox --at 2026-11-26T20:00:00Z --output json\n',
+      '\nExamples:\n  cvpn-guard plan --stack CvpnGuard\n  cvpn-guard plan --sandbox --at 2026-11-26T20:00:00Z --output json\n  cvpn-guard plan --stack CvpnGuardHub --account 111122223333 --region all\n',
     )
     .action(action(runPlan));
 }
 
 async function runPlan(context: CliContext, options: PlanOptions): Promise<void> {
   const format = context.format([OutputFormat.TABLE, OutputFormat.JSON], 'plan');
-  const environment = await settingsEnvironment(context);
+  const hub = await resolveHub(context);
+  // A spoke's deployed settings are in its own account's StackSet instance: against a hub, flags and environment.
+  const environment = hub ? context.io.env : await settingsEnvironment(context);
   const settings = runSettings(options, environment);
   const at = options.at !== undefined ? parseInstant('--at', options.at, context.now()) : context.now();
-  const placement = planPlacement(context, environment);
-  const gathered = await gatherRun(await readers(context, at, placement), { endpointSelection: settings.selection });
+  if (hub) return planOnSpokes(context, hub, settings, at, format);
+  const preview = await previewRun(await readers(context, at, planPlacement(context, environment)), settings, at);
+  if (format === OutputFormat.JSON) context.print(renderJson(preview.json));
+  else printPlan(context, preview.view);
+  if (preview.view.listing.endpointErrors.length > 0) throw new CliExit(ExitCode.FAILURE);
+}
+
+/**
+ * `plan` against a hub: each selected spoke previewed with the hub's policies and audit tables (the CLI's own
+ * credentials) and the spoke's endpoints and state table (its operator role, its Region); printed per spoke in the
+ * spokes' order. A spoke that cannot be read is named and the others still answer (exit 1).
+ */
+async function planOnSpokes(
+  context: CliContext,
+  hub: HubTarget,
+  settings: DeploymentSettings,
+  at: Date,
+  format: OutputFormat,
+): Promise<void> {
+  const answers = await eachSpoke(context, hub.spokeStackName, hub.spokes, async (clients, spoke) => {
+    const stateTable = spoke.stateTable ?? spokeStateTableName(hub.spokeStackName);
+    const placement = { accountId: spoke.accountId, region: spoke.region };
+    return previewRun(await readers(context, at, placement, { clients, stateTable }), settings, at);
+  });
+  if (format === OutputFormat.JSON)
+    context.print(
+      renderJson({
+        hub: hub.stackName,
+        spokes: answers.map((answer) => ({
+          accountId: answer.spoke.accountId,
+          region: answer.spoke.region,
+          ...(answer.ok ? answer.result.json : { error: answer.error }),
+        })),
+      }),
+    );
+  else
+    for (const answer of answers) {
+      context.print(`== spoke ${placementText(answer.spoke)} ==\n`);
+      if (answer.ok) printPlan(context, answer.result.view);
+      else context.print(`FAILED: ${answer.error}\n`);
+      context.print('\n');
+    }
+  const failed = answers.filter((answer) => !answer.ok || answer.result.view.listing.endpointErrors.length > 0);
+  if (failed.length > 0) {
+    context.note(
+      `${failed.length} of ${answers.length} spokes could not be read in full: ${failed.map((answer) => placementText(answer.spoke)).join(', ')}`,
+    );
+    throw new CliExit(ExitCode.FAILURE);
+  }
+}
+
+/** A run previewed: gathered through the ports, decided with the run's own code; as JSON and for the table. */
+async function previewRun(
+  ports: GatherPorts,
+  settings: DeploymentSettings,
+  at: Date,
+): Promise<{ readonly json: Record<string, unknown>; readonly view: PlanView }> {
+  const gathered = await gatherRun(ports, { endpointSelection: settings.selection });
   const { listing } = gathered;
   // The endpoints could not even be listed (no credentials, no permission): say why, as every command does.
   if (listing.failure !== undefined) throw listing.failure;
@@ -89,48 +155,34 @@ async function runPlan(context: CliContext, options: PlanOptions): Promise<void>
     .map(({ record }) => record);
   const policyRows = gathered.rows.length + gathered.findings.length;
   const endpoints = [...listing.readEndpoints].sort();
-
-  if (format === OutputFormat.JSON) {
-    context.print(
-      renderJson({
-        at: at.toISOString(),
-        selection: settings.selection,
-        dryRun: settings.dryRun,
-        disabled: settings.disabled,
-        maxTerminationsPerRun: settings.maxTerminationsPerRun,
-        endpoints,
-        endpointErrors: listing.endpointErrors,
-        connectionsSeen: listing.connections.length,
-        activeConnections: active.length,
-        policyRows,
-        decisions: plan.decisions.map(decisionJson),
-        calls: plan.calls.map(callJson),
-        findings: plan.findings.map(invalidRowJson),
-        globallyCapped: plan.globallyCapped,
-        cappedPolicies: plan.cappedPolicies,
-        connectionsWithoutIdleMemory: unseen,
-        groups: {
-          connectionsWithUnknownGroups: plan.groups.unknown,
-          factsOfAnotherIdentity: plan.groups.mismatched,
-          rowsSelectingGroups: plan.groups.selectingRows,
-        },
-        lateFailures: lateFailures.map(lateFailureJson),
-      }),
-    );
-  } else {
-    printPlan(context, {
-      at,
-      settings,
-      listing,
-      endpoints,
-      plan,
-      policyRows,
-      active: active.length,
-      unseen,
-      lateFailures,
-    });
-  }
-  if (listing.endpointErrors.length > 0) throw new CliExit(ExitCode.FAILURE);
+  const json = {
+    at: at.toISOString(),
+    selection: settings.selection,
+    dryRun: settings.dryRun,
+    disabled: settings.disabled,
+    maxTerminationsPerRun: settings.maxTerminationsPerRun,
+    endpoints,
+    endpointErrors: listing.endpointErrors,
+    connectionsSeen: listing.connections.length,
+    activeConnections: active.length,
+    policyRows,
+    decisions: plan.decisions.map(decisionJson),
+    calls: plan.calls.map(callJson),
+    findings: plan.findings.map(invalidRowJson),
+    globallyCapped: plan.globallyCapped,
+    cappedPolicies: plan.cappedPolicies,
+    connectionsWithoutIdleMemory: unseen,
+    groups: {
+      connectionsWithUnknownGroups: plan.groups.unknown,
+      factsOfAnotherIdentity: plan.groups.mismatched,
+      rowsSelectingGroups: plan.groups.selectingRows,
+    },
+    lateFailures: lateFailures.map(lateFailureJson),
+  };
+  return {
+    json,
+    view: { at, settings, listing, endpoints, plan, policyRows, active: active.length, unseen, lateFailures },
+  };
 }
 
 /**
@@ -157,7 +209,12 @@ function planPlacement(context: CliContext, environment: Environment): Placement
  * What `plan` gathers through: the run's own adapters, at the instant the plan is for, reduced to the
  * calls that read (nothing here can write idle memory or an audit record).
  */
-async function readers(context: CliContext, at: Date, placement: Placement | undefined): Promise<GatherPorts> {
+async function readers(
+  context: CliContext,
+  at: Date,
+  placement: Placement | undefined,
+  spoke?: { readonly clients: CliClients; readonly stateTable: string },
+): Promise<GatherPorts> {
   const [
     { DynamoPolicyRepository },
     { Ec2ClientVpnGateway },
@@ -172,18 +229,21 @@ async function readers(context: CliContext, at: Date, placement: Placement | und
     import('../../lambda/adapters/DynamoConnectionFacts.js'),
   ]);
   const policiesTable = await context.tables.name('policies');
-  const stateTable = await context.tables.name('state');
+  const stateTable = spoke?.stateTable ?? (await context.tables.name('state'));
   const auditTable = await context.tables.name('audit');
   const documents = await context.clients.documents();
+  // A spoke's endpoints and state are its own; the rows and the audit trail are the hub's.
+  const local = spoke?.clients ?? context.clients;
+  const localDocuments = await local.documents();
   const clock: Clock = {
     now: () => new Date(at.getTime()),
     sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   };
-  const gateway = new Ec2ClientVpnGateway(await context.clients.ec2(), () => clock.now());
+  const gateway = new Ec2ClientVpnGateway(await local.ec2(), () => clock.now());
   // Retention only matters to writes, which a plan never makes.
-  const idleState = new DynamoIdleStateStore(documents, stateTable, clock, 1);
-  const audit = new DynamoAuditLog(documents, auditTable, 1);
-  const facts = new DynamoConnectionFacts(documents, stateTable, clock);
+  const idleState = new DynamoIdleStateStore(localDocuments, stateTable, clock, 1);
+  const audit = new DynamoAuditLog(documents, auditTable, 1, placement);
+  const facts = new DynamoConnectionFacts(localDocuments, stateTable, clock);
   return {
     gateway: {
       listEndpoints: (selection) => gateway.listEndpoints(selection),
@@ -198,7 +258,7 @@ async function readers(context: CliContext, at: Date, placement: Placement | und
 
 interface PlanView {
   readonly at: Date;
-  readonly settings: ReturnType<typeof runSettings>;
+  readonly settings: DeploymentSettings;
   readonly listing: Listing;
   /** The endpoints read, sorted. */
   readonly endpoints: readonly string[];

@@ -1,17 +1,22 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Command } from 'commander';
 import { errorCode } from '../../lambda/adapters/aws-errors.js';
 import { Outcome, RunStatus } from '../../lambda/domain/index.js';
 import { StackOutput } from '../../lib/outputs.js';
 import { describeStackOutputs } from '../aws.js';
 import { action, type CliContext } from '../context.js';
-import { CliExit, CliUsageError, ExitCode } from '../errors.js';
+import { CliExit, CliOperationError, CliUsageError, ExitCode } from '../errors.js';
 import { withTargetOptions } from '../options.js';
 import { OutputFormat, renderJson, renderTable } from '../output/index.js';
 import { invalidRowBlock, invalidRowJson } from '../policy/row-issues.js';
 import { type DecisionJson, recordDecisionJson } from '../run/decision-json.js';
 import { decisionRecordsOf, parseRunAnswer, type RunAnswer } from '../run/run-answer.js';
 import { SANDBOX_ENFORCER_FUNCTION_NAME } from '../sandbox/enforcer-name.js';
+import { eachSpoke } from '../spokes/each-spoke.js';
+import { type HubTarget, resolveHub } from '../spokes/hub-target.js';
+import { placementText } from '../spokes/selector.js';
 import { formatElapsed } from '../time.js';
+import { spokeEnforcerName } from '../../lambda/settings/index.js';
 
 const FORMATS = [OutputFormat.TABLE, OutputFormat.JSON];
 /** The `source` of the event `run` sends, so the function's logs tell a run asked for from the command line. */
@@ -46,29 +51,23 @@ export function registerRunCommand(program: Command): Command {
         "the enforcer's function name or ARN (default: with --stack the stack's output FunctionName, with --sandbox cvpn-guard-enforcer)",
       ),
     FORMATS,
+    'spokes',
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  cvpn-guard run --stack CvpnGuard\n  cvpn-guard run --dry-run --sandbox --output json\n',
+      '\nExamples:\n  cvpn-guard run --stack CvpnGuard\n  cvpn-guard run --dry-run --sandbox --output json\n  cvpn-guard run --stack CvpnGuardHub --account 111122223333 --region eu-west-1,us-east-1\n',
     )
     .action(action(runNow));
 }
 
 async function runNow(context: CliContext, options: RunOptions): Promise<void> {
   const format = context.format(FORMATS, 'run');
+  const hub = await resolveHub(context);
+  if (hub) return runOnSpokes(context, hub, options, format);
   const functionName = await enforcerFunction(context, options.function);
-  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
-  const lambda = await context.clients.lambda();
-  const event = { source: RUN_EVENT_SOURCE, dryRun: options.dryRun === true };
-  let output;
+  let invoked: Invoked;
   try {
-    output = await lambda.send(
-      new InvokeCommand({
-        FunctionName: functionName,
-        InvocationType: 'RequestResponse',
-        Payload: new TextEncoder().encode(JSON.stringify(event)),
-      }),
-    );
+    invoked = await invokeEnforcer(await context.clients.lambda(), functionName, options.dryRun === true);
   } catch (error) {
     if (errorCode(error) === 'ResourceNotFoundException') {
       throw new CliUsageError(
@@ -78,21 +77,112 @@ async function runNow(context: CliContext, options: RunOptions): Promise<void> {
     }
     throw error;
   }
-  const payload = new TextDecoder().decode(output.Payload ?? new Uint8Array());
-  if (output.FunctionError) {
-    const failed = functionError(payload);
+  if (!invoked.ok) {
+    const { failed } = invoked;
     if (format === OutputFormat.JSON)
-      context.print(renderJson({ functionName, functionError: output.FunctionError, ...failed }));
-    context.note(
-      `cvpn-guard: ${functionName} failed (${output.FunctionError}): ${failed.errorType ?? 'Error'}: ${failed.errorMessage ?? '(no message)'}`,
-    );
+      context.print(renderJson({ functionName, functionError: invoked.functionError, ...failed }));
+    context.note(`cvpn-guard: ${functionErrorText(functionName, invoked)}`);
     throw new CliExit(ExitCode.USAGE);
   }
-  const answer = parseRunAnswer(payload, functionName);
+  const { answer } = invoked;
   if (format === OutputFormat.JSON) context.print(renderJson(answerJson(functionName, answer)));
   else printAnswer(context, answer);
   const exitCode = exitCodeOf(answer);
   if (exitCode !== ExitCode.OK) throw new CliExit(exitCode);
+}
+
+/**
+ * `run` against a hub: each selected spoke's enforcer (`<spokeStack>-enforcer`), invoked in the spoke's Region with
+ * its operator role, a few at a time; the answers grouped per spoke. A spoke that cannot be run is named and the
+ * others still run: exit 1 when one failed, else 3 when one was busy, else 0.
+ */
+async function runOnSpokes(
+  context: CliContext,
+  hub: HubTarget,
+  options: RunOptions,
+  format: OutputFormat,
+): Promise<void> {
+  if (options.function !== undefined)
+    throw new CliUsageError(
+      `--function names one function; against hub ${hub.stackName} every spoke's enforcer is ${spokeEnforcerName(hub.spokeStackName)}: drop --function, select spokes with --account and --region`,
+    );
+  const functionName = spokeEnforcerName(hub.spokeStackName);
+  const answers = await eachSpoke(context, hub.spokeStackName, hub.spokes, async (clients, spoke) => {
+    try {
+      return await invokeEnforcer(await clients.lambda(), functionName, options.dryRun === true);
+    } catch (error) {
+      if (errorCode(error) === 'ResourceNotFoundException')
+        throw new CliOperationError(`no function ${functionName} in ${placementText(spoke)}: is the spoke deployed?`, {
+          cause: error,
+        });
+      throw error;
+    }
+  });
+  const exitCodes = answers.map((answer) =>
+    !answer.ok || !answer.result.ok ? ExitCode.FAILURE : exitCodeOf(answer.result.answer),
+  );
+  if (format === OutputFormat.JSON) {
+    context.print(
+      renderJson({
+        hub: hub.stackName,
+        spokes: answers.map((answer) => ({
+          accountId: answer.spoke.accountId,
+          region: answer.spoke.region,
+          ...(!answer.ok
+            ? { error: answer.error }
+            : answer.result.ok
+              ? answerJson(functionName, answer.result.answer)
+              : { functionName, functionError: answer.result.functionError, ...answer.result.failed }),
+        })),
+      }),
+    );
+  } else {
+    for (const answer of answers) {
+      context.print(`== spoke ${placementText(answer.spoke)} ==\n`);
+      if (!answer.ok) context.print(`FAILED: ${answer.error}\n\n`);
+      else if (!answer.result.ok) context.print(`FAILED: ${functionErrorText(functionName, answer.result)}\n\n`);
+      else {
+        printAnswer(context, answer.result.answer);
+        context.print('\n');
+      }
+    }
+  }
+  const failed = answers.filter((_, position) => exitCodes[position] === ExitCode.FAILURE);
+  if (failed.length > 0)
+    context.note(
+      `${failed.length} of ${answers.length} spokes failed: ${failed.map((answer) => placementText(answer.spoke)).join(', ')}`,
+    );
+  const exitCode = exitCodes.includes(ExitCode.FAILURE)
+    ? ExitCode.FAILURE
+    : exitCodes.includes(ExitCode.BUSY)
+      ? ExitCode.BUSY
+      : ExitCode.OK;
+  if (exitCode !== ExitCode.OK) throw new CliExit(exitCode);
+}
+
+/** What an invocation of the enforcer came back with: its run's answer, or the function's failure. */
+type Invoked =
+  | { readonly ok: true; readonly answer: RunAnswer }
+  | { readonly ok: false; readonly functionError: string; readonly failed: FunctionErrorAnswer };
+
+/** Invokes the enforcer with the `run` event and waits for its report (Lambda Invoke, RequestResponse). */
+async function invokeEnforcer(lambda: LambdaClient, functionName: string, dryRun: boolean): Promise<Invoked> {
+  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+  const event = { source: RUN_EVENT_SOURCE, dryRun };
+  const output = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      InvocationType: 'RequestResponse',
+      Payload: new TextEncoder().encode(JSON.stringify(event)),
+    }),
+  );
+  const payload = new TextDecoder().decode(output.Payload ?? new Uint8Array());
+  if (output.FunctionError) return { ok: false, functionError: output.FunctionError, failed: functionError(payload) };
+  return { ok: true, answer: parseRunAnswer(payload, functionName) };
+}
+
+function functionErrorText(functionName: string, invoked: Extract<Invoked, { ok: false }>): string {
+  return `${functionName} failed (${invoked.functionError}): ${invoked.failed.errorType ?? 'Error'}: ${invoked.failed.errorMessage ?? '(no message)'}`;
 }
 
 /** The enforcer's function: `--function`, else the stack's output, else the sandbox's name. */
