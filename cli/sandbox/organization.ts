@@ -12,6 +12,7 @@ import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } fr
 import { type AwsClients, createAwsClients, createGateClients, type GateClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import type { Placement } from '../../lambda/domain/index.js';
+import { compareText } from '../../lambda/domain/order/compare.js';
 import { EnvVar } from '../../lambda/environment.js';
 import { createGateHandler, createGateRuntime } from '../../lambda/gate-handler.js';
 import { createHandler } from '../../lambda/handler.js';
@@ -255,7 +256,8 @@ function spokePlacements(sandbox: Sandbox, hub: Placement): Placement[] {
     .placements()
     .filter((placement) => placement.accountId !== hub.accountId || placement.region !== hub.region)
     .filter((placement) => sandbox.emulatorAt(placement).listEndpoints().length > 0)
-    .map((placement) => ({ accountId: placement.accountId, region: placement.region }));
+    .map((placement) => ({ accountId: placement.accountId, region: placement.region }))
+    .sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region));
 }
 
 /** One spoke, as the spoke template creates it. */

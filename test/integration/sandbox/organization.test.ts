@@ -11,7 +11,7 @@ const SCENARIO = 'examples/organization.json';
 const HUB = '111111111111';
 const PROD = '222222222222';
 const DEV = '333333333333';
-const OPERATOR = 'cvpn-guard-operator-us-east-1';
+const OPERATOR = 'CvpnGuard-operator-us-east-1';
 
 /** What an SDK call rejected with: its error name, HTTP status and message. */
 async function failure(promise: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
