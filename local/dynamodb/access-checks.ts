@@ -17,6 +17,8 @@ export interface AccessCheck {
   readonly leadingKeys: ContextValue;
   /** `dynamodb:Attributes`: the attribute names the request names. */
   readonly attributes: ContextValue;
+  /** `dynamodb:ReturnValues`: the request's `ReturnValues`; absent from the request, the key is absent. */
+  readonly returnValues: ContextValue;
 }
 
 type Json = Record<string, unknown>;
@@ -48,6 +50,7 @@ export function accessChecks(
     resource,
     leadingKeys,
     attributes,
+    returnValues: typeof body.ReturnValues === 'string' ? [body.ReturnValues] : null,
   });
   if (!keys) return [check(action, null, null)];
   const pk = keys.partitionKey;
