@@ -5,6 +5,7 @@
  * through the client connect handler: a revoked user, a lockdown with an exempt admin, a contractor off
  * hours, with the answers and the admission records. Leaves no process or file behind.
  */
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTable } from '../cli/output/table.js';
@@ -19,6 +20,7 @@ import { resourceEnvironment } from '../lambda/resource-environment.js';
 import type { RunReport } from '../lambda/run/RunReport.js';
 import { type Sandbox, startSandbox } from '../local/index.js';
 import { tellAdmissionStories } from './admission-stories.js';
+import { runOrganizationDemo } from './organization.js';
 
 const DEFAULT_SCENARIO = new URL('../examples/demo.json', import.meta.url).pathname;
 /** The first tick; the demo's clock is frozen here so every run of the demo prints the same. */
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({ options: { scenario: { type: 'string' } }, strict: true });
   const scenario = values.scenario ?? DEFAULT_SCENARIO;
+  if (declaresOrganization(scenario)) return runOrganizationDemo(scenario);
   const sandbox = await startSandbox({ port: 0, scenario, clock: { start: START, frozen: true } });
   // The demo makes the ticks itself, 20 minutes apart rather than the stack's 5, so that idle users show.
   const product = await installProduct(sandbox, { schedule: false });
@@ -89,6 +92,15 @@ async function main(): Promise<void> {
     clients.dynamodb.destroy();
     await product.stop();
     await sandbox.stop();
+  }
+}
+
+/** Whether a scenario file declares an organization (a hub and spokes); the sandbox validates the rest. */
+function declaresOrganization(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { organization?: unknown }).organization !== undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -10,6 +10,7 @@ import { DynamoPolicyRepository } from './adapters/DynamoPolicyRepository.js';
 import { DynamoSpokeDirectory } from './adapters/DynamoSpokeDirectory.js';
 import { SnsNotifier } from './adapters/SnsNotifier.js';
 import { SystemClock } from './adapters/SystemClock.js';
+import type { Clock } from './ports/index.js';
 import { type AwsClientOptions, sdkClientSettings } from './client-settings.js';
 import { createDocumentClient } from './clients.js';
 import type { HandlerObservability } from './handler.js';
@@ -26,7 +27,12 @@ export interface HubWatchRuntime {
 }
 
 /** Wires the AWS adapters: the hub's two tables and its topic. */
-export function createHubWatchRuntime(config: HubWatchConfig, options: AwsClientOptions = {}): HubWatchRuntime {
+export function createHubWatchRuntime(
+  config: HubWatchConfig,
+  options: AwsClientOptions = {},
+  /** @default the system clock (the sandbox passes its simulated one) */
+  clock: Clock = new SystemClock(),
+): HubWatchRuntime {
   const common = sdkClientSettings(options);
   const dynamodb = new DynamoDBClient(common);
   return {
@@ -34,7 +40,7 @@ export function createHubWatchRuntime(config: HubWatchConfig, options: AwsClient
     ports: {
       directory: new DynamoSpokeDirectory(createDocumentClient(dynamodb), config.auditTable, config.auditRetentionDays),
       policies: new DynamoPolicyRepository(dynamodb, config.policiesTable),
-      clock: new SystemClock(),
+      clock,
       ...(config.topicArn ? { notifier: new SnsNotifier(new SNSClient(common), config.topicArn) } : {}),
     },
   };

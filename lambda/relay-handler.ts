@@ -35,7 +35,12 @@ export interface RelayRuntime {
 }
 
 /** Wires the AWS adapters: the hub's own tables and topic, and one one-attempt Lambda client per spoke Region. */
-export function createRelayRuntime(config: RelayConfig, options: AwsClientOptions = {}): RelayRuntime {
+export function createRelayRuntime(
+  config: RelayConfig,
+  options: AwsClientOptions = {},
+  /** @default the system clock (the sandbox passes its simulated one) */
+  clock: Clock = new SystemClock(),
+): RelayRuntime {
   const common = sdkClientSettings(options);
   const documents = createDocumentClient(new DynamoDBClient(common));
   return {
@@ -45,7 +50,7 @@ export function createRelayRuntime(config: RelayConfig, options: AwsClientOption
       invoker: new LambdaSpokeInvoker(
         (region) => new LambdaClient({ ...common, region, retryMode: 'standard', maxAttempts: 1 }),
       ),
-      clock: new SystemClock(),
+      clock,
       ...(config.topicArn ? { notifier: new SnsNotifier(new SNSClient(common), config.topicArn) } : {}),
     },
   };

@@ -150,7 +150,10 @@ export async function installOrganization(
   const relayClients = sandbox.clientConfig({ roleName: hub.relayName });
   sandbox.lambda.register(
     hub.relayName,
-    createRelayHandler(() => createRelayRuntime(loadRelayConfig(hubEnvironment), relayClients), observability()),
+    createRelayHandler(
+      () => createRelayRuntime(loadRelayConfig(hubEnvironment), relayClients, sandbox.clock),
+      observability(),
+    ),
     { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },
   );
   sandbox.createRole(hub.accountId, hub.watchName);
@@ -158,7 +161,7 @@ export async function installOrganization(
   sandbox.lambda.register(
     hub.watchName,
     createHubWatchHandler(
-      () => createHubWatchRuntime(loadHubWatchConfig(hubEnvironment), watchClients),
+      () => createHubWatchRuntime(loadHubWatchConfig(hubEnvironment), watchClients, sandbox.clock),
       observability(),
     ),
     { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },

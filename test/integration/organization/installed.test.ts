@@ -50,6 +50,7 @@ describe('an organization on the sandbox (installOrganization)', () => {
       '222222222222.us-east-1/run-2026-11-26T10:00:00Z',
       '333333333333.us-east-1/run-2026-11-26T10:00:00Z',
     ]);
+    expect(answers.map((answer) => answer.counts)).toEqual([{ terminated: 1 }, { terminated: 1 }, {}]);
     expect(activeUsers(sandbox, PROD_US)).toEqual(['alice']);
     expect(activeUsers(sandbox, PROD_EU)).toEqual(['bob', 'erin']);
     expect(activeUsers(sandbox, DEV_US)).toEqual(['carol', 'dave']);
