@@ -150,7 +150,10 @@ export async function installOrganization(
   const relayClients = sandbox.clientConfig({ roleName: hub.relayName });
   sandbox.lambda.register(
     hub.relayName,
-    createRelayHandler(() => createRelayRuntime(loadRelayConfig(hubEnvironment), relayClients), observability()),
+    createRelayHandler(
+      () => onSandboxClock(sandbox, createRelayRuntime(loadRelayConfig(hubEnvironment), relayClients)),
+      observability(),
+    ),
     { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },
   );
   sandbox.createRole(hub.accountId, hub.watchName);
@@ -158,7 +161,7 @@ export async function installOrganization(
   sandbox.lambda.register(
     hub.watchName,
     createHubWatchHandler(
-      () => createHubWatchRuntime(loadHubWatchConfig(hubEnvironment), watchClients),
+      () => onSandboxClock(sandbox, createHubWatchRuntime(loadHubWatchConfig(hubEnvironment), watchClients)),
       observability(),
     ),
     { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },
@@ -369,6 +372,14 @@ async function applyHubPolicies(
   } finally {
     for (const client of clientsOf(clients)) client.destroy();
   }
+}
+
+/**
+ * A hub function's runtime on the sandbox's simulated clock, as the spokes' runtimes are: the hub watch judges the
+ * spokes' heartbeats, and the relay the rows' windows, by the same time the spokes write them at.
+ */
+function onSandboxClock<R extends { readonly ports: { readonly clock: unknown } }>(sandbox: Sandbox, runtime: R): R {
+  return { ...runtime, ports: { ...runtime.ports, clock: sandbox.clock } };
 }
 
 /** A scheduled invocation, recorded as a tick. */
