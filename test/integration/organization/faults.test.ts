@@ -219,6 +219,8 @@ describe('an organization on the sandbox, under bad input and faults', () => {
     expect(statusOf(us)).toContain('AccessDeniedException');
     expect(activeUsers(sandbox, PROD_US)).toEqual(['alice', 'mallory']);
     expect([eu, dev].map(statusOf)).toEqual(['completed', 'completed']);
+    // Europe ended mallory and completed its intent in the hub (the completion's UpdateItem is admitted).
+    expect(eu).toMatchObject({ terminateCalls: 1, auditFailures: 0 });
     expect(activeUsers(sandbox, PROD_EU)).toEqual(['bob', 'erin']);
     expect(activeUsers(sandbox, DEV_US)).toEqual(['carol', 'dave']);
     const hub = createAwsClients(sandbox.clientConfig());
