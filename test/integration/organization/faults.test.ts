@@ -178,8 +178,10 @@ describe('an organization on the sandbox, under bad input and faults', () => {
     const changeRuns = sandbox.lambda
       .asyncInvocations()
       .filter((invocation) => invocation.payload.includes('"change"'))
-      .map((invocation) => ({ functionName: invocation.functionName, status: invocation.status }));
-    expect(changeRuns).toHaveLength(3);
+      .map((invocation) => ({ status: invocation.status }));
+    // Lambda names the function without its placement: which run failed shows in what each spoke ended; Lambda
+    // retries the failed event later, on the simulated clock.
+    expect(changeRuns.map((run) => run.status).sort()).toEqual(['succeeded', 'succeeded', 'waiting-retry']);
     expect(activeUsers(sandbox, PROD_EU)).toEqual(euBefore);
     expect(activeUsers(sandbox, DEV_US)).toEqual(['carol']);
     expect(relayDigests(sandbox)).toEqual([]);
