@@ -102,3 +102,12 @@ export function createGateClients(options: AwsClientOptions = {}, hub: HubOption
     hub: { dynamodb: hubDynamodb, documents: inHub ? createDocumentClient(hubDynamodb) : documents },
   };
 }
+
+/** Closes every distinct client of a set, the hub's included (a document client shares its DynamoDB client's). */
+export function destroyClients(clients: AwsClients | GateClients): void {
+  const all = [...Object.values(clients), ...Object.values(clients.hub)] as unknown[];
+  for (const client of new Set(all)) {
+    if (typeof (client as { destroy?: unknown } | undefined)?.destroy === 'function')
+      (client as { destroy(): void }).destroy();
+  }
+}

@@ -9,7 +9,7 @@
  */
 import { PutResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
 import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } from '@aws-sdk/client-ec2';
-import { type AwsClients, createAwsClients, createGateClients, type GateClients } from '../../lambda/clients.js';
+import { type AwsClients, createAwsClients, createGateClients, destroyClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import type { Placement } from '../../lambda/domain/index.js';
 import { compareText } from '../../lambda/domain/order/compare.js';
@@ -133,7 +133,7 @@ export async function installOrganization(
     relayName: hubRelayName(stackName),
     watchName: hubWatchName(stackName),
   };
-  const closers: { destroy(): void }[] = [];
+  const closers: (() => void)[] = [];
   const periodMs = (defaultValue(Setting.SCHEDULE).periodSeconds ?? 300) * 1000;
 
   await applyHubPolicies(sandbox, hub, { organizationId, stackName });
@@ -231,7 +231,7 @@ export async function installOrganization(
     stop: () =>
       (stopped ??= (async () => {
         await Promise.all([...schedules.map((schedule) => schedule.stop()), watchSchedule?.stop(), mapping?.stop()]);
-        for (const client of closers) client.destroy();
+        for (const close of closers) close();
       })()),
   };
 }
@@ -240,7 +240,7 @@ export async function installOrganization(
 interface SpokeInstallation {
   readonly view: InstalledSpoke;
   schedule?: SimulatedSchedule;
-  readonly clients: { destroy(): void }[];
+  readonly clients: (() => void)[];
 }
 
 interface SpokeSetup {
@@ -329,7 +329,7 @@ async function installSpoke(sandbox: Sandbox, setup: SpokeSetup): Promise<SpokeI
       attachedEndpoints,
       ticks: () => installation.schedule?.ticks() ?? [],
     },
-    clients: [...clientsOf(enforcerClients), ...clientsOf(gateClients)],
+    clients: [() => destroyClients(enforcerClients), () => destroyClients(gateClients)],
   };
   return installation;
 }
@@ -370,7 +370,7 @@ async function applyHubPolicies(
       );
     }
   } finally {
-    for (const client of clientsOf(clients)) client.destroy();
+    destroyClients(clients);
   }
 }
 
@@ -399,12 +399,4 @@ async function invokeForAnswer(sandbox: Sandbox, nameOrArn: string, event: objec
     case 'refused':
       throw new Error(`${nameOrArn}: ${outcome.error.code}: ${outcome.error.message}`);
   }
-}
-
-/** The distinct SDK clients of a set (a document client shares its DynamoDB client's connection). */
-function clientsOf(clients: AwsClients | GateClients): { destroy(): void }[] {
-  return [...new Set(Object.values(clients) as unknown[])].filter(
-    (client): client is { destroy(): void } =>
-      typeof (client as { destroy?: unknown } | undefined)?.destroy === 'function',
-  );
 }

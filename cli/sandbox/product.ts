@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } from '@aws-sdk/client-ec2';
-import { type AwsClients, createAwsClients } from '../../lambda/clients.js';
+import { type AwsClients, createAwsClients, destroyClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import { createGateHandler, createGateRuntime } from '../../lambda/gate-handler.js';
 import { createHandler } from '../../lambda/handler.js';
@@ -225,9 +225,4 @@ export function observabilityOf(verbose: boolean): () => { logger: Logger; metri
     logger: new Logger({ serviceName: SERVICE_NAME, logLevel: verbose ? 'INFO' : 'SILENT' }),
     metrics: new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
   });
-}
-
-/** Closes every client the functions were given (the document client shares the DynamoDB client's). */
-function destroyClients(clients: AwsClients): void {
-  for (const client of Object.values(clients) as { destroy(): void }[]) client.destroy();
 }

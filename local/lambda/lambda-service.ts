@@ -263,8 +263,17 @@ export class LambdaService {
       const error = this.check(functionName);
       if (error)
         throw new SandboxControlError(`event source mapping: ${error.message}; register the function first`, 404);
-      const record = this.resolve(functionName) as FunctionRecord;
-      return { arn: record.arn, invoke: (payload) => this.run(record, payload, {}) };
+      const { arn } = this.resolve(functionName) as FunctionRecord;
+      // Resolved again at each delivery: a function registered anew (a new configuration) takes the next batch.
+      return {
+        arn,
+        invoke: (payload) => {
+          const current = this.resolve(arn);
+          return current instanceof LambdaApiError
+            ? Promise.resolve({ kind: 'refused' as const, error: current })
+            : this.run(current, payload, {});
+        },
+      };
     });
   }
 

@@ -7,7 +7,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { type AwsClients, createAwsClients } from '../../../lambda/clients.js';
+import { type AwsClients, createAwsClients, destroyClients } from '../../../lambda/clients.js';
 import { loadEnforcerConfig } from '../../../lambda/config.js';
 import { createHandler } from '../../../lambda/handler.js';
 import { SERVICE_NAME } from '../../../lambda/metrics.js';
@@ -163,7 +163,7 @@ export async function installStreamProduct(
     },
     stop: async () => {
       await product.stop();
-      for (const each of [clients, ...enforcerClients]) for (const client of Object.values(each)) client.destroy();
+      for (const each of [clients, ...enforcerClients]) destroyClients(each);
     },
   };
 }
