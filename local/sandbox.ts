@@ -338,7 +338,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }),
   );
   const sns = new SnsEmulator(region, accountId, clock, placementOf);
-  const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region });
+  const dynamodb = await DynamoDbBackend.start({ dataDir: options.dataDir, region, accountId });
   const sandbox = new Sandbox(
     host,
     region,

@@ -17,6 +17,8 @@ export interface AccessCheck {
   readonly leadingKeys: ContextValue;
   /** `dynamodb:Attributes`: the attribute names the request names. */
   readonly attributes: ContextValue;
+  /** `dynamodb:ReturnValues`: the request's `ReturnValues`; absent (null) when it sets none. */
+  readonly returnValues: ContextValue;
 }
 
 type Json = Record<string, unknown>;
@@ -43,11 +45,13 @@ export function accessChecks(
   table: ResolvedTable,
   keys: TableKeys | undefined,
 ): AccessCheck[] {
+  const returnValues = typeof body.ReturnValues === 'string' ? [body.ReturnValues] : null;
   const check = (name: string, leadingKeys: ContextValue, attributes: ContextValue, resource = table.arn) => ({
     action: `dynamodb:${name}`,
     resource,
     leadingKeys,
     attributes,
+    returnValues,
   });
   if (!keys) return [check(action, null, null)];
   const pk = keys.partitionKey;

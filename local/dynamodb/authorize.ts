@@ -58,6 +58,7 @@ function contextOf(caller: Caller, check: AccessCheck): RequestContext {
     'aws:PrincipalOrgID': caller.orgId ? [caller.orgId] : null,
     'dynamodb:LeadingKeys': check.leadingKeys,
     'dynamodb:Attributes': check.attributes,
+    'dynamodb:ReturnValues': check.returnValues,
   };
 }
 

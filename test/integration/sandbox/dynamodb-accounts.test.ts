@@ -9,7 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AUDIT_TABLE, AuditIndex, POLICIES_TABLE, STATE_TABLE } from '../../../lambda/tables.js';
-import { CALLERS, HUB, PlacedDynamoDb, REGION, SPOKE, hubArn, orgPolicy } from './dynamodb-harness.js';
+import { CALLERS, HUB, ORG, PlacedDynamoDb, REGION, SPOKE, hubArn, orgPolicy } from './dynamodb-harness.js';
 import { rejection } from './helpers.js';
 
 const POLICIES = POLICIES_TABLE.sandboxName;
@@ -185,6 +185,37 @@ describe('DynamoDB across accounts (tables per placement, ARNs, resource-based p
     const error = await rejection(update('reason'));
 
     expect(error.message).toContain('with an explicit deny');
+  });
+
+  it('judges dynamodb:ReturnValues from the request, absent when it sets none', async () => {
+    const quiet = {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'dynamodb:UpdateItem',
+      Resource: hubArn(POLICIES),
+      Condition: {
+        StringEquals: { 'aws:PrincipalOrgID': ORG },
+        StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      },
+    };
+    await attach(POLICIES, JSON.stringify({ Version: '2012-10-17', Statement: [quiet] }));
+    const update = (returnValues?: 'NONE' | 'ALL_NEW') =>
+      ddb.documents('spoke').send(
+        new UpdateCommand({
+          TableName: hubArn(POLICIES),
+          Key: { policyId: 'p-1' },
+          UpdateExpression: 'SET #m = :m',
+          ExpressionAttributeNames: { '#m': 'mode' },
+          ExpressionAttributeValues: { ':m': 'enforce' },
+          ...(returnValues === undefined ? {} : { ReturnValues: returnValues }),
+        }),
+      );
+
+    await update();
+    await update('NONE');
+    const error = await rejection(update('ALL_NEW'));
+
+    expect(error.message).toContain('because no resource-based policy allows the dynamodb:UpdateItem action');
   });
 
   it('refuses what it cannot judge, saying so', async () => {
