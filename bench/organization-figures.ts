@@ -35,9 +35,14 @@ export interface SpokeFigures {
   readonly auditAgrees: boolean;
   /** TerminateClientVpnConnections calls the spoke's EC2 took (refused ones included). */
   readonly terminateCalls: number;
+  /**
+   * Terminate calls the spoke's runs made, by their summaries (a call EC2 throttled before taking it and its retry
+   * count twice); the EC2 count when the spoke wrote no summary.
+   */
+  readonly runTerminateCalls: number;
   /** Refused terminate calls by EC2's error code. */
   readonly refusedCalls: Readonly<Record<string, number>>;
-  /** The spoke's own token-bucket bound for its terminate calls, simulated s. */
+  /** The spoke's own token-bucket bound for the terminate calls its runs made, simulated s. */
   readonly boundSeconds: number;
   /** Simulated s from the start of all spokes to the spoke's last terminate call; NaN when it made none. */
   readonly lastTerminateSeconds: number;
@@ -96,7 +101,15 @@ export function organizationFigures(
     for (const call of seen.terminateCalls)
       if (call.error !== undefined) refusedCalls[call.error] = (refusedCalls[call.error] ?? 0) + 1;
     const terminateCalls = seen.terminateCalls.length;
-    const boundSeconds = tokenBucketLowerBoundSeconds(terminateCalls, SPOKE_BUCKET.ratePerSecond, SPOKE_BUCKET.burst);
+    const runTerminateCalls =
+      seen.summaries.length > 0
+        ? seen.summaries.reduce((sum, summary) => sum + summary.terminateCalls, 0)
+        : terminateCalls;
+    const boundSeconds = tokenBucketLowerBoundSeconds(
+      runTerminateCalls,
+      SPOKE_BUCKET.ratePerSecond,
+      SPOKE_BUCKET.burst,
+    );
     const lastTerminateSeconds =
       terminateCalls === 0 ? Number.NaN : Math.max(...seen.terminateCalls.map((call) => call.atMs)) / 1000;
     return {
@@ -108,6 +121,7 @@ export function organizationFigures(
       auditTerminated: audit.size,
       auditAgrees: audit.size === targeted.size && [...targeted].every((id) => audit.has(id)),
       terminateCalls,
+      runTerminateCalls,
       refusedCalls,
       boundSeconds,
       lastTerminateSeconds,

@@ -67,6 +67,7 @@ async function observe(command: OrganizationCommand): Promise<OrganizationObserv
     });
     checkInstalled(organization, installed);
     const setupWallMs = performance.now() - setupStarted;
+    progress(`${installed.spokes.length} spokes installed in ${seconds(setupWallMs)} s wall; starting them all`);
     sandbox.counters.reset();
     const originMs = sandbox.clock.nowMs();
     const startedWall = performance.now();
@@ -84,6 +85,9 @@ async function observe(command: OrganizationCommand): Promise<OrganizationObserv
       })),
     );
     const appliedAtMs = await faulted;
+    progress(
+      `every invocation returned at ${seconds(sandbox.clock.nowMs() - originMs)} simulated s (${seconds(performance.now() - startedWall)} s wall)`,
+    );
     await sandbox.lambda.settled();
     const observedMs = sandbox.clock.nowMs() - originMs;
     const wallMs = performance.now() - startedWall;
@@ -119,6 +123,15 @@ async function observe(command: OrganizationCommand): Promise<OrganizationObserv
   } finally {
     await sandbox.stop();
   }
+}
+
+/** A line on stderr: a pass takes minutes. */
+function progress(line: string): void {
+  process.stderr.write(`  organization pass: ${line}\n`);
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(0);
 }
 
 /** Every spoke's connections, active, established an hour before the start. */
@@ -158,10 +171,11 @@ async function invoke(
     const report = await installed.invokeSpoke(placement);
     return { returnedAtMs: sandbox.clock.nowMs() - originMs, runId: report.runId, status: report.status };
   } catch (error) {
-    return {
-      returnedAtMs: sandbox.clock.nowMs() - originMs,
-      error: error instanceof Error ? error.message : String(error),
-    };
+    const message = error instanceof Error ? error.message : String(error);
+    progress(
+      `${placementKey(placement)}: its invocation failed at ${seconds(sandbox.clock.nowMs() - originMs)} simulated s: ${message}`,
+    );
+    return { returnedAtMs: sandbox.clock.nowMs() - originMs, error: message };
   }
 }
 

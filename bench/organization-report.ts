@@ -73,7 +73,11 @@ export function checkOrganizationTargets(
           ? "every spoke's calls fit its burst (bound 0 s)"
           : overOwnBound.length === 0
             ? `worst ${fixed(Math.max(...bounded.map((spoke) => spoke.ratioToOwnBound ?? 0)), 2)}×`
-            : `${overOwnBound.length} over: ${overOwnBound.map((spoke) => `${spoke.spoke} ${fixed(spoke.ratioToOwnBound ?? 0, 2)}×`).join(', ')}`,
+            : `${overOwnBound.length} of ${bounded.length} over: ${listed(
+                [...overOwnBound]
+                  .sort((left, right) => (right.ratioToOwnBound ?? 0) - (left.ratioToOwnBound ?? 0))
+                  .map((spoke) => `${spoke.spoke} ${fixed(spoke.ratioToOwnBound ?? 0, 2)}×`),
+              )}`,
     },
   ];
   if (comparison)
@@ -84,10 +88,7 @@ export function checkOrganizationTargets(
         `${comparison.unchanged}/${comparison.others.length} unchanged` +
         (comparison.unchanged === comparison.others.length
           ? ''
-          : `; changed: ${comparison.others
-              .filter((other) => !other.unchanged)
-              .map((other) => other.spoke)
-              .join(', ')}`),
+          : `; changed: ${listed(comparison.others.filter((other) => !other.unchanged).map((other) => other.spoke))}`),
     });
   return checks;
 }
@@ -99,7 +100,7 @@ const SPOKE_COLUMNS: readonly Column<SpokeFigures>[] = [
   { header: 'ended', value: (spoke) => spoke.ended },
   { header: 'wrongly ended', value: (spoke) => spoke.wronglyEnded },
   { header: 'audit terminated', value: (spoke) => `${spoke.auditTerminated}${spoke.auditAgrees ? '' : ' ≠'}` },
-  { header: 'terminate calls', value: (spoke) => spoke.terminateCalls },
+  { header: 'terminate calls (EC2 / run)', value: (spoke) => `${spoke.terminateCalls} / ${spoke.runTerminateCalls}` },
   { header: 'own bound s', value: (spoke) => fixed(spoke.boundSeconds, 1) },
   { header: 'last terminate s', value: (spoke) => fixed(spoke.lastTerminateSeconds, 1) },
   {
@@ -122,6 +123,7 @@ function totalRow(figures: OrganizationFigures): SpokeFigures {
     auditTerminated: totals.auditTerminated,
     auditAgrees: figures.spokes.every((spoke) => spoke.auditAgrees),
     terminateCalls: totals.terminateCalls,
+    runTerminateCalls: figures.spokes.reduce((sum, spoke) => sum + spoke.runTerminateCalls, 0),
     refusedCalls: {},
     boundSeconds: figures.slowestBoundSeconds,
     lastTerminateSeconds: figures.timeToEndAllSeconds,
@@ -182,6 +184,15 @@ export function faultedLine(comparison: FaultComparison, atSeconds: number, what
         .join(', ') || 'none'
     }), its run: ${faulted.outcome}`
   );
+}
+
+/** Most names a target's figure lists before it counts the rest. */
+const LISTED = 5;
+
+function listed(names: readonly string[]): string {
+  return names.length <= LISTED
+    ? names.join(', ')
+    : `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more`;
 }
 
 function seconds(value: number): string {

@@ -37,7 +37,7 @@ export const FULL_ORGANIZATION: OrganizationSpec = {
   targetedShare: 0.1,
   decoyShare: 0.1,
   usernamesPerRow: 50,
-  speed: 2,
+  speed: 1,
   seed: 14,
 };
 

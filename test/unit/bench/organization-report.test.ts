@@ -19,7 +19,7 @@ const ORGANIZATION = generateOrganization(QUICK_ORGANIZATION);
 /** What a pass saw of one spoke: `calls` terminate calls spread evenly up to `lastMs`, the targeted ones ended. */
 function seen(
   spoke: GeneratedSpoke,
-  options: { calls?: number; lastMs?: number; endAlso?: readonly string[]; skipEnding?: number } = {},
+  options: { calls?: number; lastMs?: number; endAlso?: readonly string[]; skipEnding?: number; retried?: number } = {},
 ): ObservedSpoke {
   const targeted = spoke.connections.filter((connection) => connection.targeted).map((connection) => connection.id);
   const ended = [...targeted.slice(options.skipEnding ?? 0), ...(options.endAlso ?? [])];
@@ -35,7 +35,15 @@ function seen(
     })),
     ended,
     auditTerminated: targeted,
-    summaries: [{ runId: 'r', status: 'completed', durationMs: lastMs, terminateCalls: calls, throttledCalls: 0 }],
+    summaries: [
+      {
+        runId: 'r',
+        status: 'completed',
+        durationMs: lastMs,
+        terminateCalls: calls + (options.retried ?? 0),
+        throttledCalls: 0,
+      },
+    ],
   };
 }
 
@@ -71,7 +79,7 @@ describe('organizationFigures', () => {
       ORGANIZATION,
       observation(
         [
-          seen(first, { calls: 80, lastMs: 7200, endAlso: [bystander] }),
+          seen(first, { calls: 75, retried: 5, lastMs: 7200, endAlso: [bystander] }),
           seen(second, { skipEnding: 3 }),
           ...ORGANIZATION.spokes.slice(2).map((spoke) => seen(spoke)),
         ],
@@ -89,8 +97,9 @@ describe('organizationFigures', () => {
       wronglyEnded: 1,
       auditTerminated: 20,
       auditAgrees: true,
-      terminateCalls: 80,
-      boundSeconds: 6, // (80 − 50) / 5
+      terminateCalls: 75,
+      runTerminateCalls: 80,
+      boundSeconds: 6, // (80 the run made − 50) / 5
       lastTerminateSeconds: 7.2,
       ratioToOwnBound: 1.2,
       outcome: 'completed',
@@ -166,6 +175,10 @@ describe('checkOrganizationTargets', () => {
     expect(inTime[3]).toMatchObject({ figure: '12.0 s against 10.0 s (1.20×)' });
     expect(late[3]).toMatchObject({ met: false, figure: '12.1 s against 10.0 s (1.21×)' });
     expect(late[5]).toMatchObject({ met: false });
+    // Six spokes over: five named, the sixth counted.
+    expect(late[5]?.figure).toMatch(
+      /^6 of 6 over: (\d{12}\/[a-z0-9-]+ 1\.21×, ){4}\d{12}\/[a-z0-9-]+ 1\.21× and 1 more$/,
+    );
   });
 
   it('does not judge time when every spoke fits its burst, and misses a throttled DynamoDB call', () => {
@@ -187,6 +200,8 @@ describe('checkOrganizationTargets', () => {
   it('prints a total row under the spokes', () => {
     const markdown = spokeMarkdown(pass(100, 12_000));
 
-    expect(markdown).toContain(`| total (${ORGANIZATION.spokes.length} spokes) | 1200 | 120 | 120 | 0 | 120 | 600 |`);
+    expect(markdown).toContain(
+      `| total (${ORGANIZATION.spokes.length} spokes) | 1200 | 120 | 120 | 0 | 120 | 600 / 600 |`,
+    );
   });
 });
