@@ -49,6 +49,8 @@ import {
   tokenBucketLowerBoundSeconds,
 } from './report.js';
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
+import { runOrganizationSection } from './organization-run.js';
+import { FULL_ORGANIZATION, type OrganizationSpec, QUICK_ORGANIZATION } from './organization-scenario.js';
 import { runRevokeSection } from './revoke-run.js';
 import { FULL_REVOKE, QUICK_REVOKE, type RevokeSpec } from './revoke-scenario.js';
 import { Timeline } from './schedule-timeline.js';
@@ -76,7 +78,7 @@ const BOTH = 'both';
 const SCHEDULE_PERIOD_MS = schedulePeriodMs(SETTING_DEFAULTS[Setting.SCHEDULE]);
 
 /** The parts of the bench. */
-const Section = { ENFORCER: 'enforcer', STORM: 'storm', REVOKE: 'revoke' } as const;
+const Section = { ENFORCER: 'enforcer', STORM: 'storm', REVOKE: 'revoke', ORGANIZATION: 'organization' } as const;
 type Section = (typeof Section)[keyof typeof Section];
 
 interface BenchOptions {
@@ -89,6 +91,9 @@ interface BenchOptions {
   /** The revocations; `--speed` overrides their speed. */
   readonly revoke: RevokeSpec;
   readonly revokeOut: string;
+  /** The organization (a hub and its spokes); `--speed` overrides its speed. */
+  readonly organization: OrganizationSpec;
+  readonly organizationOut: string;
   /** The simulation; `speed` from --speed overrides each scenario's. */
   readonly simulation: Omit<SimulationSettings, 'speed'> & { readonly speed?: number };
   readonly scenarios: readonly ScenarioSpec[];
@@ -133,11 +138,13 @@ function readOptions(): BenchOptions {
       [
         'npm run bench -- [--quick] [--speed X] [--latency-ms N] [--jitter-ms N] [--dynamodb-latency-ms N]',
         '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
-        '                 [--section enforcer|storm|revoke]…',
+        '                 [--section enforcer|storm|revoke|organization]…',
         '',
         '--quick         scenarios ten times smaller, a storm of 600 attempts, 5 cold starts; writes *.local.json',
         '--section S     only this part (repeatable): enforcer (the scenarios), storm (the login storm),',
-        '                revoke (200 revocations over 30 simulated minutes, at 1× unless --speed: half an hour)',
+        '                revoke (200 revocations over 30 simulated minutes, at 1× unless --speed: half an hour),',
+        '                organization (10 accounts × 3 Regions of spokes, 10% revoked by hub rows, twice: baseline and',
+        '                one spoke made unreachable; --quick: 3 × 2 spokes of 200 connections)',
         '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
@@ -178,6 +185,11 @@ function readOptions(): BenchOptions {
       ...(values.speed === undefined ? {} : { speed: number('speed', values.speed, 1, 0.1) }),
     },
     revokeOut: join(BENCH_DIR, quick ? 'revoke-results.local.json' : 'revoke-results.json'),
+    organization: {
+      ...(quick ? QUICK_ORGANIZATION : FULL_ORGANIZATION),
+      ...(values.speed === undefined ? {} : { speed: number('speed', values.speed, 1, 0.1) }),
+    },
+    organizationOut: join(BENCH_DIR, quick ? 'organization-results.local.json' : 'organization-results.json'),
     simulation: {
       speed: values.speed === undefined ? undefined : number('speed', values.speed, 10, 0.1),
       latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
@@ -501,6 +513,13 @@ async function main(): Promise<void> {
         spec: options.revoke,
         ec2LatencyMs: options.simulation.latencyMs,
         out: options.revokeOut,
+        machine: host,
+      });
+    if (options.sections.includes(Section.ORGANIZATION))
+      await runOrganizationSection({
+        spec: options.organization,
+        ec2LatencyMs: options.simulation.latencyMs,
+        out: options.organizationOut,
         machine: host,
       });
     console.log(`\nbench took ${fixed((performance.now() - started) / 1000, 0)} s wall`);

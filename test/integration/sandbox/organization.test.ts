@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeClientVpnEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -340,6 +341,23 @@ describe('the sandbox across accounts and Regions', () => {
       });
       expect(otherRegion).toMatchObject({ name: 'InvalidParameterException', status: 400 });
       expect(sandbox.sns.messages.map((message) => message.message)).toEqual(['allowed']);
+    });
+  });
+
+  describe('DynamoDB', () => {
+    it("keeps the product's tables of the hub in the hub's account, reachable by their ARN there", async () => {
+      await sandbox.putItems('policies', [{ policyId: 'p-hub' }]);
+      const client = track(new DynamoDBClient({ ...config({}), maxAttempts: 1 }));
+
+      const byArn = await client.send(
+        new GetItemCommand({
+          TableName: `arn:aws:dynamodb:us-east-1:${HUB}:table/${sandbox.tables.policies}`,
+          Key: { policyId: { S: 'p-hub' } },
+        }),
+      );
+
+      expect(sandbox.accountId).toBe(HUB);
+      expect(byArn.Item).toEqual({ policyId: { S: 'p-hub' } });
     });
   });
 });
