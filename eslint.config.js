@@ -102,6 +102,12 @@ export const LAYERS = [
     why: "the hub's functions reach AWS through lambda/ports only",
   },
   {
+    name: 'lambda/report',
+    paths: ['lambda/report'],
+    uses: ['lambda/ports'],
+    why: 'the evidence report folds audit records into its model, with no I/O of its own',
+  },
+  {
     name: 'lambda/gate',
     paths: ['lambda/gate'],
     uses: ['lambda/ports', 'settings', 'lambda/pacing'],
@@ -110,7 +116,7 @@ export const LAYERS = [
   {
     name: 'handlers',
     paths: ['lambda'],
-    uses: ['lambda/adapters', 'lambda/hub', 'run', 'lambda/gate'],
+    uses: ['lambda/adapters', 'lambda/hub', 'run', 'lambda/gate', 'lambda/report'],
     why: 'the function knows nothing of the stack, the CLI or the sandbox',
   },
   {
