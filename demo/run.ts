@@ -10,7 +10,7 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTable } from '../cli/output/table.js';
 import type { Column } from '../cli/output/columns.js';
-import { installProduct } from '../cli/sandbox/product.js';
+import { installProduct, invokeForAnswer } from '../cli/sandbox/product.js';
 import { schedulerTime } from '../cli/sandbox/schedule.js';
 import { DynamoAuditLog } from '../lambda/adapters/DynamoAuditLog.js';
 import { createAwsClients } from '../lambda/clients.js';
@@ -107,17 +107,14 @@ function declaresOrganization(path: string): boolean {
 /** One tick: the enforcer invoked as EventBridge Scheduler invokes it, with the tick's time. */
 async function invokeEnforcer(sandbox: Sandbox, enforcerName: string): Promise<RunReport> {
   const scheduledTime = schedulerTime(sandbox.clock.nowMs());
-  const outcome = await sandbox.lambda.invokeAsService(enforcerName, { scheduledTime, source: 'schedule' });
-  if (outcome.kind !== 'returned') {
-    const why =
-      outcome.kind === 'refused'
-        ? outcome.error.message
-        : outcome.kind === 'function-error'
-          ? outcome.errorMessage
-          : 'no answer in time';
-    throw new Error(`the enforcer's run at ${scheduledTime} failed: ${why}`);
+  try {
+    return (await invokeForAnswer(sandbox, enforcerName, {
+      scheduledTime,
+      source: 'schedule',
+    })) as unknown as RunReport;
+  } catch (cause) {
+    throw new Error(`the enforcer's run at ${scheduledTime} failed: ${(cause as Error).message}`, { cause });
   }
-  return JSON.parse(outcome.payload) as RunReport;
 }
 
 function printTick(tick: number, report: RunReport): void {

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../local/constants.js';
 import { SandboxOptionError, SandboxPortError, SandboxScenarioError } from '../../local/errors.js';
 import type { Sandbox } from '../../local/sandbox.js';
+import type { InstalledOrganization } from '../sandbox/organization.js';
 import type { InstalledProduct } from '../sandbox/product.js';
 
 /** Exit codes: 1 when the sandbox fails to run, 2 when the command line or the scenario is wrong. */
@@ -32,7 +33,8 @@ export function registerSandboxCommand(program: Command): Command {
     .description(
       'Run the local sandbox (Client VPN emulator, DynamoDB, SNS, Lambda) on one port until Ctrl-C, with the product ' +
         'installed: the client connect handler attached to every endpoint, the enforcer on its schedule and fed the ' +
-        "policies table's stream.",
+        "policies table's stream. A scenario that declares an organization gets its hub (relay and watch) and a " +
+        'spoke (enforcer and client connect handler) in every account and Region.',
     )
     .option('--port <n>', 'edge port (0 picks a free one)', parsePort, DEFAULT_PORT)
     .option('--host <address>', 'address to listen on', DEFAULT_HOST)
@@ -63,7 +65,7 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
   // The SDK warns about Node.js versions on each client it builds; the sandbox's own clients are no concern of its user.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let sandbox: Sandbox;
-  let product: InstalledProduct;
+  let installed: Installed;
   try {
     // Loaded here, not at the top: every other command would otherwise pay for dynalite and the emulator.
     const { startSandbox } = await import('../../local/sandbox.js');
@@ -80,13 +82,7 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
     return reportStartFailure(error, options);
   }
   try {
-    const { installProduct } = await import('../sandbox/product.js');
-    product = await installProduct(sandbox, {
-      attachGate: options.gate,
-      schedule: options.schedule,
-      stream: options.stream,
-      observability: options.logs === true,
-    });
+    installed = await install(sandbox, options);
   } catch (error) {
     signal.dispose();
     await sandbox.stop();
@@ -95,13 +91,33 @@ async function runSandbox(options: SandboxCommandOptions): Promise<number> {
     );
     return EXIT_FAILURE;
   }
-  printBanner(sandbox, product, options);
+  printBanner(sandbox, installed, options);
   await signal.received;
   process.stdout.write('\nstopping the sandbox…\n');
-  await product.stop();
+  await installed.stop();
   await sandbox.stop();
   process.stdout.write('sandbox stopped.\n');
   return 0;
+}
+
+/** What the command installed: the single-account product, or, when the scenario declares one, an organization. */
+type Installed =
+  | ({ readonly kind: 'product' } & Pick<InstalledProduct, 'stop'> & { readonly product: InstalledProduct })
+  | ({ readonly kind: 'organization' } & Pick<InstalledOrganization, 'stop'> & {
+        readonly organization: InstalledOrganization;
+      });
+
+/** Installs what the stack would deploy: a hub and a spoke per placement for an organization, else the product. */
+async function install(sandbox: Sandbox, options: SandboxCommandOptions): Promise<Installed> {
+  const wiring = { attachGate: options.gate, schedule: options.schedule, stream: options.stream };
+  if (sandbox.accounts.organizationId !== undefined) {
+    const { installOrganization } = await import('../sandbox/organization.js');
+    const organization = await installOrganization(sandbox, { ...wiring, observability: options.logs === true });
+    return { kind: 'organization', organization, stop: () => organization.stop() };
+  }
+  const { installProduct } = await import('../sandbox/product.js');
+  const product = await installProduct(sandbox, { ...wiring, observability: options.logs === true });
+  return { kind: 'product', product, stop: () => product.stop() };
 }
 
 function reportStartFailure(error: unknown, options: SandboxCommandOptions): number {
@@ -145,7 +161,7 @@ function organizationLines(sandbox: Sandbox): string[] {
   ];
 }
 
-function printBanner(sandbox: Sandbox, product: InstalledProduct, options: SandboxCommandOptions): void {
+function printBanner(sandbox: Sandbox, installed: Installed, options: SandboxCommandOptions): void {
   const endpoints = sandbox.emulator.listEndpoints();
   // Every account and Region of an organization counts; without one, this is the sandbox's one emulator.
   const emulators = sandbox.placements().map((placement) => sandbox.emulatorAt(placement));
@@ -162,12 +178,18 @@ function printBanner(sandbox: Sandbox, product: InstalledProduct, options: Sandb
     `  DynamoDB: ${options.dataDir ? `on disk in ${options.dataDir}` : 'in memory'}; tables ${Object.values(sandbox.tables).join(', ')}`,
     `  SNS topic: ${sandbox.topicArn}`,
     `  admin API: ${sandbox.endpoint}/_sandbox`,
-    ...productLines(product),
+    ...(installed.kind === 'product'
+      ? productLines(installed.product)
+      : organizationProductLines(installed.organization)),
     '',
     'Point any AWS client at it:',
     `  aws --endpoint-url ${sandbox.endpoint} ec2 describe-client-vpn-connections --client-vpn-endpoint-id ${firstEndpoint}`,
     `  export AWS_ENDPOINT_URL=${sandbox.endpoint}`,
-    `  aws --endpoint-url ${sandbox.endpoint} lambda invoke --function-name ${product.enforcerName} --cli-binary-format raw-in-base64-out --payload '{"dryRun":true}' run.json`,
+    ...(installed.kind === 'product'
+      ? [
+          `  aws --endpoint-url ${sandbox.endpoint} lambda invoke --function-name ${installed.product.enforcerName} --cli-binary-format raw-in-base64-out --payload '{"dryRun":true}' run.json`,
+        ]
+      : []),
     `  export AWS_ACCESS_KEY_ID=${sandbox.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sandbox.credentials.secretAccessKey} AWS_REGION=${sandbox.region}`,
     '',
     'Press Ctrl-C to stop.',
@@ -191,6 +213,19 @@ function productLines(product: InstalledProduct): string[] {
     `  client connect handler ${product.gateName}: ${attached}`,
     `  enforcer ${product.enforcerName}: ${schedule}`,
     stream,
+  ];
+}
+
+/** What the banner says of an organization: the hub's functions, and each spoke's enforcer and gate. */
+function organizationProductLines(organization: InstalledOrganization): string[] {
+  const { hub } = organization;
+  return [
+    `  hub ${hub.accountId}/${hub.region}: relay ${hub.relayName} (fed the policies table's stream), watch ${hub.watchName}`,
+    ...organization.spokes.map(
+      (spoke) =>
+        `  spoke ${spoke.placement.accountId}/${spoke.placement.region}: enforcer ${spoke.enforcerName}, ` +
+        `client connect handler ${spoke.gateName} ${spoke.attachedEndpoints.length > 0 ? `attached to ${spoke.attachedEndpoints.join(', ')}` : 'not attached'}`,
+    ),
   ];
 }
 

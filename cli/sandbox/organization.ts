@@ -8,8 +8,7 @@
  * on the schedule and invokable by the relay's role, the gate attached to the spoke's endpoints.
  */
 import { PutResourcePolicyCommand } from '@aws-sdk/client-dynamodb';
-import { ModifyClientVpnEndpointCommand, paginateDescribeClientVpnEndpoints } from '@aws-sdk/client-ec2';
-import { type AwsClients, createAwsClients, createGateClients, destroyClients } from '../../lambda/clients.js';
+import { createAwsClients, createGateClients, destroyClients } from '../../lambda/clients.js';
 import { loadEnforcerConfig, loadGateConfig } from '../../lambda/config.js';
 import type { Placement } from '../../lambda/domain/index.js';
 import { compareText } from '../../lambda/domain/order/compare.js';
@@ -34,7 +33,9 @@ import {
 import { auditTablePolicy, policiesTablePolicy } from '../../lib/hub-access.js';
 import { CLIENT_CONNECT_TIMEOUT_MS, type Sandbox } from '../../local/index.js';
 import {
+  attachGateToEveryEndpoint,
   deadlineClock,
+  invokeForAnswer,
   observabilityOf,
   POLICY_STREAM_MAPPING,
   STREAM_FAILURE_QUEUE_NAME,
@@ -317,7 +318,7 @@ async function installSpoke(sandbox: Sandbox, setup: SpokeSetup): Promise<SpokeI
       invokers: { principals: [setup.relayRoleArn] },
     },
   );
-  const attachedEndpoints = setup.attachGate ? await attachSpokeGate(enforcerClients, gate.arn) : [];
+  const attachedEndpoints = setup.attachGate ? await attachGateToEveryEndpoint(enforcerClients, gate.arn) : [];
   const installation: SpokeInstallation = {
     view: {
       placement,
@@ -332,25 +333,6 @@ async function installSpoke(sandbox: Sandbox, setup: SpokeSetup): Promise<SpokeI
     clients: [() => destroyClients(enforcerClients), () => destroyClients(gateClients)],
   };
   return installation;
-}
-
-/** Attaches a spoke's gate to each endpoint of the spoke, as the spoke's custom resource does. */
-async function attachSpokeGate(clients: AwsClients, gateArn: string): Promise<string[]> {
-  const endpointIds: string[] = [];
-  for await (const page of paginateDescribeClientVpnEndpoints({ client: clients.ec2 }, {})) {
-    for (const endpoint of page.ClientVpnEndpoints ?? []) {
-      if (endpoint.ClientVpnEndpointId) endpointIds.push(endpoint.ClientVpnEndpointId);
-    }
-  }
-  for (const id of endpointIds) {
-    await clients.ec2.send(
-      new ModifyClientVpnEndpointCommand({
-        ClientVpnEndpointId: id,
-        ClientConnectOptions: { Enabled: true, LambdaFunctionArn: gateArn },
-      }),
-    );
-  }
-  return endpointIds;
 }
 
 /** The hub tables' resource-based policies, the documents the hub stack deploys, put as CloudFormation puts them. */
@@ -383,20 +365,5 @@ async function invokeScheduled(sandbox: Sandbox, nameOrArn: string, scheduledTim
     );
   } catch (error) {
     return { scheduledTime, outcome: 'error', error: error instanceof Error ? error.message : String(error) };
-  }
-}
-
-/** Invokes a function as a service would and returns its answer; a function error is thrown with its message. */
-async function invokeForAnswer(sandbox: Sandbox, nameOrArn: string, event: object): Promise<Record<string, unknown>> {
-  const outcome = await sandbox.lambda.invokeAsService(nameOrArn, event);
-  switch (outcome.kind) {
-    case 'returned':
-      return JSON.parse(outcome.payload) as Record<string, unknown>;
-    case 'function-error':
-      throw new Error(`${nameOrArn}: ${outcome.errorType}: ${outcome.errorMessage}`);
-    case 'caller-timed-out':
-      throw new Error(`${nameOrArn}: no answer in time`);
-    case 'refused':
-      throw new Error(`${nameOrArn}: ${outcome.error.code}: ${outcome.error.message}`);
   }
 }

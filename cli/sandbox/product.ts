@@ -118,7 +118,10 @@ export async function installProduct(sandbox: Sandbox, options: InstallProductOp
     { timeoutMs: defaultValue(Setting.TIMEOUT_SECONDS) * 1000 },
   );
 
-  const attachedEndpoints = options.attachGate === false ? [] : await attachGate(sandbox, clients);
+  const attachedEndpoints =
+    options.attachGate === false
+      ? []
+      : await attachGateToEveryEndpoint(clients, sandbox.lambda.arn(GATE_FUNCTION_NAME));
   const expression = defaultValue(Setting.SCHEDULE);
   const schedule =
     options.schedule === false || expression.periodSeconds === undefined
@@ -165,7 +168,11 @@ export function deadlineClock(clock: SimulatedClock): Clock {
 }
 
 /** Attaches the gate to every endpoint, as the stack's custom resource does: ModifyClientVpnEndpoint on each. */
-async function attachGate(sandbox: Sandbox, clients: AwsClients): Promise<string[]> {
+/**
+ * Attaches a client connect handler to every endpoint the clients' EC2 lists, as the stack's custom resource does;
+ * the endpoints attached, in EC2's order.
+ */
+export async function attachGateToEveryEndpoint(clients: AwsClients, gateArn: string): Promise<string[]> {
   const endpointIds: string[] = [];
   for await (const page of paginateDescribeClientVpnEndpoints({ client: clients.ec2 }, {})) {
     for (const endpoint of page.ClientVpnEndpoints ?? []) {
@@ -176,11 +183,30 @@ async function attachGate(sandbox: Sandbox, clients: AwsClients): Promise<string
     await clients.ec2.send(
       new ModifyClientVpnEndpointCommand({
         ClientVpnEndpointId: id,
-        ClientConnectOptions: { Enabled: true, LambdaFunctionArn: sandbox.lambda.arn(GATE_FUNCTION_NAME) },
+        ClientConnectOptions: { Enabled: true, LambdaFunctionArn: gateArn },
       }),
     );
   }
   return endpointIds;
+}
+
+/** Invokes a function as a service would and returns its answer; a function error is thrown with its message. */
+export async function invokeForAnswer(
+  sandbox: Sandbox,
+  nameOrArn: string,
+  event: object,
+): Promise<Record<string, unknown>> {
+  const outcome = await sandbox.lambda.invokeAsService(nameOrArn, event);
+  switch (outcome.kind) {
+    case 'returned':
+      return JSON.parse(outcome.payload) as Record<string, unknown>;
+    case 'function-error':
+      throw new Error(`${nameOrArn}: ${outcome.errorType}: ${outcome.errorMessage}`);
+    case 'caller-timed-out':
+      throw new Error(`${nameOrArn}: no answer in time`);
+    case 'refused':
+      throw new Error(`${nameOrArn}: ${outcome.error.code}: ${outcome.error.message}`);
+  }
 }
 
 /** One scheduled run: the Scheduler's invocation of the enforcer, with its payload, through the sandbox's Lambda. */

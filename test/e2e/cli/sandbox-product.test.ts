@@ -195,3 +195,37 @@ describe('cvpn-guard sandbox --no-schedule --no-gate', () => {
     expect((await sandbox.connectionsOf('mallory')).every((status) => status !== 'active')).toBe(true);
   });
 });
+
+describe('cvpn-guard sandbox --scenario examples/organization.json', () => {
+  const sandbox = new SandboxProcess(['--scenario', 'examples/organization.json']);
+  const spokes = ['222222222222/eu-west-1', '222222222222/us-east-1', '333333333333/us-east-1'];
+
+  beforeAll(() => sandbox.up(), 40_000);
+  afterAll(() => sandbox.stop());
+
+  it('installs the hub and a spoke in every account and Region, each gate attached', () => {
+    expect(sandbox.stdout).toMatch(/hub 111111111111\/us-east-1: relay \S+ \(fed the policies table's stream\)/);
+    for (const spoke of spokes) {
+      expect(sandbox.stdout).toMatch(
+        new RegExp(
+          `spoke ${spoke}: enforcer CvpnGuard-enforcer, client connect handler \\S+ attached to cvpn-endpoint-`,
+        ),
+      );
+    }
+  });
+
+  it("runs every spoke's enforcer on the schedule: each spoke's summary lands in the hub's audit table", async () => {
+    // Act
+    await sandbox.admin('/clock', 'POST', { advance: '5m1s' });
+    const placed = async () =>
+      new Set(
+        (await sandbox.auditItems())
+          .filter(isSummaryItem)
+          .map((item) => `${String(item.accountId)}/${String(item.region)}`),
+      );
+    await sandbox.until(async () => (await placed()).size === spokes.length);
+
+    // Assert
+    expect([...(await placed())].sort()).toEqual(spokes);
+  });
+});
