@@ -148,7 +148,12 @@ describe('conditionAt: when the deciding rule began to hold', () => {
       const arbCase = fc.record({
         timezone: fc.constantFrom('Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu'),
         days: fc.constantFrom(['sun'], ['mon', 'fri'], ['sat', 'sun']),
-        hours: fc.constantFrom(['01:30', '02:45'], ['22:00', '03:00'], ['08:00', '18:00'], ['02:00', '02:01']),
+        hours: fc.constantFrom<[string, string]>(
+          ['01:30', '02:45'],
+          ['22:00', '03:00'],
+          ['08:00', '18:00'],
+          ['02:00', '02:01'],
+        ),
         // Around the spring and autumn changes of 2026 in Europe, North America and Lord Howe Island.
         now: fc.constantFrom(
           '2026-03-29T01:00:00Z',
