@@ -103,6 +103,8 @@ export interface Decision {
   readonly reason: string;
   /** The deciding row's own `reason` text, when it has one. @default absent */
   readonly policyReason?: string;
+  /** The instant the deciding rule's condition became true. */
+  readonly conditionAt?: Date;
 }
 
 /** Options of one evaluation. */
