@@ -79,6 +79,13 @@ export class HealthTally {
     return this.policyReadingStarts.get(placement)?.values() ?? [];
   }
 
+  /** How many entries it holds: buckets, endpoints with errors, and run start times. */
+  footprint(): { buckets: number; endpoints: number; numbers: number } {
+    let numbers = 0;
+    for (const list of [...this.scheduledStarts.values(), ...this.policyReadingStarts.values()]) numbers += list.length;
+    return { buckets: this.runsByBucket.size, endpoints: this.endpointErrors.size, numbers };
+  }
+
   /** The health evidence; every bucket of the period has its run counts, zeros included. */
   evidence(): HealthEvidence {
     const runsOverTime: RunsInBucket[] = bucketStarts(this.period, this.bucket).map((bucketMs) => ({

@@ -120,6 +120,17 @@ export class PolicyTally {
     sightings.messageIds.push(messageId);
   }
 
+  /** How many numbers and ids it holds: measured terminations, invalid sightings, capped run ids, messages. */
+  footprint(): { numbers: number; runIds: number; messages: number } {
+    let sightings = 0;
+    for (const placement of this.sightings.values()) sightings += placement.atMs.length;
+    return {
+      numbers: this.enforceSeconds.length + sightings,
+      runIds: this.cappedRunIds.size,
+      messages: this.messages.size,
+    };
+  }
+
   /**
    * The row's evidence. `row` is the row as it is now (absent: it no longer exists); `runStarts` gives the starts
    * of each placement's runs that read the policies, to tell consecutive runs apart.

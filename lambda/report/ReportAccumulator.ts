@@ -20,6 +20,20 @@ import { SessionTally } from './SessionTally.js';
 /** A policy row as the caller has it: validated (`PolicyRow`, or a parse result), or as the table stores it. */
 export type PolicyRowSource = PolicyRow | ParsedPolicyRow | StoredPolicy;
 
+/** What an accumulator holds, entry by entry: it grows with these, never with the records read. */
+export interface ReportFootprint {
+  readonly policies: number;
+  readonly identities: number;
+  /** Entries of every per-bucket series (runs, connections per endpoint, endings per kind, endings and refusals). */
+  readonly bucketEntries: number;
+  /** Endpoints with endpoint errors. */
+  readonly endpoints: number;
+  /** Numbers in typed arrays: seconds to enforce, run start times and invalid-row sightings. */
+  readonly numbers: number;
+  /** Ids of runs that capped a row, and distinct invalid-row findings. */
+  readonly texts: number;
+}
+
 /**
  * Folds audit records and run summaries, in any order and from any number of pages, into one
  * {@link EvidenceReport}. Nothing it is given is kept: memory grows with the number of policies, endpoints,
@@ -48,7 +62,7 @@ export class ReportAccumulator {
     const until = options.period.until.getTime();
     if (!(since < until)) {
       throw new RangeError(
-        `The report's period must end after it begins: since ${options.period.since.toISOString()} is not before until ${options.period.until.toISOString()}.`,
+        `The report's period must end after it begins: since ${options.period.since.toISOString()} is not before until ${options.period.until.toISOString()} (give an until later than since).`,
       );
     }
     this.periodMs = { since, until };
@@ -111,6 +125,27 @@ export class ReportAccumulator {
       const facts = rowFacts(source);
       this.rows.set(facts.policyId, facts);
     }
+  }
+
+  /** What it holds now (for tests and benchmarks: memory stays bounded by these). */
+  footprint(): ReportFootprint {
+    const health = this.health.footprint();
+    const sessions = this.sessions.footprint();
+    let numbers = health.numbers;
+    let texts = 0;
+    for (const tally of this.policies.values()) {
+      const held = tally.footprint();
+      numbers += held.numbers;
+      texts += held.runIds + held.messages;
+    }
+    return {
+      policies: this.policies.size,
+      identities: sessions.identities,
+      bucketEntries: health.buckets + sessions.buckets,
+      endpoints: health.endpoints,
+      numbers,
+      texts,
+    };
   }
 
   /** The report of everything folded so far. */

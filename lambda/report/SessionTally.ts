@@ -63,6 +63,14 @@ export class SessionTally {
     if (identity !== undefined) identity.refused++;
   }
 
+  /** How many entries it holds: bucket entries of every series, and identities. */
+  footprint(): { buckets: number; identities: number } {
+    let buckets = this.endedAndRefused.size;
+    for (const counts of this.connections.values()) buckets += counts.size;
+    for (const byKind of this.endedByKind.values()) buckets += byKind.size;
+    return { buckets, identities: this.identities.size };
+  }
+
   /**
    * The session evidence. Endings and refusals have every bucket of the period (zeros included), endings per kind
    * every bucket for each kind that ended a session; connection counts only the buckets a run saw.

@@ -2,7 +2,7 @@
  * The evidence report's folding: audit records and run summaries in, one `EvidenceReport` out. No I/O of its own:
  * the reader pages through the audit ports and hands each page's items to the {@link ReportAccumulator}.
  */
-export { ReportAccumulator, type PolicyRowSource } from './ReportAccumulator.js';
+export { ReportAccumulator, type PolicyRowSource, type ReportFootprint } from './ReportAccumulator.js';
 export type { ReportOptions } from './ReportOptions.js';
 export { UNKNOWN_REGION } from './CostTally.js';
 export { ENDPOINT_LISTING } from './HealthTally.js';
