@@ -48,7 +48,7 @@ export function registerReportCommand(program: Command): Command {
       .description(
         "The evidence report of a period: what each policy row ended, refused and exempted and how fast, every exception, the runs' health, sessions over time and the estimated cost saved. Read from the audit table through its indexes (never a scan).",
       )
-      .option('--since <when>', `the period's start (default ${DEFAULT_REPORT_SINCE}); ${INSTANT_HINT}`)
+      .option('--since <when>', `the period's start (default ${DEFAULT_REPORT_SINCE} before --until); ${INSTANT_HINT}`)
       .option('--until <when>', "the period's end, not included (default now); the same forms as --since")
       .option('--policy <ids>', 'only these policy rows, comma-separated or repeated (one index read per row)', listOf)
       .addOption(
@@ -77,8 +77,13 @@ export function registerReportCommand(program: Command): Command {
 
 async function report(context: CliContext, options: ReportOptions): Promise<void> {
   const now = context.now();
-  const since = parseInstant('--since', options.since ?? DEFAULT_REPORT_SINCE, now);
   const until = options.until !== undefined ? parseInstant('--until', options.until, now) : now;
+  // Without --since, the period is the default length back from its end (`--until 2026-12-01` alone: 30 days of
+  // November); a --since given reads as everywhere else, a duration back from now.
+  const since =
+    options.since !== undefined
+      ? parseInstant('--since', options.since, now)
+      : parseInstant('--since', DEFAULT_REPORT_SINCE, until);
   if (since.getTime() >= until.getTime())
     throw new CliUsageError(
       `--since ${formatAt(since.toISOString())} is not before --until ${formatAt(until.toISOString())}: the period would be empty; swap them, or move --since back`,

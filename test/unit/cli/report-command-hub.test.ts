@@ -138,6 +138,18 @@ describe('report against a hub', () => {
     expect(report.read.summaries).toBe(2);
   });
 
+  it('reports the 30 days before --until when --since is not given', async () => {
+    // Act
+    const code = await cli('report', '--stack', 'Hub', '--until', `${DAY}T11:00:00Z`, '-o', 'json', '--quiet');
+
+    // Assert
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as EvidenceReport).period).toEqual({
+      since: '2026-11-01T11:00:00.000Z',
+      until: `${DAY}T11:00:00.000Z`,
+    });
+  });
+
   it("reads the audit retention from the deployed enforcer's environment", async () => {
     // Arrange
     enforcerTemplate({ [EnvVar.AUDIT_RETENTION_DAYS]: '1' });
