@@ -54,7 +54,11 @@ beforeAll(async () => {
     scanAll(clients, sandbox.tables.audit),
     scanAll(clients, sandbox.tables.policies),
   ]);
-  expected = expectedReport(auditItems, policyRows, { since: START, until: END }, PRICES_SETTING);
+  expected = expectedReport(auditItems, policyRows, {
+    period: { since: START, until: END },
+    pricesSetting: PRICES_SETTING,
+    region: sandbox.region,
+  });
   if (command.code === 0) report = jsonOf<EvidenceReport>(command);
 }, 300_000);
 
@@ -95,8 +99,10 @@ class Figures {
 /** A bucket's ISO start as `Date#toISOString` writes it, whichever ISO form the report used. */
 const at = (iso: string) => new Date(iso).toISOString();
 
+/** The command ran and printed a report; else what it said. */
 function reportOk(): void {
-  expect({ code: command.code, stderr: command.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
+  if (command.code !== 0 || report === undefined)
+    throw new Error(`cvpn-guard report exited ${String(command.code)}:\n${command.stderr}\n${command.stdout}`);
 }
 
 describe('cvpn-guard report -o json: every figure against the audit table', () => {
@@ -313,18 +319,20 @@ describe('cvpn-guard report -o json: every figure against the audit table', () =
     }
     figures.close('cost.totalConnectionHours', cost.totalConnectionHours, want.totalConnectionHours);
     figures.close('cost.estimatedUsd', cost.estimatedUsd, want.estimatedUsd);
-    figures.same(
-      `cost.pricePerHour lists ${sandbox.region}`,
-      cost.pricePerHour.some((price) => price.region === sandbox.region),
-      true,
-    );
+    // The deployment's records name no Region: they are its own, priced at its Region's price.
+    if (want.totalConnectionHours > 0)
+      figures.same(
+        `cost.pricePerHour lists ${sandbox.region}`,
+        cost.pricePerHour.some((price) => price.region === sandbox.region),
+        true,
+      );
     for (const price of cost.pricePerHour)
       figures.same(
         `cost.pricePerHour[${price.region}]`,
         price.usd,
         want.prices.get(price.region) ?? DEFAULT_CONNECTION_HOUR_PRICE_USD,
       );
-    figures.same('cost.method', cost.method, COST_METHOD);
+    figures.same('cost.method begins with the shared paragraph', cost.method.startsWith(COST_METHOD), true);
     expect(figures.wrong).toEqual([]);
   });
 });

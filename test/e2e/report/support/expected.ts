@@ -139,9 +139,15 @@ export function endedAtOf(record: Item): string {
 export function expectedReport(
   auditItems: readonly Item[],
   policyRows: readonly Item[],
-  period: { since: string; until: string },
-  pricesSetting: string,
+  options: {
+    readonly period: { readonly since: string; readonly until: string };
+    /** The `connectionHourPrices` text the report was given. */
+    readonly pricesSetting: string;
+    /** The Region of the deployment reported on: its records name none. */
+    readonly region: string;
+  },
 ): ExpectedReport {
+  const { period, pricesSetting } = options;
   const inPeriod = (item: Item) => ms(item.at) >= ms(period.since) && ms(item.at) < ms(period.until);
   const items = auditItems.filter(inPeriod);
   const summaries = items.filter((item) => item.recordType === 'summary').sort((a, b) => ms(a.at) - ms(b.at));
@@ -287,7 +293,7 @@ export function expectedReport(
     const entry = byKind.get(kind) ?? { sessions: 0, connectionHours: 0, estimatedUsd: 0 };
     entry.sessions += 1;
     entry.connectionHours += hours;
-    entry.estimatedUsd += hours * priceOf(str(record.region) ?? 'us-east-1');
+    entry.estimatedUsd += hours * priceOf(str(record.region) ?? options.region);
     byKind.set(kind, entry);
   }
   const kinds = [...byKind.values()];
