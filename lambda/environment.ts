@@ -55,6 +55,8 @@ export const EnvVar = {
   TERMINATE_CONCURRENCY: SETTINGS.terminateConcurrency.env,
   /** The `maxContinuations` setting. */
   MAX_CONTINUATIONS: SETTINGS.maxContinuations.env,
+  /** The `connectionHourPrices` setting, `region=usd,…`. */
+  CONNECTION_HOUR_PRICES: SETTINGS.connectionHourPrices.env,
   /** The `timeMarginSeconds` setting. */
   TIME_MARGIN_SECONDS: SETTINGS.timeMarginSeconds.env,
   /** The `leaseSeconds` setting. */

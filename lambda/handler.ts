@@ -6,24 +6,18 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readPolicyImage } from './adapters/policy-image.js';
 import { loadEnforcerConfig } from './config.js';
-import { Outcome, type Placement, RunStatus } from './domain/index.js';
+import { type Placement, RunStatus } from './domain/index.js';
 import { runEnforcement } from './enforce.js';
 import { EnforcerEventError } from './errors.js';
-import {
-  DECISIONS_METRIC,
-  HEARTBEAT_FAILED_METRIC,
-  METRICS_NAMESPACE,
-  RunMetric,
-  RUNS_STARTED_METRIC,
-  SERVICE_NAME,
-} from './metrics.js';
-import { AuditRecordType, RunTrigger, unqualifiedArn } from './ports/index.js';
+import { HEARTBEAT_FAILED_METRIC, METRICS_NAMESPACE, RunMetric, SERVICE_NAME } from './metrics.js';
+import { publishRunMetrics } from './publish-run-metrics.js';
+import { RunTrigger, unqualifiedArn } from './ports/index.js';
 import { type BatchVerdict, judgeBatch } from './run/change-filter.js';
 import { ACCEPTED_EVENTS, type EnforcerEvent, parseEnforcerEvent } from './run/enforcer-event.js';
 import { enforcementOptions, type InvocationSettings } from './run/enforcement-options.js';
 import { changeRunId, continuationRunId, continuedRunId, placedRunId, runIdFor } from './run/run-id.js';
 import { type EnforcerResult, ignoredBatchOf, runResultOf } from './run/run-result.js';
-import { HandOnStatus, type RunReport } from './run/RunReport.js';
+import type { RunReport } from './run/RunReport.js';
 import { parseStreamBatch } from './run/stream-batch.js';
 import { createRuntime, type EnforcerRuntime } from './runtime.js';
 
@@ -93,7 +87,7 @@ export function createHandler(
         ...(spoke === undefined ? {} : { spoke }),
       },
     );
-    publishMetrics(metrics, report);
+    publishRunMetrics(metrics, report);
     if (runtime.spokes && spoke) await announce(runtime.spokes, spoke, report, functionArn, config, logger, metrics);
     logger.info('run finished', {
       status: report.status,
@@ -222,51 +216,6 @@ function reportBatch(logger: Logger, metrics: Metrics, batch: BatchVerdict): voi
   for (const effect of batch.starting) logger.info('a change can end sessions', { ...effect });
   if (batch.unchanged.length > 0) logger.info('changes that end no session', { unchanged: batch.unchanged });
   metrics.addMetric(RunMetric.CHANGE_RECORDS_REJECTED, MetricUnit.Count, batch.rejected.length);
-}
-
-function publishMetrics(metrics: Metrics, report: RunReport): void {
-  const count = (outcome: Outcome) => report.counts[outcome] ?? 0;
-  const started = metrics.singleMetric();
-  started.addDimensions({ trigger: report.trigger });
-  started.addMetric(RUNS_STARTED_METRIC, MetricUnit.Count, 1);
-  // A run that found the lease held, or its run already finished, did nothing: it reports no run metric, so runs
-  // that never get the lease (one written never to expire) set off the runs-stopped alarm as no runs at all do.
-  if (report.status === RunStatus.SKIPPED || report.status === RunStatus.ALREADY_DONE) return;
-  metrics.addMetric(RunMetric.CONNECTIONS_SEEN, MetricUnit.Count, report.connectionsSeen);
-  metrics.addMetric(RunMetric.TERMINATED, MetricUnit.Count, count(Outcome.TERMINATED));
-  metrics.addMetric(RunMetric.WOULD_TERMINATE, MetricUnit.Count, count(Outcome.WOULD_TERMINATE));
-  // Earlier terminations found to have failed count here too: the failed-terminations alarm must see them.
-  metrics.addMetric(RunMetric.FAILED, MetricUnit.Count, count(Outcome.FAILED) + report.lateFailures.length);
-  metrics.addMetric(RunMetric.CAPPED, MetricUnit.Count, count(Outcome.CAPPED));
-  metrics.addMetric(RunMetric.DEFERRED, MetricUnit.Count, count(Outcome.DEFERRED));
-  metrics.addMetric(RunMetric.EXEMPTED, MetricUnit.Count, count(Outcome.EXEMPTED));
-  metrics.addMetric(RunMetric.INVALID_POLICIES, MetricUnit.Count, report.findings.length);
-  metrics.addMetric(RunMetric.THROTTLED_CALLS, MetricUnit.Count, report.throttledCalls);
-  metrics.addMetric(RunMetric.ENDPOINT_ERRORS, MetricUnit.Count, report.endpointErrors.length);
-  metrics.addMetric(RunMetric.RUN_DURATION, MetricUnit.Milliseconds, report.durationMs);
-  // Only a run that sent a canary says how it went: no datum, rather than a 0 that proves nothing.
-  if (report.canary)
-    metrics.addMetric(RunMetric.CONNECT_HANDLER_CANARY_FAILED, MetricUnit.Count, report.canary.ok ? 0 : 1);
-  // Likewise only a run that had a reason to hand on says what became of it.
-  if (report.handOn) {
-    const { status } = report.handOn;
-    metrics.addMetric(RunMetric.CONTINUATIONS_STARTED, MetricUnit.Count, status === HandOnStatus.STARTED ? 1 : 0);
-    metrics.addMetric(RunMetric.CONTINUATIONS_REFUSED, MetricUnit.Count, status === HandOnStatus.REFUSED ? 1 : 0);
-    metrics.addMetric(RunMetric.CONTINUATION_START_FAILED, MetricUnit.Count, status === HandOnStatus.FAILED ? 1 : 0);
-  }
-  const byOutcomeAndKind = new Map<string, { outcome: string; kind: string; count: number }>();
-  for (const record of report.records) {
-    if (record.recordType !== AuditRecordType.DECISION) continue;
-    const key = `${record.outcome}|${record.policyKind}`;
-    const entry = byOutcomeAndKind.get(key) ?? { outcome: record.outcome, kind: record.policyKind, count: 0 };
-    entry.count += 1;
-    byOutcomeAndKind.set(key, entry);
-  }
-  for (const { outcome, kind, count: value } of byOutcomeAndKind.values()) {
-    const single = metrics.singleMetric();
-    single.addDimensions({ outcome, kind });
-    single.addMetric(DECISIONS_METRIC, MetricUnit.Count, value);
-  }
 }
 
 /** The Lambda entry point: configuration is read and validated once, on the container's first run. */

@@ -33,6 +33,16 @@ export const RunMetric = {
   CONTINUATIONS_REFUSED: 'ContinuationsRefused',
   /** 1 when the run's continuation could not be started (the Invoke failed); only a run that tried says. */
   CONTINUATION_START_FAILED: 'ContinuationStartFailed',
+  /**
+   * Seconds from the deciding rule's condition becoming true to the session's end: one value per `terminated`
+   * decision that knows when its condition became true (`secondsToEnforce`), none from a run that ended none.
+   */
+  TIME_TO_ENFORCE: 'TimeToEnforce',
+  /**
+   * Connection-hours the run's terminations ended early (`connectionHoursEndedEarly`: idle, max-session and
+   * off-hours rows), one datum per run; priced, it is the dashboard's estimated cost saved.
+   */
+  CONNECTION_HOURS_SAVED: 'ConnectionHoursSaved',
 } as const;
 /** One of the run-level metric names. */
 export type RunMetric = (typeof RunMetric)[keyof typeof RunMetric];

@@ -208,3 +208,9 @@ export const PolicyLimits = {
  * attempt carries it; the handler answers a canary as any attempt and records nothing of it.
  */
 export const CANARY_CONNECTION_PREFIX = 'cvpn-guard-canary-';
+
+/**
+ * The price of one Client VPN connection-hour, US dollars, in a Region whose price is not set (the setting
+ * `connectionHourPrices` names the others).
+ */
+export const DEFAULT_CONNECTION_HOUR_PRICE_USD = 0.05;

@@ -4,6 +4,7 @@
  * the CLI read them with {@link readEnforcerSetting}, so a value the stack refuses at synthesis the function
  * refuses when it starts, in the same words.
  */
+import { formatConnectionHourPrices } from './connection-hour-prices.js';
 import { formatEndpointTag, type EndpointTag } from './endpoint-tag.js';
 import { defaultValue, parseSetting, type SettingParseResult } from './parse-setting.js';
 import {
@@ -24,10 +25,11 @@ export function environmentVariableOf(key: FunctionSetting): string {
   return SETTINGS[key].env;
 }
 
-/** A value as the environment holds it; undefined when nothing is written (an empty list, no tag). */
+/** A value as the environment holds it; undefined when nothing is written (an empty list, no tag, no price). */
 function environmentText(value: SettingValues[FunctionSetting]): string | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) return value.length > 0 ? value.join(',') : undefined;
+  if (value instanceof Map) return value.size > 0 ? formatConnectionHourPrices(value) : undefined;
   if (typeof value === 'object') return formatEndpointTag(value as EndpointTag);
   return String(value);
 }

@@ -10,6 +10,15 @@ export {
   MAX_CONNECT_HANDLER_STACK_NAME_LENGTH,
   MAX_FUNCTION_NAME_LENGTH,
 } from './connect-handler-name.js';
+export {
+  CONNECTION_HOUR_PRICES_ACCEPTED,
+  connectionHourPrice,
+  ConnectionHourPricesError,
+  type ConnectionHourPricesResult,
+  formatConnectionHourPrices,
+  parseConnectionHourPrices,
+  readConnectionHourPrices,
+} from './connection-hour-prices.js';
 export { ENDPOINT_TAG_ACCEPTED, type EndpointTag, formatEndpointTag, parseEndpointTag } from './endpoint-tag.js';
 export { POLICY_CHANGE_MAPPING } from './policy-change-mapping.js';
 export {

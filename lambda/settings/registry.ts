@@ -6,7 +6,9 @@
  * come from here.
  */
 import * as z from 'zod';
+import { DEFAULT_CONNECTION_HOUR_PRICE_USD } from '../domain/constants.js';
 import { toLowerCase, toNumber } from './coerce.js';
+import { CONNECTION_HOUR_PRICES_ACCEPTED, readConnectionHourPrices } from './connection-hour-prices.js';
 import { ENDPOINT_TAG_ACCEPTED } from './endpoint-tag.js';
 import { SCHEDULE_ACCEPTED, parseScheduleExpression } from './schedule-expression.js';
 import { endpointIdList, endpointTag, flag, optionalText, patternList, refuse, wholeNumber } from './schemas.js';
@@ -33,6 +35,7 @@ export const Setting = {
   TERMINATE_BURST: 'terminateBurst',
   TERMINATE_CONCURRENCY: 'terminateConcurrency',
   MAX_CONTINUATIONS: 'maxContinuations',
+  CONNECTION_HOUR_PRICES: 'connectionHourPrices',
   CONNECT_FAIL_MODE: 'connectFailMode',
   CONNECT_DEADLINE_MS: 'connectDeadlineMs',
   POLICY_CACHE_SECONDS: 'policyCacheSeconds',
@@ -256,6 +259,18 @@ export const SETTINGS = defineSettings({
     default: 12,
     ...wholeNumberSetting(0, 100, undefined, '0: no continuations'),
     doc: 'Most continuations one run may lead to: a run that ends with work deferred after making progress, or that finds a policy change arrived while it held the lease, invokes its own function at once (asynchronously) to go on, and each continuation may do the same up to this many generations. Past the bound, the next scheduled run takes the work up. `0`: no continuations.',
+  },
+  [Setting.CONNECTION_HOUR_PRICES]: {
+    env: 'CVPN_GUARD_CONNECTION_HOUR_PRICES',
+    default: '',
+    schema: z.string().transform((text, context) => {
+      const read = readConnectionHourPrices(text);
+      if (read.ok) return read.prices;
+      refuse(context, read.reason);
+      return z.NEVER;
+    }),
+    accepted: CONNECTION_HOUR_PRICES_ACCEPTED,
+    doc: `What one Client VPN connection-hour costs, in US dollars, in each Region named; every other Region costs ${DEFAULT_CONNECTION_HOUR_PRICE_USD}. It prices the estimated cost saved (connection-hours that idle, max-session and off-hours rows ended early) on the dashboard, for the stack's own Region, and in \`cvpn-guard report\`. Set it from the Client VPN price list of your Regions: the figure is an estimate either way.`,
   },
   [Setting.CONNECT_FAIL_MODE]: {
     env: 'CVPN_GUARD_CONNECT_FAIL_MODE',

@@ -37,6 +37,7 @@ const REFUSED: { readonly [K in EnforcerSetting]: readonly string[] } = {
   terminateBurst: ['0', '1001'],
   terminateConcurrency: ['0', '101'],
   maxContinuations: ['-1', '101', '1.5', 'few'],
+  connectionHourPrices: ['eu-west-1', 'europe=0.05', 'eu-west-1=-0.05', 'eu-west-1=free', 'eu-west-1=1,eu-west-1=2'],
 };
 
 const cases = Object.entries(REFUSED).flatMap(([key, values]) =>
@@ -109,6 +110,7 @@ describe('loadStackConfig and loadEnforcerConfig', () => {
           terminateRate: '100',
           terminateBurst: '1000',
           terminateConcurrency: '1',
+          connectionHourPrices: 'eu-west-1=0.06, us-east-1=0',
         })[key],
     );
 
@@ -131,7 +133,12 @@ describe('loadStackConfig and loadEnforcerConfig', () => {
       terminateRate: config.terminateRate,
       terminateBurst: config.terminateBurst,
       terminateConcurrency: config.terminateConcurrency,
+      connectionHourPrices: config.connectionHourPrices,
     });
+    expect([...enforcer.connectionHourPrices]).toEqual([
+      ['eu-west-1', 0.06],
+      ['us-east-1', 0],
+    ]);
   });
 });
 

@@ -45,6 +45,7 @@ describe('loadStackConfig', () => {
       terminateBurst: 50,
       terminateConcurrency: 10,
       maxContinuations: 12,
+      connectionHourPrices: new Map(),
       connectFailMode: 'admit',
       connectDeadlineMs: 3000,
       policyCacheSeconds: 30,

@@ -84,6 +84,33 @@ describe('handler', () => {
     );
   });
 
+  it('publishes the connection-hours a max-session row ended early, from the termination of the run', async () => {
+    // Arrange: a one-hour limit on a session established at 08:00 (aConnection).
+    const { run, added, ports } = setup();
+    ports.policies.items = [
+      {
+        policyId: 'max-1h',
+        kind: 'max-session',
+        mode: 'enforce',
+        endpoints: ['*'],
+        maxSessionMinutes: 60,
+        reason: 'a working day',
+      },
+    ];
+
+    // Act
+    const report = await run({ scheduledTime: '2026-11-26T10:05:00Z', source: 'schedule' });
+
+    // Assert: the session would have run until 08:00 the next day.
+    const [terminated] = report.records;
+    expect(terminated).toMatchObject({ outcome: 'terminated', policyKind: 'max-session' });
+    const endedAt = new Date(terminated?.completedAt ?? '').getTime();
+    const expected = (new Date('2026-11-27T08:00:00Z').getTime() - endedAt) / 3_600_000;
+    expect(added.filter(([name]) => name === RunMetric.CONNECTION_HOURS_SAVED)).toEqual([
+      [RunMetric.CONNECTION_HOURS_SAVED, expected],
+    ]);
+  });
+
   it('publishes no run metric for a run that found the lease held, so the runs-stopped alarm sees no run', async () => {
     // Arrange: another run holds the lease.
     const { run, added, ports } = setup();

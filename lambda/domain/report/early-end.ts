@@ -1,13 +1,13 @@
-import { PolicyKind, type EnforcingKind } from '../constants.js';
+import { DEFAULT_CONNECTION_HOUR_PRICE_USD, PolicyKind, type EnforcingKind } from '../constants.js';
+
+/** Held with the domain's constants, which the settings (the `connectionHourPrices` default) may read. */
+export { DEFAULT_CONNECTION_HOUR_PRICE_USD };
 
 /**
  * AWS Client VPN ends every session at the endpoint's maximum session duration (`SessionTimeoutHours`, 24 hours
  * by default). The estimate of what an early end saved assumes the session would otherwise have run until then.
  */
 export const ASSUMED_SESSION_HOURS = 24;
-
-/** The price of one Client VPN connection-hour, US dollars, in a Region whose price is not set. */
-export const DEFAULT_CONNECTION_HOUR_PRICE_USD = 0.05;
 
 /** The kinds whose endings save connection-hours: the session would have gone on (a revoked user's would not). */
 export const HOUR_SAVING_KINDS: readonly EnforcingKind[] = [
