@@ -73,8 +73,8 @@ class Figures {
   public readonly wrong: string[] = [];
 
   public same(name: string, got: unknown, want: unknown): void {
-    if (JSON.stringify(got) !== JSON.stringify(want))
-      this.wrong.push(`${name}: expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    if (canonical(got) !== canonical(want))
+      this.wrong.push(`${name}: expected ${canonical(want)}, got ${canonical(got)}`);
   }
 
   /** Equal to `digits` decimal places (sums of fractions of hours differ in their last bits by summing order). */
@@ -94,6 +94,17 @@ class Figures {
     for (const key of new Set([...got.keys(), ...want.keys()]))
       this.same(`${name}[${key}]`, got.get(key) ?? null, want.get(key) ?? null);
   }
+}
+
+/** JSON with every object's keys in order: the same figures compare equal whatever order the report wrote. */
+function canonical(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+        ? Object.fromEntries(Object.entries(inner).sort(([left], [right]) => left.localeCompare(right)))
+        : inner,
+    ) ?? 'undefined'
+  );
 }
 
 /** A bucket's ISO start as `Date#toISOString` writes it, whichever ISO form the report used. */
