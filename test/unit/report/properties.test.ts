@@ -24,9 +24,13 @@ const KIND_OF = { 'idle-30': 'idle', 'max-8h': 'max-session', offboarded: 'revok
 const PERIOD_MS = UNTIL.getTime() - SINCE.getTime();
 
 /** An instant a little before, inside, or a little after the period, on whole seconds. */
-const arbAt = fc
-  .integer({ min: -3600, max: PERIOD_MS / 1000 + 3600 })
-  .map((seconds) => new Date(SINCE.getTime() + seconds * 1000).toISOString());
+const arbAt = fc.oneof(
+  fc
+    .integer({ min: -3600, max: PERIOD_MS / 1000 + 3600 })
+    .map((seconds) => new Date(SINCE.getTime() + seconds * 1000).toISOString()),
+  // A few instants many records share, so ties between records are common.
+  fc.constantFrom('2026-11-02T10:00:00.000Z', '2026-11-03T10:00:00.000Z'),
+);
 const arbPlacement = fc.record({
   accountId: fc.constantFrom(ACCOUNT, OTHER_ACCOUNT, undefined),
   region: fc.constantFrom(REGION, 'us-east-1'),
@@ -43,6 +47,8 @@ const arbDecision: fc.Arbitrary<Item> = fc
     at: arbAt,
     firstSeen: fc.constantFrom('absent', 'same', 'earlier'),
     runId: fc.constantFrom('run-1', 'run-2', 'run-3'),
+    mode: fc.constantFrom('enforce', 'observe'),
+    policyReason: fc.constantFrom(undefined, 'licences', 'audit'),
     conditionLeadSeconds: fc.option(fc.integer({ min: -60, max: 7200 }), { nil: undefined }),
     connectedHoursBefore: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
     completedLaterSeconds: fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }),
@@ -59,6 +65,8 @@ const arbDecision: fc.Arbitrary<Item> = fc
       outcome: drawn.outcome,
       at: drawn.at,
       runId: drawn.runId,
+      mode: drawn.mode,
+      ...(drawn.policyReason !== undefined ? { policyReason: drawn.policyReason } : {}),
       ...(drawn.firstSeen === 'same' ? { firstSeenAt: drawn.at } : {}),
       ...(drawn.firstSeen === 'earlier' ? { firstSeenAt: seconds(-300) } : {}),
       conditionAt: seconds(drawn.conditionLeadSeconds === undefined ? undefined : -drawn.conditionLeadSeconds),
