@@ -9,5 +9,8 @@ export default {
   // Builds the `cvpn-guard` command into one file that the end-to-end tests spawn (test/support/cli-bundle.js).
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // One worker per core (jest's default leaves one idle): on two cores, one suite waits on a child process or a
+  // retry's back-off while the other runs.
+  maxWorkers: '100%',
   testTimeout: 30000,
 };
