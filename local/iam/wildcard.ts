@@ -1,9 +1,22 @@
+/** Patterns compiled so far: every DynamoDB request to a table with a resource policy matches the same few. */
+const compiled = new Map<string, RegExp>();
+/** Past this many patterns the cache starts over (a scenario's policies name far fewer). */
+const MAX_COMPILED = 1000;
+
 /** True when `text` matches `pattern`, where `*` is any run of characters and `?` any one character. */
 export function wildcardMatch(pattern: string, text: string, options: { ignoreCase?: boolean } = {}): boolean {
-  const source = [...pattern]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, options.ignoreCase ? 'is' : 's').test(text);
+  const flags = options.ignoreCase ? 'is' : 's';
+  const key = `${flags}:${pattern}`;
+  let expression = compiled.get(key);
+  if (!expression) {
+    const source = [...pattern]
+      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+      .join('');
+    expression = new RegExp(`^${source}$`, flags);
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, expression);
+  }
+  return expression.test(text);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cliBundle } from '../../support/cli-bundle.js';
 
 /** What one example gave. */
 export interface ExampleRun {
@@ -34,15 +35,16 @@ export function onSandbox(example: string, sandboxUrl: string): string {
   return example.replace(DOCUMENTED_ADDRESS, address).replace(BARE_SANDBOX_FLAG, `--sandbox=${sandboxUrl}`);
 }
 
-/** Makes `cvpn-guard` a command in `<dir>/.bin`, as the package's bin, and returns that directory. */
+/**
+ * Makes `cvpn-guard` a command in `<dir>/.bin` and returns that directory: the run's bundle of bin/cvpn-guard.ts
+ * (test/support/cli-bundle.js), or the package's bin when the run has none.
+ */
 export async function installCommand(dir: string, root: string): Promise<string> {
   const bin = join(dir, '.bin');
   await mkdir(bin, { recursive: true });
   const command = join(bin, 'cvpn-guard');
-  await writeFile(
-    command,
-    `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(join(root, 'bin/cvpn-guard.js'))} "$@"\n`,
-  );
+  const program = await cliBundle(root);
+  await writeFile(command, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(program)} "$@"\n`);
   await chmod(command, 0o755);
   return bin;
 }
