@@ -17,12 +17,23 @@ export interface AuditRecordFilter {
   readonly since?: Date;
   /** Records made at or before this instant. @default no bound (now, for the day walk) */
   readonly until?: Date;
+  /**
+   * Records written by these accounts (their `accountId`): read one account at a time through `byAccount`, newest
+   * first within each, when no run, identity, endpoint or policy is given. @default every account
+   */
+  readonly accountIds?: readonly string[];
+  /** Records written in these Regions (their `region`). @default every Region */
+  readonly regions?: readonly string[];
 }
 
-/** Which run summaries to read: a time window. */
+/** Which run summaries to read: a time window, and optionally the accounts and Regions that wrote them. */
 export interface RunWindow {
   readonly since: Date;
   readonly until: Date;
+  /** Summaries of these accounts, read one account at a time (newest first within each). @default every account */
+  readonly accountIds?: readonly string[];
+  /** Summaries of runs in these Regions. @default every Region */
+  readonly regions?: readonly string[];
 }
 
 /** How much to read. */
