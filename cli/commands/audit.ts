@@ -6,7 +6,7 @@ import { CliUsageError } from '../errors.js';
 import { listOf, wholeNumber, withTargetOptions } from '../options.js';
 import { type Column, OutputFormat, renderCsv, renderJson, renderPairs, renderTable } from '../output/index.js';
 import { type HubTarget, resolveHub } from '../spokes/hub-target.js';
-import { inRequest, placedColumns, withPlacement } from '../spokes/placed-records.js';
+import { inRequest, placedColumns, placedFilter, withPlacement } from '../spokes/placed-records.js';
 import { formatAt, formatElapsed, INSTANT_HINT, parseInstant } from '../time.js';
 import { orderRecords, RECORD_COLUMNS, RECORD_CSV_COLUMNS, WIDE_RECORD_COLUMNS } from './audit-records.js';
 
@@ -127,6 +127,7 @@ async function listRecords(context: CliContext, options: ListOptions): Promise<v
     firstSightings: options.first === true,
     since,
     until,
+    ...spokesOf(hub, context),
   };
   const page = await pagesOfSpokes(
     hub,
@@ -162,6 +163,11 @@ async function pagesOfSpokes<T extends object>(
   return { items, ...(token === undefined ? {} : { nextToken: token }) };
 }
 
+/** Against a hub, the accounts and Regions `--account` and `--region` select, for the table to read only theirs. */
+function spokesOf(hub: HubTarget | undefined, context: CliContext): ReturnType<typeof placedFilter> {
+  return hub === undefined ? {} : placedFilter(context.placement ?? {});
+}
+
 async function listRuns(
   context: CliContext,
   options: { since?: string; until?: string; limit: number; nextToken?: string },
@@ -176,7 +182,7 @@ async function listRuns(
   const page = await pagesOfSpokes(
     hub,
     context,
-    (request) => query.runs({ since, until }, request),
+    (request) => query.runs({ since, until, ...spokesOf(hub, context) }, request),
     options.limit,
     options.nextToken,
   );

@@ -38,6 +38,21 @@ export function inRequest(item: object, request: PlacementRequest): boolean {
   return picks(request.accounts, accountId) && picks(request.regions, region);
 }
 
+/**
+ * What the audit table can select by of the spokes the selectors pick: their account ids and Regions (nothing for
+ * `all` or a selector not given). The reader still keeps only the items {@link inRequest} picks.
+ */
+export function placedFilter(request: PlacementRequest): {
+  accountIds?: readonly string[];
+  regions?: readonly string[];
+} {
+  const listed = (selector: PlacementRequest['accounts']) =>
+    selector === undefined || selector === ALL ? undefined : selector;
+  const accountIds = listed(request.accounts);
+  const regions = listed(request.regions);
+  return { ...(accountIds === undefined ? {} : { accountIds }), ...(regions === undefined ? {} : { regions }) };
+}
+
 /** The columns with the spoke's account and Region in front: the table's `ACCOUNT`/`REGION`, CSV's fields. */
 export function placedColumns<T extends object>(columns: readonly Column<T>[], csv: boolean): Column<T>[] {
   return [

@@ -66,9 +66,10 @@ interface PageToken {
 
 /**
  * The audit table read through its keys, newest first, one page at a time; never a scan. One run is
- * one query of the table; an identity, endpoint or policy is one partition of its index; anything else
- * walks the `byTime` index one UTC day at a time, from the newest day back. Other criteria become
- * filter expressions. A page token names the partition and the key to go on from.
+ * one query of the table; an identity, endpoint or policy is one partition of its index; else accounts are
+ * read one `byAccount` partition after the other (newest first within each); anything else walks the `byTime`
+ * index one UTC day at a time, from the newest day back. Other criteria (accounts and Regions among them)
+ * become filter expressions. A page token names the partition and the key to go on from.
  */
 export class DynamoAuditQuery implements AuditQuery {
   constructor(
@@ -84,6 +85,8 @@ export class DynamoAuditQuery implements AuditQuery {
       policyId: filter.policyId,
       outcomes: filter.outcomes,
       firstSightings: filter.firstSightings === true,
+      accountIds: listOf(filter.accountIds),
+      regions: listOf(filter.regions),
     };
     const { token, window } = resume(page.nextToken, fingerprintOf(['records', criteria]), filter);
     const partitions = recordPartitions({ ...filter, ...window });
@@ -102,9 +105,17 @@ export class DynamoAuditQuery implements AuditQuery {
   }
 
   public async runs(window: RunWindow, page: PageRequest): Promise<AuditPage<RunSummary>> {
-    const { token, window: resumed } = resume(page.nextToken, fingerprintOf(['runs']), window);
-    const partitions = days(resumed.since!, resumed.until!).map((day) => byTime(runsTimeKey(day)));
-    const result = await this.read(partitions, { names: {}, values: {} }, resumed, page.limit, token);
+    const accountIds = listOf(window.accountIds);
+    const regions = listOf(window.regions);
+    const fingerprint = fingerprintOf(['runs', ...(accountIds || regions ? [{ accountIds, regions }] : [])]);
+    const { token, window: resumed } = resume(page.nextToken, fingerprint, window);
+    const partitions =
+      accountIds?.map(byAccount) ?? days(resumed.since!, resumed.until!).map((day) => byTime(runsTimeKey(day)));
+    const terms = new FilterTerms();
+    // An account's partition holds its records and its spoke's heartbeat too: only summaries are runs.
+    if (accountIds) terms.equal('recordType', AuditRecordType.SUMMARY);
+    terms.oneOf('region', regions);
+    const result = await this.read(partitions, terms.filter(), resumed, page.limit, token);
     return { items: result.items.map(itemToSummary), nextToken: result.nextToken };
   }
 
@@ -164,6 +175,8 @@ function recordPartitions(filter: AuditRecordFilter): Partition[] {
   if (identity !== undefined) return [onIndex(AuditIndex.BY_IDENTITY, 'identityKey', identity)];
   if (filter.endpointId !== undefined) return [onIndex(AuditIndex.BY_ENDPOINT, 'endpointId', filter.endpointId)];
   if (filter.policyId !== undefined) return [onIndex(AuditIndex.BY_POLICY, 'policyId', filter.policyId)];
+  const accountIds = listOf(filter.accountIds);
+  if (accountIds !== undefined) return accountIds.map(byAccount);
   if (filter.since === undefined || filter.until === undefined) {
     throw new RangeError(
       'an audit query without run, identity, endpoint or policy needs since and until (the days to read)',
@@ -186,6 +199,19 @@ function recordFilter(filter: AuditRecordFilter, partition: Partition | undefine
   equal('identityKey', identityOf(filter.identity));
   equal('endpointId', filter.endpointId);
   equal('policyId', filter.policyId);
+  const accountIds = listOf(filter.accountIds);
+  const regions = listOf(filter.regions);
+  const placed = new FilterTerms();
+  if (partition?.keyName !== ACCOUNT_KEY) placed.oneOf(ACCOUNT_KEY, accountIds);
+  placed.oneOf('region', regions);
+  // An account's partition also holds its run summaries and its spoke's heartbeat, which have no outcome.
+  if (partition?.keyName === ACCOUNT_KEY && !(filter.outcomes && filter.outcomes.length > 0)) placed.exists('outcome');
+  const placedFilter = placed.filter();
+  if (placedFilter.expression !== undefined) {
+    terms.push(placedFilter.expression);
+    Object.assign(names, placedFilter.names);
+    Object.assign(values, placedFilter.values);
+  }
   if (filter.outcomes && filter.outcomes.length > 0) {
     names['#outcome'] = 'outcome';
     filter.outcomes.forEach((outcome, index) => (values[`:outcome${index}`] = outcome));
@@ -254,6 +280,53 @@ function onIndex(indexName: string, keyName: string, keyValue: string): Partitio
 
 function byTime(timeKey: string): Partition {
   return onIndex(AuditIndex.BY_TIME, 'timeKey', timeKey);
+}
+
+const ACCOUNT_KEY = 'accountId';
+
+function byAccount(accountId: string): Partition {
+  return onIndex(AuditIndex.BY_ACCOUNT, ACCOUNT_KEY, accountId);
+}
+
+/** A list that selects: its distinct values in order, or `undefined` for none (which selects everything). */
+function listOf(values: readonly string[] | undefined): string[] | undefined {
+  return values === undefined || values.length === 0 ? undefined : [...new Set(values)];
+}
+
+/** Terms of a filter expression, joined by AND, each with its own names and values. */
+class FilterTerms {
+  private readonly terms: string[] = [];
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, unknown> = {};
+
+  /** `name = value`. */
+  public equal(name: string, value: string): void {
+    this.names[`#${name}`] = name;
+    this.values[`:${name}`] = value;
+    this.terms.push(`#${name} = :${name}`);
+  }
+
+  /** `name IN (values…)`, when there are values. */
+  public oneOf(name: string, values: readonly string[] | undefined): void {
+    if (values === undefined) return;
+    this.names[`#${name}`] = name;
+    values.forEach((value, index) => (this.values[`:${name}${index}`] = value));
+    this.terms.push(`#${name} IN (${values.map((_, index) => `:${name}${index}`).join(', ')})`);
+  }
+
+  /** `attribute_exists(name)`. */
+  public exists(name: string): void {
+    this.names[`#${name}`] = name;
+    this.terms.push(`attribute_exists(#${name})`);
+  }
+
+  public filter(): Filter {
+    return {
+      ...(this.terms.length > 0 ? { expression: this.terms.join(' AND ') } : {}),
+      names: { ...this.names },
+      values: { ...this.values },
+    };
+  }
 }
 
 /** An identity as the table keys it (the same fold the run writes). */

@@ -17,19 +17,22 @@ export interface AuditRecordFilter {
   readonly since?: Date;
   /** Records made at or before this instant. @default no bound (now, for the day walk) */
   readonly until?: Date;
-  /** Only records written by spokes in these accounts (a hub's audit table). @default every account */
+  /**
+   * Records written by these accounts (their `accountId`): read one account at a time through `byAccount`, newest
+   * first within each, when no run, identity, endpoint or policy is given. @default every account
+   */
   readonly accountIds?: readonly string[];
-  /** Only records written in these Regions (a hub's audit table). @default every Region */
+  /** Records written in these Regions (their `region`). @default every Region */
   readonly regions?: readonly string[];
 }
 
-/** Which run summaries to read: a time window. */
+/** Which run summaries to read: a time window, and optionally the accounts and Regions that wrote them. */
 export interface RunWindow {
   readonly since: Date;
   readonly until: Date;
-  /** Only runs of spokes in these accounts (a hub's audit table). @default every account */
+  /** Summaries of these accounts, read one account at a time (newest first within each). @default every account */
   readonly accountIds?: readonly string[];
-  /** Only runs in these Regions (a hub's audit table). @default every Region */
+  /** Summaries of runs in these Regions. @default every Region */
   readonly regions?: readonly string[];
 }
 

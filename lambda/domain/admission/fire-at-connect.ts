@@ -6,7 +6,7 @@ import { lockdownFires, lockdownReason } from '../rules/lockdown.js';
 import { maxConnectionsRefusalReason, maxConnectionsRefuses } from '../rules/max-connections.js';
 import { offHoursFires, offHoursReason } from '../rules/off-hours.js';
 import { revokedUserFires, revokedUserReason } from '../rules/revoked-user.js';
-import { byPolicy } from '../rules/rule.js';
+import { byPolicy, sinceRowWrite } from '../rules/rule.js';
 import { inRuleScope } from '../rules/rule-scope.js';
 import type { ConnectionAttempt, ConnectionCount, Firing } from '../types.js';
 
@@ -53,7 +53,7 @@ export function fireAtConnect(
   for (const row of rows) {
     if (!inRuleScope(row, attempt)) continue;
     const check = checkRow(row, attempt, known, now);
-    if (check.reason !== undefined) firings.push(firingOf(row, check.reason));
+    if (check.reason !== undefined) firings.push(firingOf(row, check.reason, now));
     if (check.count !== undefined) counted.push(check.count);
     if (check.note !== undefined) notes.push(check.note);
   }
@@ -94,7 +94,19 @@ function checkCount(row: MaxConnectionsRow, attempt: ConnectionAttempt, known: n
   return evidence === undefined ? { count } : { count, reason: maxConnectionsRefusalReason(row, evidence) };
 }
 
-function firingOf(row: EnforcingRow, reason: string): AttemptFiring {
-  const firing = { policyId: row.policyId, kind: row.kind, mode: row.mode, reason };
+/**
+ * The firing of a row on an attempt. Its condition holds from the attempt itself (a connection established now), as
+ * a run at this instant would say of the fresh connection: off-hours, and the row kinds that judge who or where the
+ * client is when the row says when it was written.
+ */
+function firingOf(row: EnforcingRow, reason: string, now: Date): AttemptFiring {
+  const conditionAt = row.kind === PolicyKind.OFF_HOURS ? now : sinceRowWrite(row, { establishedAt: now }, { now });
+  const firing = {
+    policyId: row.policyId,
+    kind: row.kind,
+    mode: row.mode,
+    reason,
+    ...(conditionAt === undefined ? {} : { conditionAt }),
+  };
   return 'message' in row && row.message !== undefined ? { firing, message: row.message } : { firing };
 }

@@ -215,6 +215,22 @@ describe('audit runs against a hub', () => {
     expect(runs.map((run) => run.accountId)).toEqual([ACCOUNT_B]);
   });
 
+  it('reads only the selected accounts, through the byAccount index, and only the selected Regions', async () => {
+    // Act
+    await cli('audit', 'runs', '--stack', 'Hub', ...window, '--account', ACCOUNT_B, '--region', 'eu-west-1');
+    await cli('audit', 'list', '--stack', 'Hub', ...window, '--account', ACCOUNT_B, '--output', 'json');
+
+    // Assert
+    const reads = documents
+      .commandCalls(QueryCommand)
+      .map((call) => call.args[0].input)
+      .filter((input) => input.IndexName === 'byAccount');
+    expect(reads).toHaveLength(2);
+    for (const input of reads) expect(input.ExpressionAttributeValues?.[':pk']).toBe(ACCOUNT_B);
+    expect(reads[0]?.FilterExpression).toContain('#region IN (:region0)');
+    expect(reads[0]?.ExpressionAttributeValues?.[':region0']).toBe('eu-west-1');
+  });
+
   it('shows no placement columns for a single deployment', async () => {
     // Arrange
     hubOutputs('single');
