@@ -6,6 +6,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { buildProgram } from '../../../cli/program.js';
 import { EnvVar } from '../../../lambda/environment.js';
 import type { EvidenceReport } from '../../../lambda/report/index.js';
+import { AuditIndex } from '../../../lambda/tables.js';
 import { StackOutput } from '../../../lib/outputs.js';
 
 const ACCOUNT_A = '111122223333';
@@ -112,7 +113,12 @@ afterEach(() => {
 });
 
 describe('report against a hub', () => {
-  it('reports the spokes --account selects, and says so in its scope', async () => {
+  it('reports the spokes --account selects, read from their byAccount partitions, and says so in its scope', async () => {
+    // Arrange
+    documents
+      .on(QueryCommand, { IndexName: AuditIndex.BY_ACCOUNT, ExpressionAttributeValues: { ':pk': ACCOUNT_B } })
+      .resolves({ Items: [summary(ACCOUNT_B)] });
+
     // Act
     const code = await cli('report', '--stack', 'Hub', ...WINDOW, '--account', ACCOUNT_B, '-o', 'json', '--quiet');
 
@@ -121,10 +127,14 @@ describe('report against a hub', () => {
     const report = JSON.parse(stdout) as EvidenceReport;
     expect(report.scope).toEqual({ accounts: [ACCOUNT_B], regions: [], policyIds: [] });
     expect(report.read.summaries).toBe(1);
-    const runsRead = documents
+    const partitions = documents
       .commandCalls(QueryCommand)
-      .filter((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === `RUNS#${DAY}`);
-    expect(runsRead).toHaveLength(1);
+      .map(
+        (call) => `${call.args[0].input.IndexName}:${String(call.args[0].input.ExpressionAttributeValues?.[':pk'])}`,
+      );
+    expect(partitions).toContain(`${AuditIndex.BY_ACCOUNT}:${ACCOUNT_B}`);
+    expect(partitions).not.toContain(`${AuditIndex.BY_ACCOUNT}:${ACCOUNT_A}`);
+    expect(partitions.filter((partition) => partition.includes('RUNS#'))).toEqual([]);
   });
 
   it('reports every spoke without --account or --region', async () => {
