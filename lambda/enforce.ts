@@ -28,7 +28,7 @@ import { type ContinuationSettings, handOnAfterRelease } from './run/continuatio
 import { decideRun, type RunPlan } from './run/decide-run.js';
 import { digestOf } from './run/digest.js';
 import { forEachBounded } from './run/for-each-bounded.js';
-import { gatherRun } from './run/gather-run.js';
+import { connectionsByEndpoint, gatherRun } from './run/gather-run.js';
 import { reconcilePending } from './run/reconcile.js';
 import type { RunReport } from './run/RunReport.js';
 import { TerminationExecutor, type TerminationSettings } from './run/TerminationExecutor.js';
@@ -118,6 +118,7 @@ interface ListedEndpoints {
   readonly firstEndpoint?: string;
   readonly endpointErrors: readonly string[];
   readonly connectionsSeen: number;
+  readonly connectionsByEndpoint: Readonly<Record<string, number>>;
 }
 
 /** What the terminate phase and the writes beside it did. */
@@ -241,6 +242,7 @@ async function gatherAndDecide(
       firstEndpoint: listing.endpointIds[0],
       endpointErrors: listing.endpointErrors,
       connectionsSeen: listing.connections.length,
+      connectionsByEndpoint: connectionsByEndpoint(listing),
     },
     plan,
   };
@@ -334,6 +336,7 @@ function reportOf<S extends RunStatus>(
     endpoints: progress?.listed.endpoints ?? 0,
     endpointErrors: progress?.listed.endpointErrors ?? [],
     connectionsSeen: progress?.listed.connectionsSeen ?? 0,
+    ...(progress === undefined ? {} : { connectionsByEndpoint: progress.listed.connectionsByEndpoint }),
     decisions: progress?.plan.decisions ?? [],
     records,
     counts: countOutcomes(records),
@@ -380,6 +383,7 @@ function summaryOf(report: RunReport & { readonly status: SummaryStatus }): RunS
     endpoints: report.endpoints,
     endpointErrors: report.endpointErrors,
     connectionsSeen: report.connectionsSeen,
+    ...(report.connectionsByEndpoint === undefined ? {} : { connectionsByEndpoint: report.connectionsByEndpoint }),
     counts: report.counts,
     invalidPolicies: report.findings.length,
     terminateCalls: report.terminateCalls,

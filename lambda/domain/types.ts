@@ -84,6 +84,14 @@ export interface Firing {
   readonly mode: PolicyMode;
   /** A sentence a person can read, with its evidence. */
   readonly reason: string;
+  /**
+   * The instant the rule's condition became true for the connection, never after the run's `now`. idle: when
+   * traffic last grew plus the row's `idleMinutes`; max-session: established plus the limit; off-hours: the
+   * later of established and the start of the current off-hours stretch; revoked-user, lockdown and
+   * max-connections: the later of established and the row's `updatedAt`. @default absent: not known (such a
+   * row without `updatedAt`), so the time to enforce is not measured
+   */
+  readonly conditionAt?: Date;
 }
 
 /** The engine's single decision for one connection on which at least one rule fired. */
@@ -103,6 +111,8 @@ export interface Decision {
   readonly reason: string;
   /** The deciding row's own `reason` text, when it has one. @default absent */
   readonly policyReason?: string;
+  /** When the deciding rule's condition became true ({@link Firing.conditionAt}). @default absent: not known */
+  readonly conditionAt?: Date;
 }
 
 /** Options of one evaluation. */

@@ -108,6 +108,14 @@ interface DecisionFields {
    * sequence of runs: this record's own `at` when it is new.
    */
   readonly firstSeenAt?: string;
+  /**
+   * ISO time the deciding rule's condition became true for the connection (the decision's `conditionAt`).
+   * @default absent: not known (a row without `updatedAt`, or a record written before records said), so the time
+   * to enforce is not measured
+   */
+  readonly conditionAt?: string;
+  /** ISO time the connection was established, as EC2 listed it. @default absent: not known */
+  readonly connectedAt?: string;
 }
 
 /** Fields a record does not have, declared absent so that a reader of any record may ask for them. */
@@ -138,6 +146,11 @@ export interface RunSummary {
   readonly endpoints: number;
   readonly endpointErrors: readonly string[];
   readonly connectionsSeen: number;
+  /**
+   * Connections each endpoint listed in the run, by endpoint id (an endpoint that listed none is there with 0).
+   * @default absent: a summary written before summaries said, or of a run that stopped before listing (disabled)
+   */
+  readonly connectionsByEndpoint?: Readonly<Record<string, number>>;
   readonly counts: OutcomeCounts;
   readonly invalidPolicies: number;
   readonly terminateCalls: number;

@@ -54,6 +54,8 @@ export interface RunReport {
   /** One line per endpoint that could not be read (or selected endpoint that does not exist). */
   readonly endpointErrors: readonly string[];
   readonly connectionsSeen: number;
+  /** Connections each endpoint listed, by endpoint id. @default absent: the run stopped before listing */
+  readonly connectionsByEndpoint?: Readonly<Record<string, number>>;
   /** The engine's decisions of this run. */
   readonly decisions: readonly Decision[];
   /** The final audit record of every decision (and invalid policy) of this run. */

@@ -49,12 +49,18 @@ export function decisionRecord(runId: string, at: Date, decision: Decision, firs
     exemptedBy: decision.exemptedBy,
     previousStatus: connection.status,
     firstSeenAt: firstSeenAt.toISOString(),
+    ...(decision.conditionAt === undefined ? {} : { conditionAt: decision.conditionAt.toISOString() }),
+    // An unreadable establishment time is not evidence.
+    ...(Number.isNaN(connection.establishedAt.getTime())
+      ? {}
+      : { connectedAt: connection.establishedAt.toISOString() }),
   };
 }
 
 /**
  * The intent of a connection a call by user name ended although no decision planned it (one opened after
  * the listing): it carries the deciding policy of the call's decisions (`template`), and EC2's status of it.
+ * It was never listed, so neither its establishment nor when the condition held for it is known.
  */
 export function endedByUsernameCall(
   template: DecisionRecord,

@@ -129,3 +129,11 @@ async function listConnections(ports: GatherPorts, request: GatherRequest): Prom
   await Promise.all(Array.from({ length: request.endpointConcurrency ?? ENDPOINTS_IN_FLIGHT }, worker));
   return { endpointIds, readEndpoints, endpointErrors, connections };
 }
+
+/** Connections each endpoint whose connections were listed holds in the listing (any status; 0 when none). */
+export function connectionsByEndpoint(listing: Pick<Listing, 'readEndpoints' | 'connections'>): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(listing.readEndpoints.map((endpointId) => [endpointId, 0]));
+  for (const connection of listing.connections)
+    counts[connection.endpointId] = (counts[connection.endpointId] ?? 0) + 1;
+  return counts;
+}

@@ -164,6 +164,24 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
         expect((await log.getRun(RUN)).records).toEqual([record]);
       });
 
+      it("keeps when the deciding rule's condition became true and when the connection was established", async () => {
+        // Arrange
+        const log = await freshLog();
+        const record = aDecisionRecord({
+          connectionId: 'cvpn-connection-1',
+          conditionAt: '2026-11-26T09:41:00.000Z',
+          connectedAt: '2026-11-26T01:41:00.000Z',
+        });
+
+        // Act
+        await log.record(record);
+
+        // Assert
+        const [stored] = (await log.getRun(RUN)).records;
+        expect(stored).toEqual(record);
+        expect(stored).toMatchObject({ conditionAt: record.conditionAt, connectedAt: record.connectedAt });
+      });
+
       it('keeps one record per run: the same connection in another run is another record', async () => {
         // Arrange
         const log = await freshLog();
@@ -290,6 +308,27 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
         });
         expect(await log.listPending()).toEqual([]);
         expect(await log.listUnconfirmed()).toEqual([]);
+      });
+
+      it("keeps the intent's condition and connection times: a completion never writes them", async () => {
+        // Arrange
+        const log = await freshLog();
+        const intent = {
+          ...anIntent('cvpn-connection-1'),
+          conditionAt: '2026-11-26T09:30:00.000Z',
+          connectedAt: '2026-11-26T08:00:00.000Z',
+        };
+        await log.intend(intent);
+
+        // Act
+        await log.complete(keyOf(intent), { ...TERMINATING, awaitingConfirmation: false });
+
+        // Assert
+        expect((await log.getRun(RUN)).records[0]).toMatchObject({
+          outcome: 'terminated',
+          conditionAt: '2026-11-26T09:30:00.000Z',
+          connectedAt: '2026-11-26T08:00:00.000Z',
+        });
       });
 
       it('leaves a termination whose connection is still terminating unconfirmed, no longer pending', async () => {
@@ -459,6 +498,20 @@ export function describeAuditLogContract(implementation: string, freshLog: Audit
 
         // Assert
         expect(await log.getRun(RUN)).toEqual({ records: [], summary: aSummary(RUN, 2) });
+      });
+
+      it("keeps a summary's connections per endpoint; a summary without them has none", async () => {
+        // Arrange
+        const log = await freshLog();
+        const summary = { ...aSummary(RUN, 1), connectionsByEndpoint: { [ENDPOINT_A]: 11, [ENDPOINT_B]: 0 } };
+
+        // Act
+        await log.putSummary(summary);
+        await log.putSummary(aSummary(LATER_RUN, 1));
+
+        // Assert
+        expect((await log.getRun(RUN)).summary).toEqual(summary);
+        expect((await log.getRun(LATER_RUN)).summary?.connectionsByEndpoint).toBeUndefined();
       });
 
       it('records an admission once, leaves a second write of it as it was, and lists it in no run', async () => {

@@ -26,6 +26,7 @@ export function decide(
     decidingKind: deciding.kind,
     mode: terminates ? PolicyMode.ENFORCE : PolicyMode.OBSERVE,
     fired,
+    ...(deciding.conditionAt === undefined ? {} : { conditionAt: deciding.conditionAt }),
   };
   const exemption = firstExemption(exemptions, connection);
   if (exemption !== undefined) {

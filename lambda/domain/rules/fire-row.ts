@@ -39,8 +39,17 @@ function run<R extends EnforcingRow, E>(
   scoped: readonly Connection[],
   context: RuleContext,
 ): ConnectionFiring[] {
-  return rule.fires(row, scoped, context).map(({ connection, evidence }) => ({
-    connection,
-    firing: { policyId: row.policyId, kind: row.kind, mode: row.mode, reason: rule.reason(row, evidence) },
-  }));
+  return rule.fires(row, scoped, context).map(({ connection, evidence }) => {
+    const conditionAt = rule.conditionAt(row, evidence, connection, context);
+    return {
+      connection,
+      firing: {
+        policyId: row.policyId,
+        kind: row.kind,
+        mode: row.mode,
+        reason: rule.reason(row, evidence),
+        ...(conditionAt === undefined ? {} : { conditionAt }),
+      },
+    };
+  });
 }

@@ -45,8 +45,14 @@ export function idleReason(row: IdleRow, evidence: IdleEvidence): string {
   return `idle for ${formatDuration(evidence.idleMinutes)}: ${bytes}${allowance} since ${formatInstant(evidence.activeAt)} ${byPolicy(row)}`;
 }
 
+/** When the connection became idle past the limit: `idleMinutes` after traffic last grew (`activeAt`). */
+export function idleConditionAt(row: IdleRow, evidence: IdleEvidence): Date {
+  return new Date(evidence.activeAt.getTime() + row.idleMinutes * MINUTE_MS);
+}
+
 /** The `idle` rule. */
 export const idleRule: Rule<IdleRow, IdleEvidence> = {
   fires: eachConnection(idleFires),
   reason: idleReason,
+  conditionAt: idleConditionAt,
 };

@@ -3,7 +3,7 @@ import { formatInstant } from '../format/format-instant.js';
 import { matchIdentity, type ClientIdentity, type MatchedIdentity } from '../identity/match-identity.js';
 import type { LockdownRow } from '../policy/schema.js';
 import type { Connection } from '../types.js';
-import { byPolicy, eachConnection, type Rule } from './rule.js';
+import { byPolicy, eachConnection, type Rule, sinceRowWrite } from './rule.js';
 
 /** Evidence of a client on a locked-down endpoint. */
 export interface LockdownEvidence {
@@ -37,4 +37,5 @@ export function lockdownReason(row: LockdownRow, evidence: LockdownEvidence): st
 export const lockdownRule: Rule<LockdownRow, LockdownEvidence> = {
   fires: eachConnection(lockdownFires),
   reason: lockdownReason,
+  conditionAt: (row, _evidence, connection, context) => sinceRowWrite(row, connection, context),
 };

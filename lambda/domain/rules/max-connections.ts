@@ -3,7 +3,7 @@ import { identityKey } from '../identity/identity-key.js';
 import { compareText } from '../order/compare.js';
 import type { MaxConnectionsRow } from '../policy/schema.js';
 import type { Connection } from '../types.js';
-import { byPolicy, type Rule, type RuleHit } from './rule.js';
+import { byPolicy, type Rule, type RuleHit, sinceRowWrite } from './rule.js';
 
 /** Evidence of one connection too many. */
 export interface MaxConnectionsEvidence {
@@ -70,6 +70,7 @@ export function maxConnectionsRefusalReason(row: MaxConnectionsRow, evidence: Ma
 export const maxConnectionsRule: Rule<MaxConnectionsRow, MaxConnectionsEvidence> = {
   fires: maxConnectionsFires,
   reason: maxConnectionsReason,
+  conditionAt: (row, _evidence, connection, context) => sinceRowWrite(row, connection, context),
 };
 
 /** Newest first; an unreadable establishment time counts as oldest; ties by connection id, then endpoint id. */

@@ -27,8 +27,14 @@ export function maxSessionReason(row: MaxSessionRow, evidence: MaxSessionEvidenc
   return `session ${formatDuration(evidence.ageMinutes)} old, limit ${formatDuration(row.maxSessionMinutes)} ${byPolicy(row)}`;
 }
 
+/** When the session passed its limit: `maxSessionMinutes` after it was established. */
+export function maxSessionConditionAt(row: MaxSessionRow, connection: Pick<Connection, 'establishedAt'>): Date {
+  return new Date(connection.establishedAt.getTime() + row.maxSessionMinutes * MINUTE_MS);
+}
+
 /** The `max-session` rule. */
 export const maxSessionRule: Rule<MaxSessionRow, MaxSessionEvidence> = {
   fires: eachConnection(maxSessionFires),
   reason: maxSessionReason,
+  conditionAt: (row, _evidence, connection) => maxSessionConditionAt(row, connection),
 };

@@ -1,7 +1,7 @@
 import { formatMatchedIdentity } from '../format/format-identity.js';
 import { matchIdentity, type ClientIdentity, type MatchedIdentity } from '../identity/match-identity.js';
 import type { RevokedUserRow } from '../policy/schema.js';
-import { byPolicy, eachConnection, type Rule } from './rule.js';
+import { byPolicy, eachConnection, type Rule, sinceRowWrite } from './rule.js';
 
 /**
  * Fires on a client whose user name, common name or one of whose groups the row lists (exact after trim
@@ -20,4 +20,5 @@ export function revokedUserReason(row: RevokedUserRow, identity: MatchedIdentity
 export const revokedUserRule: Rule<RevokedUserRow, MatchedIdentity> = {
   fires: eachConnection(revokedUserFires),
   reason: revokedUserReason,
+  conditionAt: (row, _evidence, connection, context) => sinceRowWrite(row, connection, context),
 };
