@@ -4,6 +4,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerGateCommands } from './commands/gate.js';
 import { registerPlanCommand } from './commands/plan.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRevokeCommand } from './commands/revoke.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSandboxCommand } from './commands/sandbox.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerPolicyCommands(program);
   registerRevokeCommand(program);
   registerAuditCommands(program);
+  registerReportCommand(program);
   registerPlanCommand(program);
   registerRunCommand(program);
   registerDoctorCommand(program);

@@ -17,12 +17,20 @@ export interface AuditRecordFilter {
   readonly since?: Date;
   /** Records made at or before this instant. @default no bound (now, for the day walk) */
   readonly until?: Date;
+  /** Only records written by spokes in these accounts (a hub's audit table). @default every account */
+  readonly accountIds?: readonly string[];
+  /** Only records written in these Regions (a hub's audit table). @default every Region */
+  readonly regions?: readonly string[];
 }
 
 /** Which run summaries to read: a time window. */
 export interface RunWindow {
   readonly since: Date;
   readonly until: Date;
+  /** Only runs of spokes in these accounts (a hub's audit table). @default every account */
+  readonly accountIds?: readonly string[];
+  /** Only runs in these Regions (a hub's audit table). @default every Region */
+  readonly regions?: readonly string[];
 }
 
 /** How much to read. */
