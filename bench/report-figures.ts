@@ -146,7 +146,7 @@ export function checkReportTargets(passes: {
   ];
   if (short)
     checks.push({
-      target: `memory does not grow with the period (${short.volumes.days} days against ${full.volumes.days} of the same fleet: within 1.5×)`,
+      target: `memory does not grow with the period (${short.volumes.days} day${short.volumes.days === 1 ? '' : 's'} against ${full.volumes.days} of the same fleet: within 1.5×)`,
       met: peak(full) <= 1.5 * peak(short),
       figure: `${fixed(peak(short), 0)} MB → ${fixed(peak(full), 0)} MB for ${fixed(full.volumes.records / Math.max(1, short.volumes.records), 1)}× the records`,
     });
@@ -163,7 +163,7 @@ export function checkReportTargets(passes: {
 export function volumeLines(spec: ReportSpec, volumes: PeriodVolumes): string {
   const category = (name: Category) => (volumes.byCategory[name] ?? 0).toLocaleString('en-US');
   return [
-    `  ${volumes.records.toLocaleString('en-US')} audit records and ${volumes.summaries.toLocaleString('en-US')} run summaries over ${spec.days} days:`,
+    `  ${volumes.records.toLocaleString('en-US')} audit records and ${volumes.summaries.toLocaleString('en-US')} run summaries over ${spec.days} day${spec.days === 1 ? '' : 's'}:`,
     `  ended ${volumes.expected.ended.toLocaleString('en-US')} (idle ${category(Category.IDLE_ENDED)}, max-session ${category(Category.MAX_SESSION_ENDED)}, ` +
       `off-hours ${category(Category.OFF_HOURS_ENDED)}, revoked ${category(Category.REVOKED_ENDED)}), failed ${category(Category.FAILED)}, ` +
       `deferred ${category(Category.DEFERRED)}, capped ${category(Category.CAPPED)};`,
