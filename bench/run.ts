@@ -51,6 +51,15 @@ import {
 import { FULL_SCENARIOS, QUICK_SCENARIOS, type ScenarioSpec } from './scenarios.js';
 import { runOrganizationSection } from './organization-run.js';
 import { FULL_ORGANIZATION, type OrganizationSpec, QUICK_ORGANIZATION } from './organization-scenario.js';
+import { type ReportSectionSpec, runReportSection } from './report-run.js';
+import {
+  DYNAMO_REPORT,
+  FULL_REPORT,
+  QUICK_DYNAMO_REPORT,
+  QUICK_REPORT,
+  QUICK_SHORT_REPORT,
+  SHORT_REPORT,
+} from './report-scenario.js';
 import { runRevokeSection } from './revoke-run.js';
 import { FULL_REVOKE, QUICK_REVOKE, type RevokeSpec } from './revoke-scenario.js';
 import { Timeline } from './schedule-timeline.js';
@@ -78,7 +87,13 @@ const BOTH = 'both';
 const SCHEDULE_PERIOD_MS = schedulePeriodMs(SETTING_DEFAULTS[Setting.SCHEDULE]);
 
 /** The parts of the bench. */
-const Section = { ENFORCER: 'enforcer', STORM: 'storm', REVOKE: 'revoke', ORGANIZATION: 'organization' } as const;
+const Section = {
+  ENFORCER: 'enforcer',
+  STORM: 'storm',
+  REVOKE: 'revoke',
+  ORGANIZATION: 'organization',
+  REPORT: 'report',
+} as const;
 type Section = (typeof Section)[keyof typeof Section];
 
 interface BenchOptions {
@@ -94,6 +109,9 @@ interface BenchOptions {
   /** The organization (a hub and its spokes); `--speed` overrides its speed. */
   readonly organization: OrganizationSpec;
   readonly organizationOut: string;
+  /** The evidence report's periods. */
+  readonly report: ReportSectionSpec;
+  readonly reportOut: string;
   /** The simulation; `speed` from --speed overrides each scenario's. */
   readonly simulation: Omit<SimulationSettings, 'speed'> & { readonly speed?: number };
   readonly scenarios: readonly ScenarioSpec[];
@@ -138,13 +156,15 @@ function readOptions(): BenchOptions {
       [
         'npm run bench -- [--quick] [--speed X] [--latency-ms N] [--jitter-ms N] [--dynamodb-latency-ms N]',
         '                 [--scenario NAME_PREFIX]… [--no-baseline] [--idle] [--cold-init-samples N] [--out FILE]',
-        '                 [--section enforcer|storm|revoke|organization]…',
+        '                 [--section enforcer|storm|revoke|organization|report]…',
         '',
         '--quick         scenarios ten times smaller, a storm of 600 attempts, 5 cold starts; writes *.local.json',
         '--section S     only this part (repeatable): enforcer (the scenarios), storm (the login storm),',
         '                revoke (200 revocations over 30 simulated minutes, at 1× unless --speed: half an hour),',
         '                organization (10 accounts × 3 Regions of spokes, 10% revoked by hub rows, twice: baseline and',
-        '                one spoke made unreachable; --quick: 3 × 2 spokes of 200 connections)',
+        '                one spoke made unreachable; --quick: 3 × 2 spokes of 200 connections),',
+        '                report (the evidence report of 30 days of 100,000 connections, 3 days of the same fleet, and',
+        '                1 day of 10,000 through the sandbox DynamoDB; --quick: 3 days of 2,000, 1 day, 1 day of 500)',
         '--speed         simulated ms per real ms for every scenario (default: 1×, 5×, 10× as the scenarios grow)',
         '--latency-ms    latency of every EC2 call, simulated ms (default 40)',
         '--idle          add an observe-mode idle row: every run loads and saves idle memory of every connection',
@@ -190,6 +210,10 @@ function readOptions(): BenchOptions {
       ...(values.speed === undefined ? {} : { speed: number('speed', values.speed, 1, 0.1) }),
     },
     organizationOut: join(BENCH_DIR, quick ? 'organization-results.local.json' : 'organization-results.json'),
+    report: quick
+      ? { full: QUICK_REPORT, short: QUICK_SHORT_REPORT, dynamodb: QUICK_DYNAMO_REPORT }
+      : { full: FULL_REPORT, short: SHORT_REPORT, dynamodb: DYNAMO_REPORT },
+    reportOut: join(BENCH_DIR, quick ? 'report-results.local.json' : 'report-results.json'),
     simulation: {
       speed: values.speed === undefined ? undefined : number('speed', values.speed, 10, 0.1),
       latencyMs: number('latency-ms', values['latency-ms'], 40, 0),
@@ -522,6 +546,8 @@ async function main(): Promise<void> {
         out: options.organizationOut,
         machine: host,
       });
+    if (options.sections.includes(Section.REPORT))
+      await runReportSection({ spec: options.report, out: options.reportOut, machine: host });
     console.log(`\nbench took ${fixed((performance.now() - started) / 1000, 0)} s wall`);
   } finally {
     rmSync(workdir, { recursive: true, force: true });
