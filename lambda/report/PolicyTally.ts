@@ -3,8 +3,8 @@ import { distributionOf, scaleDistribution } from '../domain/report/distribution
 import { secondsToEnforce } from '../domain/report/early-end.js';
 import { invalidSpans } from '../domain/report/invalid-spans.js';
 import type { InvalidSpan, PolicyExceptions, PolicyEvidence } from '../domain/report/types.js';
-import type { AdmissionRecord, InvalidPolicyRecord } from '../ports/index.js';
-import { isFirstSighting, placementOf, timeOf, type MeasuredDecision } from './evidence-fields.js';
+import type { AdmissionRecord, DecisionRecord, InvalidPolicyRecord } from '../ports/index.js';
+import { isFirstSighting, placementOf, timeOf } from './evidence-fields.js';
 import { NumberList } from './NumberList.js';
 
 /** What the newest record that says it says of the row (the larger value on a tie, so order never matters). */
@@ -62,7 +62,7 @@ export class PolicyTally {
   constructor(readonly policyId: string) {}
 
   /** Folds one decision record of the row (its time `atMs`, already in the period). */
-  addDecision(record: MeasuredDecision, atMs: number): void {
+  addDecision(record: DecisionRecord, atMs: number): void {
     this.remember(atMs, record.policyKind, record.mode, record.policyReason);
     switch (record.outcome) {
       case Outcome.TERMINATED: {

@@ -1,4 +1,10 @@
-import { AuditRecordType, type ListedRecord, type RunSummary, type StoredPolicy } from '../ports/index.js';
+import {
+  AuditRecordType,
+  type DecisionRecord,
+  type ListedRecord,
+  type RunSummary,
+  type StoredPolicy,
+} from '../ports/index.js';
 import {
   Outcome,
   parsePolicyRow,
@@ -11,7 +17,7 @@ import { bucketFor } from '../domain/report/bucket.js';
 import { scopeInWords, UNKNOWN_SCOPE } from '../domain/report/scope-words.js';
 import type { EvidenceReport, ReportBucket } from '../domain/report/types.js';
 import { CostTally } from './CostTally.js';
-import { timeOf, type MeasuredDecision, type SummaryWithEndpoints } from './evidence-fields.js';
+import { timeOf } from './evidence-fields.js';
 import { HealthTally } from './HealthTally.js';
 import { PolicyTally, type RowFacts } from './PolicyTally.js';
 import type { ReportOptions } from './ReportOptions.js';
@@ -113,7 +119,7 @@ export class ReportAccumulator {
     const atMs = this.inPeriod(summary.at);
     if (atMs === undefined || !this.inPlacementScope(summary)) return;
     this.health.addSummary(summary, atMs);
-    this.sessions.addSummary(summary as SummaryWithEndpoints, atMs);
+    this.sessions.addSummary(summary as RunSummary, atMs);
   }
 
   /**
@@ -175,7 +181,7 @@ export class ReportAccumulator {
     };
   }
 
-  private addEnded(record: MeasuredDecision, atMs: number): void {
+  private addEnded(record: DecisionRecord, atMs: number): void {
     const endedMs = timeOf(record.completedAt) ?? atMs;
     this.sessions.addEnded(record.policyKind, endedMs, record);
     this.cost.addEnded(record.policyKind, record.region, timeOf(record.connectedAt), endedMs);

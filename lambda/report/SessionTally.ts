@@ -1,7 +1,7 @@
 import { ALL_ENDPOINTS, identityKey, KIND_PRECEDENCE, type EnforcingKind } from '../domain/index.js';
 import { bucketStart, bucketStarts, type TimeSpan } from '../domain/report/bucket.js';
 import type { ConnectionsInBucket, IdentityCount, ReportBucket, SessionEvidence } from '../domain/report/types.js';
-import type { SummaryWithEndpoints } from './evidence-fields.js';
+import type { RunSummary } from '../ports/index.js';
 
 /** Identities the report names. */
 export const TOP_IDENTITIES = 10;
@@ -29,7 +29,7 @@ export class SessionTally {
   ) {}
 
   /** Folds a run's connection counts: per endpoint, or under `*` when the summary did not keep them. */
-  addSummary(summary: SummaryWithEndpoints, atMs: number): void {
+  addSummary(summary: RunSummary, atMs: number): void {
     const bucketMs = bucketStart(atMs, this.bucket);
     let counts = this.connections.get(bucketMs);
     if (counts === undefined) {

@@ -1,19 +1,3 @@
-import type { DecisionRecord, RunSummary } from '../ports/index.js';
-
-/**
- * The decision evidence a decision record carries: when the deciding rule's condition became true and when the
- * connection was established (ISO). Records written before the enforcer kept them lack both, and are not measured.
- */
-export type MeasuredDecision = DecisionRecord & {
-  readonly conditionAt?: string;
-  readonly connectedAt?: string;
-};
-
-/** A run summary with the connections each endpoint listed, when the run kept them. */
-export type SummaryWithEndpoints = RunSummary & {
-  readonly connectionsByEndpoint?: Readonly<Record<string, number>>;
-};
-
 /** Epoch milliseconds of an ISO time; `undefined` when it is absent or not a time. */
 export function timeOf(iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined;
