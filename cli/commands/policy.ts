@@ -8,6 +8,7 @@ import {
   PolicyMode,
   type PolicyRow,
   type PolicyValidationError,
+  ruleInWords,
 } from '../../lambda/domain/index.js';
 import {
   describeVersion,
@@ -27,7 +28,7 @@ import { OutputFormat, renderJson, renderPairs, renderTable } from '../output/in
 import { type FileRow, readPolicyFile } from '../policy/policy-file.js';
 import { FLAG_OF_ATTRIBUTE, rowFromFlags, type AddRowOptions } from '../policy/row-from-flags.js';
 import { invalidRowBlock, invalidRowJson, issueLine } from '../policy/row-issues.js';
-import { endpointSummary, ruleSummary, stateOf, whoSummary } from '../policy/row-summary.js';
+import { endpointSummary, stateOf, whoSummary } from '../policy/row-summary.js';
 import { POLICY_KINDS, skeletonRow, skeletonYaml } from '../policy/skeleton.js';
 
 /** Attributes the CLI writes itself on every change: what a file says about them is not written. */
@@ -380,7 +381,7 @@ async function listRows(context: CliContext, options: { kind?: PolicyKind; enabl
           { header: 'MODE', value: ({ row }) => modeText(row) },
           { header: 'ENDPOINTS', value: ({ row }) => endpointSummary(row.endpoints) },
           { header: 'WHO', value: ({ row }) => whoSummary(row) },
-          { header: 'RULE', value: ({ row }) => ruleSummary(row) },
+          { header: 'RULE', value: ({ row }) => ruleInWords(row) },
           { header: 'CAP', value: ({ row }) => row.maxTerminations },
           { header: 'EXPIRES', value: ({ row }) => row.expiresAt },
           { header: 'VER', value: ({ row }) => row.version },
@@ -431,7 +432,7 @@ async function showRow(context: CliContext, id: string): Promise<void> {
   );
   context.print(
     parsed.ok
-      ? `\nvalid; ${stateOf(parsed.row, context.now())}: ${ruleSummary(parsed.row)}\n`
+      ? `\nvalid; ${stateOf(parsed.row, context.now())}: ${ruleInWords(parsed.row)}\n`
       : `\n${invalidRowBlock(parsed.error)}\nIt matches nothing until fixed.\n`,
   );
 }

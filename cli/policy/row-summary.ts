@@ -1,24 +1,4 @@
-import { ALL_ENDPOINTS, formatDuration, PolicyKind, type PolicyRow } from '../../lambda/domain/index.js';
-
-/** What the row's kind checks, in a few words: `idle 30 min (≤ 0 bytes)`. */
-export function ruleSummary(row: PolicyRow): string {
-  switch (row.kind) {
-    case PolicyKind.REVOKED_USER:
-      return 'every connection of the named identities';
-    case PolicyKind.IDLE:
-      return `idle ${formatDuration(row.idleMinutes)} (traffic ≤ ${row.minBytes} bytes)`;
-    case PolicyKind.MAX_SESSION:
-      return `sessions longer than ${formatDuration(row.maxSessionMinutes)}`;
-    case PolicyKind.OFF_HOURS:
-      return `allowed ${row.days.join(',')} ${row.start}-${row.end} ${row.timezone}`;
-    case PolicyKind.MAX_CONNECTIONS:
-      return `more than ${row.maxConnections} connections per identity`;
-    case PolicyKind.LOCKDOWN:
-      return 'every connection on its endpoints, new ones refused';
-    case PolicyKind.EXEMPT:
-      return 'never terminated by any rule';
-  }
-}
+import { ALL_ENDPOINTS, type PolicyRow } from '../../lambda/domain/index.js';
 
 /** Whom the row applies to: the identities it names, or `everyone`. */
 export function whoSummary(row: PolicyRow): string {

@@ -83,6 +83,7 @@ function policyRows(policy: PolicyEvidence): CsvRow[] {
   return [
     ...text('kind', policy.kind),
     ...text('mode', policy.mode),
+    ...text('rule', policy.rule),
     ...text('scope', policy.scope),
     ...text('reason', policy.reason),
     ...text('rowExists', String(policy.rowExists)),

@@ -11,6 +11,7 @@ export function policySection(policy: PolicyEvidence, index: number): string {
     facts([
       ['Kind', policy.kind ?? 'not known (the row is gone and its records do not say)'],
       ['Mode', policy.mode ?? 'not known'],
+      ['Rule', policy.rule ?? 'not known (the row is gone or invalid)'],
       ['Scope', policy.scope],
       ['Reason', policy.reason ?? 'none given'],
       ['Row', policy.rowExists ? 'in the policies table' : 'deleted (no longer in the policies table)'],

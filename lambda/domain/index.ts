@@ -32,6 +32,7 @@ export {
 export { parsePolicyRow, NO_POLICY_ID, type ParsedPolicyRow } from './policy/parse-policy-row.js';
 export { policyRowJsonSchema } from './policy/json-schema.js';
 export { isRowActive, inEndpointScope, inPlacementScope } from './policy/policy-scope.js';
+export { ruleInWords } from './policy/rule-words.js';
 export {
   BOOKKEEPING_ATTRIBUTES,
   changeEffect,

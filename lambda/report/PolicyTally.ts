@@ -31,6 +31,8 @@ export interface RowFacts {
   readonly kind?: PolicyEvidence['kind'];
   readonly mode?: PolicyMode;
   readonly scope: string;
+  /** What a valid row checks, in words. */
+  readonly rule?: string;
   readonly reason?: string;
   /** The row's `updatedAt`, epoch milliseconds. */
   readonly updatedAtMs?: number;
@@ -148,6 +150,7 @@ export class PolicyTally {
       policyId: this.policyId,
       ...(kind !== undefined ? { kind } : {}),
       ...(mode !== undefined ? { mode } : {}),
+      ...(row?.rule !== undefined ? { rule: row.rule } : {}),
       scope: row?.scope ?? scope,
       ...(reason !== undefined ? { reason } : {}),
       rowExists: row !== undefined,

@@ -10,6 +10,7 @@ import {
   parsePolicyRow,
   PolicyKind,
   PolicyMode,
+  ruleInWords,
   type ParsedPolicyRow,
   type PolicyRow,
 } from '../domain/index.js';
@@ -235,6 +236,7 @@ function validFacts(row: PolicyRow): RowFacts & { readonly policyId: string } {
     policyId: row.policyId,
     kind: row.kind,
     ...(row.mode !== undefined ? { mode: row.mode } : {}),
+    rule: ruleInWords(row),
     scope: scopeInWords(row),
     ...(row.reason !== undefined ? { reason: row.reason } : {}),
     ...(updatedAtMs !== undefined ? { updatedAtMs } : {}),

@@ -67,6 +67,8 @@ export interface PolicyEvidence {
   /** The row's kind, from the row as it is now, else from its records; absent when neither says. */
   readonly kind?: PolicyKind;
   readonly mode?: PolicyMode;
+  /** What the row checks, in words (`idle 30 min (traffic ≤ 0 bytes)`), from the row as it is now; absent without it. */
+  readonly rule?: string;
   /** The row's scope in words (`endpoints *, groups contractors, accounts 222222222222`). */
   readonly scope: string;
   /** The row's own `reason` text. */

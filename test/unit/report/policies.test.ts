@@ -90,13 +90,14 @@ describe('ReportAccumulator › policies', () => {
     expect(policyIn(report, 'offboarded-2026-11').revocation).toEqual({ writtenAt: on(3), lastEndedAt: on(2) });
   });
 
-  it('describes a row from the row as it is now: kind, mode, scope, reason, and that it exists', () => {
+  it('describes a row from the row as it is now: kind, mode, rule, scope, reason, and that it exists', () => {
     const report = reportOf([decision({ mode: 'observe', outcome: 'would-terminate' })], {}, [
       parsePolicyRow(row.idle({ groups: ['contractors'] })),
     ]);
     expect(policyIn(report, 'idle-30')).toMatchObject({
       kind: 'idle',
       mode: 'enforce',
+      rule: 'idle 30 min (traffic ≤ 0 bytes)',
       scope: 'endpoints *, groups contractors',
       reason: 'idle sessions hold licences',
       rowExists: true,
@@ -130,6 +131,8 @@ describe('ReportAccumulator › policies', () => {
       reason: 'x',
     };
     const report = reportOf([invalid()], {}, [{ policyId: 'broken', item }]);
+    // An invalid row checks nothing: the report states no rule for it.
+    expect(policyIn(report, 'broken')?.rule).toBeUndefined();
     expect(policyIn(report, 'broken')).toMatchObject({
       kind: 'idle',
       mode: 'enforce',
