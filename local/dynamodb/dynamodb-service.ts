@@ -23,6 +23,7 @@ import { SandboxError } from '../errors.js';
 import type { TableKeys } from './access-checks.js';
 import { type ItemJson, itemJson } from './attribute-json.js';
 import { claimDataDir, releaseDataDir } from './data-dir.js';
+import { installWholeKeyIndexEntries } from './dynalite-index-keys.js';
 import { errorCodeOf } from './json-errors.js';
 import { ResourcePolicies } from './resource-policies.js';
 import type { ItemReader } from './stream-capture.js';
@@ -67,6 +68,7 @@ export class DynamoDbBackend implements ItemReader {
     region: string;
     accountId?: string;
   }): Promise<DynamoDbBackend> {
+    installWholeKeyIndexEntries();
     const claimedDir = options.dataDir ? claimDataDir(options.dataDir) : undefined;
     const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     try {
