@@ -8,7 +8,7 @@
  *
  * A data dir written before this change keeps its old entries; a sandbox on such a dir should be given a fresh one.
  */
-import { createRequire } from 'node:module';
+import dynaliteDbModule from 'dynalite/db/index.js';
 
 type AttributeValue = Record<string, unknown>;
 type Item = Record<string, AttributeValue>;
@@ -62,9 +62,12 @@ interface DynaliteDb {
 
 const INDEX_TYPES = ['Local', 'Global'] as const;
 
-/** dynalite's `db` module, the one its actions call through (Node caches it once per process). */
+/**
+ * dynalite's `db` module, the one its actions call through: imported statically, so that a bundle of the CLI (which
+ * leaves dynalite and its files out, loaded by absolute path) reaches the same module Node caches once per process.
+ */
 function dynaliteDb(): DynaliteDb {
-  return createRequire(import.meta.url)('dynalite/db/index.js') as DynaliteDb;
+  return dynaliteDbModule as DynaliteDb;
 }
 
 /**

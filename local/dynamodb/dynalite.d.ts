@@ -16,3 +16,9 @@ declare module 'dynalite' {
   function dynalite(options?: DynaliteOptions): Server;
   export default dynalite;
 }
+
+// dynalite's internal db module, whose index-key functions the sandbox replaces (dynalite-index-keys.ts types it).
+declare module 'dynalite/db/index.js' {
+  const db: unknown;
+  export default db;
+}

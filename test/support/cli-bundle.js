@@ -14,8 +14,8 @@ export const CLI_BUNDLE_DIR_ENV = 'CLI_TEST_BUNDLE_DIR';
 /** The bundle's name in that directory. */
 const BUNDLE_FILE = 'cvpn-guard.mjs';
 
-/** Packages left out of the bundle, loaded from node_modules by absolute path: dynalite reads its own files by name. */
-const UNBUNDLED = /^(dynalite)$/;
+/** Packages (and their files) left out of the bundle, loaded from node_modules by absolute path: dynalite reads its own files by name. */
+const UNBUNDLED = /^dynalite(\/.*)?$/;
 
 /** Where the global setup tells the teardown (jest runs both in its own process) which directory it made. */
 const OWN_DIR = Symbol.for('cvpn-guard.test.cliBundleDir');
