@@ -2,7 +2,7 @@ import type { ParsedPolicyRow } from '../../lambda/domain/index.js';
 import type { AuditPage, AuditQuery, PageRequest } from '../../lambda/ports/index.js';
 import { type EvidenceReport, ReportAccumulator } from '../../lambda/report/index.js';
 import { inRequest } from '../spokes/placed-records.js';
-import type { ReadCounts, ReportProgress } from './progress.js';
+import type { ReportProgress } from './progress.js';
 
 /** Items asked for per page: DynamoDB returns at most 1 MB a page whatever the limit. */
 export const REPORT_PAGE_SIZE = 1000;
@@ -63,7 +63,6 @@ export async function readPeriod(
     ...(regions.length > 0 ? { regions } : {}),
   };
   const until = options.until.toISOString();
-  const counts = { pages: 0, records: 0, summaries: 0 };
   const inPeriod = (item: { readonly at: string }) => item.at < until && inRequest(item, placement);
   const pages = async <T extends { readonly at: string }>(
     what: string,
@@ -74,32 +73,21 @@ export async function readPeriod(
     do {
       const page = await read({ limit: options.pageSize ?? REPORT_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
       for (const item of page.items) if (inPeriod(item)) add(item);
-      counts.pages += 1;
-      progress.page(what, page.items.at(-1)?.at.slice(0, 10), counts);
+      accumulator.notePage();
+      progress.page(what, page.items.at(-1)?.at.slice(0, 10), accumulator.read);
       nextToken = page.nextToken;
     } while (nextToken !== undefined);
   };
 
-  const addRecord = (record: Parameters<ReportAccumulator['addRecord']>[0]) => {
-    counts.records += 1;
-    accumulator.addRecord(record);
-  };
+  const addRecord = (record: Parameters<ReportAccumulator['addRecord']>[0]) => accumulator.addRecord(record);
   if (policyIds.length === 0) await pages('records', (request) => query.records(narrowing, request), addRecord);
   for (const policyId of policyIds)
     await pages(`records of ${policyId}`, (request) => query.records({ ...narrowing, policyId }, request), addRecord);
   await pages(
     'run summaries',
     (request) => query.runs(narrowing, request),
-    (summary) => {
-      counts.summaries += 1;
-      accumulator.addSummary(summary);
-    },
+    (summary) => accumulator.addSummary(summary),
   );
-  progress.done(counts);
-  return withRead(accumulator.finish(), counts);
-}
-
-/** The report with what was read, as this reader counted it (the accumulator never sees pages). */
-function withRead(report: EvidenceReport, counts: ReadCounts): EvidenceReport {
-  return { ...report, read: { records: counts.records, summaries: counts.summaries, pages: counts.pages } };
+  progress.done(accumulator.read);
+  return accumulator.finish();
 }

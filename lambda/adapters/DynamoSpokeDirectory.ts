@@ -2,8 +2,7 @@ import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk
 import { compareText } from '../domain/order/compare.js';
 import type { SpokeDirectory, SpokeEntry } from '../ports/index.js';
 import { AuditIndex, SpokeHeartbeat } from '../tables.js';
-
-const SECONDS_PER_DAY = 86_400;
+import { ttlOf } from './audit-item.js';
 
 /** Partition key of one spoke's heartbeat item: `SPOKE#<accountId>.<region>`. */
 export function spokeHeartbeatPk(entry: Pick<SpokeEntry, 'accountId' | 'region'>): string {
@@ -32,7 +31,7 @@ export class DynamoSpokeDirectory implements SpokeDirectory {
           pk: spokeHeartbeatPk(entry),
           sk: SpokeHeartbeat.SK,
           timeKey: SpokeHeartbeat.TIME_KEY,
-          ttl: Math.floor(Date.parse(entry.at) / 1000) + this.retentionDays * SECONDS_PER_DAY,
+          ttl: ttlOf(entry.at, this.retentionDays),
         },
       }),
     );

@@ -44,7 +44,8 @@ export function runsTimeKey(isoTime: string): string {
   return `RUNS#${isoTime.slice(0, 10)}`;
 }
 
-function ttlOf(isoTime: string, retentionDays: number): number {
+/** The `ttl` of an item of the audit table made at `isoTime`: epoch seconds, `retentionDays` later. */
+export function ttlOf(isoTime: string, retentionDays: number): number {
   return Math.floor(Date.parse(isoTime) / 1000) + retentionDays * SECONDS_PER_DAY;
 }
 

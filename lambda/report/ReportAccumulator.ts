@@ -16,7 +16,7 @@ import {
 } from '../domain/index.js';
 import { bucketFor } from '../domain/report/bucket.js';
 import { scopeInWords, UNKNOWN_SCOPE } from '../domain/report/scope-words.js';
-import type { EvidenceReport, ReportBucket } from '../domain/report/types.js';
+import type { EvidenceReport, ReportBucket, ReportRead } from '../domain/report/types.js';
 import { CostTally } from './CostTally.js';
 import { timeOf } from './evidence-fields.js';
 import { HealthTally } from './HealthTally.js';
@@ -78,6 +78,11 @@ export class ReportAccumulator {
     this.sessions = new SessionTally(options.period, this.bucket);
     this.cost = new CostTally(options.prices, options.defaultRegion);
     for (const policyId of options.scope.policyIds) this.tallyOf(policyId);
+  }
+
+  /** What has been read so far: the records and summaries folded, and the pages noted. */
+  get read(): ReportRead {
+    return { records: this.records, summaries: this.summaries, pages: this.pages };
   }
 
   /** Counts one page read (for the report's `read.pages`). */
@@ -173,7 +178,7 @@ export class ReportAccumulator {
         regions: [...this.options.scope.regions],
         policyIds: [...this.options.scope.policyIds],
       },
-      read: { records: this.records, summaries: this.summaries, pages: this.pages },
+      read: this.read,
       policies,
       health: this.health.evidence(),
       sessions: this.sessions.evidence(),
